@@ -1,0 +1,55 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+CATALOGS := $(wildcard procure/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGS:.po=.mo)
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test install lint bench chromium translations extract-messages clean
+
+run: install
+	$(BIN)/procure db upgrade
+	$(BIN)/procure demo load
+	$(BIN)/procure run --host 127.0.0.1 --port 5000
+
+test: install chromium
+	$(BIN)/ruff check .
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not bench"
+
+bench: install
+	$(BIN)/pytest -m bench bench -p no:randomly
+
+install: $(STAMP) $(COMPILED)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ >/dev/null
+
+# Refresh the catalogues after changing user-facing text; translate what is new in nb.
+extract-messages: install
+	$(BIN)/pybabel extract -F procure/translations/babel.cfg -k N_ -k _l \
+		-o procure/translations/messages.pot . >/dev/null
+	$(BIN)/pybabel update -i procure/translations/messages.pot -d procure/translations \
+		--width 100 --ignore-obsolete
+
+# Browser tests drive Debian's Chromium; install it when missing and we may.
+chromium:
+	@test -x /usr/bin/chromium || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+		>/dev/null; } || { echo "chromium is missing and could not be installed"; exit 1; }
+
+lint: install
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache artifacts

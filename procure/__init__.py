@@ -1,0 +1,31 @@
+"""procure: procurement support for green and innovative public purchasing."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from procure.config import PROJECT_ROOT, build_config
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Application factory: config, database, extensions, blueprints, CLI."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        instance_path=os.environ.get("PROCURE_INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
+    )
+    test_config = dict(test_config or {})
+    engine = test_config.pop("ENGINE", None)
+    app.config.from_mapping(build_config(Path(app.instance_path), os.environ, test_config))
+
+    from procure import db
+    from procure.cli.commands import register_cli
+    from procure.web import register_web
+
+    db.init_app(app, engine)
+    register_web(app)
+    register_cli(app)
+    return app

@@ -1,0 +1,81 @@
+"""Our commands, added to the app's CLI group so `procure` and `flask` both see them."""
+
+from __future__ import annotations
+
+import secrets
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from procure.db import get_session
+from procure.services import accounts
+from procure.services.demo import load_demo
+
+
+def register_cli(app: Flask) -> None:
+    for command in (db_group, demo_group, users_group):
+        app.cli.add_command(command)
+
+
+@click.group("db")
+def db_group() -> None:
+    """Database migrations."""
+
+
+@db_group.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Apply Alembic migrations up to REVISION."""
+    from procure.migrate import upgrade
+
+    upgrade(current_app.config["DATABASE_URL"], revision)
+    click.echo(f"Database is at {revision}.")
+
+
+@click.group("demo")
+def demo_group() -> None:
+    """Demo data."""
+
+
+@demo_group.command("load")
+@with_appcontext
+def demo_load() -> None:
+    """Load the Lillestrøm demo data; running it again changes nothing."""
+    session = get_session()
+    load_demo(session)
+    session.commit()
+    click.echo("Demo data loaded. Demo logins (demo only): officer@lillestrom.example, "
+               "controller@lillestrom.example, admin@lillestrom.example / demo-password")
+
+
+@click.group("users")
+def users_group() -> None:
+    """User accounts."""
+
+
+@users_group.command("create")
+@click.option("--email", required=True)
+@click.option("--role", "roles", required=True, multiple=True,
+              type=click.Choice(accounts.ROLES), help="Repeat for several roles.")
+@click.option("--password", default=None, help="Generated and printed when left out.")
+@click.option("--name", default="")
+@with_appcontext
+def users_create(email: str, roles: tuple[str, ...], password: str | None, name: str) -> None:
+    """Create a user with one or more roles."""
+    from procure.services.tenders import default_organisation
+
+    session = get_session()
+    generated = password is None
+    password = password or secrets.token_urlsafe(16)
+    organisation = default_organisation(session)
+    try:
+        user = accounts.create_user(session, email, password, set(roles), name=name,
+                                    organisation_id=organisation.id if organisation else None)
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from None
+    session.commit()
+    click.echo(f"Created {user.email} with roles {', '.join(sorted(roles))}.")
+    if generated:
+        click.echo(f"Password: {password}")

@@ -1,0 +1,83 @@
+"""Configuration: defaults, then PROCURE_* environment variables, then test overrides."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PREFIX = "PROCURE_"
+
+
+class ConfigError(RuntimeError):
+    """Raised when the app cannot start with the configuration it was given."""
+
+
+def default_config(instance_path: Path) -> dict:
+    """Development defaults; nothing here is fit for production on its own."""
+    return {
+        "ENV": "development",
+        "DATABASE_URL": f"sqlite:///{instance_path / 'procure.sqlite3'}",
+        "TEMPLATES_DIR": str(PROJECT_ROOT / "templates"),
+        "CRITERIA_DIR": str(PROJECT_ROOT / "criteria"),
+        "OUTBOX_DIR": str(instance_path / "outbox"),
+        "BABEL_DEFAULT_LOCALE": "nb",
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
+        "LANGUAGES": ["nb", "en"],
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_LOCKOUT_SECONDS": 15 * 60,
+        "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,
+    }
+
+
+def from_environment(environ: os._Environ | dict) -> dict:
+    """Collect PROCURE_* variables, with the prefix removed."""
+    return {key[len(PREFIX):]: value for key, value in environ.items() if key.startswith(PREFIX)}
+
+
+def development_secret_key(instance_path: Path) -> str:
+    """Return a random key kept in instance/ so sessions survive restarts in development."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def check_production(config: dict, explicit: dict) -> None:
+    """Refuse to run in production without an explicit secret key and database URL."""
+    if config.get("ENV") != "production":
+        return
+    if len(explicit.get("SECRET_KEY") or "") < 32:
+        raise ConfigError(
+            "Production needs PROCURE_SECRET_KEY set to a random value of at least 32 characters."
+        )
+    if not explicit.get("DATABASE_URL"):
+        raise ConfigError("Production needs PROCURE_DATABASE_URL (for example a PostgreSQL URL).")
+
+
+INT_KEYS = ("LOGIN_MAX_FAILURES", "LOGIN_LOCKOUT_SECONDS", "MAX_CONTENT_LENGTH")
+
+
+def build_config(instance_path: Path, environ: dict, test_config: dict | None) -> dict:
+    """Merge defaults, PROCURE_* variables and test overrides, and check the result."""
+    explicit = from_environment(environ) | (test_config or {})
+    config = default_config(instance_path) | explicit
+    for key in INT_KEYS:
+        config[key] = int(config[key])
+    check_production(config, explicit)
+    if not explicit.get("SECRET_KEY"):
+        config["SECRET_KEY"] = development_secret_key(instance_path)
+    if config["ENV"] == "production":
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True
+    return config

@@ -1,0 +1,94 @@
+"""Demo data for Lillestrøm kommune. Loading twice changes nothing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from sqlmodel import Session, select
+
+from procure.domain.places import kommunenummer_for
+from procure.models import Organisation, Supplier, Tender
+from procure.services import accounts
+
+DEMO_PASSWORD = "demo-password"  # noqa: S105 (documented demo-only credential)
+BUYER = {"name": "Lillestrøm kommune", "orgnr": "923456783", "kommunenummer": "3205"}
+USERS = (
+    ("officer@lillestrom.example", "Olav Innkjøper", ["officer"]),
+    ("controller@lillestrom.example", "Kari Kontroller", ["controller"]),
+    ("admin@lillestrom.example", "Anne Admin", ["admin"]),
+)
+# Fictitious businesses; the organisation numbers pass the mod-11 check.
+SUPPLIERS = (
+    ("934567897", "Strømmen Renhold AS", "Stasjonsveien 4", "2010", "small"),
+    ("987654325", "Kjeller Elektro AS", "Gunnar Randers vei 9", "2007", "micro"),
+    ("998877660", "Romerike Grønt Catering AS", "Storgata 12", "2000", "small"),
+    ("975312461", "Nordisk Bygg og Anlegg AS", "Karl Johans gate 1", "0150", "large"),
+    ("964201358", "Skjetten Møbelverksted AS", "Skjettenveien 30", "2013", "micro"),
+    ("918171614", "Akershus Transport AS", "Solheimveien 100", "1470", "medium"),
+    ("928374653", "Fetsund IT-Service AS", "Fetsund sentrum 2", "1900", "unknown"),
+)
+
+
+def load_demo(session: Session, now: datetime | None = None) -> Organisation:
+    """Create the buyer, demo users, suppliers and tenders where they are missing."""
+    now = now or datetime.now(UTC)
+    organisation = session.exec(
+        select(Organisation).where(Organisation.orgnr == BUYER["orgnr"])
+    ).first()
+    if organisation is None:
+        organisation = Organisation(**BUYER)
+        session.add(organisation)
+        session.flush()
+    accounts.ensure_roles(session)
+    for email, name, roles in USERS:
+        if accounts.find_user(session, email) is None:
+            accounts.create_user(session, email, DEMO_PASSWORD, roles, name=name,
+                                 organisation_id=organisation.id)
+    for orgnr, name, address, postal_code, size in SUPPLIERS:
+        if session.exec(select(Supplier).where(Supplier.orgnr == orgnr)).first() is None:
+            session.add(Supplier(orgnr=orgnr, name=name, address=address,
+                                 postal_code=postal_code,
+                                 kommunenummer=kommunenummer_for(postal_code) or "",
+                                 size_class=size))
+    _demo_tenders(session, organisation, now)
+    session.flush()
+    return organisation
+
+
+def _demo_tenders(session: Session, organisation: Organisation, now: datetime) -> None:
+    year = now.year
+    today = now.date()
+    specs = [
+        ("DEMO-1", "Renhold av barnehager i Strømmen", "services", "90911200-8", 900_000,
+         {"planned_at": now - timedelta(days=3)}, today + timedelta(days=40),
+         "Vi planlegger å kjøpe renhold av fire barnehager fra våren. Miljømerkede "
+         "rengjøringsmidler og lokale leverandører er velkomne."),
+        ("DEMO-2", "Skolemat med økologiske råvarer", "services", "55524000-9", 1_800_000,
+         {"planned_at": now - timedelta(days=20), "opened_at": now - timedelta(days=5)},
+         today + timedelta(days=21),
+         "Lunsj til tre ungdomsskoler, med krav til andel økologisk mat og redusert matsvinn."),
+        ("DEMO-3", "Utslippsfrie servicebiler", "goods", "34144900-7", 3_200_000,
+         {"planned_at": now - timedelta(days=60), "opened_at": now - timedelta(days=45),
+          "evaluation_at": now - timedelta(days=2)}, today - timedelta(days=2),
+         "Tolv elektriske varebiler til hjemmetjenesten og drift."),
+        ("DEMO-4", "Møbler til nytt rådhus, ombruk først", "goods", "39100000-3", 650_000,
+         {"planned_at": now - timedelta(days=120), "opened_at": now - timedelta(days=100),
+          "evaluation_at": now - timedelta(days=70), "awarded_at": now - timedelta(days=60)},
+         today - timedelta(days=70),
+         "Kontormøbler der ombrukte og restaurerte møbler foretrekkes."),
+        ("DEMO-5", "Fossilfri byggeplass for Kjeller skole", "works", "45214200-2", 48_000_000,
+         {}, None, "Utkast: rehabilitering med krav om fossilfri og utslippsfri byggeplass."),
+    ]
+    for key, title, contract_type, cpv, value, stamps, deadline, description in specs:
+        reference = f"{year}-{key}"
+        existing = session.exec(select(Tender).where(
+            Tender.organisation_id == organisation.id, Tender.reference == reference)).first()
+        if existing is not None:
+            continue
+        session.add(Tender(
+            organisation_id=organisation.id, reference=reference, title=title,
+            description=description, contract_type=contract_type, cpv_code=cpv,
+            estimated_value=Decimal(value), tender_deadline=deadline,
+            created_at=now - timedelta(days=150), **stamps,
+        ))

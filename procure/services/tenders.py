@@ -1,0 +1,88 @@
+"""Tenders: drafts, lists per audience. Later issues add the lifecycle and tracks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from procure.errors import N_, UserError
+from procure.models import Organisation, Tender, utcnow
+from procure.services import audit
+
+PUBLIC_STATUSES = ("planned", "open")
+
+
+class TenderError(UserError):
+    """A tender operation that cannot be carried out."""
+
+
+def default_organisation(session: Session) -> Organisation | None:
+    return session.exec(select(Organisation).order_by(Organisation.id)).first()
+
+
+def next_reference(session: Session, organisation_id: int, now: datetime) -> str:
+    """References run per organisation and year: 2026-001, 2026-002, ..."""
+    prefix = f"{now.year}-"
+    count = session.exec(
+        select(func.count()).select_from(Tender).where(
+            Tender.organisation_id == organisation_id, Tender.reference.startswith(prefix)
+        )
+    ).one()
+    return f"{prefix}{count + 1:03d}"
+
+
+def create_draft(
+    session: Session, organisation_id: int, title: str, description: str = "",
+    *, actor_id: int | None = None, now: datetime | None = None,
+) -> Tender:
+    title = title.strip()
+    if not title:
+        raise TenderError(N_("A tender needs a title."))
+    now = now or utcnow()
+    tender = Tender(
+        organisation_id=organisation_id,
+        reference=next_reference(session, organisation_id, now),
+        title=title,
+        description=description.strip(),
+        created_by_id=actor_id,
+        created_at=now,
+    )
+    session.add(tender)
+    session.flush()
+    audit.record(session, "tender.created", actor_id=actor_id, object_type="tender",
+                 object_id=tender.id, reference=tender.reference)
+    return tender
+
+
+def organisation_tenders(session: Session, organisation_id: int) -> list[Tender]:
+    statement = (
+        select(Tender)
+        .where(Tender.organisation_id == organisation_id)
+        .order_by(Tender.created_at.desc(), Tender.id.desc())
+    )
+    return list(session.exec(statement).all())
+
+
+def get_tender(session: Session, tender_id: int, organisation_id: int) -> Tender | None:
+    tender = session.get(Tender, tender_id)
+    if tender is None or tender.organisation_id != organisation_id:
+        return None
+    return tender
+
+
+def public_tenders(session: Session) -> list[Tender]:
+    """Planned and open tenders: the only ones the public may see."""
+    statement = (
+        select(Tender)
+        .where(
+            or_(Tender.planned_at.is_not(None), Tender.opened_at.is_not(None)),
+            Tender.evaluation_at.is_(None),
+            Tender.awarded_at.is_(None),
+            Tender.cancelled_at.is_(None),
+            Tender.closed_at.is_(None),
+        )
+        .order_by(Tender.tender_deadline, Tender.id)
+    )
+    return list(session.exec(statement).all())

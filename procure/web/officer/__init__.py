@@ -1,0 +1,10 @@
+"""Procurement officers: tenders from draft to award."""
+
+from flask import Blueprint
+
+from procure.web.auth import role_required
+
+bp = Blueprint("officer", __name__, url_prefix="/officer")
+bp.before_request(role_required("officer"))
+
+from procure.web.officer import views  # noqa: E402,F401

@@ -1,0 +1,90 @@
+"""Shared fixtures: app, client, runner, login_as, and a database per test.
+
+Without PROCURE_TEST_DATABASE_URL each test gets its own SQLite file. With it (PostgreSQL in
+CI), each test process gets its own schema and tables are emptied after every test.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlmodel import Session
+
+from procure import create_app
+from tests.helpers import TestDatabase, login
+
+TEST_DATABASE_URL = os.environ.get("PROCURE_TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session")
+def shared_database(tmp_path_factory):
+    """One PostgreSQL schema per test process, or None on SQLite."""
+    if not TEST_DATABASE_URL:
+        yield None
+        return
+    database = TestDatabase.create(TEST_DATABASE_URL, tmp_path_factory.mktemp("db"))
+    yield database
+    database.drop()
+
+
+@pytest.fixture
+def engine(shared_database, tmp_path):
+    if shared_database is not None:
+        yield shared_database.engine
+        shared_database.empty()
+        return
+    database = TestDatabase.create(None, tmp_path)
+    yield database.engine
+    database.drop()
+
+
+@pytest.fixture
+def app(engine, tmp_path):
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key-" + "x" * 32,
+            "DATABASE_URL": engine.url.render_as_string(hide_password=False),
+            "ENGINE": engine,
+            "OUTBOX_DIR": str(tmp_path / "outbox"),
+        }
+    )
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(engine):
+    """A session for arranging and checking data outside requests; commit what requests need."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
+def login_as(app, client, db):
+    """login_as("officer") creates a user with that role (or roles) and signs the client in."""
+
+    def _login_as(*roles: str, email: str | None = None):
+        from procure.services import accounts
+        from procure.services.demo import load_demo
+
+        organisation = load_demo(db)
+        email = email or f"{'-'.join(roles) or 'none'}@test.example"
+        if accounts.find_user(db, email) is None:
+            accounts.create_user(db, email, "correct horse battery", set(roles),
+                                 organisation_id=organisation.id)
+        db.commit()
+        response = login(client, email, "correct horse battery")
+        assert response.status_code == 302, response.text
+        return client
+
+    return _login_as

@@ -1,0 +1,71 @@
+"""Test helpers that are not fixtures."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+from sqlmodel import SQLModel
+
+import procure.models  # noqa: F401  (registers the tables)
+from procure.db import make_engine
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
+                     r'name="csrf_token" value="([^"]+)"')
+
+
+@dataclass
+class TestDatabase:
+    """A throwaway database: a SQLite file, or a PostgreSQL schema of its own."""
+
+    __test__ = False
+    engine: Engine
+    admin_engine: Engine | None = None
+    schema: str | None = None
+
+    @classmethod
+    def create(cls, url: str | None, directory: Path, *, tables: bool = True) -> TestDatabase:
+        if url is None:
+            engine = make_engine(f"sqlite:///{directory / 'test.sqlite3'}")
+            database = cls(engine)
+        else:
+            schema = f"test_{uuid.uuid4().hex[:12]}"
+            admin = make_engine(url)
+            with admin.begin() as connection:
+                connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+            engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
+            database = cls(engine, admin, schema)
+        if tables:
+            SQLModel.metadata.create_all(database.engine)
+        return database
+
+    def empty(self) -> None:
+        names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+        with self.engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+    def drop(self) -> None:
+        self.engine.dispose()
+        if self.admin_engine is not None:
+            with self.admin_engine.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA "{self.schema}" CASCADE'))
+            self.admin_engine.dispose()
+
+
+def csrf_token(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1) or match.group(2)
+
+
+def post_form(client, url: str, data: dict, *, page: str | None = None, **kwargs):
+    """GET the page holding the form, then POST with its CSRF token."""
+    html = client.get(page or url).get_data(as_text=True)
+    return client.post(url, data={**data, "csrf_token": csrf_token(html)}, **kwargs)
+
+
+def login(client, email: str, password: str):
+    return post_form(client, "/login", {"email": email, "password": password})

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from sqlmodel import func, select
+
+from procure.models import Organisation, Supplier, Tender, User
+
+
+def test_demo_load_is_idempotent(runner, db):
+    first = runner.invoke(args=["demo", "load"])
+    assert first.exit_code == 0, first.output
+    counts = [db.exec(select(func.count()).select_from(m)).one()
+              for m in (Organisation, User, Supplier, Tender)]
+    assert counts[0] == 1 and counts[1] == 3 and counts[2] >= 5 and counts[3] >= 4
+    second = runner.invoke(args=["demo", "load"])
+    assert second.exit_code == 0
+    assert counts == [db.exec(select(func.count()).select_from(m)).one()
+                      for m in (Organisation, User, Supplier, Tender)]
+    org = db.exec(select(Organisation)).one()
+    assert org.kommunenummer == "3205" and org.name == "Lillestrøm kommune"
+    statuses = {t.status for t in db.exec(select(Tender)).all()}
+    assert {"draft", "planned", "open", "evaluation", "awarded"} <= statuses
+
+
+def test_demo_suppliers_have_valid_org_numbers_and_kommune(runner, db):
+    from stdnum.no import orgnr
+
+    runner.invoke(args=["demo", "load"])
+    suppliers = db.exec(select(Supplier)).all()
+    assert all(orgnr.is_valid(s.orgnr) for s in suppliers)
+    assert {s.kommunenummer for s in suppliers if s.postal_code.startswith("20")} == {"3205"}
+
+
+def test_users_create_with_several_roles(runner, db):
+    result = runner.invoke(args=["users", "create", "--email", "Kari@Example.no", "--role",
+                                 "officer", "--role", "admin", "--password", "lang passordfrase"])
+    assert result.exit_code == 0, result.output
+    user = db.exec(select(User).where(User.email == "kari@example.no")).one()
+    assert user.role_names == {"officer", "admin"}
+
+
+def test_users_create_generates_a_password(runner):
+    result = runner.invoke(args=["users", "create", "--email", "a@example.no", "--role",
+                                 "controller"])
+    assert result.exit_code == 0
+    assert "Password: " in result.output
+
+
+def test_users_create_refuses_bad_input(runner):
+    result = runner.invoke(args=["users", "create", "--email", "a@example.no", "--role", "boss"])
+    assert result.exit_code == 2
+    runner.invoke(args=["users", "create", "--email", "b@example.no", "--role", "officer"])
+    again = runner.invoke(args=["users", "create", "--email", "b@example.no", "--role", "officer"])
+    assert again.exit_code == 1
+    assert "already exists" in again.output
+
+
+def test_db_upgrade_creates_the_schema(tmp_path):
+    from click.testing import CliRunner
+    from sqlalchemy import create_engine, inspect
+
+    from procure.cli import cli
+
+    url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    result = CliRunner().invoke(cli, ["db", "upgrade"], env={
+        "PROCURE_DATABASE_URL": url, "PROCURE_SECRET_KEY": "k" * 40,
+        "PROCURE_INSTANCE_PATH": str(tmp_path)})
+    assert result.exit_code == 0, result.output
+    tables = set(inspect(create_engine(url)).get_table_names())
+    assert {"user", "role", "tender", "supplier", "organisation", "audit_event"} <= tables
