@@ -128,6 +128,24 @@ class Tender(SQLModel, table=True):
     )
     procedure: str | None = Field(default=None, max_length=40)
     tender_deadline: date | None = None
+    # Procedure chooser inputs (issue 3). The estimate's working is kept for the protocol.
+    buyer_type: str = Field(default="municipality", max_length=20)
+    planned_notice_date: date | None = None
+    value_estimate: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    innovation: str | None = Field(default=None, max_length=10)
+    market: str | None = Field(default=None, max_length=10)
+    needs_rnd: bool | None = None
+    # The recommendation as computed, with the rule-set version, so it can be reproduced.
+    rules_version: str | None = Field(default=None, max_length=40)
+    recommendation: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    recommended_track: str | None = Field(default=None, max_length=40)
+    track: str | None = Field(default=None, max_length=40)
+    track_reason: str = Field(default="")
+    track_decided_at: datetime | None = ts_field()
+    # § 7-9 result, kept in columns so statistics can group by it in SQL.
+    climate_status: str | None = Field(default=None, max_length=20)
+    climate_basis: str | None = Field(default=None, max_length=40)
+    climate_code: str | None = Field(default=None, max_length=60)
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = created_field()
     planned_at: datetime | None = ts_field()
