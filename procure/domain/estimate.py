@@ -1,0 +1,95 @@
+"""Estimated contract value: total excl. VAT for the whole contract, options and lots included."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+# Indefinite duration counts as 48 months: the estimate covers up to 4 years
+# (anslått verdi = samlet betaling ekskl. mva. for inntil 4 år; NMBU/DFØ practice, M).
+INDEFINITE_MONTHS = 48
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Lot:
+    """One lot, or the whole contract if it is not divided. All amounts exclude VAT."""
+
+    name: str = ""
+    one_off: Decimal = ZERO
+    monthly: Decimal = ZERO
+    months: int | None = 0
+    extension_months: int = 0
+    options: Decimal = ZERO
+    framework_max: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class ValueEstimate:
+    total: Decimal
+    lines: tuple[str, ...]
+
+
+def format_nok(amount: Decimal | int) -> str:
+    """Norwegian money format: '1 300 000 kr', with ',50' only when there are øre."""
+    value = Decimal(amount).quantize(Decimal("0.01"))
+    whole, _, fraction = f"{abs(value):,.2f}".partition(".")
+    text = whole.replace(",", " ") + ("" if fraction == "00" else f",{fraction}")
+    return f"{'-' if value < 0 else ''}{text} kr"
+
+
+def estimate_value(lots: Sequence[Lot]) -> ValueEstimate:
+    """Sum every lot's value excl. VAT; a framework agreement counts with its maximum value."""
+    if not lots:
+        raise ValueError("Oppgi minst én kontrakt eller delkontrakt.")
+    lines: list[str] = []
+    total = ZERO
+    for number, lot in enumerate(lots, start=1):
+        name = f" «{lot.name}»" if lot.name else ""
+        label = f"Delkontrakt {number}{name}: " if len(lots) > 1 else ""
+        subtotal, lot_lines = _lot_value(lot)
+        lines.extend(label + line for line in lot_lines)
+        if len(lots) > 1:
+            lines.append(f"Sum delkontrakt {number}{name}: {format_nok(subtotal)}")
+        total += subtotal
+    lines.append(f"Anslått verdi i alt: {format_nok(total)} ekskl. mva.")
+    return ValueEstimate(total, tuple(lines))
+
+
+def _lot_value(lot: Lot) -> tuple[Decimal, list[str]]:
+    amounts = (lot.one_off, lot.monthly, lot.options, lot.framework_max or ZERO)
+    if any(Decimal(a) < 0 for a in amounts) or (lot.months or 0) < 0 or lot.extension_months < 0:
+        raise ValueError("Beløp og antall måneder kan ikke være negative.")
+    if lot.framework_max is not None:
+        # Framework agreements: the estimated maximum value of all contracts under it counts.
+        if any(Decimal(a) for a in amounts[:3]) or lot.extension_months or lot.months:
+            raise ValueError("For en rammeavtale oppgir du bare maksimal verdi.")
+        value = Decimal(lot.framework_max)
+        return value, [f"Rammeavtale: maksimal verdi {format_nok(value)}"]
+    if lot.months is None and lot.extension_months:
+        raise ValueError("En kontrakt med ubestemt varighet kan ikke ha forlengelser i tillegg.")
+    lines = []
+    total = Decimal(lot.one_off)
+    if lot.one_off:
+        lines.append(f"Engangsbeløp {format_nok(lot.one_off)}")
+    if lot.monthly and lot.months == 0:
+        raise ValueError("Oppgi antall måneder, eller velg ubestemt varighet.")
+    if lot.monthly:
+        if lot.months is None:
+            months, why = INDEFINITE_MONTHS, " (ubestemt varighet, regnes som 48 mnd)"
+        else:
+            months = lot.months + lot.extension_months
+            why = (f" ({lot.months} mnd fast + {lot.extension_months} mnd forlengelse)"
+                   if lot.extension_months else "")
+        recurring = Decimal(lot.monthly) * months
+        lines.append(f"Månedsverdi {format_nok(lot.monthly)} × {months} måneder{why}"
+                     f" = {format_nok(recurring)}")
+        total += recurring
+    if lot.options:
+        lines.append(f"Opsjoner {format_nok(lot.options)}")
+        total += Decimal(lot.options)
+    if not lines:
+        lines.append(f"Ingen beløp oppgitt: {format_nok(ZERO)}")
+    return total, lines
