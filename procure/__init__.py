@@ -21,11 +21,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     engine = test_config.pop("ENGINE", None)
     app.config.from_mapping(build_config(Path(app.instance_path), os.environ, test_config))
 
-    from procure import db
+    from procure import db, reference
     from procure.cli.commands import register_cli
     from procure.web import register_web
 
     db.init_app(app, engine)
+    reference.init_app(app)
     register_web(app)
     register_cli(app)
     return app

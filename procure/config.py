@@ -21,6 +21,7 @@ def default_config(instance_path: Path) -> dict:
         "DATABASE_URL": f"sqlite:///{instance_path / 'procure.sqlite3'}",
         "TEMPLATES_DIR": str(PROJECT_ROOT / "templates"),
         "CRITERIA_DIR": str(PROJECT_ROOT / "criteria"),
+        "RULES_DIR": str(Path(__file__).resolve().parent / "rules"),
         "OUTBOX_DIR": str(instance_path / "outbox"),
         "BABEL_DEFAULT_LOCALE": "nb",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),

@@ -75,3 +75,21 @@ def test_production_error_is_one_clear_line(tmp_path):
 def test_create_app_with_explicit_config(tmp_path):
     app = create_app({"SECRET_KEY": "s" * 40, "DATABASE_URL": f"sqlite:///{tmp_path}/a.db"})
     assert app.config["DATABASE_URL"].endswith("a.db")
+
+
+def test_app_refuses_to_start_on_invalid_criteria(tmp_path):
+    bad = tmp_path / "criteria" / "vehicles"
+    bad.mkdir(parents=True)
+    (bad / "2025-1.toml").write_text('id = "vehicles"\nversion = "2025-1"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        create_app({"SECRET_KEY": "s" * 40, "CRITERIA_DIR": str(tmp_path / "criteria")})
+    assert str(error.value).startswith("Invalid criteria files:\n")
+    assert "2025-1.toml:" in str(error.value)
+
+
+def test_app_refuses_to_start_on_invalid_rules(tmp_path):
+    (tmp_path / "2026-07-01.toml").write_text('id = "x"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        create_app({"SECRET_KEY": "s" * 40, "RULES_DIR": str(tmp_path)})
+    assert str(error.value).startswith("Invalid procurement rules:\n")
+    assert "2026-07-01.toml:" in str(error.value)

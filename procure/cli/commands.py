@@ -14,7 +14,10 @@ from procure.services.demo import load_demo
 
 
 def register_cli(app: Flask) -> None:
-    for command in (db_group, demo_group, users_group):
+    from procure.cli.criteria import criteria
+    from procure.cli.recommend import recommend_command
+
+    for command in (db_group, demo_group, users_group, recommend_command, criteria):
         app.cli.add_command(command)
 
 

@@ -7,9 +7,11 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
+from procure.domain.estimate import format_nok
 from procure.domain.places import kommunenummer_for
+from procure.domain.rules import DEFAULT_RULES_DIR, load_rulebook
 from procure.models import Organisation, Supplier, Tender
-from procure.services import accounts
+from procure.services import accounts, chooser
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 (documented demo-only credential)
 BUYER = {"name": "Lillestrøm kommune", "orgnr": "923456783", "kommunenummer": "3205"}
@@ -28,6 +30,9 @@ SUPPLIERS = (
     ("918171614", "Akershus Transport AS", "Solheimveien 100", "1470", "medium"),
     ("928374653", "Fetsund IT-Service AS", "Fetsund sentrum 2", "1900", "unknown"),
 )
+
+# Demo answers to the chooser's innovation questions, by demo key; the rest are "none, known".
+CHOOSER_ANSWERS = {"DEMO-3": ("adapt", "known"), "DEMO-5": ("none", "unknown")}
 
 
 def load_demo(session: Session, now: datetime | None = None) -> Organisation:
@@ -80,15 +85,27 @@ def _demo_tenders(session: Session, organisation: Organisation, now: datetime) -
         ("DEMO-5", "Fossilfri byggeplass for Kjeller skole", "works", "45214200-2", 48_000_000,
          {}, None, "Utkast: rehabilitering med krav om fossilfri og utslippsfri byggeplass."),
     ]
+    rulebook = load_rulebook(DEFAULT_RULES_DIR)
     for key, title, contract_type, cpv, value, stamps, deadline, description in specs:
         reference = f"{year}-{key}"
         existing = session.exec(select(Tender).where(
             Tender.organisation_id == organisation.id, Tender.reference == reference)).first()
         if existing is not None:
             continue
-        session.add(Tender(
+        notice = min(stamp for stamp in (*stamps.values(), now)).date()
+        innovation, market = CHOOSER_ANSWERS.get(key, ("none", "known"))
+        tender = Tender(
             organisation_id=organisation.id, reference=reference, title=title,
             description=description, contract_type=contract_type, cpv_code=cpv,
             estimated_value=Decimal(value), tender_deadline=deadline,
-            created_at=now - timedelta(days=150), **stamps,
-        ))
+            created_at=now - timedelta(days=150), planned_notice_date=notice,
+            value_estimate={"lines": [f"Anslått verdi i alt: {format_nok(value)} ekskl. mva."],
+                            "total": str(value)},
+            innovation=innovation, market=market, needs_rnd=False, **stamps,
+        )
+        session.add(tender)
+        session.flush()
+        chooser.refresh_recommendation(session, tender, rulebook, actor_id=None)
+        if stamps:  # everything past draft has had its track chosen
+            chooser.choose_track(session, tender, tender.recommended_track, "", actor_id=None,
+                                 now=now - timedelta(days=149))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
@@ -54,6 +55,46 @@ def create_draft(
     audit.record(session, "tender.created", actor_id=actor_id, object_type="tender",
                  object_id=tender.id, reference=tender.reference)
     return tender
+
+
+WIZARD_FIELDS = (
+    "title", "description", "cpv_code", "estimated_value", "contract_type", "buyer_type",
+    "planned_notice_date", "innovation", "market", "needs_rnd", "track",
+)
+
+
+def draft_fields(tender: Tender) -> dict[str, object]:
+    """The fields the wizard reads, as a plain mapping for the domain."""
+    return {name: getattr(tender, name) for name in WIZARD_FIELDS}
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def update_tender(
+    session: Session, tender: Tender, changes: dict[str, object], *, actor_id: int | None,
+    action: str = "tender.updated",
+) -> dict[str, tuple[object, object]]:
+    """Apply changes and record each changed field with its old and new value."""
+    changed: dict[str, tuple[object, object]] = {}
+    for name, value in changes.items():
+        old = getattr(tender, name)
+        if old != value:
+            setattr(tender, name, value)
+            changed[name] = (old, value)
+    if changed:
+        session.add(tender)
+        session.flush()
+        audit.record(session, action, actor_id=actor_id, object_type="tender",
+                     object_id=tender.id, changes={
+                         name: [_jsonable(old), _jsonable(new)]
+                         for name, (old, new) in changed.items()})
+    return changed
 
 
 def organisation_tenders(session: Session, organisation_id: int) -> list[Tender]:

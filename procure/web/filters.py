@@ -26,6 +26,50 @@ ROLE_LABELS = {"officer": _l("Procurement officer"), "controller": _l("Controlle
 SIZE_LABELS = {"micro": _l("Micro"), "small": _l("Small"), "medium": _l("Medium"),
                "large": _l("Large"), "unknown": _l("Unknown")}
 
+TRACK_LABELS = {
+    "market-dialogue": _l("Market dialogue before competition"),
+    "direct-award": _l("Direct award"),
+    "simplified-competition": _l("Simplified competition"),
+    "open-tender-competition": _l("Open tender competition (part II)"),
+    "restricted-tender-competition": _l("Restricted tender competition (part II)"),
+    "open-procedure": _l("Open procedure"),
+    "restricted-procedure": _l("Restricted procedure"),
+    "competitive-negotiation": _l("Competitive procedure with negotiation"),
+    "competitive-dialogue": _l("Competitive dialogue"),
+    "innovation-partnership": _l("Innovation partnership"),
+}
+REGIME_LABELS = {
+    "outside": _l("Outside the procurement regulations (below the lower limit)"),
+    "part-1": _l("Part I of the regulations"),
+    "part-2": _l("Parts I and II of the regulations (national procedure)"),
+    "part-3": _l("Parts I and III of the regulations (EEA procedure)"),
+}
+NOTICE_LABELS = {"doffin": _l("Doffin"), "ted": _l("TED (EEA)")}
+OBLIGATION_LABELS = {
+    "protocol": _l("Procurement protocol"),
+    "climate-environment": _l("Climate and environment (§ 7-9)"),
+    "doffin-notice": _l("Notice on Doffin"),
+    "ted-notice": _l("Notice in TED"),
+    "espd": _l("ESPD self-declaration"),
+    "standstill": _l("Standstill period"),
+    "apprentices": _l("Apprentices"),
+    "pay-and-conditions": _l("Pay and working conditions"),
+    "minimum-deadlines": _l("Minimum deadlines"),
+}
+CONTRACT_TYPE_LABELS = {
+    "goods": _l("Goods"), "services": _l("Services"),
+    "works": _l("Building and construction works"),
+    "health-social": _l("Health and social services"),
+    "special-services": _l("Other special services"),
+}
+TASK_STATUS_LABELS = {"to_do": _l("Not started"), "in_progress": _l("In progress"),
+                      "done": _l("Completed"), "cannot_start": _l("Cannot start yet")}
+
+
+def label(labels: dict):
+    """A filter that shows the label for a stable id, a dash for nothing, the id when unknown."""
+    return lambda key: "–" if key in (None, "") else labels.get(key, key)
+
 
 def money(value: Decimal | int | None) -> str:
     if value is None:
@@ -45,7 +89,13 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         money=money,
         day=day,
-        status_label=lambda s: STATUS_LABELS.get(s, s),
-        role_label=lambda r: ROLE_LABELS.get(r, r),
-        size_label=lambda s: SIZE_LABELS.get(s, s),
+        status_label=label(STATUS_LABELS),
+        role_label=label(ROLE_LABELS),
+        size_label=label(SIZE_LABELS),
+        track_label=label(TRACK_LABELS),
+        regime_label=label(REGIME_LABELS),
+        notice_label=label(NOTICE_LABELS),
+        obligation_label=label(OBLIGATION_LABELS),
+        contract_type_label=label(CONTRACT_TYPE_LABELS),
+        task_status_label=label(TASK_STATUS_LABELS),
     )

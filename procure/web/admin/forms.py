@@ -2,7 +2,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectMultipleField, StringField, widgets
+from wtforms import (
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+    widgets,
+)
 from wtforms.validators import DataRequired, Email, Length
 
 from procure.services.accounts import ROLES
@@ -15,8 +22,8 @@ class RolesField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-def role_choices() -> list[tuple[str, str]]:
-    return [(role, ROLE_LABELS[role]) for role in ROLES]
+def role_choices() -> list[SelectChoice]:
+    return [SelectChoice(role, ROLE_LABELS[role]) for role in ROLES]
 
 
 class UserRolesForm(FlaskForm):

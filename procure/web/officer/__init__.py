@@ -8,3 +8,6 @@ bp = Blueprint("officer", __name__, url_prefix="/officer")
 bp.before_request(role_required("officer"))
 
 from procure.web.officer import views  # noqa: E402,F401
+from procure.web.officer.labels import step_context  # noqa: E402
+
+bp.context_processor(step_context)

@@ -1,19 +1,44 @@
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from decimal import Decimal
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from procure.db import get_session
-from procure.services import tenders
+from procure.domain.estimate import Lot, estimate_value
+from procure.domain.wizard import STEP_SLUGS, next_step, ready_for_recommendation, step_status
+from procure.models import Tender
+from procure.services import chooser, tenders
 from procure.web.officer import bp
-from procure.web.officer.forms import NewTenderForm
+from procure.web.officer.forms import (
+    ContractForm,
+    InnovationForm,
+    NeedForm,
+    TrackForm,
+    ValueForm,
+)
 
 
 def _organisation_id() -> int:
     if current_user.organisation_id is None:
         abort(403)
     return current_user.organisation_id
+
+
+def _tender(tender_id: int) -> Tender:
+    row = tenders.get_tender(get_session(), tender_id, _organisation_id())
+    if row is None:
+        abort(404)
+    return row
+
+
+def _after_step(tender: Tender, slug: str):
+    following = next_step(slug)
+    return redirect(url_for("officer.step", tender_id=tender.id, slug=following)
+                    if following else url_for("officer.tender", tender_id=tender.id))
 
 
 @bp.get("/")
@@ -24,22 +49,155 @@ def index():
 
 @bp.route("/tenders/new", methods=["GET", "POST"])
 def new_tender():
-    form = NewTenderForm()
+    form = NeedForm()
     if form.validate_on_submit():
         db = get_session()
         tender = tenders.create_draft(
             db, _organisation_id(), form.title.data, form.description.data,
             actor_id=current_user.id,
         )
+        if form.cpv_code.data:
+            tenders.update_tender(db, tender, {"cpv_code": form.cpv_code.data},
+                                  actor_id=current_user.id)
         db.commit()
         flash(_("Draft %(reference)s created.", reference=tender.reference), "success")
-        return redirect(url_for("officer.tender", tender_id=tender.id))
-    return render_template("officer/new_tender.html", form=form)
+        return _after_step(tender, "need")
+    return render_template("officer/new_tender.html", form=form), 400 if form.errors else 200
 
 
 @bp.get("/tenders/<int:tender_id>")
 def tender(tender_id: int):
-    row = tenders.get_tender(get_session(), tender_id, _organisation_id())
-    if row is None:
+    row = _tender(tender_id)
+    statuses = step_status(tenders.draft_fields(row))
+    return render_template("officer/tender.html", tender=row, statuses=statuses,
+                           steps=STEP_SLUGS)
+
+
+@bp.route("/tenders/<int:tender_id>/steps/<slug>", methods=["GET", "POST"])
+def step(tender_id: int, slug: str):
+    if slug not in STEP_SLUGS:
         abort(404)
-    return render_template("officer/tender.html", tender=row)
+    row = _tender(tender_id)
+    if slug == "recommendation":
+        return _recommendation_step(row)
+    handler = {"need": _need_step, "value": _value_step, "contract": _contract_step,
+               "innovation": _innovation_step}[slug]
+    return handler(row)
+
+
+def _save(row: Tender, slug: str, changes: dict[str, object]):
+    """Save a step; when the answers are complete, the recommendation is computed afresh."""
+    db = get_session()
+    changed = tenders.update_tender(db, row, changes, actor_id=current_user.id)
+    if changed and ready_for_recommendation(tenders.draft_fields(row)):
+        try:
+            chooser.refresh_recommendation(db, row, current_app.extensions["procure.rulebook"],
+                                           actor_id=current_user.id)
+        except chooser.ChooserError as error:
+            flash(_(error.msgid, **error.params), "danger")
+    db.commit()
+    return _after_step(row, slug)
+
+
+def _render_step(row: Tender, slug: str, form, **context):
+    status = 400 if form.errors or getattr(form, "form_errors", None) else 200
+    return render_template(f"officer/steps/{slug}.html", tender=row, form=form, slug=slug,
+                           statuses=step_status(tenders.draft_fields(row)), **context), status
+
+
+def _need_step(row: Tender):
+    form = NeedForm(obj=row)
+    if form.validate_on_submit():
+        return _save(row, "need", {"title": form.title.data, "description": form.description.data,
+                                   "cpv_code": form.cpv_code.data or None})
+    return _render_step(row, "need", form)
+
+
+def _lot_from_form(data: dict) -> Lot:
+    def money(name: str) -> Decimal:
+        return Decimal(data.get(name) or 0)
+
+    if data.get("framework"):
+        return Lot(name=data.get("name") or "", framework_max=money("framework_max"))
+    return Lot(
+        name=data.get("name") or "",
+        one_off=money("one_off"),
+        monthly=money("monthly"),
+        months=None if data.get("indefinite") else int(data.get("months") or 0),
+        extension_months=int(data.get("extension_months") or 0),
+        options=money("options"),
+    )
+
+
+def _lot_to_json(data: dict) -> dict:
+    return {key: (str(value) if isinstance(value, Decimal) else value)
+            for key, value in data.items() if key != "csrf_token"}
+
+
+def _value_step(row: Tender):
+    saved = row.value_estimate.get("lots") or [{}]
+    form = ValueForm(data={"lots": saved} if request.method == "GET" else None)
+    if request.method == "POST" and form.add_lot.data:
+        if len(form.lots.entries) < form.lots.max_entries:
+            form.lots.append_entry()
+        return _render_step(row, "value", form, estimate=None)
+    estimate = None
+    if form.validate_on_submit():
+        lots = [entry.data for entry in form.lots.entries]
+        try:
+            estimate = estimate_value([_lot_from_form(lot) for lot in lots])
+        except ValueError as error:
+            form.form_errors.append(str(error))
+        else:
+            return _save(row, "value", {
+                "estimated_value": estimate.total,
+                "value_estimate": {"lots": [_lot_to_json(lot) for lot in lots],
+                                   "lines": list(estimate.lines),
+                                   "total": str(estimate.total)},
+            })
+    return _render_step(row, "value", form, estimate=row.value_estimate.get("lines"))
+
+
+def _contract_step(row: Tender):
+    form = ContractForm(obj=row)
+    if form.validate_on_submit():
+        return _save(row, "contract", {
+            "contract_type": form.contract_type.data, "buyer_type": form.buyer_type.data,
+            "planned_notice_date": form.planned_notice_date.data,
+            "tender_deadline": form.tender_deadline.data,
+        })
+    return _render_step(row, "contract", form)
+
+
+def _innovation_step(row: Tender):
+    data = {"innovation": row.innovation, "market": row.market,
+            "needs_rnd": None if row.needs_rnd is None else ("yes" if row.needs_rnd else "no")}
+    form = InnovationForm(data=data if request.method == "GET" else None)
+    if form.validate_on_submit():
+        return _save(row, "innovation", {"innovation": form.innovation.data,
+                                         "market": form.market.data,
+                                         "needs_rnd": form.needs_rnd.data == "yes"})
+    return _render_step(row, "innovation", form)
+
+
+def _recommendation_step(row: Tender):
+    db = get_session()
+    if not row.recommendation:
+        flash(_("Answer the earlier steps before asking for a recommendation."), "warning")
+        return redirect(url_for("officer.tender", tender_id=row.id))
+    form = TrackForm(data={"track": row.track or row.recommended_track,
+                           "reason": row.track_reason} if request.method == "GET" else None)
+    form.track.choices = [SelectChoice(value, label)
+                          for value, label in chooser.track_choices(row)]
+    if form.validate_on_submit():
+        try:
+            chooser.choose_track(db, row, form.track.data, form.reason.data or "",
+                                 actor_id=current_user.id)
+        except chooser.ChooserError as error:
+            db.rollback()
+            form.reason.errors = [*form.reason.errors, _(error.msgid, **error.params)]
+        else:
+            db.commit()
+            flash(_("Track chosen and recorded."), "success")
+            return redirect(url_for("officer.tender", tender_id=row.id))
+    return _render_step(row, "recommendation", form, recommendation=row.recommendation)

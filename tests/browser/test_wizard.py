@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_officer_walks_the_wizard_to_a_recommendation(page, live_server, screenshot):
+    sign_in(page, live_server, "officer@lillestrom.example")
+    page.get_by_role("link", name="Ny anskaffelse").first.click()
+    page.get_by_label("Tittel").fill("Vinterdrift av kommunale veier")
+    page.get_by_label("Behov og bakgrunn").fill("Brøyting og strøing av 40 km kommunal vei.")
+    page.get_by_label("CPV-kode").fill("90620000-9")
+    page.get_by_role("button", name="Opprett utkast").click()
+
+    assert page.get_by_role("heading", level=1).inner_text() == "Anslått verdi"
+    page.get_by_label("Beløp per måned (kr ekskl. mva.)").fill("30000")
+    page.get_by_label("Fast varighet i måneder").fill("24")
+    page.get_by_label("Mulige forlengelser i måneder").fill("12")
+    screenshot(page, "officer-wizard-value")
+    page.get_by_role("button", name="Lagre og fortsett").click()
+
+    page.get_by_label("Tjenester", exact=True).check()
+    page.get_by_label("Planlagt dato for kunngjøring eller invitasjon").fill("2026-12-01")
+    page.get_by_role("button", name="Lagre og fortsett").click()
+
+    page.get_by_label("Nei: kjente løsninger dekker behovet").check()
+    page.get_by_label("Ja, vi kjenner leverandørene og løsningene").check()
+    page.get_by_role("group", name="Trengs forskning og utvikling").get_by_label("Nei").check()
+    page.get_by_role("button", name="Lagre og se anbefalingen").click()
+
+    assert page.locator(".recommendation__track").inner_text() == "Forenklet konkurranse"
+    assert page.locator('[data-obligation="protocol"]').is_visible()
+    assert "1 080 000 kr" in page.content()  # 30 000 × 36 months
+    screenshot(page, "officer-wizard-recommendation")
+    page.get_by_role("button", name="Registrer valget").click()
+    assert page.locator(".tag--task-done").count() == 5
+    screenshot(page, "officer-wizard-overview")

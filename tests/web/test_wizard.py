@@ -1,0 +1,216 @@
+"""The new-tender wizard: PRG steps, task list, recommendation, choice of track."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlmodel import select
+
+from procure.models import AuditEvent, Tender
+from tests.helpers import post_form
+
+
+def walk_to_recommendation(client, *, monthly="25000", months="36", notice="2026-09-01",
+                           contract_type="services", innovation="none", market="known",
+                           rnd="no", title="Renhold av skoler"):
+    response = post_form(client, "/officer/tenders/new", {
+        "title": title, "description": "Renhold av tre skoler med miljømerkede midler.",
+        "cpv_code": "90911200-8"})
+    assert response.status_code == 302, response.text
+    value_url = response.location
+    assert value_url.endswith("/steps/value")
+    response = post_form(client, value_url, {
+        "lots-0-name": "", "lots-0-monthly": monthly, "lots-0-months": months,
+        "lots-0-extension_months": "", "save": "1"})
+    assert response.status_code == 302, response.text
+    response = post_form(client, response.location, {
+        "contract_type": contract_type, "buyer_type": "municipality",
+        "planned_notice_date": notice})
+    assert response.status_code == 302, response.text
+    response = post_form(client, response.location, {
+        "innovation": innovation, "market": market, "needs_rnd": rnd})
+    assert response.status_code == 302, response.text
+    assert response.location.endswith("/steps/recommendation")
+    return response.location
+
+
+def test_walk_to_a_simplified_competition(login_as, db):
+    client = login_as("officer")
+    url = walk_to_recommendation(client)
+    page = client.get(url).get_data(as_text=True)
+    assert "Forenklet konkurranse" in page
+    assert 'data-obligation="protocol"' in page
+    assert 'data-obligation="climate-environment"' in page
+    tender = db.exec(select(Tender).where(Tender.title == "Renhold av skoler")).one()
+    assert tender.estimated_value == Decimal("900000")
+    assert tender.value_estimate["lines"][-1] == "Anslått verdi i alt: 900 000 kr ekskl. mva."
+    assert tender.rules_version and tender.recommendation["regime"] == "part-1"
+    assert tender.recommended_track == "simplified-competition"
+    assert tender.recommendation["inputs"]["notice_date"] == "2026-09-01"
+
+    response = post_form(client, url, {"track": "simplified-competition", "reason": ""})
+    assert response.status_code == 302
+    db.refresh(tender)
+    assert tender.track == "simplified-competition" and tender.track_reason == ""
+    overview = client.get(response.location).get_data(as_text=True)
+    assert overview.count("Fullført") == 5, overview[overview.find("task-list"):][:3000]
+
+
+def test_deviation_needs_a_reason_which_is_recorded(login_as, db):
+    client = login_as("officer")
+    url = walk_to_recommendation(client)
+    response = post_form(client, url, {"track": "market-dialogue", "reason": ""})
+    assert response.status_code == 400
+    assert "Oppgi begrunnelsen" in response.get_data(as_text=True)
+    tender = db.exec(select(Tender).where(Tender.title == "Renhold av skoler")).one()
+    assert tender.track is None
+    response = post_form(client, url, {"track": "market-dialogue",
+                                       "reason": "Vi vil lære mer om robotrenhold først."})
+    assert response.status_code == 302
+    db.refresh(tender)
+    assert tender.track == "market-dialogue"
+    assert tender.track_reason == "Vi vil lære mer om robotrenhold først."
+    events = db.exec(select(AuditEvent).where(AuditEvent.action == "tender.track_chosen")).all()
+    assert events[-1].details["changes"]["track_reason"][1].startswith("Vi vil lære")
+
+
+def test_unknown_market_recommends_market_dialogue(login_as):
+    client = login_as("officer")
+    url = walk_to_recommendation(client, market="unknown", innovation="adapt")
+    page = client.get(url).get_data(as_text=True)
+    assert "Markedsdialog før konkurranse" in page
+
+
+def test_eea_value_gives_part_3_and_ted(login_as, db):
+    client = login_as("officer")
+    walk_to_recommendation(client, monthly="100000", months="48", title="Stor avtale")
+    tender = db.exec(select(Tender).where(Tender.title == "Stor avtale")).one()
+    assert tender.recommendation["regime"] == "part-3"
+    assert "ted" in tender.recommendation["notice"]
+
+
+@pytest.mark.parametrize(("notice", "regime"), [("2026-06-30", "part-1"),
+                                                 ("2026-07-01", "outside")])
+def test_rules_follow_the_notice_date(login_as, db, notice, regime):
+    client = login_as("officer")
+    walk_to_recommendation(client, monthly="10000", months="40", notice=notice,
+                           title=f"Kjøp {notice}")
+    tender = db.exec(select(Tender).where(Tender.title == f"Kjøp {notice}")).one()
+    assert tender.estimated_value == Decimal("400000")
+    assert tender.recommendation["regime"] == regime
+
+
+def test_web_and_cli_agree(login_as, db, runner):
+    import json
+
+    from procure.cli.recommend import recommend_command
+
+    client = login_as("officer")
+    walk_to_recommendation(client, title="Samme svar")
+    tender = db.exec(select(Tender).where(Tender.title == "Samme svar")).one()
+    from click.testing import CliRunner
+
+    from procure.services.chooser import earlier_same_division_total
+
+    earlier = earlier_same_division_total(db, tender)
+    assert earlier > 0  # the demo has a cleaning tender in division 90 the same year
+    result = CliRunner().invoke(recommend_command, [
+        "--value", "900000", "--contract-type", "services", "--date", "2026-09-01",
+        "--cpv-division", "90", "--earlier-total", str(earlier), "--json"])
+    assert result.exit_code == 0, result.output
+    cli = json.loads(result.output)
+    stored = {k: v for k, v in tender.recommendation.items() if k != "inputs"}
+    assert cli == stored
+
+
+def test_value_step_errors_are_explained_and_nothing_saved(login_as, db):
+    client = login_as("officer")
+    response = post_form(client, "/officer/tenders/new", {"title": "Feil verdi",
+                                                          "description": "x"})
+    value_url = response.location
+    response = post_form(client, value_url, {"lots-0-monthly": "-5", "save": "1"})
+    assert response.status_code == 400
+    assert "Beløpet kan ikke være negativt." in response.get_data(as_text=True)
+    response = post_form(client, value_url, {"lots-0-monthly": "1000", "lots-0-months": "0",
+                                             "save": "1"})
+    assert response.status_code == 400
+    assert "Oppgi antall måneder" in response.get_data(as_text=True)
+    tender = db.exec(select(Tender).where(Tender.title == "Feil verdi")).one()
+    assert tender.estimated_value is None
+
+
+def test_lots_are_added_without_javascript(login_as, db):
+    client = login_as("officer")
+    response = post_form(client, "/officer/tenders/new", {"title": "Delt", "description": "x"})
+    value_url = response.location
+    response = post_form(client, value_url, {"lots-0-name": "Nord", "lots-0-one_off": "100000",
+                                             "add_lot": "1"})
+    assert response.status_code == 200
+    assert 'name="lots-1-name"' in response.get_data(as_text=True)
+    response = post_form(client, value_url, {
+        "lots-0-name": "Nord", "lots-0-one_off": "100000",
+        "lots-1-name": "Sør", "lots-1-framework": "y", "lots-1-framework_max": "250000",
+        "save": "1"})
+    assert response.status_code == 302
+    tender = db.exec(select(Tender).where(Tender.title == "Delt")).one()
+    assert tender.estimated_value == Decimal("350000")
+    assert any("Rammeavtale: maksimal verdi 250 000 kr" in line
+               for line in tender.value_estimate["lines"])
+
+
+def test_recommendation_waits_for_earlier_steps(login_as, db):
+    client = login_as("officer")
+    response = post_form(client, "/officer/tenders/new", {"title": "Halv", "description": "x"})
+    tender_url = response.location.rsplit("/steps/", 1)[0]
+    response = client.get(tender_url + "/steps/recommendation")
+    assert response.status_code == 302, response.status_code
+    assert response.location == tender_url
+    page = client.get(tender_url).get_data(as_text=True)
+    assert "Kan ikke starte ennå" in page
+
+
+def test_unknown_step_is_404(login_as):
+    client = login_as("officer")
+    response = post_form(client, "/officer/tenders/new", {"title": "X", "description": "x"})
+    tender_url = response.location.rsplit("/steps/", 1)[0]
+    assert client.get(tender_url + "/steps/nope").status_code == 404
+
+
+def test_changing_an_answer_recomputes_and_asks_for_a_new_choice(login_as, db):
+    client = login_as("officer")
+    url = walk_to_recommendation(client, title="Endres")
+    post_form(client, url, {"track": "simplified-competition"})
+    tender = db.exec(select(Tender).where(Tender.title == "Endres")).one()
+    tender_url = url.rsplit("/steps/", 1)[0]
+    response = post_form(client, tender_url + "/steps/innovation", {
+        "innovation": "none", "market": "unknown", "needs_rnd": "no"})
+    assert response.status_code == 302
+    db.refresh(tender)
+    assert tender.recommended_track == "market-dialogue"
+    assert tender.track is None
+
+
+def test_stored_recommendation_survives_a_rule_change(login_as, db, app):
+    """The answer is reproducible: a GET never recomputes it with newer rules."""
+    client = login_as("officer")
+    url = walk_to_recommendation(client, title="Fryst")
+    tender = db.exec(select(Tender).where(Tender.title == "Fryst")).one()
+    before = dict(tender.recommendation)
+    app.extensions["procure.rulebook"] = None  # any use of the rules now would fail
+    assert client.get(url).status_code == 200
+    db.refresh(tender)
+    assert tender.recommendation == before
+
+
+def test_cpv_code_is_checked_by_lookup(login_as, db):
+    client = login_as("officer")
+    response = post_form(client, "/officer/tenders/new", {
+        "title": "Feil CPV", "description": "x", "cpv_code": "90911200-1"})
+    assert response.status_code == 400
+    assert "90911200-1 er ikke en CPV-kode" in response.get_data(as_text=True)
+    response = post_form(client, "/officer/tenders/new", {
+        "title": "Uten sjekksiffer", "description": "x", "cpv_code": "90911200"})
+    assert response.status_code == 302
+    tender = db.exec(select(Tender).where(Tender.title == "Uten sjekksiffer")).one()
+    assert tender.cpv_code == "90911200-8"
