@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from procure.domain.sources import Source
 from procure.domain.toml_lines import TablePath, TomlLines
 
 DEFAULT_CRITERIA_DIR = Path(__file__).resolve().parents[2] / "criteria"
@@ -64,15 +65,6 @@ class CriteriaError(ValueError):
     def __init__(self, errors: list[str]) -> None:
         self.errors = list(errors)
         super().__init__(f"{len(self.errors)} error(s) in criteria library:\n" + "\n".join(errors))
-
-
-@dataclass(frozen=True)
-class Source:
-    """A public source a criteria set draws on."""
-
-    id: str
-    title: str
-    url: str
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from procure.domain.sources import Source
 from procure.domain.toml_lines import TomlLines
 
 DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
@@ -61,13 +62,6 @@ class RuleError(ValueError):
 
 class NoRuleSetError(LookupError):
     """No rule set is valid on the requested date."""
-
-
-@dataclass(frozen=True)
-class Source:
-    id: str
-    title: str
-    url: str
 
 
 @dataclass(frozen=True)
