@@ -121,6 +121,8 @@ class Tender(SQLModel, table=True):
     reference: str = Field(max_length=40)
     title: str = Field(max_length=300)
     description: str = Field(default="")
+    # Bumped by every edit; an edit based on an older version is refused as a conflict.
+    version: int = Field(default=1)
     contract_type: str | None = Field(default=None, max_length=30)
     cpv_code: str | None = Field(default=None, max_length=10)
     estimated_value: Decimal | None = Field(
