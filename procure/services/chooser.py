@@ -92,7 +92,7 @@ def track_choices(tender: Tender) -> list[tuple[str, str]]:
 
 def choose_track(
     session: Session, tender: Tender, track: str, reason: str, *, actor_id: int | None,
-    now: datetime | None = None,
+    now: datetime | None = None, expected_version: int | None = None,
 ) -> None:
     """Record the chosen track; a deviation from the recommendation needs a written reason."""
     if not tender.recommendation:
@@ -108,4 +108,4 @@ def choose_track(
         "track": track, "track_reason": reason if deviates else "",
         "procedure": track if track != "market-dialogue" else tender.procedure,
         "track_decided_at": now or utcnow(),
-    }, actor_id=actor_id, action="tender.track_chosen")
+    }, actor_id=actor_id, action="tender.track_chosen", expected_version=expected_version)

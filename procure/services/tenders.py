@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, or_, update
 from sqlmodel import Session, select
 
 from procure.errors import N_, UserError
-from procure.models import Organisation, Tender, utcnow
+from procure.models import AuditEvent, Organisation, Tender, User, utcnow
 from procure.services import audit
 
 PUBLIC_STATUSES = ("planned", "open")
@@ -76,25 +76,72 @@ def _jsonable(value: object) -> object:
     return value
 
 
+class TenderConflict(TenderError):
+    """Someone else saved the tender after this edit began; `changes` says what they changed."""
+
+    def __init__(self, changes: list[dict[str, object]]) -> None:
+        super().__init__(N_("Someone else changed this tender while you were editing it."))
+        self.changes = changes
+
+
 def update_tender(
     session: Session, tender: Tender, changes: dict[str, object], *, actor_id: int | None,
-    action: str = "tender.updated",
+    action: str = "tender.updated", expected_version: int | None = None,
 ) -> dict[str, tuple[object, object]]:
-    """Apply changes and record each changed field with its old and new value."""
+    """Apply changes and record each changed field with its old and new value.
+
+    With expected_version, the edit only goes through if nobody has saved the tender since
+    that version; the version check and bump happen in one UPDATE, so two concurrent edits
+    cannot both pass it.
+    """
+    if expected_version is not None and expected_version != tender.version:
+        raise TenderConflict(changes_since(session, tender, expected_version))
     changed: dict[str, tuple[object, object]] = {}
     for name, value in changes.items():
         old = getattr(tender, name)
         if old != value:
-            setattr(tender, name, value)
             changed[name] = (old, value)
-    if changed:
-        session.add(tender)
-        session.flush()
-        audit.record(session, action, actor_id=actor_id, object_type="tender",
-                     object_id=tender.id, changes={
-                         name: [_jsonable(old), _jsonable(new)]
-                         for name, (old, new) in changed.items()})
+    if not changed:
+        return changed
+    bumped = session.execute(
+        update(Tender)
+        .where(Tender.id == tender.id, Tender.version == tender.version)
+        .values(version=Tender.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if bumped.rowcount != 1:
+        session.rollback()
+        raise TenderConflict([])
+    tender.version += 1
+    for name, (_old, value) in changed.items():
+        setattr(tender, name, value)
+    session.add(tender)
+    session.flush()
+    audit.record(session, action, actor_id=actor_id, object_type="tender",
+                 object_id=tender.id, version=tender.version, changes={
+                     name: [_jsonable(old), _jsonable(new)]
+                     for name, (old, new) in changed.items()})
     return changed
+
+
+def changes_since(session: Session, tender: Tender, version: int) -> list[dict[str, object]]:
+    """Field changes saved after `version`, oldest first, with who made them and when."""
+    events = session.exec(
+        select(AuditEvent).where(AuditEvent.object_type == "tender",
+                                 AuditEvent.object_id == str(tender.id))
+        .order_by(AuditEvent.id)
+    ).all()
+    actors = {user.id: user for user in session.exec(
+        select(User).where(User.id.in_({e.actor_id for e in events if e.actor_id}))).all()}
+    result = []
+    for event in events:
+        if (event.details.get("version") or 0) <= version:
+            continue
+        actor = actors.get(event.actor_id)
+        for field, (old, new) in event.details.get("changes", {}).items():
+            result.append({"field": field, "old": old, "new": new, "at": event.occurred_at,
+                           "by": (actor.name or actor.email) if actor else None})
+    return result
 
 
 def organisation_tenders(session: Session, organisation_id: int) -> list[Tender]:

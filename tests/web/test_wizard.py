@@ -214,3 +214,61 @@ def test_cpv_code_is_checked_by_lookup(login_as, db):
     assert response.status_code == 302
     tender = db.exec(select(Tender).where(Tender.title == "Uten sjekksiffer")).one()
     assert tender.cpv_code == "90911200-8"
+
+
+def test_two_officers_editing_the_same_tender_lose_nothing(app, login_as, db):
+    """The second save is refused with what changed; the second officer's text is kept."""
+    from tests.helpers import csrf_token, login
+
+    first = login_as("officer")
+    response = post_form(first, "/officer/tenders/new", {"title": "Felles", "description": "A"})
+    need_url = response.location.replace("/steps/value", "/steps/need")
+    second = app.test_client()
+    login(second, "officer@lillestrom.example", "demo-password")
+
+    # Both open the need step on the same version.
+    page_one = first.get(need_url).get_data(as_text=True)
+    page_two = second.get(need_url).get_data(as_text=True)
+    version = 'name="version" type="hidden" value="'
+    assert version + "1\"" in page_one and version + "1\"" in page_two
+
+    response = first.post(need_url, data={"title": "Felles", "description": "Fra første",
+                                          "version": "1", "csrf_token": csrf_token(page_one)})
+    assert response.status_code == 302
+    response = second.post(need_url, data={"title": "Felles", "description": "Fra andre",
+                                           "version": "1", "csrf_token": csrf_token(page_two)})
+    assert response.status_code == 409
+    text = response.get_data(as_text=True)
+    assert "Noen andre endret denne anskaffelsen mens du redigerte den" in text
+    assert "«A» → «Fra første»" in text and "(officer@test.example," in text
+    assert "Fra andre" in text  # the second officer's typing is still in the form
+    assert version + "2\"" in text  # and is now based on the current version
+    tender = db.exec(select(Tender).where(Tender.title == "Felles")).one()
+    assert tender.description == "Fra første"
+
+    # Saving again, deliberately, goes through.
+    response = second.post(need_url, data={"title": "Felles", "description": "Fra andre",
+                                           "version": "2", "csrf_token": csrf_token(text)})
+    assert response.status_code == 302
+    db.refresh(tender)
+    assert tender.description == "Fra andre" and tender.version == 3
+
+
+def test_conflict_check_is_atomic(db):
+    """A stale in-memory copy cannot overwrite a newer row, even without expected_version."""
+    from sqlmodel import Session
+
+    from procure.services import tenders
+    from procure.services.demo import load_demo
+
+    organisation = load_demo(db)
+    tender = tenders.create_draft(db, organisation.id, "Kappløp")
+    db.commit()
+    with Session(db.get_bind()) as other:
+        stale = other.get(Tender, tender.id)
+        tenders.update_tender(db, tender, {"description": "først"}, actor_id=None)
+        db.commit()
+        with pytest.raises(tenders.TenderConflict):
+            tenders.update_tender(other, stale, {"description": "sist"}, actor_id=None)
+    db.refresh(tender)
+    assert tender.description == "først"

@@ -25,6 +25,7 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
+from wtforms.widgets import HiddenInput
 
 from procure.web.forms import strip
 
@@ -50,6 +51,17 @@ MONEY = {"places": 2, "validators": [Optional(), NumberRange(min=0, message=_l(
     "The amount cannot be negative."))]}
 
 
+class VersionedForm(FlaskForm):
+    """Carries the tender version the form was opened on, for the conflict check."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+    def rebase(self, version: int) -> None:
+        """Keep what the user typed, but base the next save on the current version."""
+        self.version.data = version
+        self.version.raw_data = [str(version)]
+
+
 class NewTenderForm(FlaskForm):
     title = StringField(
         _l("Title"),
@@ -63,7 +75,7 @@ class NewTenderForm(FlaskForm):
     )
 
 
-class NeedForm(NewTenderForm):
+class NeedForm(NewTenderForm, VersionedForm):
     description = TextAreaField(
         _l("Need and background"), filters=[strip],
         validators=[DataRequired(_l("Describe the need.")), Length(max=20000)],
@@ -99,13 +111,13 @@ class LotForm(Form):
     framework_max = DecimalField(_l("Maximum value of the framework agreement"), **MONEY)
 
 
-class ValueForm(FlaskForm):
+class ValueForm(VersionedForm):
     lots = FieldList(FormField(LotForm), min_entries=1, max_entries=10)
     add_lot = SubmitField(_l("Add a lot"))
     save = SubmitField(_l("Save and continue"))
 
 
-class ContractForm(FlaskForm):
+class ContractForm(VersionedForm):
     contract_type = RadioField(_l("Contract type"), choices=CONTRACT_TYPES,
                                validators=[InputRequired(_l("Choose the contract type."))])
     buyer_type = RadioField(_l("Type of buyer"), choices=BUYER_TYPES, default="municipality",
@@ -119,7 +131,7 @@ class ContractForm(FlaskForm):
                                 description=_l("Optional. Format: YYYY-MM-DD."))
 
 
-class InnovationForm(FlaskForm):
+class InnovationForm(VersionedForm):
     innovation = RadioField(_l("Does the need call for something new?"), choices=INNOVATION,
                             validators=[InputRequired(_l("Choose one of the answers."))])
     market = RadioField(_l("Do you know the market?"), choices=MARKET,
@@ -129,7 +141,7 @@ class InnovationForm(FlaskForm):
                            validators=[InputRequired(_l("Choose one of the answers."))])
 
 
-class TrackForm(FlaskForm):
+class TrackForm(VersionedForm):
     track = RadioField(_l("Track"), validators=[InputRequired(_l("Choose a track."))])
     reason = TextAreaField(
         _l("Reason for deviating from the recommendation"), filters=[strip],

@@ -85,10 +85,21 @@ def step(tender_id: int, slug: str):
     return handler(row)
 
 
-def _save(row: Tender, slug: str, changes: dict[str, object]):
-    """Save a step; when the answers are complete, the recommendation is computed afresh."""
+def _save(row: Tender, slug: str, form, changes: dict[str, object]):
+    """Save a step; when the answers are complete, the recommendation is computed afresh.
+
+    An edit based on an outdated version is not saved: the page shows what the other
+    officer changed and keeps what this officer typed, ready to be saved again.
+    """
     db = get_session()
-    changed = tenders.update_tender(db, row, changes, actor_id=current_user.id)
+    try:
+        changed = tenders.update_tender(db, row, changes, actor_id=current_user.id,
+                                        expected_version=form.version.data)
+    except tenders.TenderConflict as conflict:
+        db.rollback()
+        db.refresh(row)
+        form.rebase(row.version)
+        return _render_step(row, slug, form, conflict=conflict.changes, status=409)
     if changed and ready_for_recommendation(tenders.draft_fields(row)):
         try:
             chooser.refresh_recommendation(db, row, current_app.extensions["procure.rulebook"],
@@ -99,8 +110,9 @@ def _save(row: Tender, slug: str, changes: dict[str, object]):
     return _after_step(row, slug)
 
 
-def _render_step(row: Tender, slug: str, form, **context):
-    status = 400 if form.errors or getattr(form, "form_errors", None) else 200
+def _render_step(row: Tender, slug: str, form, *, status: int | None = None, **context):
+    if status is None:
+        status = 400 if form.errors or getattr(form, "form_errors", None) else 200
     return render_template(f"officer/steps/{slug}.html", tender=row, form=form, slug=slug,
                            statuses=step_status(tenders.draft_fields(row)), **context), status
 
@@ -108,8 +120,9 @@ def _render_step(row: Tender, slug: str, form, **context):
 def _need_step(row: Tender):
     form = NeedForm(obj=row)
     if form.validate_on_submit():
-        return _save(row, "need", {"title": form.title.data, "description": form.description.data,
-                                   "cpv_code": form.cpv_code.data or None})
+        return _save(row, "need", form, {"title": form.title.data,
+                                         "description": form.description.data,
+                                         "cpv_code": form.cpv_code.data or None})
     return _render_step(row, "need", form)
 
 
@@ -136,7 +149,8 @@ def _lot_to_json(data: dict) -> dict:
 
 def _value_step(row: Tender):
     saved = row.value_estimate.get("lots") or [{}]
-    form = ValueForm(data={"lots": saved} if request.method == "GET" else None)
+    form = ValueForm(data={"lots": saved, "version": row.version}
+                     if request.method == "GET" else None)
     if request.method == "POST" and form.add_lot.data:
         if len(form.lots.entries) < form.lots.max_entries:
             form.lots.append_entry()
@@ -149,7 +163,7 @@ def _value_step(row: Tender):
         except ValueError as error:
             form.form_errors.append(str(error))
         else:
-            return _save(row, "value", {
+            return _save(row, "value", form, {
                 "estimated_value": estimate.total,
                 "value_estimate": {"lots": [_lot_to_json(lot) for lot in lots],
                                    "lines": list(estimate.lines),
@@ -161,7 +175,7 @@ def _value_step(row: Tender):
 def _contract_step(row: Tender):
     form = ContractForm(obj=row)
     if form.validate_on_submit():
-        return _save(row, "contract", {
+        return _save(row, "contract", form, {
             "contract_type": form.contract_type.data, "buyer_type": form.buyer_type.data,
             "planned_notice_date": form.planned_notice_date.data,
             "tender_deadline": form.tender_deadline.data,
@@ -171,10 +185,11 @@ def _contract_step(row: Tender):
 
 def _innovation_step(row: Tender):
     data = {"innovation": row.innovation, "market": row.market,
-            "needs_rnd": None if row.needs_rnd is None else ("yes" if row.needs_rnd else "no")}
+            "needs_rnd": None if row.needs_rnd is None else ("yes" if row.needs_rnd else "no"),
+            "version": row.version}
     form = InnovationForm(data=data if request.method == "GET" else None)
     if form.validate_on_submit():
-        return _save(row, "innovation", {"innovation": form.innovation.data,
+        return _save(row, "innovation", form, {"innovation": form.innovation.data,
                                          "market": form.market.data,
                                          "needs_rnd": form.needs_rnd.data == "yes"})
     return _render_step(row, "innovation", form)
@@ -186,13 +201,20 @@ def _recommendation_step(row: Tender):
         flash(_("Answer the earlier steps before asking for a recommendation."), "warning")
         return redirect(url_for("officer.tender", tender_id=row.id))
     form = TrackForm(data={"track": row.track or row.recommended_track,
-                           "reason": row.track_reason} if request.method == "GET" else None)
+                           "reason": row.track_reason, "version": row.version}
+                     if request.method == "GET" else None)
     form.track.choices = [SelectChoice(value, label)
                           for value, label in chooser.track_choices(row)]
     if form.validate_on_submit():
         try:
             chooser.choose_track(db, row, form.track.data, form.reason.data or "",
-                                 actor_id=current_user.id)
+                                 actor_id=current_user.id, expected_version=form.version.data)
+        except tenders.TenderConflict as conflict:
+            db.rollback()
+            db.refresh(row)
+            form.rebase(row.version)
+            return _render_step(row, "recommendation", form, status=409,
+                                conflict=conflict.changes, recommendation=row.recommendation)
         except chooser.ChooserError as error:
             db.rollback()
             form.reason.errors = [*form.reason.errors, _(error.msgid, **error.params)]
