@@ -33,3 +33,43 @@ def tender_status(ts: TenderTimestamps) -> str:
         if stamp:
             return name
     return "draft"
+
+
+# Which status may follow which. Cancelling is possible until the award; a tender may open
+# without having been announced as planned first.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "draft": ("planned", "open", "cancelled"),
+    "planned": ("open", "cancelled"),
+    "open": ("evaluation", "cancelled"),
+    "evaluation": ("awarded", "cancelled"),
+    "awarded": ("closed",),
+    "cancelled": (),
+    "closed": (),
+}
+STAMP_FOR = {
+    "planned": "planned_at",
+    "open": "opened_at",
+    "evaluation": "evaluation_at",
+    "awarded": "awarded_at",
+    "cancelled": "cancelled_at",
+    "closed": "closed_at",
+}
+
+
+class TransitionError(ValueError):
+    """A status change the lifecycle does not allow."""
+
+    def __init__(self, current: str, target: str) -> None:
+        self.current, self.target = current, target
+        super().__init__(f"cannot go from {current} to {target}")
+
+
+def allowed_transitions(current: str) -> tuple[str, ...]:
+    return TRANSITIONS[current]
+
+
+def transition_stamp(current: str, target: str) -> str:
+    """The timestamp field to set for current -> target; raises TransitionError if not allowed."""
+    if target not in TRANSITIONS.get(current, ()):
+        raise TransitionError(current, target)
+    return STAMP_FOR[target]

@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, select
 
+from procure.domain.lifecycle import TransitionError, transition_stamp
 from procure.errors import N_, UserError
 from procure.models import AuditEvent, Organisation, Tender, User, utcnow
 from procure.services import audit
@@ -142,6 +143,25 @@ def changes_since(session: Session, tender: Tender, version: int) -> list[dict[s
             result.append({"field": field, "old": old, "new": new, "at": event.occurred_at,
                            "by": (actor.name or actor.email) if actor else None})
     return result
+
+
+class TransitionRefused(TenderError):
+    """The lifecycle does not allow this status change."""
+
+
+def transition(
+    session: Session, tender: Tender, target: str, *, actor_id: int | None,
+    now: datetime | None = None, expected_version: int | None = None,
+) -> None:
+    """Move the tender to `target` by setting its timestamp; the lifecycle guards the step."""
+    current = tender.status
+    try:
+        stamp = transition_stamp(current, target)
+    except TransitionError:
+        raise TransitionRefused(N_("A tender that is %(current)s cannot become %(target)s."),
+                                current=current, target=target) from None
+    update_tender(session, tender, {stamp: now or utcnow()}, actor_id=actor_id,
+                  action=f"tender.{target}", expected_version=expected_version)
 
 
 def organisation_tenders(session: Session, organisation_id: int) -> list[Tender]:
