@@ -60,7 +60,7 @@ def create_user(
         raise AccountError(N_("%(email)s is not an e-mail address."), email=email)
     if find_user(session, email):
         raise AccountError(N_("A user with e-mail %(email)s already exists."), email=email)
-    problems = password_problems(password)
+    problems = password_problems(password, context=(email,))
     if problems:
         raise AccountError(problems[0])
     user = User(
