@@ -67,3 +67,26 @@ def test_db_upgrade_creates_the_schema(tmp_path):
     assert result.exit_code == 0, result.output
     tables = set(inspect(create_engine(url)).get_table_names())
     assert {"user", "role", "tender", "supplier", "organisation", "audit_event"} <= tables
+
+
+def test_db_backup_can_be_restored(runner, db, app, tmp_path):
+    from sqlalchemy import create_engine, make_url, text
+
+    runner.invoke(args=["demo", "load"])
+    target = tmp_path / "backup.bin"
+    result = runner.invoke(args=["db", "backup", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.stat().st_size > 0
+    url = make_url(app.config["DATABASE_URL"])
+    if url.get_backend_name() == "sqlite":
+        copy = create_engine(f"sqlite:///{target}")
+        with copy.connect() as connection:
+            count = connection.execute(text("select count(*) from tender")).scalar_one()
+    else:
+        import subprocess
+
+        listing = subprocess.run(["pg_restore", "--list", str(target)], capture_output=True,
+                                 text=True, check=True).stdout
+        assert "TABLE DATA" in listing and " tender " in listing
+        count = db.exec(text("select count(*) from tender")).scalar_one()
+    assert count >= 5

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+from datetime import UTC, datetime
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -35,6 +37,26 @@ def db_upgrade(revision: str) -> None:
 
     upgrade(current_app.config["DATABASE_URL"], revision)
     click.echo(f"Database is at {revision}.")
+
+
+@db_group.command("backup")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="File to write; default instance/backups/procure-<time>.")
+@with_appcontext
+def db_backup(output: Path | None) -> None:
+    """Write a consistent backup of the database (SQLite file or pg_dump custom format)."""
+    from procure.backup import BackupError, backup_database
+
+    url = current_app.config["DATABASE_URL"]
+    if output is None:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        suffix = ".sqlite3" if url.startswith("sqlite") else ".dump"
+        output = Path(current_app.instance_path) / "backups" / f"procure-{stamp}{suffix}"
+    try:
+        written = backup_database(url, output)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backup written to {written}")
 
 
 @click.group("demo")

@@ -19,6 +19,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, login_user, logout_user
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
@@ -48,7 +49,10 @@ def _load_user(user_id: str) -> User | None:
     if not user_id.isdigit():
         return None
     statement = select(User).where(User.id == int(user_id)).options(selectinload(User.roles))
-    user = get_session().exec(statement).first()
+    try:
+        user = get_session().exec(statement).first()
+    except OperationalError:
+        return None  # database down: the error page renders as for a visitor
     return user if user is not None and user.active else None
 
 

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 
 def init_app(app: Flask) -> None:
+    app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)
+
+
+def _database_unavailable(error: OperationalError):
+    """The database is down or unreachable: say so, and ask the client to come back."""
+    from flask import current_app
+
+    current_app.logger.error("Database unavailable: %s", error.orig)
+    return render_template("errors/503.html"), 503, {"Retry-After": "30"}
 
 
 def _csrf_error(error: CSRFError):

@@ -97,3 +97,19 @@ def test_officer_cannot_see_other_organisations_tender(login_as, db):
     db.add(tender)
     db.commit()
     assert client.get(f"/officer/tenders/{tender.id}").status_code == 404
+
+
+def test_database_down_gives_a_friendly_503(tmp_path):
+    from procure import create_app
+    from procure.db import make_engine
+
+    engine = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none",
+                         connect_args={"connect_timeout": 1})
+    app = create_app({"SECRET_KEY": "s" * 40, "ENGINE": engine,
+                      "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
+    app.logger.disabled = True
+    response = app.test_client().get("/")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+    text = response.get_data(as_text=True)
+    assert "Tjenesten er midlertidig utilgjengelig" in text and "psycopg" not in text
