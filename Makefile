@@ -7,14 +7,14 @@ CATALOGS := $(wildcard procure/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test install lint bench chromium translations extract-messages clean
+.PHONY: run test install lint bench chromium fonts translations extract-messages clean
 
-run: install
+run: install fonts
 	$(BIN)/procure db upgrade
 	$(BIN)/procure demo load
 	$(BIN)/procure run --host 127.0.0.1 --port 5000
 
-test: install chromium
+test: install chromium fonts
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not bench"
 
@@ -47,6 +47,13 @@ chromium:
 		echo "Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
 		>/dev/null; } || { echo "chromium is missing and could not be installed"; exit 1; }
+
+# PDFs are set in Inter from Debian's fonts-inter, never in whatever font happens to be there.
+fonts:
+	@test -f /usr/share/fonts/opentype/inter/Inter-Regular.otf || { \
+		echo "Installing Debian's fonts-inter for the PDF documents"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-inter \
+		>/dev/null; } || { echo "fonts-inter is missing and could not be installed"; exit 1; }
 
 lint: install
 	$(BIN)/ruff check .

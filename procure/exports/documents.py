@@ -1,0 +1,22 @@
+"""Tender documents as HTML (the officer's preview) and as tagged PDF, from the same template."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import force_locale
+
+from procure.exports.pdf import BASE_URL, render_pdf
+from procure.services.documents import TenderDocument
+
+
+def tender_html(document: TenderDocument, *, static_base: str = BASE_URL) -> str:
+    """The konkurransegrunnlag as a standalone HTML document (needs an app context)."""
+    with force_locale("nb"):
+        html = render_template("pdf/tender.html", doc=document)
+    if static_base != BASE_URL:
+        html = html.replace('href="css/print.css"', f'href="{static_base}css/print.css"')
+    return html
+
+
+def tender_pdf(document: TenderDocument) -> bytes:
+    return render_pdf(tender_html(document))

@@ -1,0 +1,143 @@
+"""The data of a tender's documents, gathered from the tender itself (no request state)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from procure.domain.estimate import format_nok
+from procure.models import Organisation, Tender
+
+OSLO = ZoneInfo("Europe/Oslo")
+NOT_SET = "Ikke fastsatt"
+
+# The document is a Norwegian legal text whatever language the officer's UI uses.
+PROCEDURE_NB = {
+    "market-dialogue": "markedsdialog før konkurranse",
+    "direct-award": "direkte kjøp",
+    "simplified-competition": "forenklet konkurranse",
+    "open-tender-competition": "åpen tilbudskonkurranse",
+    "restricted-tender-competition": "begrenset tilbudskonkurranse",
+    "open-procedure": "åpen anbudskonkurranse",
+    "restricted-procedure": "begrenset anbudskonkurranse",
+    "competitive-negotiation": "konkurranse med forhandling",
+    "competitive-dialogue": "konkurransepreget dialog",
+    "innovation-partnership": "innovasjonspartnerskap",
+}
+REGIME_NB = {
+    "outside": ("Utenfor regelverket", "alminnelige forretningsmessige prinsipper"),
+    "part-1": ("FOA del I", "anskaffelsesforskriften del I"),
+    "part-2": ("FOA del I og II", "anskaffelsesforskriften del I og II"),
+    "part-3": ("FOA del I og III", "anskaffelsesforskriften del I og III"),
+}
+CONTRACT_NB = {"goods": "varer", "services": "tjenester", "works": "bygge- og anleggsarbeid",
+               "health-social": "helse- og sosialtjenester",
+               "special-services": "andre særlige tjenester"}
+CHAPTERS = (
+    ("need", "Behov og bakgrunn"), ("procedure", "Prosedyre og rettslig grunnlag"),
+    ("timeline", "Tidsplan"), ("qualification", "Kvalifikasjonskrav"),
+    ("specification", "Kravspesifikasjon"), ("award", "Tildelingskriterier"),
+    ("green", "Grønne krav og kriterier"), ("clauses", "Kontraktsvilkår"),
+    ("submission", "Spørsmål og innlevering"), ("appendices", "Vedlegg"),
+)
+
+
+@dataclass
+class TenderDocument:
+    kind: str
+    reference: str
+    title: str
+    buyer: str
+    buyer_orgnr: str
+    generated: str
+    procedure: str
+    regime: str
+    regime_long: str
+    rules_version: str
+    notice_date: str
+    question_deadline: str
+    tender_deadline: str
+    need: str
+    cpv: str
+    contract_type: str
+    value: str
+    value_lines: list[str]
+    explanation: list[str]
+    deviation: str
+    timeline: list[tuple[str, str]]
+    climate: dict
+    chapters: tuple = CHAPTERS
+    qualification: list[dict] = field(default_factory=list)
+    specification: list[dict] = field(default_factory=list)
+    award: list[dict] = field(default_factory=list)
+    clauses: list[dict] = field(default_factory=list)
+    green: list[dict] = field(default_factory=list)
+    weights: list[tuple[str, int]] = field(default_factory=list)
+    appendices: list[str] = field(default_factory=list)
+    contact: str = ""
+
+
+def norwegian_date(value: date | datetime | None) -> str:
+    if value is None:
+        return NOT_SET
+    if isinstance(value, datetime):
+        return value.astimezone(OSLO).strftime("%d.%m.%Y kl. %H:%M")
+    return value.strftime("%d.%m.%Y")
+
+
+def tender_document(session: Session, tender: Tender, *, now: datetime) -> TenderDocument:
+    """Everything the konkurransegrunnlag shows, as plain values."""
+    organisation = session.get(Organisation, tender.organisation_id)
+    recommendation = tender.recommendation or {}
+    regime_short, regime_long = REGIME_NB.get(recommendation.get("regime", ""), ("–", "–"))
+    track = tender.track or tender.recommended_track or ""
+    obligations = {o["id"]: o for o in recommendation.get("obligations", [])}
+    timeline = [
+        ("Kunngjøring eller invitasjon", norwegian_date(tender.planned_notice_date)),
+        ("Frist for spørsmål", norwegian_date(getattr(tender, "question_deadline", None))),
+        ("Tilbudsfrist", norwegian_date(tender.tender_deadline)),
+    ]
+    if "standstill" in obligations:
+        timeline.append(("Karensperiode", obligations["standstill"]["text"]))
+    appendices = ["Tilbudsbrev", "Prisskjema", "Kontrakt med vilkår"]
+    if "espd" in obligations:
+        appendices.insert(1, "ESPD (egenerklæringsskjema)")
+    document = TenderDocument(
+        kind="Konkurransegrunnlag",
+        reference=tender.reference,
+        title=tender.title,
+        buyer=organisation.name if organisation else "",
+        buyer_orgnr=organisation.orgnr if organisation else "",
+        generated=now.astimezone(OSLO).strftime("%d.%m.%Y"),
+        procedure=PROCEDURE_NB.get(track, track or NOT_SET),
+        regime=regime_short,
+        regime_long=regime_long,
+        rules_version=tender.rules_version or "–",
+        notice_date=norwegian_date(tender.planned_notice_date),
+        question_deadline=norwegian_date(getattr(tender, "question_deadline", None)),
+        tender_deadline=norwegian_date(tender.tender_deadline),
+        need=tender.description or "",
+        cpv=tender.cpv_code or "",
+        contract_type=CONTRACT_NB.get(tender.contract_type or "", "–"),
+        value=(format_nok(tender.estimated_value) + " ekskl. mva."
+               if tender.estimated_value is not None else NOT_SET),
+        value_lines=list(tender.value_estimate.get("lines", [])),
+        explanation=list(recommendation.get("explanation", [])),
+        deviation=tender.track_reason,
+        timeline=timeline,
+        climate=_climate_statement(tender),
+        appendices=appendices,
+    )
+    return document
+
+
+def _climate_statement(tender: Tender) -> dict:
+    if tender.climate_status == "met":
+        statement = f"Kravet i § 7-9 er oppfylt ({tender.climate_basis})."
+    else:
+        statement = "Kravet i § 7-9 er ikke dokumentert oppfylt ennå."
+    return {"status": tender.climate_status, "statement": statement,
+            "code": tender.climate_code, "justification": ""}
