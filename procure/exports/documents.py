@@ -7,6 +7,7 @@ from flask_babel import force_locale
 
 from procure.exports.pdf import BASE_URL, render_pdf
 from procure.services.documents import TenderDocument
+from procure.services.protocol import Protocol
 
 
 def tender_html(document: TenderDocument, *, static_base: str = BASE_URL) -> str:
@@ -20,3 +21,15 @@ def tender_html(document: TenderDocument, *, static_base: str = BASE_URL) -> str
 
 def tender_pdf(document: TenderDocument) -> bytes:
     return render_pdf(tender_html(document))
+
+
+def protocol_html(protocol: Protocol, *, generated: str) -> str:
+    """The protocol as a standalone HTML document for the PDF."""
+    header = {"title": protocol.title, "buyer": protocol.buyer, "reference": protocol.reference,
+              "kind": "Anskaffelsesprotokoll", "generated": generated}
+    with force_locale("nb"):
+        return render_template("pdf/protocol.html", doc=header, protocol=protocol)
+
+
+def protocol_pdf(protocol: Protocol, *, generated: str) -> bytes:
+    return render_pdf(protocol_html(protocol, generated=generated))

@@ -10,6 +10,8 @@ from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import lazy_gettext as _l
 
+from procure.services.documents import norwegian_date
+
 OSLO = ZoneInfo("Europe/Oslo")
 
 STATUS_LABELS = {
@@ -62,6 +64,18 @@ CONTRACT_TYPE_LABELS = {
     "health-social": _l("Health and social services"),
     "special-services": _l("Other special services"),
 }
+ACTION_LABELS = {
+    "tender.created": _l("Tender created"),
+    "tender.updated": _l("Details changed"),
+    "tender.recommended": _l("Recommendation computed"),
+    "tender.track_chosen": _l("Track chosen"),
+    "tender.planned": _l("Announced as planned"),
+    "tender.open": _l("Opened for tenders"),
+    "tender.evaluation": _l("Evaluation started"),
+    "tender.awarded": _l("Awarded"),
+    "tender.cancelled": _l("Cancelled"),
+    "tender.closed": _l("Closed"),
+}
 TASK_STATUS_LABELS = {"to_do": _l("Not started"), "in_progress": _l("In progress"),
                       "done": _l("Completed"), "cannot_start": _l("Cannot start yet")}
 
@@ -98,4 +112,6 @@ def init_app(app: Flask) -> None:
         obligation_label=label(OBLIGATION_LABELS),
         contract_type_label=label(CONTRACT_TYPE_LABELS),
         task_status_label=label(TASK_STATUS_LABELS),
+        oslo_time=norwegian_date,
+        action_label=label(ACTION_LABELS),
     )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Response, url_for
+from flask import Response, render_template, url_for
 
 from procure.db import get_session
-from procure.exports.documents import tender_html, tender_pdf
-from procure.services.documents import tender_document
+from procure.exports.documents import protocol_pdf, tender_html, tender_pdf
+from procure.services.documents import OSLO, tender_document
+from procure.services.protocol import audit_trail, tender_protocol
 from procure.web.officer import bp
 from procure.web.officer.views import _tender
 
@@ -25,8 +26,33 @@ def document_preview(tender_id: int):
 def document_pdf(tender_id: int):
     row = _tender(tender_id)
     document = tender_document(get_session(), row, now=datetime.now(UTC))
-    filename = f"konkurransegrunnlag-{row.reference}.pdf"
-    return Response(tender_pdf(document), mimetype="application/pdf", headers={
+    return _pdf_response(tender_pdf(document), f"konkurransegrunnlag-{row.reference}.pdf")
+
+
+def _pdf_response(content: bytes, filename: str) -> Response:
+    return Response(content, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{filename}"',
         "Cache-Control": "private, no-store",
     })
+
+
+@bp.get("/tenders/<int:tender_id>/protocol")
+def protocol(tender_id: int):
+    row = _tender(tender_id)
+    return render_template("officer/protocol.html", tender=row,
+                           protocol=tender_protocol(get_session(), row))
+
+
+@bp.get("/tenders/<int:tender_id>/protocol.pdf")
+def protocol_pdf_download(tender_id: int):
+    row = _tender(tender_id)
+    generated = datetime.now(UTC).astimezone(OSLO).strftime("%d.%m.%Y")
+    content = protocol_pdf(tender_protocol(get_session(), row), generated=generated)
+    return _pdf_response(content, f"protokoll-{row.reference}.pdf")
+
+
+@bp.get("/tenders/<int:tender_id>/history")
+def history(tender_id: int):
+    row = _tender(tender_id)
+    return render_template("officer/history.html", tender=row,
+                           trail=audit_trail(get_session(), row))

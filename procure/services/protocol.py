@@ -1,0 +1,146 @@
+"""The procurement protocol (anskaffelsesprotokoll) and audit trail, built from tender data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from procure.domain.estimate import format_nok
+from procure.models import AuditEvent, Organisation, Tender, User
+from procure.services.documents import (
+    CONTRACT_NB,
+    PROCEDURE_NB,
+    REGIME_NB,
+    norwegian_date,
+)
+
+# What each recorded action means, in the protocol's language (Norwegian).
+ACTION_NB = {
+    "tender.created": "Anskaffelsen ble opprettet",
+    "tender.updated": "Opplysninger ble endret",
+    "tender.recommended": "Anbefalingen ble beregnet",
+    "tender.track_chosen": "Spor ble valgt",
+    "tender.planned": "Kunngjort som planlagt",
+    "tender.open": "Åpnet for tilbud",
+    "tender.evaluation": "Evaluering startet",
+    "tender.awarded": "Tildelt",
+    "tender.cancelled": "Avlyst",
+    "tender.closed": "Avsluttet",
+}
+
+
+@dataclass
+class TrailEntry:
+    at: datetime
+    who: str
+    action: str
+    action_label: str
+    changes: list[tuple[str, str, str]]
+
+
+@dataclass
+class Protocol:
+    reference: str
+    title: str
+    buyer: str
+    buyer_orgnr: str
+    status: str
+    need: str
+    cpv: str
+    contract_type: str
+    value: str
+    value_lines: list[str]
+    rules_version: str
+    regime: str
+    recommended: str
+    chosen: str
+    deviation: str
+    decided_at: str
+    explanation: list[str]
+    obligations: list[dict]
+    warnings: list[dict]
+    climate: dict
+    milestones: list[tuple[str, str]]
+    trail: list[TrailEntry] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+def _short(value: object, limit: int = 120) -> str:
+    if value in (None, ""):
+        return "–"
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def audit_trail(session: Session, tender: Tender) -> list[TrailEntry]:
+    """Every recorded event on the tender, oldest first, with field-level changes."""
+    events = session.exec(
+        select(AuditEvent).where(AuditEvent.object_type == "tender",
+                                 AuditEvent.object_id == str(tender.id))
+        .order_by(AuditEvent.occurred_at, AuditEvent.id)
+    ).all()
+    user_ids = {event.actor_id for event in events if event.actor_id}
+    users = {u.id: u for u in session.exec(select(User).where(User.id.in_(user_ids))).all()}
+    trail = []
+    for event in events:
+        actor = users.get(event.actor_id)
+        changes = [
+            (name, _short(old), _short(new))
+            for name, (old, new) in event.details.get("changes", {}).items()
+            if name not in ("recommendation", "value_estimate")
+        ]
+        trail.append(TrailEntry(
+            at=event.occurred_at,
+            who=(actor.name or actor.email) if actor else "system",
+            action=event.action,
+            action_label=ACTION_NB.get(event.action, event.action),
+            changes=changes,
+        ))
+    return trail
+
+
+def tender_protocol(session: Session, tender: Tender) -> Protocol:
+    """The protocol's content: the choice and its reasons, the value, § 7-9 and the trail."""
+    organisation = session.get(Organisation, tender.organisation_id)
+    recommendation = tender.recommendation or {}
+    milestones = [(label, norwegian_date(stamp)) for label, stamp in (
+        ("Opprettet", tender.created_at), ("Kunngjort som planlagt", tender.planned_at),
+        ("Åpnet for tilbud", tender.opened_at), ("Evaluering", tender.evaluation_at),
+        ("Tildelt", tender.awarded_at), ("Avlyst", tender.cancelled_at),
+        ("Avsluttet", tender.closed_at)) if stamp is not None]
+    missing = []
+    if not recommendation:
+        missing.append("Valg av prosedyre er ikke gjort i veiviseren.")
+    if tender.track is None:
+        missing.append("Spor er ikke valgt.")
+    if tender.climate_status != "met":
+        missing.append("Klima- og miljøkravet (§ 7-9) er ikke dokumentert oppfylt.")
+    return Protocol(
+        reference=tender.reference,
+        title=tender.title,
+        buyer=organisation.name if organisation else "",
+        buyer_orgnr=organisation.orgnr if organisation else "",
+        status=tender.status,
+        need=tender.description,
+        cpv=tender.cpv_code or "–",
+        contract_type=CONTRACT_NB.get(tender.contract_type or "", "–"),
+        value=(format_nok(tender.estimated_value) + " ekskl. mva."
+               if tender.estimated_value is not None else "–"),
+        value_lines=list(tender.value_estimate.get("lines", [])),
+        rules_version=tender.rules_version or "–",
+        regime=REGIME_NB.get(recommendation.get("regime", ""), ("–", "–"))[0],
+        recommended=PROCEDURE_NB.get(tender.recommended_track or "", "–"),
+        chosen=PROCEDURE_NB.get(tender.track or "", "–"),
+        deviation=tender.track_reason,
+        decided_at=norwegian_date(tender.track_decided_at) if tender.track_decided_at else "–",
+        explanation=list(recommendation.get("explanation", [])),
+        obligations=list(recommendation.get("obligations", [])),
+        warnings=list(recommendation.get("warnings", [])),
+        climate={"status": tender.climate_status, "basis": tender.climate_basis,
+                 "code": tender.climate_code},
+        milestones=milestones,
+        trail=audit_trail(session, tender),
+        missing=missing,
+    )

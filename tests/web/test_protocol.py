@@ -1,0 +1,54 @@
+"""Audit trail and protocol: visible on the tender, complete for the demo tenders."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+from sqlmodel import select
+
+from procure.models import Tender
+from tests.helpers import post_form
+
+
+def test_history_shows_who_changed_what(login_as, db):
+    client = login_as("officer")
+    response = post_form(client, "/officer/tenders/new", {"title": "Sporbar",
+                                                          "description": "Første tekst"})
+    tender_url = response.location.rsplit("/steps/", 1)[0]
+    post_form(client, tender_url + "/steps/need", {"title": "Sporbar",
+                                                   "description": "Andre tekst"})
+    page = client.get(tender_url + "/history").get_data(as_text=True)
+    assert "Anskaffelse opprettet" in page
+    assert "«Første tekst» → «Andre tekst»" in page
+    assert "officer@test.example" in page
+
+
+def test_protocol_page_and_pdf_for_every_demo_tender(login_as, db):
+    client = login_as("officer")
+    for tender in db.exec(select(Tender)).all():
+        page = client.get(f"/officer/tenders/{tender.id}/protocol")
+        assert page.status_code == 200
+        text = page.get_data(as_text=True)
+        for heading in ("1. Anskaffelsen", "2. Anslått verdi",
+                        "3. Valg av prosedyre og begrunnelse", "4. Plikter som gjelder",
+                        "5. Klima og miljø (§ 7-9)", "6. Milepæler", "7. Logg over endringer"):
+            assert heading in text, (tender.title, heading)
+        assert tender.rules_version and tender.rules_version in text
+        pdf = client.get(f"/officer/tenders/{tender.id}/protocol.pdf")
+        assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    last = PdfReader(io.BytesIO(pdf.data))
+    extracted = "\n".join(page.extract_text() for page in last.pages)
+    assert "Anskaffelsesprotokoll" in extracted and "Logg over endringer" in extracted
+
+
+def test_protocol_records_a_deviation_and_its_reason(login_as, db):
+    from tests.web.test_wizard import walk_to_recommendation
+
+    client = login_as("officer")
+    url = walk_to_recommendation(client, title="Avvik")
+    post_form(client, url, {"track": "market-dialogue", "reason": "Nytt marked for oss."})
+    tender = db.exec(select(Tender).where(Tender.title == "Avvik")).one()
+    text = client.get(f"/officer/tenders/{tender.id}/protocol").get_data(as_text=True)
+    assert "Begrunnelse for avvik" in text and "Nytt marked for oss." in text
+    assert "forenklet konkurranse" in text  # what was recommended
