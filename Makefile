@@ -18,8 +18,14 @@ test: install chromium fonts
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not bench"
 
+# Load test of the public pages (issue 8): gunicorn with 2 workers, wrk from Debian.
+# Set PROCURE_BENCH_DATABASE_URL to run it on PostgreSQL. Not part of `make test`.
 bench: install
-	$(BIN)/pytest -m bench bench -p no:randomly
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	@command -v wrk >/dev/null || { echo "Installing Debian's wrk"; apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
+		{ echo "wrk is missing and could not be installed"; exit 1; }
+	$(BIN)/python bench/run.py
 
 install: $(STAMP) $(COMPILED)
 
@@ -39,7 +45,7 @@ extract-messages: install
 	$(BIN)/pybabel extract -F procure/translations/babel.cfg -k N_ -k _l \
 		-o procure/translations/messages.pot . >/dev/null
 	$(BIN)/pybabel update -i procure/translations/messages.pot -d procure/translations \
-		--width 100 --ignore-obsolete
+		--width 100 --ignore-obsolete --no-fuzzy-matching
 
 # Browser tests drive Debian's Chromium; install it when missing and we may.
 chromium:

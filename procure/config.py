@@ -24,6 +24,8 @@ def default_config(instance_path: Path) -> dict:
         "RULES_DIR": str(Path(__file__).resolve().parent / "rules"),
         "OUTBOX_DIR": str(instance_path / "outbox"),
         "BABEL_DEFAULT_LOCALE": "nb",
+        # Dates and times are stored in UTC and always shown in Norwegian time.
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Oslo",
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).parent / "translations"),
         "LANGUAGES": ["nb", "en"],
         "WTF_CSRF_TIME_LIMIT": None,
@@ -34,6 +36,22 @@ def default_config(instance_path: Path) -> dict:
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_LOCKOUT_SECONDS": 15 * 60,
         "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,
+        # Public portal (issue 8): e-mail, links in e-mails and feeds, rate limits, OCDS.
+        "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+        "MAIL_FROM": "Lillestrøm kommune <noreply@localhost>",
+        "SMTP_HOST": "",
+        "SMTP_PORT": 587,
+        "SMTP_USERNAME": "",
+        "SMTP_PASSWORD": "",
+        "SMTP_SECURITY": "starttls",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "INTEREST_RATE_LIMIT": "5 per minute;30 per hour",
+        "INTEREST_MIN_FILL_SECONDS": 3,
+        "INTEREST_CONFIRM_DAYS": 7,
+        "PROXY_COUNT": 0,
+        "OCDS_OCID_PREFIX": "ocds-procure",
+        "PUBLIC_CACHE_SECONDS": 60,
     }
 
 
@@ -66,7 +84,9 @@ def check_production(config: dict, explicit: dict) -> None:
         raise ConfigError("Production needs PROCURE_DATABASE_URL (for example a PostgreSQL URL).")
 
 
-INT_KEYS = ("LOGIN_MAX_FAILURES", "LOGIN_LOCKOUT_SECONDS", "MAX_CONTENT_LENGTH")
+INT_KEYS = ("LOGIN_MAX_FAILURES", "LOGIN_LOCKOUT_SECONDS", "MAX_CONTENT_LENGTH",
+            "SMTP_PORT", "INTEREST_MIN_FILL_SECONDS", "INTEREST_CONFIRM_DAYS", "PROXY_COUNT",
+            "PUBLIC_CACHE_SECONDS")
 
 
 def build_config(instance_path: Path, environ: dict, test_config: dict | None) -> dict:

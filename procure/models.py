@@ -6,7 +6,18 @@
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Column, DateTime, Numeric, TypeDecorator, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Numeric,
+    TypeDecorator,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy import false as sa_false
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Field, Relationship, SQLModel
 
 from procure.domain.lifecycle import TenderTimestamps, tender_status
@@ -111,6 +122,105 @@ class Supplier(SQLModel, table=True):
     kommunenummer: str = Field(default="", max_length=4)
     size_class: str = Field(default="unknown", max_length=10)
     created_at: datetime = created_field()
+    # Statistics (issue 7): Brønnøysund fields and how the size class was decided.
+    organisasjonsform: str = Field(default="", max_length=10,
+                                   sa_column_kwargs={"server_default": ""})
+    employees: int | None = None
+    turnover_nok: int | None = Field(default=None, sa_type=BigInteger)
+    founded: date | None = None
+    nace_code: str = Field(default="", max_length=10, sa_column_kwargs={"server_default": ""})
+    size_basis: str = Field(default="", max_length=30, sa_column_kwargs={"server_default": ""})
+    import_id: int | None = Field(default=None, foreign_key="import_run.id")
+
+
+# --- Statistics (issue 7): imports, spend lines, contract awards -------------------------------
+
+
+class ImportRun(SQLModel, table=True):
+    """One import, accepted or rejected; a rejected one keeps its row-level report."""
+
+    __tablename__ = "import_run"
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=20)  # suppliers | spend | ocds | tenders
+    filename: str = Field(default="", max_length=255)
+    status: str = Field(max_length=10)  # imported | rejected
+    created_at: datetime = created_field()
+    actor_id: int | None = Field(default=None, foreign_key="user.id")
+    rows_read: int = Field(default=0)
+    inserted: int = Field(default=0)
+    updated: int = Field(default=0)
+    unchanged: int = Field(default=0)
+    error_count: int = Field(default=0)
+    # [[row, field, msgid, params], ...] (capped; error_count has the full number)
+    errors: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    notes: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class SpendLine(SQLModel, table=True):
+    """A ledger or invoice line; (invoice_id, line_no) is the natural key. Amounts in øre."""
+
+    __tablename__ = "spend_line"
+    __table_args__ = (UniqueConstraint("invoice_id", "line_no"),)
+    id: int | None = Field(default=None, primary_key=True)
+    invoice_id: str = Field(max_length=60)
+    line_no: int = Field(default=1)
+    # A fact table written a million rows at a time: no index on the date or the supplier (the
+    # statistics scan a year of lines, faster than fetching most rows through an index) and no
+    # foreign keys (SQLite checks each one per row). supplier_id and import_id are set by the
+    # import from ids it has just read. See bench/.
+    invoice_date: date
+    supplier_orgnr: str = Field(default="", max_length=20)
+    orgnr_valid: bool = Field(default=False)
+    supplier_id: int | None = None
+    amount_ore: int = Field(sa_type=BigInteger)
+    account: str = Field(default="", max_length=40)
+    category: str = Field(default="", max_length=100)
+    cpv_code: str = Field(default="", max_length=10)
+    department: str = Field(default="", max_length=100)
+    import_id: int | None = None
+
+
+class Award(SQLModel, table=True):
+    """An awarded contract (OCDS award or a procure tender); amounts in øre."""
+
+    __table_args__ = (UniqueConstraint("source", "ocid", "award_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=10)  # ocds | procure
+    ocid: str = Field(max_length=120)
+    award_key: str = Field(max_length=120)
+    title: str = Field(default="", max_length=300)
+    cpv_code: str = Field(default="", max_length=10)
+    procedure: str = Field(default="", max_length=60)
+    method_details: str = Field(default="", max_length=200)
+    award_criteria: str | None = Field(default=None, max_length=30)
+    number_of_tenderers: int | None = None
+    tender_value_ore: int | None = Field(default=None, sa_type=BigInteger)
+    value_ore: int | None = Field(default=None, sa_type=BigInteger)
+    tender_deadline: date | None = None
+    award_date: date | None = Field(default=None, index=True)
+    decision_days: int | None = None
+    suitability_sme: bool | None = None
+    bids_known_size: int | None = None
+    sme_bids: int | None = None
+    tender_id: int | None = Field(default=None, foreign_key="tender.id")
+    import_id: int | None = Field(default=None, foreign_key="import_run.id")
+
+
+class AwardSupplier(SQLModel, table=True):
+    """A winning supplier of an award, with the size stated in the award where given."""
+
+    __tablename__ = "award_supplier"
+    __table_args__ = (UniqueConstraint("award_id", "party_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    award_id: int = Field(foreign_key="award.id", ondelete="CASCADE")
+    party_key: str = Field(max_length=120)
+    name: str = Field(default="", max_length=300)
+    supplier_orgnr: str = Field(default="", max_length=20)
+    supplier_id: int | None = Field(default=None, foreign_key="supplier.id", index=True)
+    size_class: str = Field(default="unknown", max_length=10)
+
+
+# --- end of statistics ---------------------------------------------------------------------------
 
 
 class Tender(SQLModel, table=True):
@@ -148,6 +258,28 @@ class Tender(SQLModel, table=True):
     climate_status: str | None = Field(default=None, max_length=20)
     climate_basis: str | None = Field(default=None, max_length=40)
     climate_code: str | None = Field(default=None, max_length=60)
+    # Green criteria and § 7-9 inputs (issue 4). Award weights in percent; all None until set.
+    ambition_level: str | None = Field(default=None, max_length=10)
+    weight_price: Decimal | None = Field(default=None, sa_column=Column(Numeric(5, 2)))
+    weight_quality: Decimal | None = Field(default=None, sa_column=Column(Numeric(5, 2)))
+    weight_climate: Decimal | None = Field(default=None, sa_column=Column(Numeric(5, 2)))
+    weight_other: Decimal | None = Field(default=None, sa_column=Column(Numeric(5, 2)))
+    climate_spec_justification: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    climate_exemption: str | None = Field(default=None, max_length=30)
+    climate_exemption_justification: str = Field(
+        default="", sa_column_kwargs={"server_default": ""})
+    # Public portal (issue 8): public contact, value confidentiality, and what the public
+    # pages and feeds use to search and to tell what changed (kept by the flush hook below).
+    value_confidential: bool = Field(default=False,
+                                     sa_column_kwargs={"server_default": sa_false()})
+    contact_name: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
+    contact_email: str = Field(default="", max_length=254,
+                               sa_column_kwargs={"server_default": ""})
+    search_text: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    public_fingerprint: str = Field(default="", max_length=64,
+                                    sa_column_kwargs={"server_default": ""})
+    public_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    public_updated_at: datetime | None = ts_field(index=True)
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = created_field()
     planned_at: datetime | None = ts_field()
@@ -171,6 +303,30 @@ class Tender(SQLModel, table=True):
         )
 
 
+class TenderCriterion(SQLModel, table=True):
+    """A criterion pinned to a tender: its exact id:version, content hash and a snapshot of the
+    content, so later changes to the criteria files never alter the tender (issue 4)."""
+
+    __tablename__ = "tender_criterion"
+    __table_args__ = (UniqueConstraint("tender_id", "base_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    tender_id: int = Field(foreign_key="tender.id", ondelete="CASCADE", index=True)
+    criterion_id: str = Field(max_length=80)  # with version suffix: 'veh-ev-01:2'
+    base_id: str = Field(max_length=80)
+    version: int
+    content_hash: str = Field(max_length=64)
+    set_id: str = Field(max_length=60)
+    set_version: str = Field(max_length=20)
+    type: str = Field(max_length=20)
+    level: str = Field(max_length=10)
+    climate_environment: bool = Field(default=False)
+    weight: Decimal | None = Field(default=None, sa_column=Column(Numeric(5, 2)))
+    spec_requirement: bool = Field(default=False)
+    snapshot: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    pinned_at: datetime = created_field()
+    pinned_by_id: int | None = Field(default=None, foreign_key="user.id")
+
+
 class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
     id: int | None = Field(default=None, primary_key=True)
@@ -180,3 +336,315 @@ class AuditEvent(SQLModel, table=True):
     object_type: str = Field(default="", max_length=40)
     object_id: str = Field(default="", max_length=40)
     details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+# --- Public portal (issue 8): dialogue conferences, interest registrations, alerts -------------
+
+
+class DialogueEvent(SQLModel, table=True):
+    """A dialogue conference (market dialogue) on a tender; times in UTC, shown in Oslo."""
+
+    __tablename__ = "dialogue_event"
+    id: int | None = Field(default=None, primary_key=True)
+    tender_id: int = Field(foreign_key="tender.id", ondelete="CASCADE", index=True)
+    title: str = Field(max_length=200)
+    description: str = Field(default="")
+    starts_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    ends_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    place: str = Field(default="", max_length=300)
+    link: str = Field(default="", max_length=500)
+    registration_deadline: date | None = None
+    # Bumped on every change: the iCal SEQUENCE, so calendars replace the old copy.
+    version: int = Field(default=1)
+    created_at: datetime = created_field()
+    updated_at: datetime = created_field()
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")
+
+
+class InterestRegistration(SQLModel, table=True):
+    """A business's interest: categories (CPV divisions), optionally one purchase or dialogue
+    conference. Pending until the e-mail link is followed (double opt-in)."""
+
+    __tablename__ = "interest_registration"
+    id: int | None = Field(default=None, primary_key=True)
+    orgnr: str = Field(max_length=9, index=True)
+    business_name: str = Field(max_length=300)
+    email: str = Field(max_length=254, index=True)
+    divisions: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    alerts: bool = Field(default=True)
+    tender_id: int | None = Field(default=None, foreign_key="tender.id", ondelete="CASCADE",
+                                  index=True)
+    dialogue_event_id: int | None = Field(default=None, foreign_key="dialogue_event.id",
+                                          ondelete="SET NULL")
+    locale: str = Field(default="nb", max_length=5)
+    # A capability for the unsubscribe link in every e-mail; random, never shown elsewhere.
+    unsubscribe_token: str = Field(max_length=64, unique=True)
+    created_at: datetime = created_field()
+    confirmed_at: datetime | None = ts_field()
+
+
+class InterestToken(SQLModel, table=True):
+    """A one-time e-mailed link (confirm a registration, erase an address's data); only the
+    SHA-256 of the token is stored."""
+
+    __tablename__ = "interest_token"
+    id: int | None = Field(default=None, primary_key=True)
+    purpose: str = Field(max_length=20)  # confirm | erase
+    token_hash: str = Field(max_length=64, unique=True)
+    registration_id: int | None = Field(default=None, foreign_key="interest_registration.id",
+                                        ondelete="CASCADE")
+    email: str = Field(max_length=254, index=True)
+    created_at: datetime = created_field()
+    expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    used_at: datetime | None = ts_field()
+
+
+class AlertDelivery(SQLModel, table=True):
+    """One purchase, in one public version, sent to one address: never sent twice."""
+
+    __tablename__ = "alert_delivery"
+    __table_args__ = (UniqueConstraint("email", "tender_id", "public_version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254)
+    tender_id: int = Field(foreign_key="tender.id", ondelete="CASCADE", index=True)
+    public_version: int
+    sent_at: datetime = created_field()
+
+
+def _public_tender_content(tender: Tender) -> dict[str, object]:
+    """What the public pages and feeds show of a tender's own columns (children aside)."""
+    from procure.domain.purchases import value_band
+
+    return {
+        "reference": tender.reference, "title": tender.title,
+        "description": tender.description, "status": tender.status,
+        "contract_type": tender.contract_type, "cpv_code": tender.cpv_code,
+        "band": value_band(tender.estimated_value),
+        "value": None if tender.value_confidential else tender.estimated_value,
+        "procedure": tender.procedure or tender.track,
+        "deadline": tender.tender_deadline, "notice": tender.planned_notice_date,
+        "contact": [tender.contact_name, tender.contact_email],
+        "climate": [tender.climate_status, tender.climate_basis],
+    }
+
+
+# Rows whose change alters a tender's public page: the tender is marked updated with them.
+PUBLIC_CHILDREN = (DialogueEvent, TenderCriterion)
+
+
+@event.listens_for(OrmSession, "before_flush")
+def _track_public_changes(session, _context, _instances) -> None:
+    """Keep each tender's search text and public version current on every flush, whoever
+    changes it: the feeds' 'updated', the ETags and the alerts all rely on it."""
+    from procure.domain.purchases import cpv_labels, fingerprint, search_text
+
+    tenders = {id(obj): obj for obj in (*session.new, *session.dirty) if isinstance(obj, Tender)}
+    bumped: set[int] = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, PUBLIC_CHILDREN) and obj.tender_id is not None:
+            with session.no_autoflush:
+                tender = session.get(Tender, obj.tender_id)
+            if tender is not None:
+                tenders[id(tender)] = tender
+                bumped.add(id(tender))
+    for key, tender in tenders.items():
+        tender.search_text = search_text(tender.reference, tender.title, tender.description,
+                                         *cpv_labels(tender.cpv_code))
+        content = fingerprint(_public_tender_content(tender))
+        if content != tender.public_fingerprint or key in bumped:
+            tender.public_fingerprint = content
+            tender.public_version = (tender.public_version or 0) + 1
+            tender.public_updated_at = utcnow()
+
+
+# --- end of public portal ----------------------------------------------------------------------
+
+
+# --- Supplier contacts and the simplified competition (issue 5) -------------------------------
+
+
+class SupplierContact(SQLModel, table=True):
+    """A person at a supplier; invitations and letters go to the first one with an e-mail."""
+
+    __tablename__ = "supplier_contact"
+    id: int | None = Field(default=None, primary_key=True)
+    supplier_id: int = Field(foreign_key="supplier.id", ondelete="CASCADE", index=True)
+    name: str = Field(max_length=200)
+    role: str = Field(default="", max_length=100)
+    email: str = Field(default="", max_length=254)
+    phone: str = Field(default="", max_length=40)
+    created_at: datetime = created_field()
+
+
+class Competition(SQLModel, table=True):
+    """A tender's simplified competition: when invitations went out, why the warnings were
+    accepted, the award decision and when the letters were sent."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    tender_id: int = Field(foreign_key="tender.id", ondelete="CASCADE", unique=True)
+    invitations_sent_at: datetime | None = ts_field()
+    warning_reason: str = Field(default="")
+    winner_supplier_id: int | None = Field(default=None, foreign_key="supplier.id")
+    award_justification: str = Field(default="")
+    decided_at: datetime | None = ts_field()
+    decided_by_id: int | None = Field(default=None, foreign_key="user.id")
+    letters_sent_at: datetime | None = ts_field()
+
+
+class CompetitionInvitation(SQLModel, table=True):
+    """A supplier invited to a simplified competition, and the address it is written to."""
+
+    __tablename__ = "competition_invitation"
+    __table_args__ = (UniqueConstraint("tender_id", "supplier_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    tender_id: int = Field(foreign_key="tender.id", ondelete="CASCADE", index=True)
+    supplier_id: int = Field(foreign_key="supplier.id")
+    email: str = Field(max_length=254)
+    contact_name: str = Field(default="", max_length=200)
+    source: str = Field(default="register", max_length=10)  # register | interest
+    added_at: datetime = created_field()
+    added_by_id: int | None = Field(default=None, foreign_key="user.id")
+    sent_at: datetime | None = ts_field()
+
+
+class CompetitionQuestion(SQLModel, table=True):
+    """A supplier's question; the answer goes to every invited supplier at once, without
+    naming who asked."""
+
+    __tablename__ = "competition_question"
+    id: int | None = Field(default=None, primary_key=True)
+    tender_id: int = Field(foreign_key="tender.id", ondelete="CASCADE", index=True)
+    number: int
+    question: str
+    asked_by_id: int | None = Field(default=None, foreign_key="supplier.id")
+    received_at: datetime = created_field()
+    answer: str = Field(default="")
+    answered_at: datetime | None = ts_field()
+    answered_by_id: int | None = Field(default=None, foreign_key="user.id")
+
+
+class CompetitionOffer(SQLModel, table=True):
+    """An offer received: price, and a score from 0 to 10 per award criterion (the price score
+    is computed). A rejected offer keeps its reason and takes no part in the ranking."""
+
+    __tablename__ = "competition_offer"
+    __table_args__ = (UniqueConstraint("tender_id", "supplier_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    tender_id: int = Field(foreign_key="tender.id", ondelete="CASCADE", index=True)
+    supplier_id: int = Field(foreign_key="supplier.id")
+    price: Decimal = Field(sa_column=Column(Numeric(16, 2), nullable=False))
+    received_on: date
+    scores: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    rejected_reason: str = Field(default="")
+    note: str = Field(default="")
+    recorded_at: datetime = created_field()
+    recorded_by_id: int | None = Field(default=None, foreign_key="user.id")
+
+
+class CompetitionMessage(SQLModel, table=True):
+    """One e-mail sent to one invited supplier: the invitation, an answer, or a letter."""
+
+    __tablename__ = "competition_message"
+    id: int | None = Field(default=None, primary_key=True)
+    tender_id: int = Field(foreign_key="tender.id", ondelete="CASCADE", index=True)
+    supplier_id: int = Field(foreign_key="supplier.id")
+    kind: str = Field(max_length=20)  # invitation | answer | award | rejection
+    question_id: int | None = Field(default=None, foreign_key="competition_question.id",
+                                    ondelete="CASCADE")
+    recipient: str = Field(max_length=254)
+    subject: str = Field(max_length=300)
+    body: str
+    sent_at: datetime = created_field()
+    delivered_to: str = Field(default="", max_length=500)
+
+
+# --- end of supplier contacts and simplified competition ---------------------------------------
+
+
+# --- LUP-style market dialogue (issue 5, item 4) -----------------------------------------------
+
+
+class MarketDialogue(SQLModel, table=True):
+    """A tender's market dialogue: anchoring, the needs description (functions and outcomes),
+    the one-to-one slot length, the PIN, and the competition it became."""
+
+    __tablename__ = "market_dialogue"
+    id: int | None = Field(default=None, primary_key=True)
+    tender_id: int = Field(foreign_key="tender.id", ondelete="CASCADE", unique=True)
+    anchoring: str = Field(default="")
+    anchored_at: datetime | None = ts_field()
+    needs_functions: str = Field(default="")
+    needs_outcomes: str = Field(default="")
+    needs_at: datetime | None = ts_field()
+    slot_minutes: int | None = None
+    pin_published_at: datetime | None = ts_field()
+    converted_to: str | None = Field(default=None, max_length=40)
+    converted_at: datetime | None = ts_field()
+    follow_up: str = Field(default="")
+    followed_up_at: datetime | None = ts_field()
+
+
+class DialogueParticipant(SQLModel, table=True):
+    """A business taking part in the dialogue (registered for a conference, or added)."""
+
+    __tablename__ = "dialogue_participant"
+    __table_args__ = (UniqueConstraint("tender_id", "orgnr"),)
+    id: int | None = Field(default=None, primary_key=True)
+    tender_id: int = Field(foreign_key="tender.id", ondelete="CASCADE", index=True)
+    orgnr: str = Field(max_length=9)
+    name: str = Field(max_length=300)
+    email: str = Field(max_length=254)
+    source: str = Field(default="manual", max_length=10)  # manual | interest
+    added_at: datetime = created_field()
+    added_by_id: int | None = Field(default=None, foreign_key="user.id")
+
+
+class DialogueMeeting(SQLModel, table=True):
+    """A one-to-one meeting slot offered to one participant, and its minutes."""
+
+    __tablename__ = "dialogue_meeting"
+    id: int | None = Field(default=None, primary_key=True)
+    tender_id: int = Field(foreign_key="tender.id", ondelete="CASCADE", index=True)
+    participant_id: int = Field(foreign_key="dialogue_participant.id", ondelete="CASCADE")
+    starts_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    ends_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    offered_at: datetime = created_field()
+    minutes: str = Field(default="")
+    minuted_at: datetime | None = ts_field()
+
+
+class DialogueShared(SQLModel, table=True):
+    """Information shared with every participant at once: a question and answer, or a
+    document (title, text and an optional link)."""
+
+    __tablename__ = "dialogue_shared"
+    id: int | None = Field(default=None, primary_key=True)
+    tender_id: int = Field(foreign_key="tender.id", ondelete="CASCADE", index=True)
+    kind: str = Field(max_length=10)  # qa | document
+    title: str = Field(max_length=300)
+    body: str = Field(default="")
+    link: str = Field(default="", max_length=500)
+    published_at: datetime = created_field()
+    published_by_id: int | None = Field(default=None, foreign_key="user.id")
+
+
+class DialogueMessage(SQLModel, table=True):
+    """One e-mail to one participant: a slot offer or a shared item."""
+
+    __tablename__ = "dialogue_message"
+    id: int | None = Field(default=None, primary_key=True)
+    tender_id: int = Field(foreign_key="tender.id", ondelete="CASCADE", index=True)
+    participant_id: int = Field(foreign_key="dialogue_participant.id", ondelete="CASCADE")
+    kind: str = Field(max_length=10)  # slot | shared
+    shared_id: int | None = Field(default=None, foreign_key="dialogue_shared.id",
+                                  ondelete="CASCADE")
+    meeting_id: int | None = Field(default=None, foreign_key="dialogue_meeting.id",
+                                   ondelete="CASCADE")
+    recipient: str = Field(max_length=254)
+    subject: str = Field(max_length=300)
+    body: str
+    sent_at: datetime = created_field()
+    delivered_to: str = Field(default="", max_length=500)
+
+
+# --- end of market dialogue --------------------------------------------------------------------

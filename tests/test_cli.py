@@ -90,3 +90,15 @@ def test_db_backup_can_be_restored(runner, db, app, tmp_path):
         assert "TABLE DATA" in listing and " tender " in listing
         count = db.exec(text("select count(*) from tender")).scalar_one()
     assert count >= 5
+
+
+def test_tender_pdf_and_protocol_commands(runner, db, tmp_path):
+    runner.invoke(args=["demo", "load"])
+    tender = db.exec(select(Tender).order_by(Tender.id)).first()
+    for command, name in (("pdf", "doc.pdf"), ("protocol", "protocol.pdf")):
+        result = runner.invoke(args=["tender", command, str(tender.id), "-o",
+                                     str(tmp_path / name)])
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / name).read_bytes().startswith(b"%PDF")
+    missing = runner.invoke(args=["tender", "pdf", "999999", "-o", str(tmp_path / "x.pdf")])
+    assert missing.exit_code == 1 and "No tender with id 999999" in missing.output

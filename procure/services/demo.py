@@ -11,7 +11,11 @@ from procure.domain.estimate import format_nok
 from procure.domain.places import kommunenummer_for
 from procure.domain.rules import DEFAULT_RULES_DIR, load_rulebook
 from procure.models import Organisation, Supplier, Tender
-from procure.services import accounts, chooser
+from procure.services import accounts, chooser, demo_public
+from procure.services.demo_competition import apply_demo_competition
+from procure.services.demo_criteria import apply_demo_criteria
+from procure.services.demo_dialogue import apply_demo_dialogue
+from procure.services.demo_statistics import load_demo_statistics
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 (documented demo-only credential)
 BUYER = {"name": "Lillestrøm kommune", "orgnr": "923456783", "kommunenummer": "3205"}
@@ -57,6 +61,11 @@ def load_demo(session: Session, now: datetime | None = None) -> Organisation:
                                  kommunenummer=kommunenummer_for(postal_code) or "",
                                  size_class=size))
     _demo_tenders(session, organisation, now)
+    apply_demo_criteria(session, organisation, load_rulebook(DEFAULT_RULES_DIR), now)
+    apply_demo_competition(session, organisation, load_rulebook(DEFAULT_RULES_DIR), now)
+    apply_demo_dialogue(session, organisation, load_rulebook(DEFAULT_RULES_DIR), now)
+    demo_public.load_public_demo(session, organisation, now)
+    load_demo_statistics(session, organisation, now)
     session.flush()
     return organisation
 

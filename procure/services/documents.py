@@ -131,12 +131,66 @@ def tender_document(session: Session, tender: Tender, *, now: datetime) -> Tende
         climate=_climate_statement(tender),
         appendices=appendices,
     )
+    _add_criteria(session, tender, document)
     return document
+
+
+LEVEL_NB = {"basis": "Basis", "avansert": "Avansert", "spydspiss": "Spydspiss"}
+TYPE_NB = {"qualification": "Kvalifikasjonskrav", "specification": "Krav i spesifikasjonen",
+           "award": "Tildelingskriterium", "contract-clause": "Kontraktsvilkår"}
+WEIGHTS_NB = (("weight_price", "Pris"), ("weight_quality", "Kvalitet"),
+              ("weight_climate", "Klima og miljø"), ("weight_other", "Andre kriterier"))
+
+
+def _percent(value: object) -> str | None:
+    if value is None:
+        return None
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _add_criteria(session: Session, tender: Tender, document: TenderDocument) -> None:
+    """Criteria come from the pinned snapshots only, never from today's criteria files."""
+    from procure.services.tender_criteria import tender_pins
+
+    groups = {"qualification": document.qualification, "specification": document.specification,
+              "award": document.award, "contract-clause": document.clauses}
+    for pin in tender_pins(session, tender):
+        content = pin.snapshot.get("content", {})
+        item = {
+            "id": pin.criterion_id, "title": content.get("title", ""),
+            "text": content.get("text", ""), "verification": content.get("verification", ""),
+            "level_label": LEVEL_NB.get(pin.level, pin.level),
+            "type_label": TYPE_NB.get(pin.type, pin.type),
+            "source": pin.snapshot.get("source", {}).get("title", ""),
+            "weight": _percent(pin.weight),
+        }
+        groups.get(pin.type, document.specification).append(item)
+        if pin.climate_environment:
+            document.green.append(item)
+    document.weights = [(label, _percent(getattr(tender, name))) for name, label in WEIGHTS_NB
+                        if getattr(tender, name, None)]
+    document.climate["justification"] = (
+        getattr(tender, "climate_exemption_justification", "")
+        or getattr(tender, "climate_spec_justification", ""))
+
+
+CLIMATE_BASIS_NB = {
+    "criteria": "klima- og miljøhensyn er vektet med minst 30 % i tildelingskriteriene",
+    "spec": "klima- og miljøkrav er stilt i kravspesifikasjonen",
+    "combination": "kombinasjon av tildelingskriterier og krav i kravspesifikasjonen",
+    "exemption-insignificant": "unntak: anskaffelsen har ubetydelig klimafotavtrykk og "
+                               "miljøbelastning",
+    "exemption-critical-interest": "unntak: vesentlige hensyn til helse, sikkerhet eller "
+                                   "beredskap",
+    "exemption-national-minimum": "unntak: nasjonale minimumskrav gjelder",
+}
 
 
 def _climate_statement(tender: Tender) -> dict:
     if tender.climate_status == "met":
-        statement = f"Kravet i § 7-9 er oppfylt ({tender.climate_basis})."
+        basis = CLIMATE_BASIS_NB.get(tender.climate_basis or "", tender.climate_basis)
+        statement = f"Kravet i § 7-9 er oppfylt: {basis}."
     else:
         statement = "Kravet i § 7-9 er ikke dokumentert oppfylt ennå."
     return {"status": tender.climate_status, "statement": statement,

@@ -9,6 +9,8 @@ from sqlmodel import Session, select
 
 from procure.domain.estimate import format_nok
 from procure.models import AuditEvent, Organisation, Tender, User
+from procure.services import competition
+from procure.services import market_dialogue as lup
 from procure.services.documents import (
     CONTRACT_NB,
     PROCEDURE_NB,
@@ -28,6 +30,25 @@ ACTION_NB = {
     "tender.awarded": "Tildelt",
     "tender.cancelled": "Avlyst",
     "tender.closed": "Avsluttet",
+    "competition.supplier_invited": "Leverandør satt på invitasjonslisten",
+    "competition.supplier_removed": "Leverandør fjernet fra invitasjonslisten",
+    "competition.deadline_set": "Tilbudsfrist satt",
+    "competition.invitations_sent": "Invitasjoner sendt",
+    "competition.question_received": "Spørsmål mottatt",
+    "competition.answer_sent": "Svar sendt til alle inviterte",
+    "competition.offer_recorded": "Tilbud registrert",
+    "competition.offer_changed": "Tilbud endret",
+    "competition.award_decided": "Tildelingsbeslutning",
+    "competition.letters_sent": "Brev om tildeling sendt",
+    "dialogue.anchoring_saved": "Forankring lagret",
+    "dialogue.needs_saved": "Behovsbeskrivelse lagret",
+    "dialogue.participant_added": "Deltaker i markedsdialogen lagt til",
+    "dialogue.slots_offered": "En-til-en-møter tilbudt",
+    "dialogue.minutes_saved": "Referat fra møte lagret",
+    "dialogue.shared": "Delt med alle deltakerne",
+    "dialogue.pin_published": "Veiledende kunngjøring publisert",
+    "dialogue.converted": "Markedsdialogen gjort om til konkurranse",
+    "dialogue.follow_up_saved": "Kontraktsoppfølging lagret",
 }
 
 
@@ -65,6 +86,8 @@ class Protocol:
     milestones: list[tuple[str, str]]
     trail: list[TrailEntry] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    competition: dict | None = None  # simplified competition (services/competition.py)
+    market_dialogue: dict | None = None  # LUP-style dialogue (services/market_dialogue.py)
 
 
 def _short(value: object, limit: int = 120) -> str:
@@ -117,6 +140,10 @@ def tender_protocol(session: Session, tender: Tender) -> Protocol:
         missing.append("Spor er ikke valgt.")
     if tender.climate_status != "met":
         missing.append("Klima- og miljøkravet (§ 7-9) er ikke dokumentert oppfylt.")
+    competition_data = competition.protocol_data(session, tender)
+    missing.extend(competition.protocol_missing(competition_data, tender))
+    dialogue_data = lup.protocol_data(session, tender)
+    missing.extend(lup.protocol_missing(dialogue_data))
     return Protocol(
         reference=tender.reference,
         title=tender.title,
@@ -143,4 +170,6 @@ def tender_protocol(session: Session, tender: Tender) -> Protocol:
         milestones=milestones,
         trail=audit_trail(session, tender),
         missing=missing,
+        competition=competition_data,
+        market_dialogue=dialogue_data,
     )

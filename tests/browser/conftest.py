@@ -19,6 +19,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-quic"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+LIVE: dict[str, Path] = {}  # where the live server files its e-mails
 
 
 @pytest.fixture(scope="session")
@@ -34,7 +35,11 @@ def live_server(tmp_path_factory):
         "DATABASE_URL": database.engine.url.render_as_string(hide_password=False),
         "ENGINE": database.engine,
         "OUTBOX_DIR": str(directory / "outbox"),
+        # The public interest form refuses what is sent faster than a person types.
+        "INTEREST_MIN_FILL_SECONDS": 1,
+        "INTEREST_RATE_LIMIT": "100 per minute",
     })
+    LIVE["outbox"] = directory / "outbox"
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

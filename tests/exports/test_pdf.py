@@ -139,3 +139,19 @@ def test_officer_preview_and_download(login_as, db):
     assert response.data.startswith(b"%PDF")
     assert "konkurransegrunnlag-" in response.headers["Content-Disposition"]
     assert client.get("/officer/tenders/999999/document.pdf").status_code == 404
+
+
+def test_every_pinned_criterion_id_is_in_the_pdf(app, db):
+    from procure.models import TenderCriterion
+
+    load_demo(db)
+    db.commit()
+    pins = db.exec(select(TenderCriterion)).all()
+    assert pins, "the demo has tenders with criteria applied"
+    tender = db.get(Tender, pins[0].tender_id)
+    with app.app_context():
+        text = text_of(tender_pdf(tender_document(db, tender, now=NOW)))
+    flat = text.replace("\n", " ")
+    for pin in pins:
+        if pin.tender_id == tender.id:
+            assert pin.criterion_id in flat, pin.criterion_id

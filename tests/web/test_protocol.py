@@ -32,7 +32,7 @@ def test_protocol_page_and_pdf_for_every_demo_tender(login_as, db):
         text = page.get_data(as_text=True)
         for heading in ("1. Anskaffelsen", "2. Anslått verdi",
                         "3. Valg av prosedyre og begrunnelse", "4. Plikter som gjelder",
-                        "5. Klima og miljø (§ 7-9)", "6. Milepæler", "7. Logg over endringer"):
+                        "5. Klima og miljø (§ 7-9)", "Milepæler", "Logg over endringer"):
             assert heading in text, (tender.title, heading)
         assert tender.rules_version and tender.rules_version in text
         pdf = client.get(f"/officer/tenders/{tender.id}/protocol.pdf")

@@ -1,28 +1,423 @@
+"""The controller's statistics: dashboard, drill-down, Excel export and imports."""
+
 from __future__ import annotations
 
-from flask import render_template
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import format_decimal, format_percent
+from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from procure.db import get_session
-from procure.models import Organisation
-from procure.services import suppliers
+from procure.domain import statistics as rules
+from procure.domain.statistics import INDICATORS, Filters
+from procure.errors import UserError
+from procure.exports import xlsx
+from procure.exports.import_report import report_csv
+from procure.models import ImportRun, Organisation
+from procure.services import audit, statistics
+from procure.services.imports import (
+    ImportRejected,
+    recent_runs,
+    record_file_error,
+    record_rejection,
+)
+from procure.services.imports.ocds import import_ocds
+from procure.services.imports.spend import import_spend
+from procure.services.imports.suppliers import import_suppliers
+from procure.services.imports.tenders import sync_tender_awards
 from procure.web.controller import bp
+from procure.web.controller.charts import bar_chart, column_chart
+from procure.web.controller.forms import ConfirmForm, FilterForm, UploadForm
+from procure.web.controller.labels import IMPORT_KINDS, export_labels, key_label, translate
+
+OSLO = ZoneInfo("Europe/Oslo")
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+UPLOAD_KINDS = ("suppliers", "spend", "ocds")
+ACCEPT = {"suppliers": ".json,.csv,.xlsx", "spend": ".csv,.xlsx", "ocds": ".json"}
+DEFAULT_IMPORT_MAX_BYTES = 50 * 1024 * 1024
+DEFAULT_EXPORT_MAX_LINES = 300_000
+
+
+# --- formatting helpers (also used by the templates) ----------------------------------------
+
+
+@bp.app_template_filter("stats_share")
+def share_text(value: float | None) -> str:
+    return "–" if value is None else format_percent(value, "#,##0.0 %")
+
+
+@bp.app_template_filter("stats_value")
+def value_text(value: object, unit: str) -> str:
+    if value is None or isinstance(value, dict):
+        return "–"
+    if unit == "share":
+        return share_text(value)
+    if unit == "nok":
+        return f"{format_decimal(value, format='#,##0')} kr"
+    if unit == "days":
+        return _("%(days)s days", days=format_decimal(value, format="#,##0.0"))
+    return format_decimal(value, format="#,##0")
+
+
+@bp.app_template_filter("stats_change")
+def change_text(change: float | None, unit: str) -> str:
+    if change is None:
+        return ""
+    arrow = "▲" if change > 0 else "▼" if change < 0 else "▶"
+    if unit == "share":
+        points = format_decimal(change * 100, format="+#,##0.0;-#,##0.0")
+        return _("%(arrow)s %(points)s percentage points", arrow=arrow, points=points)
+    return f"{arrow} {format_decimal(change, format='+#,##0.#;-#,##0.#')}"
+
+
+@bp.app_template_filter("stats_nok")
+def nok_text(value: float | None) -> str:
+    return "–" if value is None else f"{format_decimal(value, format='#,##0')} kr"
+
+
+@bp.app_template_global("stats_key")
+def stats_key(breakdown: str, key: str | None) -> str:
+    return key_label(breakdown, key)
+
+
+# --- filters --------------------------------------------------------------------------------
+
+
+def _today() -> date:
+    return datetime.now(OSLO).date()
+
+
+def _organisation() -> Organisation | None:
+    if current_user.organisation_id is None:
+        return None
+    return get_session().get(Organisation, current_user.organisation_id)
+
+
+def _default_region() -> tuple[str, ...]:
+    configured = current_app.config.get("STATS_REGION")
+    if configured:
+        try:
+            return rules.parse_region(str(configured))
+        except ValueError:
+            current_app.logger.warning("PROCURE_STATS_REGION is not a list of kommune numbers")
+    return rules.DEFAULT_REGION
+
+
+def _filters() -> tuple[FilterForm, Filters, dict]:
+    """The filter form from the query string and the Filters it gives (invalid fields are
+    reported on the form and left out)."""
+    db = get_session()
+    choices = statistics.filter_choices(db)
+    form = FilterForm(request.args)
+    everything = SelectChoice("", _("All"))
+    form.year.choices = [SelectChoice("", _("This year"))] + [
+        SelectChoice(str(y), str(y)) for y in choices["years"]]
+    form.department.choices = [everything] + [SelectChoice(d, d) for d in choices["departments"]]
+    form.category.choices = [everything] + [SelectChoice(c, c) for c in choices["categories"]]
+    form.cpv.choices = [everything] + [
+        SelectChoice(d, f"{d} {key_label('cpv', d)}") for d in choices["divisions"]]
+    form.procedure.choices = [everything] + [
+        SelectChoice(p, key_label("procedure", p)) for p in choices["procedures"]]
+    valid = form.validate() if request.args else True
+    errors = form.errors if not valid else {}
+
+    def value(name: str):
+        return None if name in errors else getattr(form, name).data
+
+    year = value("year")
+    quarter = value("quarter")
+    start, end = rules.period_bounds(
+        _today(), int(year) if year else None, int(quarter) if quarter else None,
+        value("date_from"), value("date_to"))
+    organisation = _organisation()
+    startup = value("startup_years")
+    filters = Filters(
+        start, end, department=value("department") or None, cpv_division=value("cpv") or None,
+        category=value("category") or None, procedure=value("procedure") or None,
+        home_kommune=(organisation.kommunenummer if organisation else rules.HOME_KOMMUNE),
+        region=rules.parse_region(value("region")) if value("region") else _default_region(),
+        startup_years=startup if startup is not None else int(
+            current_app.config.get("STATS_STARTUP_YEARS", rules.DEFAULT_STARTUP_YEARS)),
+    )
+    return form, filters, choices
+
+
+def _page() -> int:
+    page = request.args.get("page", "1")
+    return int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+
+
+# --- dashboard ------------------------------------------------------------------------------
+
+
+FIGURE_GROUPS = (
+    ("spend", ("sme_share_value", "local_share_value", "regional_share_value",
+               "startup_share_value", "unknown_size_share_value")),
+    ("awards", ("sme_share_count", "single_bidder_share", "price_only_share",
+                "decision_days_avg", "sme_bids_share")),
+    ("tenders", ("green_share_count", "innovation_count", "innovation_value")),
+)
+DRILL = {  # where "details" goes for each figure
+    "sme_share_value": ("controller.spend", {"dim": "flag", "value": "sme"}),
+    "local_share_value": ("controller.spend", {"dim": "flag", "value": "local"}),
+    "regional_share_value": ("controller.spend", {"dim": "flag", "value": "regional"}),
+    "startup_share_value": ("controller.spend", {"dim": "flag", "value": "startup"}),
+    "unknown_size_share_value": ("controller.spend", {"dim": "flag", "value": "unknown"}),
+    "sme_share_count": ("controller.awards", {}),
+    "single_bidder_share": ("controller.awards", {"flag": "single"}),
+    "price_only_share": ("controller.awards", {"flag": "price_only"}),
+    "decision_days_avg": ("controller.awards", {}),
+    "sme_bids_share": ("controller.awards", {}),
+    "green_share_count": ("controller.tenders", {"flag": "green"}),
+    "innovation_count": ("controller.tenders", {"flag": "innovative"}),
+    "innovation_value": ("controller.tenders", {"flag": "innovative"}),
+}
+
+
+def _spend_bars(breakdown: str, rows: list[dict]) -> object:
+    return bar_chart([(key_label(breakdown, row["key"]), row["amount"], nok_text(row["amount"]),
+                       f"chart__bar--{row['key']}" if breakdown == "size" else "")
+                      for row in rows])
 
 
 @bp.get("/")
 def index():
+    form, filters, _choices = _filters()
     db = get_session()
-    organisation = (
-        db.get(Organisation, current_user.organisation_id)
-        if current_user.organisation_id else None
-    )
-    counts = suppliers.size_class_counts(db)
-    local = suppliers.local_count(db, organisation.kommunenummer) if organisation else 0
+    report = statistics.report(db, filters)
+    params = filters.as_params()
+    month_rows = report.breakdowns["month"].rows
+    charts = {name: _spend_bars(name, report.breakdowns[name].rows)
+              for name in ("size", "kommune", "category", "department", "cpv")}
+    several_years = len({row["key"][:4] for row in month_rows}) > 1
+    charts["month"] = column_chart(
+        [(row["key"][2:] if several_years else row["key"][5:],
+          [(row["sme_amount"], "chart__bar--sme"),
+           (row["amount"] - row["sme_amount"], "chart__bar--rest")])
+         for row in month_rows], nok_text)
+    charts["procedure"] = bar_chart(
+        [(key_label("procedure", row["key"]), row["awards"],
+          format_decimal(row["awards"], format="#,##0"), "") for row in
+         report.breakdowns["procedure"].rows])
+    charts["green_basis"] = bar_chart(
+        [(key_label("green_basis", row["key"]), row["tenders"],
+          format_decimal(row["tenders"], format="#,##0"), "chart__bar--green")
+         for row in report.breakdowns["green_basis"].rows])
+    charts["innovation_track"] = bar_chart(
+        [(key_label("track", row["key"]), row["amount"], nok_text(row["amount"]), "")
+         for row in report.breakdowns["innovation_track"].rows])
     return render_template(
-        "controller/index.html",
-        organisation=organisation,
-        counts=counts,
-        total=sum(counts.values()),
-        local=local,
-        suppliers=suppliers.all_suppliers(db),
+        "controller/index.html", form=form, filters=filters, report=report, params=params,
+        indicators=rules.BY_ID, groups=FIGURE_GROUPS, drill=DRILL, charts=charts,
+        previous=filters.previous(), change=rules.change,
     )
+
+
+@bp.get("/definitions")
+def definitions():
+    return render_template("controller/definitions.html", indicators=INDICATORS)
+
+
+@bp.get("/spend")
+def spend():
+    form, filters, _choices = _filters()
+    dimension = request.args.get("dim") or None
+    value = request.args.get("value", "")
+    if dimension is not None and dimension not in statistics.SPEND_DIMENSIONS:
+        abort(404)
+    if dimension == "flag" and value not in statistics.FLAGS:
+        abort(404)
+    page = statistics.drill_suppliers(get_session(), filters, dimension, value, _page())
+    return render_template("controller/spend.html", form=form, filters=filters, page=page,
+                           dimension=dimension, value=value, params=filters.as_params(),
+                           heading=_drill_heading(dimension, value))
+
+
+def _drill_heading(dimension: str | None, value: str) -> str:
+    if dimension is None:
+        return _("All suppliers")
+    if dimension == "flag":
+        return {
+            "sme": _("Suppliers that are SMEs"), "large": _("Large suppliers"),
+            "unknown": _("Suppliers of unknown size"), "local": _("Local suppliers"),
+            "regional": _("Suppliers in the region"), "startup": _("Start-ups"),
+            "invalid": _("Lines with a missing or invalid organisation number"),
+            "unmatched": _("Organisation numbers not in the supplier register"),
+        }[value]
+    names = {"size": _("Size class"), "kommune": _("Kommune"), "category": _("Category"),
+             "department": _("Department"), "cpv": _("CPV division"), "month": _("Month")}
+    breakdown = "size" if dimension == "size" else dimension
+    return f"{names[dimension]}: {key_label(breakdown, value)}"
+
+
+@bp.get("/spend/<orgnr>")
+def supplier_lines(orgnr: str):
+    form, filters, _choices = _filters()
+    dimension = request.args.get("dim") or None
+    value = request.args.get("value", "")
+    if dimension is not None and (dimension not in statistics.SPEND_DIMENSIONS or (
+            dimension == "flag" and value not in statistics.FLAGS)):
+        abort(404)
+    orgnr = "" if orgnr == "-" else orgnr[:20]
+    page = statistics.drill_lines(get_session(), filters, orgnr, dimension, value,
+                                  _page())
+    return render_template("controller/lines.html", filters=filters, page=page,
+                           orgnr=orgnr or "-",
+                           params=filters.as_params(), dimension=dimension, value=value)
+
+
+@bp.get("/awards")
+def awards():
+    form, filters, _choices = _filters()
+    flag = request.args.get("flag") or None
+    if flag not in (None, "single", "price_only"):
+        abort(404)
+    page = statistics.drill_awards(get_session(), filters, flag=flag, page=_page())
+    return render_template("controller/awards.html", filters=filters, page=page, flag=flag,
+                           params=filters.as_params())
+
+
+@bp.get("/tenders")
+def tenders():
+    form, filters, _choices = _filters()
+    flag = request.args.get("flag") or None
+    if flag not in (None, "green", "not-green", "unchecked", "innovative",
+                    *rules.CLIMATE_BASES):
+        abort(404)
+    page = statistics.drill_tenders(get_session(), filters, flag=flag, page=_page())
+    return render_template("controller/tenders.html", filters=filters, page=page, flag=flag,
+                           params=filters.as_params())
+
+
+@bp.get("/export.xlsx")
+def export():
+    form, filters, _choices = _filters()
+    db = get_session()
+    report = statistics.report(db, filters)
+    lines = None
+    if request.args.get("lines"):
+        limit = int(current_app.config.get("STATS_EXPORT_MAX_LINES", DEFAULT_EXPORT_MAX_LINES))
+        count = report.breakdowns["size"].rows and sum(
+            row["lines"] for row in report.breakdowns["size"].rows)
+        if count and count > limit:
+            flash(_("The period has %(count)s lines, more than %(limit)s for a download here. "
+                    "Narrow the filters or use `procure stats export --lines`.",
+                    count=format_decimal(count), limit=format_decimal(limit)), "warning")
+            return redirect(url_for("controller.index", **filters.as_params()))
+        lines = statistics.iter_lines(db, filters)
+    data = xlsx.statistics_workbook(report, export_labels(), lines)
+    name = f"procure-statistics-{filters.date_from}-{filters.date_to}.xlsx"
+    return Response(data, mimetype=XLSX_MIME,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+# --- imports --------------------------------------------------------------------------------
+
+
+@bp.get("/imports")
+def imports():
+    db = get_session()
+    return render_template("controller/imports.html", runs=recent_runs(db), kinds=IMPORT_KINDS,
+                           upload_kinds=UPLOAD_KINDS, accept=ACCEPT, form=UploadForm(),
+                           sync_form=ConfirmForm(),
+                           max_mb=_import_max_bytes() // (1024 * 1024))
+
+
+def _import_max_bytes() -> int:
+    """The upload limit: PROCURE_STATS_IMPORT_MAX_BYTES, never above the app's own limit
+    (the request body is read before this view runs)."""
+    app_limit = int(current_app.config.get("MAX_CONTENT_LENGTH") or DEFAULT_IMPORT_MAX_BYTES)
+    return min(app_limit, int(current_app.config.get("STATS_IMPORT_MAX_BYTES", app_limit)))
+
+
+@bp.post("/imports/<kind>")
+def upload(kind: str):
+    if kind == "tenders":
+        return _sync_tenders()
+    if kind not in UPLOAD_KINDS:
+        abort(404)
+    if (request.content_length or 0) > _import_max_bytes():
+        abort(413)
+    form = UploadForm()
+    if not form.validate_on_submit():
+        for message in form.file.errors or [_("Choose a file to import.")]:
+            flash(str(message), "danger")
+        return redirect(url_for("controller.imports"))
+    upload = form.file.data
+    filename = (upload.filename or "upload")[:255]
+    db = get_session()
+    try:
+        if kind == "suppliers":
+            run = import_suppliers(db, upload.stream, filename, actor_id=current_user.id,
+                                   eur_nok=float(current_app.config.get("STATS_EUR_NOK", 11.5)))
+        elif kind == "spend":
+            run = import_spend(db, upload.stream, filename, actor_id=current_user.id)
+        else:
+            run = import_ocds(db, upload.stream, filename, actor_id=current_user.id)
+    except ImportRejected as rejected:
+        db.rollback()
+        run = record_rejection(db, rejected, current_user.id)
+        flash(_(rejected.msgid, **rejected.params), "danger")
+    except UserError as error:
+        db.rollback()
+        run = record_file_error(db, kind, filename, error, current_user.id)
+        flash(_(error.msgid, **error.params), "danger")
+    else:
+        flash(_("Imported: %(inserted)d new, %(updated)d changed, %(unchanged)d unchanged.",
+                inserted=run.inserted, updated=run.updated, unchanged=run.unchanged), "success")
+    audit.record(db, f"import.{kind}", actor_id=current_user.id, object_type="import_run",
+                 object_id=run.id, status=run.status, filename=filename)
+    db.commit()
+    return redirect(url_for("controller.import_run", run_id=run.id))
+
+
+def _sync_tenders():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    db = get_session()
+    run = sync_tender_awards(db, actor_id=current_user.id)
+    audit.record(db, "import.tenders", actor_id=current_user.id, object_type="import_run",
+                 object_id=run.id, status=run.status)
+    db.commit()
+    flash(_("Imported: %(inserted)d new, %(updated)d changed, %(unchanged)d unchanged.",
+            inserted=run.inserted, updated=run.updated, unchanged=run.unchanged), "success")
+    return redirect(url_for("controller.import_run", run_id=run.id))
+
+
+def _run(run_id: int) -> ImportRun:
+    run = get_session().get(ImportRun, run_id)
+    if run is None:
+        abort(404)
+    return run
+
+
+@bp.get("/imports/<int:run_id>")
+def import_run(run_id: int):
+    run = _run(run_id)
+    shown = [(row, field, _(msgid, **(params or {})))
+             for row, field, msgid, params in run.errors[:500]]
+    return render_template("controller/import_run.html", run=run, errors=shown,
+                           kinds=IMPORT_KINDS)
+
+
+@bp.get("/imports/<int:run_id>/report.csv")
+def import_report(run_id: int):
+    run = _run(run_id)
+    data = report_csv(run.errors, translate, (_("Row"), _("Field"), _("Reason")))
+    return Response(data, mimetype="text/csv",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="import-{run.id}-report.csv"'})

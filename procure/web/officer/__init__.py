@@ -7,7 +7,11 @@ from procure.web.auth import role_required
 bp = Blueprint("officer", __name__, url_prefix="/officer")
 bp.before_request(role_required("officer"))
 
-from procure.web.officer import documents_views, views  # noqa: E402,F401
+import procure.web.officer.competition_views  # noqa: E402,F401
+import procure.web.officer.dialogue_views  # noqa: E402,F401
+import procure.web.officer.events_views  # noqa: E402,F401
+import procure.web.officer.suppliers_views  # noqa: E402,F401
+from procure.web.officer import criteria_views, documents_views, views  # noqa: E402,F401
 from procure.web.officer.labels import step_context  # noqa: E402
 
 bp.context_processor(step_context)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -23,11 +22,11 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    ValidationError,
 )
 from wtforms.widgets import HiddenInput
 
 from procure.web.forms import strip
+from procure.web.officer.cpv import resolve_cpv
 
 CONTRACT_TYPES = [
     SelectChoice("goods", _l("Goods")),
@@ -82,19 +81,15 @@ class NeedForm(NewTenderForm, VersionedForm):
         description=_l("Describe the need and the outcome you want, not a particular product."),
     )
     cpv_code = StringField(
-        _l("CPV code"), filters=[strip], validators=[Optional(), Length(max=12)],
+        _l("CPV code"), filters=[strip], validators=[Optional(), Length(max=200)],
         description=_l("For example 90911200-8 (building-cleaning services). Optional here."),
     )
+    cpv_pick = StringField()  # a suggestion chosen without JavaScript (components/cpv.html)
 
     def validate_cpv_code(self, field: StringField) -> None:
-        """CPV codes are checked by lookup: the official check digits cannot be recomputed."""
-        if not field.data:
-            return
-        found = current_app.extensions["procure.cpv"].lookup(field.data)
-        if found is None:
-            raise ValidationError(_l("%(code)s is not a CPV code. Give the code with its check "
-                                     "digit, for example 90911200-8.", code=field.data))
-        field.data = found.code
+        """CPV codes are checked by lookup: the official check digits cannot be recomputed.
+        Words give matching codes to choose from (procure/web/officer/cpv.py)."""
+        resolve_cpv(field, self.cpv_pick)
 
 
 class LotForm(Form):

@@ -11,7 +11,7 @@ from procure.db import get_session
 from procure.domain.estimate import Lot, estimate_value
 from procure.domain.wizard import STEP_SLUGS, next_step, ready_for_recommendation, step_status
 from procure.models import Tender
-from procure.services import chooser, tenders
+from procure.services import chooser, tender_criteria, tenders
 from procure.web.officer import bp
 from procure.web.officer.forms import (
     ContractForm,
@@ -106,6 +106,9 @@ def _save(row: Tender, slug: str, form, changes: dict[str, object]):
                                            actor_id=current_user.id)
         except chooser.ChooserError as error:
             flash(_(error.msgid, **error.params), "danger")
+    if "planned_notice_date" in changed:  # the § 7-9 variant follows the notice date
+        tender_criteria.refresh_climate_if_started(
+            db, row, current_app.extensions["procure.rulebook"], actor_id=current_user.id)
     db.commit()
     return _after_step(row, slug)
 

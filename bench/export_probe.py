@@ -1,0 +1,58 @@
+"""Export a year of statistics with every spend line, in a process of its own, and report the
+time and the peak resident memory (so the figure is the export's, not the benchmark's).
+
+    python -m bench.export_probe sqlite:////tmp/bench/100000.sqlite3 2025 OUT.xlsx
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM; ru_maxrss survives exec on Linux and would
+    report the parent's)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    url, year, output = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
+    from flask_babel import force_locale
+
+    from procure import create_app
+    from procure.db import get_session
+    from procure.domain.statistics import Filters
+    from procure.exports.xlsx import statistics_workbook
+    from procure.services import statistics
+    from procure.web.controller.labels import export_labels
+
+    app = create_app({"SECRET_KEY": "bench-" + "x" * 40, "DATABASE_URL": url, "TESTING": True})
+    filters = Filters(date(year, 1, 1), date(year, 12, 31))
+    with app.test_request_context(), force_locale("nb"):
+        session = get_session()
+        before = peak_rss_mb()
+        start = time.perf_counter()
+        report = statistics.report(session, filters)
+        report_seconds = time.perf_counter() - start
+        data = statistics_workbook(report, export_labels(),
+                                   statistics.iter_lines(session, filters))
+        seconds = time.perf_counter() - start
+    output.write_bytes(data)
+    peak = peak_rss_mb()
+    print(json.dumps({"seconds": seconds, "of_which_report_s": report_seconds,
+                      "rss_before_mb": before, "peak_rss_mb": peak, "bytes": len(data)}))
+
+
+if __name__ == "__main__":
+    main()

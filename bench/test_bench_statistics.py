@@ -1,0 +1,232 @@
+"""Statistics benchmarks (`make bench`; never part of `make test`).
+
+- Import of spend lines: lines per second, and the ratio to two baselines timed in the same run
+  on the same file: (A) a bare `csv` read plus `executemany` into an untyped table with no
+  index, and (B) the same read plus `executemany` of the raw rows into the real `spend_line`
+  table (its natural-key index, no validation). Runs are interleaved and the best of
+  BENCH_REPEAT counts, so that a busy machine does not favour one side.
+- All indicators for one year over the largest file: target under 1 s on SQLite.
+- The Excel export with every line of the 100,000-line year, in a process of its own:
+  target under 5 s, with the peak resident memory (flat: compared with the 10,000-line year).
+- How time grows from 10k to 100k to 1M lines.
+
+Environment: BENCH_MAX_LINES (default 1,000,000), BENCH_REPEAT (default 2), BENCH_DIR.
+Results: printed, and written to artifacts/bench/statistics.{json,md}.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, SQLModel
+
+import procure.models  # noqa: F401  (registers the tables)
+from bench.generate import suppliers, write_spend, write_suppliers
+from procure.db import make_engine
+from procure.domain.statistics import Filters
+from procure.services import statistics
+from procure.services.imports.spend import import_spend
+from procure.services.imports.suppliers import import_suppliers
+
+pytestmark = pytest.mark.bench
+
+ROOT = Path(__file__).resolve().parents[1]
+MAX_LINES = int(os.environ.get("BENCH_MAX_LINES", "1000000"))
+SIZES = tuple(n for n in (10_000, 100_000, 1_000_000) if n <= MAX_LINES)
+REPEAT = int(os.environ.get("BENCH_REPEAT", "2"))
+YEAR = 2025
+RESULTS: dict[str, object] = {}
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory) -> Path:
+    directory = Path(os.environ.get("BENCH_DIR") or tmp_path_factory.mktemp("bench"))
+    directory.mkdir(parents=True, exist_ok=True)
+    rows = suppliers(5_000)
+    if not (directory / "suppliers.csv").exists():
+        write_suppliers(directory / "suppliers.csv", rows)
+    for size in SIZES:
+        if not (directory / f"spend_{size}.csv").exists():
+            write_spend(directory / f"spend_{size}.csv", size, rows, year=YEAR)
+    return directory
+
+
+def _fresh(path: Path):
+    for name in (path, Path(f"{path}-journal")):
+        name.unlink(missing_ok=True)
+    engine = make_engine(f"sqlite:///{path}")
+    SQLModel.metadata.create_all(engine)
+    return engine
+
+
+def baseline_bare(spend: Path, work: Path) -> float:
+    database = work / "baseline_bare.sqlite3"
+    database.unlink(missing_ok=True)
+    start = time.perf_counter()
+    connection = sqlite3.connect(database)
+    connection.execute("CREATE TABLE t (a, b, c, d, e, f, g, h, i)")
+    with spend.open(encoding="utf-8", newline="") as handle:
+        rows = csv.reader(handle, delimiter=";")
+        next(rows)
+        connection.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    connection.commit()
+    connection.close()
+    return time.perf_counter() - start
+
+
+def baseline_table(spend: Path, work: Path) -> float:
+    database = work / "baseline_table.sqlite3"
+    _fresh(database).dispose()
+    start = time.perf_counter()
+    connection = sqlite3.connect(database)
+    connection.execute("PRAGMA foreign_keys=ON")
+    with spend.open(encoding="utf-8", newline="") as handle:
+        rows = csv.reader(handle, delimiter=";")
+        next(rows)
+        connection.executemany(
+            "INSERT INTO spend_line (invoice_id, line_no, invoice_date, supplier_orgnr, "
+            "amount_ore, account, category, cpv_code, department, orgnr_valid) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)", rows)
+    connection.commit()
+    connection.close()
+    return time.perf_counter() - start
+
+
+def ours(spend: Path, data: Path, database: Path) -> float:
+    engine = _fresh(database)
+    with Session(engine) as session:
+        with (data / "suppliers.csv").open("rb") as handle:
+            import_suppliers(session, handle, "suppliers.csv")
+        session.commit()
+        start = time.perf_counter()
+        with spend.open("rb") as handle:
+            run = import_spend(session, handle, spend.name)
+        session.commit()
+        seconds = time.perf_counter() - start
+        assert run.inserted == int(spend.stem.split("_")[1])
+    engine.dispose()
+    return seconds
+
+
+@pytest.fixture(scope="session")
+def imported(data_dir) -> dict[int, Path]:
+    """Import each size (timed against both baselines); the databases stay for the others."""
+    databases = {}
+    table = []
+    for size in SIZES:
+        spend = data_dir / f"spend_{size}.csv"
+        database = data_dir / f"imported_{size}.sqlite3"
+        times: dict[str, list[float]] = {"bare": [], "table": [], "ours": []}
+        for _round in range(REPEAT):
+            times["bare"].append(baseline_bare(spend, data_dir))
+            times["table"].append(baseline_table(spend, data_dir))
+            times["ours"].append(ours(spend, data_dir, database))
+        best = {name: min(values) for name, values in times.items()}
+        table.append({"lines": size, "ours_s": best["ours"], "bare_s": best["bare"],
+                      "table_s": best["table"], "lines_per_s": size / best["ours"],
+                      "ratio_bare": best["bare"] / best["ours"],
+                      "ratio_table": best["table"] / best["ours"]})
+        databases[size] = database
+    RESULTS["import"] = table
+    return databases
+
+
+def _indicator_seconds(database: Path, rounds: int = 3) -> tuple[float, float]:
+    engine = make_engine(f"sqlite:///{database}")
+    filters = Filters(date(YEAR, 1, 1), date(YEAR, 12, 31))
+    with Session(engine) as session:
+        statistics.indicator_figures(session, filters)  # warm the page cache
+        best = min(_timed(lambda: statistics.indicator_figures(session, filters))
+                   for _ in range(rounds))
+        dashboard = min(_timed(lambda: statistics.report(session, filters)) for _ in range(2))
+    engine.dispose()
+    return best, dashboard
+
+
+def _timed(function) -> float:
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
+
+
+def test_import_throughput(imported, record):
+    largest = RESULTS["import"][-1]
+    assert largest["lines_per_s"] > 0
+    record("import")
+
+
+def test_all_indicators_for_a_year_under_one_second(imported, record):
+    rows = []
+    for size, database in imported.items():
+        indicators, dashboard = _indicator_seconds(database)
+        rows.append({"lines": size, "indicators_s": indicators, "dashboard_report_s": dashboard})
+    RESULTS["indicators"] = rows
+    record("indicators")
+    assert rows[-1]["indicators_s"] < 1.0
+
+
+def test_export_with_100k_lines_under_five_seconds_with_flat_memory(imported, data_dir,
+                                                                   record):
+    rows = []
+    for size in (n for n in SIZES if n <= 100_000):
+        output = data_dir / f"export_{size}.xlsx"
+        completed = subprocess.run(  # noqa: S603 (our own interpreter and module)
+            [sys.executable, "-m", "bench.export_probe", f"sqlite:///{imported[size]}",
+             str(YEAR), str(output)], cwd=ROOT, capture_output=True, text=True, check=True)
+        rows.append({"lines": size, **json.loads(completed.stdout.strip().splitlines()[-1])})
+    RESULTS["export"] = rows
+    record("export")
+    largest = rows[-1]
+    if largest["lines"] == 100_000:
+        assert largest["seconds"] < 5.0
+        # Flat: the 100k export needs little more memory than the 10k one.
+        assert largest["peak_rss_mb"] - rows[0]["peak_rss_mb"] < 100
+
+
+@pytest.fixture
+def record(request):
+    def _record(name: str) -> None:
+        reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+        lines = [f"--- statistics benchmark: {name}"]
+        for row in RESULTS[name]:
+            lines.append("  " + ", ".join(f"{key}={_format(value)}" for key, value in row.items()))
+        for line in lines:
+            if reporter is not None:
+                reporter.write_line(line)
+        target = ROOT / "artifacts" / "bench"
+        target.mkdir(parents=True, exist_ok=True)
+        RESULTS.setdefault("machine", [])
+        RESULTS["machine"].append({"step": name, "cpus": os.cpu_count() or 0,
+                                   "load_avg_1min": os.getloadavg()[0]})
+        (target / "statistics.json").write_text(json.dumps(RESULTS, indent=2))
+        (target / "statistics.md").write_text(_markdown())
+
+    return _record
+
+
+def _markdown() -> str:
+    out = ["# Statistics benchmarks", ""]
+    for name, rows in RESULTS.items():
+        out += [f"## {name}", "", "| " + " | ".join(rows[0]) + " |",
+                "|" + "---|" * len(rows[0])]
+        for row in rows:
+            out.append("| " + " | ".join(_format(v) for v in row.values()) + " |")
+        out.append("")
+    return "\n".join(out)
+
+
+def _format(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:,.3f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)

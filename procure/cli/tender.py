@@ -1,0 +1,96 @@
+"""`tender` command group: inspect a tender from the command line."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date, datetime
+from decimal import Decimal
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlmodel import select
+
+from procure.db import get_session
+from procure.models import AuditEvent, Tender, User
+from procure.services.protocol import tender_protocol
+from procure.services.tender_criteria import tender_summary
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def audit_events(session, row: Tender) -> list[dict]:
+    """Every recorded event on the tender, oldest first: who, when, what, and the details."""
+    events = session.exec(select(AuditEvent).where(
+        AuditEvent.object_type == "tender", AuditEvent.object_id == str(row.id))
+        .order_by(AuditEvent.occurred_at, AuditEvent.id)).all()
+    users = {u.id: u for u in session.exec(select(User).where(
+        User.id.in_({e.actor_id for e in events if e.actor_id}))).all()}
+    return [{"at": e.occurred_at.isoformat(), "actor": users[e.actor_id].email
+             if e.actor_id in users else None, "action": e.action, "details": e.details}
+            for e in events]
+
+
+@click.group("tender")
+def tender() -> None:
+    """Inspect tenders."""
+
+
+@tender.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@with_appcontext
+def list_tenders(as_json: bool) -> None:
+    """List every tender: id, reference, title, track and status."""
+    rows = get_session().exec(select(Tender).order_by(Tender.id)).all()
+    items = [{"id": r.id, "reference": r.reference, "title": r.title, "track": r.track,
+              "status": r.status} for r in rows]
+    if as_json:
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    for item in items:
+        click.echo(f"{item['id']:>5}  {item['reference']:<10} {item['status']:<10} "
+                   f"{item['track'] or '-':<25} {item['title']}")
+
+
+@tender.command("show")
+@click.argument("tender_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@with_appcontext
+def show(tender_id: int, as_json: bool) -> None:
+    """Show a tender's pinned criteria, award weights and FOA § 7-9 result."""
+    row = get_session().get(Tender, tender_id)
+    if row is None:
+        raise click.ClickException(f"no tender with id {tender_id}")
+    summary = tender_summary(get_session(), row, current_app.extensions["procure.rulebook"])
+    if as_json:
+        summary["audit"] = audit_events(get_session(), row)
+        summary["protocol"] = dataclasses.asdict(tender_protocol(get_session(), row))
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2, default=_plain))
+        return
+    click.echo(f"{summary['reference']}  {summary['title']}  ({summary['status']})")
+    click.echo(f"CPV {summary['cpv_code'] or '-'}, planned notice date "
+               f"{summary['planned_notice_date'] or '-'}, track {summary['track'] or '-'}, "
+               f"ambition {summary['ambition_level'] or '-'}")
+    weights = summary["weights"]
+    if weights["price"] is None:
+        click.echo("Weights: not set")
+    else:
+        click.echo("Weights: " + ", ".join(f"{name} {value} %" for name, value in weights.items()))
+    click.echo(f"Criteria ({len(summary['criteria'])}):")
+    for row in summary["criteria"]:
+        extra = f" weight {row['weight']} %" if row["weight"] is not None else ""
+        extra += " spec" if row["spec_requirement"] else ""
+        click.echo(f"  {row['id']:<22} {row['hash'][:12]}  {row['type']:<15} {row['level']:<9}"
+                   f"{extra}")
+    climate = summary["climate"]
+    click.echo(f"§ 7-9: {climate['status'] or 'not checked'}"
+               + (f" ({climate['basis']}, {climate['code']})" if climate["basis"] else ""))
+    for line in climate["missing"]:
+        click.echo(f"  - {line}")

@@ -1,0 +1,278 @@
+"""Demo data for the controller's statistics: a register, two years of spend, awards and
+tenders that give every indicator and chart something to show. Loading twice changes nothing;
+the second time costs one query."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from functools import cache
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from procure.domain.orgnr import check_digit
+from procure.domain.places import kommunenummer_for
+from procure.domain.rules import DEFAULT_RULES_DIR, NoRuleSetError, load_rulebook
+from procure.domain.size_class import classify
+from procure.models import Award, Organisation, SpendLine, Supplier, Tender
+from procure.services.imports import start_run
+from procure.services.imports.awards import AwardData, WinnerData, decision_days, store_awards
+from procure.services.imports.spend import upsert_sql
+from procure.services.imports.tenders import sync_tender_awards
+
+SEED = 2026
+SPEND_LINES = 2400
+# Fictitious businesses: name, organisation form, employees (None: none registered),
+# founded, postal code, NACE, category, CPV.
+REGISTER = (
+    ("Lillestrøm Rørleggerservice AS", "AS", 7, "2009-04-01", "2000", "43.221",
+     "Bygg og vedlikehold", "45330000-9"),
+    ("Kjeller Vekst AS", "AS", 4, "2023-02-15", "2007", "72.190",
+     "Konsulenttjenester", "73000000-2"),
+    ("Sørumsand Snekkeri AS", "AS", 14, "1998-09-01", "1920", "16.230",
+     "Bygg og vedlikehold", "45420000-7"),
+    ("Fetsund Gartneri AS", "AS", 9, "2015-05-20", "1900", "01.300", "Matvarer", "03000000-1"),
+    ("Romerike Vaskeri AS", "AS", 32, "2004-01-10", "2010", "96.010", "Renhold", "98310000-9"),
+    ("Lørenskog Data AS", "AS", 41, "2012-08-01", "1470", "62.020", "IT-tjenester", "72000000-5"),
+    ("Nittedal Maskin AS", "AS", 22, "2001-03-01", "1482", "77.320",
+     "Transport og maskiner", "45500000-2"),
+    ("Årnes Kontorservice AS", "AS", 3, "2021-11-01", "2150", "82.110",
+     "Kontorrekvisita", "30192000-1"),
+    ("Oslo Konsulentgruppen AS", "AS", 120, "1995-06-01", "0150", "70.220",
+     "Konsulenttjenester", "79400000-8"),
+    ("Bergen Medisinsk Utstyr AS", "AS", 85, "2003-02-01", "5003", "46.460",
+     "Helse og omsorg", "33100000-1"),
+    ("Trondheim Programvare AS", "AS", 260, "1990-10-01", "7010", "62.010",
+     "IT-tjenester", "48000000-8"),
+    ("Norsk Matgrossist AS", "AS", 900, "1979-01-01", "0580", "46.390", "Matvarer", "15000000-8"),
+    ("Nordic Facility Services AS", "AS", 1400, "1988-05-01", "0250", "81.210",
+     "Renhold", "90911200-8"),
+    ("Skedsmokorset Elektro AS", "AS", 11, "2007-07-01", "2020", "43.210",
+     "Bygg og vedlikehold", "45310000-3"),
+    ("Strømmen Bakeri AS", "AS", 6, "2022-03-01", "2010", "10.710", "Matvarer", "15810000-9"),
+    ("Frogner Grønt AS", "AS", 2, "2024-01-15", "2016", "01.130", "Matvarer", "03221000-6"),
+    ("Aurskog Tre AS", "AS", 18, "2010-09-01", "1930", "16.100",
+     "Bygg og vedlikehold", "03419000-1"),
+    ("Sørumsand Transport AS", "AS", 27, "2006-04-01", "1920", "49.410",
+     "Transport og maskiner", "60000000-8"),
+    ("Drammen Energi AS", "AS", 310, "1992-01-01", "3015", "35.140", "Energi", "09310000-5"),
+    ("Solbær Innovasjon AS", "AS", 5, "2024-06-01", "2007", "72.110",
+     "Konsulenttjenester", "73000000-2"),
+    ("Rasta Bilservice AS", "AS", None, "2016-02-01", "1476", "45.200",
+     "Transport og maskiner", "50110000-9"),
+    ("Sørum Gårdsmat Ole Hansen", "ENK", None, "2019-05-01", "1920", "01.410",
+     "Matvarer", "15000000-8"),
+    ("Nes Regnskap AS", "AS", 12, "2008-01-01", "2150", "69.201",
+     "Konsulenttjenester", "79200000-6"),
+    ("Romerike Avfallsforedling IKS", "IKS", 180, "1967-01-01", "2000", "38.110",
+     "Renhold", "90500000-2"),
+)
+# The demo.py suppliers, filled in where the register fields are empty.
+EXISTING = {"934567897": (18, "2011-03-01", "Renhold", "90911200-8"),
+            "987654325": (6, "2023-05-10", "Bygg og vedlikehold", "45310000-3"),
+            "998877660": (16, "2014-08-01", "Matvarer", "55520000-1"),
+            "975312461": (650, "1985-01-01", "Bygg og vedlikehold", "45000000-7"),
+            "964201358": (4, "2020-09-01", "Møbler", "39100000-3"),
+            "918171614": (95, "2002-04-01", "Transport og maskiner", "60000000-8"),
+            "928374653": (None, "2017-01-01", "IT-tjenester", "72000000-5")}
+DEPARTMENTS = ("Oppvekst", "Helse og velferd", "Eiendom", "Teknisk drift", "Kultur",
+               "Administrasjon")
+WEIGHT = {"micro": 3.0, "small": 3.0, "medium": 2.0, "large": 2.5, "unknown": 1.0}
+SCALE = {"micro": 1.0, "small": 2.0, "medium": 4.0, "large": 9.0, "unknown": 1.5}
+
+
+def demo_orgnr(index: int) -> str:
+    """A fictitious organisation number that passes mod-11 (deterministic)."""
+    base = 81_000_000 + index * 7_919
+    while check_digit(str(base)) is None:
+        base += 1
+    return f"{base}{check_digit(str(base))}"
+
+
+def load_demo_statistics(session: Session, organisation: Organisation, now: datetime) -> None:
+    if session.scalar(select(SpendLine.id).where(SpendLine.invoice_id == "DEMO-00001")):
+        return
+    rng = random.Random(SEED)  # noqa: S311 (demo data, not secrets)
+    suppliers = _suppliers(session)
+    _spend(session, rng, suppliers, now)
+    _tenders(session, organisation, now)
+    session.flush()
+    if session.scalar(select(Award.id).where(Award.source == "procure").limit(1)) is None:
+        sync_tender_awards(session)
+    _awards(session, rng, suppliers, now)
+    session.flush()
+
+
+def _suppliers(session: Session) -> list[Supplier]:
+    rows: list[Supplier] = []
+    for index, (name, form, employees, founded, postal, nace, _category, _cpv) in enumerate(
+            REGISTER):
+        orgnr = demo_orgnr(index)
+        supplier = session.scalar(select(Supplier).where(Supplier.orgnr == orgnr))
+        if supplier is None:
+            size = classify(employees, None, form)
+            supplier = Supplier(orgnr=orgnr, name=name, address=f"Demoveien {index + 1}",
+                                postal_code=postal,
+                                kommunenummer=kommunenummer_for(postal) or "",
+                                size_class=size.size_class, size_basis=size.basis,
+                                organisasjonsform=form, employees=employees,
+                                founded=date.fromisoformat(founded), nace_code=nace)
+            session.add(supplier)
+        rows.append(supplier)
+    for orgnr, (employees, founded, _category, _cpv) in EXISTING.items():
+        supplier = session.scalar(select(Supplier).where(Supplier.orgnr == orgnr))
+        if supplier is not None and supplier.founded is None:
+            supplier.employees = employees
+            supplier.founded = date.fromisoformat(founded)
+            supplier.organisasjonsform = supplier.organisasjonsform or "AS"
+            supplier.size_basis = supplier.size_basis or "demo"
+            session.add(supplier)
+        if supplier is not None:
+            rows.append(supplier)
+    session.flush()
+    return rows
+
+
+def _category(supplier: Supplier) -> tuple[str, str]:
+    for name, _form, _n, _f, _p, _nace, category, cpv in REGISTER:
+        if name == supplier.name:
+            return category, cpv
+    _employees, _founded, category, cpv = EXISTING.get(supplier.orgnr,
+                                                      (0, "", "Annet", ""))
+    return category, cpv
+
+
+def _spend(session: Session, rng: random.Random, suppliers: list[Supplier],
+           now: datetime) -> None:
+    connection = session.connection()
+    iso = connection.dialect.name == "sqlite"
+    run = start_run(session, "spend", "demo", None)
+    today = now.date()
+    start = date(today.year - 1, 1, 1)
+    days = max(1, (today - start).days)
+    weights = [WEIGHT[s.size_class] for s in suppliers]
+    outsider = demo_orgnr(900)  # valid, never in the register
+    rows = []
+    for number in range(1, SPEND_LINES + 1):
+        supplier = rng.choices(suppliers, weights)[0]
+        category, cpv = _category(supplier)
+        orgnr, valid, supplier_id = supplier.orgnr, True, supplier.id
+        roll = rng.random()
+        if roll < 0.015:
+            orgnr, valid, supplier_id = "", False, None
+        elif roll < 0.03:
+            orgnr, valid, supplier_id = supplier.orgnr[:8] + str((int(supplier.orgnr[8]) + 1)
+                                                                 % 10), False, None
+        elif roll < 0.045:
+            orgnr, supplier_id = outsider, None
+        amount = rng.lognormvariate(8.6, 1.1) * SCALE[supplier.size_class]
+        if rng.random() < 0.01:
+            amount *= 40
+        day = start + timedelta(days=rng.randrange(days))
+        rows.append((f"DEMO-{number:05d}", 1, day.isoformat() if iso else day, orgnr, valid,
+                     supplier_id, round(amount * 100), str(6500 + rng.randrange(8) * 10),
+                     category, cpv if rng.random() < 0.7 else "", rng.choice(DEPARTMENTS),
+                     run.id))
+    connection.exec_driver_sql(upsert_sql(connection.dialect.name), rows)
+    run.rows_read = run.inserted = len(rows)
+    session.add(run)
+
+
+# reference, title, cpv, value, months ago opened, procedure, track, innovation,
+# climate status, basis, awarded (days after deadline) or None, cancelled
+TENDERS = (
+    ("01", "Renhold av rådhuset", "90911200-8", 2_400_000, 2, "open-tender-competition",
+     None, "none", "met", "criteria", 35, False),
+    ("02", "Elbiler til hjemmetjenesten", "34144900-7", 5_600_000, 4, "open-procedure", None,
+     "none", "met", "spec", 52, False),
+    ("03", "Skolemat med lokale råvarer", "55524000-9", 1_900_000, 5, "simplified-competition",
+     None, "adapt", "met", "combination", 28, False),
+    ("04", "Velferdsteknologi for hjemmeboende", "33196200-2", 3_100_000, 7, None,
+     "market-dialogue", "new", "met", "criteria", None, False),
+    ("05", "Kontorrekvisita", "30192000-1", 600_000, 3, "simplified-competition", None,
+     "none", "not-met", None, 21, False),
+    ("06", "Snøbrøyting av kommunale veier", "90620000-9", 1_200_000, 9,
+     "open-tender-competition", None, "none", "met", "exemption-insignificant", 40, False),
+    ("08", "Digital innbyggerdialog", "72000000-5", 4_500_000, 14, None,
+     "innovation-partnership", "new", "met", "spec", 90, False),
+    ("11", "Transport av skoleelever", "60000000-8", 6_800_000, 18,
+     "open-tender-competition", None, "none", None, None, 60, False),
+)
+
+
+@cache
+def _rulebook():
+    return load_rulebook(DEFAULT_RULES_DIR)
+
+
+def _rules_version(day: date) -> str | None:
+    """The rule set in force on the day, as the chooser would have recorded it."""
+    try:
+        return _rulebook().for_date(day).id
+    except NoRuleSetError:
+        return None
+
+
+def _tenders(session: Session, organisation: Organisation, now: datetime) -> None:
+    for (key, title, cpv, value, months, procedure, track, innovation, status, basis,
+         awarded_after, cancelled) in TENDERS:
+        reference = f"STAT-{key}"
+        exists = session.scalar(select(Tender.id).where(
+            Tender.organisation_id == organisation.id, Tender.reference == reference))
+        if exists:
+            continue
+        opened = now - timedelta(days=30 * months)
+        deadline = (opened + timedelta(days=35)).date()
+        awarded = (datetime.combine(deadline + timedelta(days=awarded_after),
+                                    datetime.min.time(), UTC).replace(hour=12)
+                   if awarded_after is not None else None)
+        if awarded is not None and awarded > now:
+            awarded = None
+        session.add(Tender(
+            organisation_id=organisation.id, reference=reference, title=title,
+            description="Demo: en tidligere anskaffelse for statistikken.",
+            contract_type="services", cpv_code=cpv, estimated_value=Decimal(value),
+            procedure=procedure, track=track or procedure, innovation=innovation,
+            climate_status=status, climate_basis=basis, tender_deadline=deadline,
+            rules_version=_rules_version(opened.date()),
+            created_at=opened - timedelta(days=20), planned_at=opened - timedelta(days=10),
+            opened_at=opened, evaluation_at=opened + timedelta(days=36),
+            awarded_at=awarded, cancelled_at=opened + timedelta(days=20) if cancelled else None,
+        ))
+
+
+def _awards(session: Session, rng: random.Random, suppliers: list[Supplier],
+            now: datetime) -> None:
+    today = now.date()
+    methods = (("open", "ratedCriteria"), ("open", "priceOnly"), ("selective", "ratedCriteria"),
+               ("limited", "priceOnly"), ("direct", None))
+    awards = []
+    for number in range(1, 37):
+        method, criteria = rng.choice(methods)
+        supplier = rng.choice(suppliers)
+        deadline = today - timedelta(days=rng.randrange(40, 700))
+        decided = deadline + timedelta(days=rng.randrange(12, 110))
+        if decided > today:
+            decided = today
+        tenderers = 1 if method == "direct" else rng.choice((1, 2, 3, 3, 4, 5, 6, 8))
+        known_bids = tenderers if rng.random() < 0.8 else None
+        sme_bids = None if known_bids is None else rng.randint(0, known_bids)
+        scale = supplier.size_class if rng.random() < 0.7 else "unknown"
+        awards.append(AwardData(
+            ocid=f"ocds-demo-lillestrom-{number:03d}", award_key="1",
+            title=f"Rammeavtale {number}: {_category(supplier)[0].lower()}",
+            cpv_code=_category(supplier)[1], procedure=method, award_criteria=criteria,
+            number_of_tenderers=tenderers if rng.random() < 0.9 else None,
+            tender_value_ore=rng.randrange(3, 300) * 10_000_00,
+            value_ore=rng.randrange(3, 300) * 10_000_00, tender_deadline=deadline,
+            award_date=decided, decision_days=decision_days(deadline, decided),
+            suitability_sme=rng.random() < 0.5, bids_known_size=known_bids, sme_bids=sme_bids,
+            winners=[WinnerData(party_key=supplier.orgnr, name=supplier.name,
+                                orgnr=supplier.orgnr, size_class=scale)],
+        ))
+    run = start_run(session, "ocds", "demo", None)
+    run.inserted, _updated = store_awards(session, "ocds", awards, run)
+    run.rows_read = len(awards)
+    session.add(run)

@@ -1,0 +1,120 @@
+"""Imports for the controller's statistics: suppliers, spend, OCDS awards, procure's tenders.
+
+Every import is all-or-nothing. A service writes through the caller's session as it reads and
+raises `ImportRejected` (with every bad row: row, field, reason) when any row is bad; the caller
+then rolls back and stores the report with `record_rejection`, so a rejected file changes no
+data. Re-importing a file changes nothing: rows are matched on natural keys and only rows whose
+values differ are updated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select, update
+from sqlmodel import Session
+
+from procure.errors import N_, UserError
+from procure.models import AwardSupplier, ImportRun, SpendLine, Supplier
+
+KINDS = ("suppliers", "spend", "ocds", "tenders")
+MAX_STORED_ERRORS = 100_000
+
+
+class ImportFileError(UserError):
+    """The file as a whole cannot be read (type, encoding, columns)."""
+
+
+@dataclass
+class RowErrors:
+    """Bad rows as [row, field, msgid, params]; all are counted, the first MAX are kept."""
+
+    items: list[list] = field(default_factory=list)
+    count: int = 0
+    limit: int = MAX_STORED_ERRORS
+
+    def add(self, row: int, column: str, msgid: str, **params: object) -> None:
+        self.count += 1
+        if len(self.items) < self.limit:
+            self.items.append([row, column, msgid, params])
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+
+class ImportRejected(UserError):
+    """Some rows are bad; nothing may be kept. Carries the full report."""
+
+    def __init__(self, kind: str, filename: str, errors: RowErrors, rows_read: int) -> None:
+        super().__init__(N_("The file has %(count)d bad rows; nothing was imported."),
+                         count=errors.count)
+        self.kind = kind
+        self.filename = filename
+        self.errors = errors
+        self.rows_read = rows_read
+
+
+def start_run(session: Session, kind: str, filename: str, actor_id: int | None) -> ImportRun:
+    run = ImportRun(kind=kind, filename=filename[:255], status="imported", actor_id=actor_id)
+    session.add(run)
+    session.flush()
+    return run
+
+
+def record_rejection(session: Session, rejected: ImportRejected,
+                     actor_id: int | None = None) -> ImportRun:
+    """Store a rejected import's report (call after rolling back what the import wrote)."""
+    run = ImportRun(kind=rejected.kind, filename=rejected.filename[:255], status="rejected",
+                    actor_id=actor_id, rows_read=rejected.rows_read,
+                    error_count=rejected.errors.count, errors=rejected.errors.items)
+    session.add(run)
+    session.flush()
+    return run
+
+
+def record_file_error(session: Session, kind: str, filename: str, error: UserError,
+                      actor_id: int | None = None) -> ImportRun:
+    """Store an import refused as a whole (wrong type, missing columns) as a one-line report."""
+    run = ImportRun(kind=kind, filename=filename[:255], status="rejected", actor_id=actor_id,
+                    error_count=1, errors=[[0, "", error.msgid, error.params]])
+    session.add(run)
+    session.flush()
+    return run
+
+
+def finish_run(session: Session, run: ImportRun, *, rows_read: int, inserted: int,
+               updated: int, notes: dict | None = None) -> ImportRun:
+    run.rows_read = rows_read
+    run.inserted = inserted
+    run.updated = updated
+    run.unchanged = max(0, rows_read - inserted - updated)
+    run.notes = notes or {}
+    session.add(run)
+    session.flush()
+    return run
+
+
+def recent_runs(session: Session, limit: int = 20) -> list[ImportRun]:
+    statement = select(ImportRun).order_by(ImportRun.created_at.desc(), ImportRun.id.desc())
+    return list(session.scalars(statement.limit(limit)))
+
+
+def relink_suppliers(session: Session) -> int:
+    """Point spend lines and award winners without a supplier at the register, in SQL."""
+    linked = 0
+    for table in (SpendLine, AwardSupplier):
+        match = select(Supplier.id).where(Supplier.orgnr == table.supplier_orgnr)
+        statement = (
+            update(table)
+            .where(table.supplier_id.is_(None), table.supplier_orgnr != "",
+                   table.supplier_orgnr.in_(select(Supplier.orgnr)))
+            .values(supplier_id=match.scalar_subquery())
+            .execution_options(synchronize_session=False)
+        )
+        linked += session.execute(statement).rowcount or 0
+    session.flush()
+    return linked
+
+
+def count_rows(session: Session, model, *conditions) -> int:
+    return session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0

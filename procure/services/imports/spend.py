@@ -1,0 +1,368 @@
+"""Spend: ledger or invoice lines as CSV (UTF-8, `;` `,` or tab) or XLSX (first sheet).
+
+Columns (header names are case-insensitive; Norwegian names in brackets are accepted too):
+
+| column | meaning | required |
+|---|---|---|
+| invoice_id (fakturanr, bilagsnr) | invoice or voucher id | yes |
+| line (linje) | line within the invoice; 1 when left out | |
+| date (fakturadato, dato) | YYYY-MM-DD or DD.MM.YYYY | yes |
+| supplier_orgnr (orgnr) | the supplier's organisation number | column yes, value may be empty |
+| amount_nok (belop) | NOK excluding VAT; 1234.50, 1 234,50; credit notes negative | yes |
+| account (konto) | ledger account | |
+| category (kategori) | purchase category | |
+| cpv | CPV 2008 code, with or without check digit | |
+| department (avdeling, ansvar) | buying unit | |
+
+(invoice_id, line) is the natural key: importing the file again changes nothing, and a line
+whose values changed is updated. A line with a missing or invalid organisation number is kept
+and reported under data quality; its supplier size is unknown.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+from itertools import islice, repeat
+from operator import itemgetter
+from typing import IO
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from procure.domain import orgnr as orgnr_rules
+from procure.errors import N_
+from procure.models import ImportRun, SpendLine, Supplier
+from procure.services.imports import (
+    ImportRejected,
+    RowErrors,
+    count_rows,
+    finish_run,
+    start_run,
+)
+from procure.services.imports.reading import (
+    BAD_AMOUNT,
+    BAD_DATE,
+    amount_ore,
+    column_index,
+    file_type,
+    lookup_cpv,
+    parse_count,
+    parse_date,
+    read_table,
+    reading_errors,
+)
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "invoice_id": ("invoice", "fakturanr", "fakturanummer", "bilagsnr", "bilag", "voucher"),
+    "line": ("line_no", "linje", "linjenr"),
+    "date": ("invoice_date", "dato", "fakturadato", "bilagsdato"),
+    "supplier_orgnr": ("orgnr", "organisasjonsnummer", "leverandor_orgnr", "leverandør_orgnr"),
+    "amount_nok": ("amount", "belop", "beløp", "belop_eks_mva", "beløp_eks_mva"),
+    "account": ("konto", "artskonto"),
+    "category": ("kategori", "varegruppe"),
+    "cpv": ("cpv_code", "cpv_kode"),
+    "department": ("avdeling", "ansvar"),
+}
+REQUIRED = ("invoice_id", "date", "supplier_orgnr", "amount_nok")
+LIMITS = {"invoice_id": 60, "account": 40, "category": 100, "department": 100}
+INSERT_COLUMNS = ("invoice_id", "line_no", "invoice_date", "supplier_orgnr", "orgnr_valid",
+                  "supplier_id", "amount_ore", "account", "category", "cpv_code", "department",
+                  "import_id")
+# A change in these means the line changed; supplier_id follows the register (relinked).
+COMPARED = ("invoice_date", "supplier_orgnr", "amount_ore", "account", "category", "cpv_code",
+            "department")
+MISSING = N_("Required value is missing.")
+TOO_LONG = N_("Longer than %(max)d characters.")
+SHORT_ROW = N_("The row has fewer columns than the header.")
+DUPLICATE = N_("This invoice line (invoice id and line) appears more than once in the file.")
+BAD_CPV = N_("Not a CPV 2008 code.")
+BAD_LINE = N_("The line must be a whole number of 1 or more.")
+
+
+def upsert_sql(dialect: str) -> str:
+    mark = "?" if dialect == "sqlite" else "%s"
+    columns = ", ".join(INSERT_COLUMNS)
+    marks = ", ".join([mark] * len(INSERT_COLUMNS))
+    updates = ", ".join(f"{name} = excluded.{name}" for name in INSERT_COLUMNS[2:])
+    changed = " OR ".join(f"spend_line.{name} IS DISTINCT FROM excluded.{name}"
+                          for name in COMPARED)
+    return (f"INSERT INTO spend_line ({columns}) VALUES ({marks}) "  # noqa: S608 (fixed names)
+            f"ON CONFLICT (invoice_id, line_no) DO UPDATE SET {updates} WHERE {changed}")
+
+
+def import_spend(
+    session: Session, stream: IO[bytes], filename: str, *, actor_id: int | None = None,
+    batch_size: int = 10_000,
+) -> ImportRun:
+    """Upsert spend lines; raise ImportRejected (after reading every row) if any is bad."""
+    kind = file_type(stream, filename, ("csv", "xlsx"))
+    table = read_table(stream, kind)
+    try:
+        index = column_index(table.header, COLUMNS, REQUIRED)
+        run = start_run(session, "spend", filename, actor_id)
+        return _import_rows(session, run, table, index, batch_size)
+    finally:
+        table.close()
+
+
+_BAD = object()  # a cached "this value is invalid"
+_FIELDS = ("invoice_id", "date", "supplier_orgnr", "amount_nok", "line", "account", "category",
+           "cpv", "department")
+
+
+class _Caches:
+    """Distinct raw values seen so far, parsed once: dates, line numbers, orgnr, CPV."""
+
+    def __init__(self, suppliers: dict[str, int], iso_dates: bool) -> None:
+        self.suppliers = suppliers
+        self.iso_dates = iso_dates
+        self.dates: dict[str, object] = {}
+        self.lines: dict[str, object] = {"": 1, "1": 1}
+        self.orgs: dict[str, tuple[str, bool, int | None]] = {}
+        self.cpvs: dict[str, object] = {"": ""}
+
+    def date(self, raw: str) -> object:
+        try:
+            parsed = parse_date(raw)
+        except ValueError:
+            parsed = None
+        value = _BAD if parsed is None else parsed.isoformat() if self.iso_dates else parsed
+        self.dates[raw] = value
+        return value
+
+    def line(self, raw: str) -> object:
+        value = self.lines[raw] = _line_number(raw) or _BAD
+        return value
+
+    def org(self, raw: str) -> tuple[str, bool, int | None]:
+        normalised = orgnr_rules.normalise(raw)[:20]
+        valid = orgnr_rules.is_valid(normalised)
+        value = self.orgs[raw] = (normalised, valid,
+                                  self.suppliers.get(normalised) if valid else None)
+        return value
+
+    def cpv(self, raw: str) -> object:
+        value = self.cpvs[raw] = lookup_cpv(raw) or _BAD
+        return value
+
+
+def _import_rows(session: Session, run: ImportRun, table, index: dict[str, int],
+                 batch_size: int) -> ImportRun:
+    importer = _SpendImporter(session, run, index, batch_size)
+    before = count_rows(session, SpendLine)
+    importer.read(table.rows)
+    if importer.errors:
+        raise ImportRejected("spend", run.filename, importer.errors, importer.rows_read)
+    inserted = count_rows(session, SpendLine) - before
+    touched = count_rows(session, SpendLine, SpendLine.import_id == run.id)
+    return finish_run(session, run, rows_read=importer.rows_read, inserted=inserted,
+                      updated=touched - inserted,
+                      notes={"invalid_orgnr": importer.invalid_orgnr,
+                             "unmatched_orgnr": importer.unmatched})
+
+
+_TWO_DECIMALS = re.compile(r"(?:-?\d{1,13}[.,]\d\d\n)*-?\d{1,13}[.,]\d\d", re.ASCII)
+_WHOLE_KRONER = re.compile(r"(?:-?\d{1,13}\n)*-?\d{1,13}", re.ASCII)
+_NO_SEPARATORS = str.maketrans("", "", ".,")
+
+
+class _SpendImporter:
+    """Reads rows in batches. A clean batch goes through the fast path: column by column with
+    C-level map/zip and one regex for all its amounts. A batch with anything unusual goes
+    through the row-by-row path, which gives every bad row its exact report."""
+
+    def __init__(self, session: Session, run: ImportRun, index: dict[str, int],
+                 batch_size: int) -> None:
+        self.connection = session.connection()
+        dialect = self.connection.dialect.name
+        self.sql = upsert_sql(dialect)
+        self.caches = _Caches(dict(session.execute(select(Supplier.orgnr, Supplier.id)).all()),
+                              iso_dates=dialect == "sqlite")
+        self.run_id = run.id
+        self.batch_size = batch_size
+        self.positions = [index.get(name) for name in _FIELDS]
+        self.width = max(index.values()) + 1
+        # Absent optional columns read the "" appended to every row (index -1).
+        self.get = itemgetter(*(-1 if position is None else position
+                                for position in self.positions))
+        self.errors = RowErrors()
+        self.seen: set[int] = set()
+        self.pending: list[tuple] = []
+        self.rows_read = self.invalid_orgnr = self.unmatched = 0
+        self.writing = True
+
+    def read(self, rows) -> None:
+        # A million rows make a million small lists: the cyclic garbage collector would walk
+        # them again and again for nothing (they hold no cycles). Paused for the loop only.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._read(rows)
+        finally:
+            if collecting:
+                gc.enable()
+        if self.writing and self.pending:
+            self.connection.exec_driver_sql(self.sql, self.pending)
+
+    def _read(self, rows) -> None:
+        rows = iter(rows)
+        first = 2  # the header is row 1
+        while True:
+            with reading_errors(lambda start=first: start):  # near: bytes are decoded in blocks
+                chunk = list(islice(rows, self.batch_size))
+            if not chunk:
+                return
+            self._batch(chunk, first)
+            first += len(chunk)
+
+    def _batch(self, chunk: list[list[str]], first: int) -> None:
+        rows = self._fast(chunk)
+        if rows is None:
+            self._slow(chunk, first)
+            return
+        self.rows_read += len(rows)
+        if self.writing:
+            self.connection.exec_driver_sql(self.sql, rows)
+
+    @staticmethod
+    def _lookup(cache: dict, raw: list[str], fill) -> list:
+        values = list(map(cache.get, raw))
+        if None in values:
+            for key in set(raw).difference(cache):
+                fill(key)
+            values = list(map(cache.get, raw))
+        return values
+
+    def _fast(self, chunk: list[list[str]]) -> list[tuple] | None:
+        count = len(chunk)
+        if min(map(len, chunk)) < self.width:
+            return None
+        columns = list(zip(*chunk, strict=False))  # transposed in C; rows are wide enough
+        (invoices, raw_dates, raw_orgs, raw_amounts, raw_lines, accounts, categories,
+         raw_cpvs, departments) = (columns[p] if p is not None else [""] * count
+                                   for p in self.positions)
+        invoices = list(map(str.strip, invoices))
+        if "" in invoices or max(map(len, invoices)) > LIMITS["invoice_id"]:
+            return None
+        texts = []
+        for name, column in (("account", accounts), ("category", categories),
+                             ("department", departments)):
+            column = list(map(str.strip, column))
+            if max(map(len, column)) > LIMITS[name]:
+                return None
+            texts.append(column)
+        caches = self.caches
+        days = self._lookup(caches.dates, raw_dates, caches.date)
+        lines = self._lookup(caches.lines, raw_lines, caches.line)
+        cpvs = self._lookup(caches.cpvs, raw_cpvs, caches.cpv)
+        if _BAD in days or _BAD in lines or _BAD in cpvs:
+            return None
+        amounts = _amounts(raw_amounts)
+        if amounts is None:
+            return None
+        hashes = list(map(hash, zip(invoices, lines, strict=True)))
+        if len(set(hashes)) != count or not self.seen.isdisjoint(hashes):
+            return None
+        orgs = self._lookup(caches.orgs, raw_orgs, caches.org)
+        self.seen.update(hashes)
+        numbers = list(map(itemgetter(0), orgs))
+        valid = list(map(itemgetter(1), orgs))
+        supplier_ids = list(map(itemgetter(2), orgs))
+        invalid = valid.count(False)
+        self.invalid_orgnr += invalid
+        self.unmatched += supplier_ids.count(None) - invalid
+        return list(zip(invoices, lines, days, numbers, valid, supplier_ids, amounts, texts[0],
+                        texts[1], cpvs, texts[2], repeat(self.run_id, count), strict=False))
+
+    def _slow(self, chunk: list[list[str]], first: int) -> None:
+        caches = self.caches
+        dates, lines, orgs, cpvs = caches.dates, caches.lines, caches.orgs, caches.cpvs
+        errors, get = self.errors, self.get
+        for number, values in enumerate(chunk, start=first):
+            if len(values) < self.width:
+                if any(value.strip() for value in values):
+                    self.rows_read += 1
+                    errors.add(number, "", SHORT_ROW)
+                    self.writing = False
+                continue
+            self.rows_read += 1
+            (invoice, raw_date, raw_org, raw_amount, raw_line, account, category, raw_cpv,
+             department) = get([*values, ""])
+            invoice = invoice.strip()
+            account = account.strip()
+            category = category.strip()
+            department = department.strip()
+            day = dates.get(raw_date) or caches.date(raw_date)
+            line = lines.get(raw_line) or caches.line(raw_line)
+            org = orgs.get(raw_org) or caches.org(raw_org)
+            cpv = cpvs.get(raw_cpv)
+            if cpv is None:
+                cpv = caches.cpv(raw_cpv)
+            amount = amount_ore(raw_amount)
+            if (day is _BAD or line is _BAD or cpv is _BAD or amount is None or not invoice
+                    or len(invoice) > LIMITS["invoice_id"] or len(account) > LIMITS["account"]
+                    or len(category) > LIMITS["category"]
+                    or len(department) > LIMITS["department"]):
+                _report(errors, number, invoice, account, category, department, day, raw_date,
+                        line, cpv, amount, raw_amount)
+                self.writing = False
+                continue
+            size = len(self.seen)
+            self.seen.add(hash((invoice, line)))
+            if len(self.seen) == size:
+                errors.add(number, "invoice_id", DUPLICATE)
+                self.writing = False
+                continue
+            if not self.writing:
+                continue  # keep checking the rest, but write nothing more
+            if not org[1]:
+                self.invalid_orgnr += 1
+            elif org[2] is None:
+                self.unmatched += 1
+            self.pending.append((invoice, line, day, org[0], org[1], org[2], amount, account,
+                                 category, cpv, department, self.run_id))
+            if len(self.pending) >= self.batch_size:
+                self.connection.exec_driver_sql(self.sql, self.pending)
+                self.pending = []
+
+
+def _amounts(raw: list[str]) -> list[int] | None:
+    """All amounts of a batch in øre when they share one plain format (two decimals, or whole
+    kroner), checked with one regex; None sends the batch down the row-by-row path."""
+    joined = "\n".join(raw)
+    if _TWO_DECIMALS.fullmatch(joined):
+        return list(map(int, joined.translate(_NO_SEPARATORS).split("\n")))
+    if _WHOLE_KRONER.fullmatch(joined):
+        return [kroner * 100 for kroner in map(int, raw)]
+    return None
+
+
+def _report(errors: RowErrors, number: int, invoice: str, account: str, category: str,
+            department: str, day: object, raw_date: str, line: object, cpv: object,
+            amount: int | None, raw_amount: str) -> None:
+    """Every reason a row is bad (the slow path: only bad rows come here)."""
+    if not invoice:
+        errors.add(number, "invoice_id", MISSING)
+    elif len(invoice) > LIMITS["invoice_id"]:
+        errors.add(number, "invoice_id", TOO_LONG, max=LIMITS["invoice_id"])
+    if day is _BAD:
+        errors.add(number, "date", MISSING if not raw_date.strip() else BAD_DATE)
+    if amount is None:
+        errors.add(number, "amount_nok", MISSING if not raw_amount.strip() else BAD_AMOUNT)
+    if line is _BAD:
+        errors.add(number, "line", BAD_LINE)
+    if cpv is _BAD:
+        errors.add(number, "cpv", BAD_CPV)
+    for name, value in (("account", account), ("category", category),
+                        ("department", department)):
+        if len(value) > LIMITS[name]:
+            errors.add(number, name, TOO_LONG, max=LIMITS[name])
+
+
+def _line_number(value: str) -> int | None:
+    try:
+        number = parse_count(value)
+    except ValueError:
+        return None
+    return number if number >= 1 else None

@@ -1,0 +1,86 @@
+"""Contract awards from procure's own tenders: every awarded, uncancelled tender.
+
+The winner and the offers come from the simplified competition where there is one
+(`Competition.winner_supplier_id`, `CompetitionOffer`): the number of tenders received, and the
+bids by supplier size from the register. The award criteria are "price only" when price weighs
+100 %, else "rated criteria"; unknown while no weights are set.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, func, select
+from sqlmodel import Session
+
+from procure.domain.size_class import KNOWN_CLASSES, SME_CLASSES
+from procure.models import Competition, CompetitionOffer, ImportRun, Supplier, Tender
+from procure.services.imports import finish_run, start_run
+from procure.services.imports.awards import (
+    AwardData,
+    WinnerData,
+    decision_days,
+    store_awards,
+)
+from procure.services.imports.reading import lookup_cpv
+
+OSLO = ZoneInfo("Europe/Oslo")
+
+
+def tender_ocid(tender: Tender) -> str:
+    return f"procure-tender-{tender.id}"
+
+
+def _offers(session: Session) -> dict[int, tuple[int, int, int]]:
+    """tender id -> (offers, offers from suppliers of known size, offers from SMEs)."""
+    size = func.coalesce(Supplier.size_class, "unknown")
+    statement = (
+        select(CompetitionOffer.tender_id, func.count(),
+               func.sum(case((size.in_(KNOWN_CLASSES), 1), else_=0)),
+               func.sum(case((size.in_(SME_CLASSES), 1), else_=0)))
+        .outerjoin(Supplier, Supplier.id == CompetitionOffer.supplier_id)
+        .group_by(CompetitionOffer.tender_id)
+    )
+    return {tender_id: (int(n), int(known or 0), int(sme or 0))
+            for tender_id, n, known, sme in session.execute(statement)}
+
+
+def _winners(session: Session) -> dict[int, Supplier]:
+    statement = (select(Competition.tender_id, Supplier)
+                 .join(Supplier, Supplier.id == Competition.winner_supplier_id))
+    return {tender_id: supplier for tender_id, supplier in session.execute(statement)}
+
+
+def _criteria(tender: Tender) -> str | None:
+    if tender.weight_price is None:
+        return None
+    return "priceOnly" if tender.weight_price >= 100 else "ratedCriteria"
+
+
+def sync_tender_awards(session: Session, *, actor_id: int | None = None) -> ImportRun:
+    """Upsert one award per awarded tender (source "procure")."""
+    statement = select(Tender).where(Tender.awarded_at.is_not(None),
+                                     Tender.cancelled_at.is_(None)).order_by(Tender.id)
+    offers = _offers(session)
+    winners = _winners(session)
+    awards = []
+    for tender in session.scalars(statement):
+        awarded = tender.awarded_at.astimezone(OSLO).date()
+        value = (round(tender.estimated_value * 100)
+                 if tender.estimated_value is not None else None)
+        count, known, sme = offers.get(tender.id, (None, None, None))
+        winner = winners.get(tender.id)
+        awards.append(AwardData(
+            ocid=tender_ocid(tender), award_key="1", title=tender.title[:300],
+            cpv_code=(lookup_cpv(tender.cpv_code) or "") if tender.cpv_code else "",
+            procedure=(tender.procedure or tender.track or "")[:60],
+            award_criteria=_criteria(tender), number_of_tenderers=count,
+            tender_value_ore=value, tender_deadline=tender.tender_deadline,
+            award_date=awarded, decision_days=decision_days(tender.tender_deadline, awarded),
+            bids_known_size=known, sme_bids=sme, tender_id=tender.id,
+            winners=[WinnerData(party_key=winner.orgnr, name=winner.name, orgnr=winner.orgnr)]
+            if winner is not None else [],
+        ))
+    run = start_run(session, "tenders", "procure", actor_id)
+    inserted, updated = store_awards(session, "procure", awards, run)
+    return finish_run(session, run, rows_read=len(awards), inserted=inserted, updated=updated)

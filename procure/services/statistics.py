@@ -1,0 +1,586 @@
+"""Statistics queries: every sum is computed in SQL with conditional sums and GROUP BY.
+
+The dashboard, `procure stats show` and the Excel export all call `report()`, so they show the
+same numbers. Amounts are in øre in the database and in NOK (float) in the results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, case, distinct, func, literal, or_, select
+from sqlalchemy.sql import ColumnElement
+from sqlmodel import Session
+
+from procure.domain import statistics as rules
+from procure.domain.size_class import KNOWN_CLASSES, SME_CLASSES, UNKNOWN
+from procure.domain.statistics import AwardTotals, Figure, Filters, SpendTotals, TenderTotals
+from procure.models import Award, AwardSupplier, SpendLine, Supplier, Tender
+
+OSLO = ZoneInfo("Europe/Oslo")
+TOP = 15  # rows shown per breakdown before the rest is summed as "other"
+OTHER = "__other__"
+
+
+# --- conditions --------------------------------------------------------------------------------
+
+
+def _size() -> ColumnElement:
+    return func.coalesce(Supplier.size_class, UNKNOWN)
+
+
+def _spend_where(filters: Filters) -> list[ColumnElement]:
+    conditions = [SpendLine.invoice_date >= filters.date_from,
+                  SpendLine.invoice_date <= filters.date_to]
+    if filters.department:
+        conditions.append(SpendLine.department == filters.department)
+    if filters.category:
+        conditions.append(SpendLine.category == filters.category)
+    if filters.cpv_division:
+        conditions.append(SpendLine.cpv_code.startswith(filters.cpv_division, autoescape=True))
+    return conditions
+
+
+def _award_where(filters: Filters) -> list[ColumnElement]:
+    conditions = [Award.award_date >= filters.date_from, Award.award_date <= filters.date_to]
+    if filters.cpv_division:
+        conditions.append(Award.cpv_code.startswith(filters.cpv_division, autoescape=True))
+    if filters.procedure:
+        conditions.append(Award.procedure == filters.procedure)
+    return conditions
+
+
+def _oslo_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), OSLO).astimezone(UTC)
+
+
+def _tender_where(filters: Filters) -> list[ColumnElement]:
+    conditions = [Tender.opened_at >= _oslo_midnight(filters.date_from),
+                  Tender.opened_at < _oslo_midnight(filters.date_to + timedelta(days=1)),
+                  Tender.cancelled_at.is_(None)]
+    if filters.cpv_division:
+        conditions.append(Tender.cpv_code.startswith(filters.cpv_division, autoescape=True))
+    if filters.procedure:
+        conditions.append(func.coalesce(Tender.procedure, Tender.track) == filters.procedure)
+    return conditions
+
+
+def _innovative() -> ColumnElement:
+    return or_(Tender.innovation.in_(rules.INNOVATION_LEVELS),
+               Tender.track.in_(rules.INNOVATION_TRACKS))
+
+
+def _basis() -> ColumnElement:
+    return case((Tender.climate_basis.startswith("exemption"), literal("exemption")),
+                else_=Tender.climate_basis)
+
+
+def _sum(condition: ColumnElement, value: ColumnElement | int = 1) -> ColumnElement:
+    return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
+
+
+def _spend_flag(filters: Filters, flag: str) -> ColumnElement:
+    size = _size()
+    return {
+        "sme": size.in_(SME_CLASSES),
+        "large": size == "large",
+        "unknown": size.not_in(KNOWN_CLASSES),
+        "local": Supplier.kommunenummer == filters.home_kommune,
+        "regional": Supplier.kommunenummer.in_(filters.region),
+        "startup": Supplier.founded > filters.startup_founded_after,
+        "invalid": SpendLine.orgnr_valid.is_(False),
+        "unmatched": and_(SpendLine.orgnr_valid.is_(True), SpendLine.supplier_id.is_(None)),
+    }[flag]
+
+
+def _month(session: Session, column) -> ColumnElement:
+    if session.get_bind().dialect.name == "sqlite":
+        return func.substr(column, 1, 7)
+    return func.to_char(column, "YYYY-MM")
+
+
+def _nok(ore: object) -> float:
+    return int(ore or 0) / 100
+
+
+# --- totals ------------------------------------------------------------------------------------
+
+
+def spend_totals(session: Session, filters: Filters) -> SpendTotals:
+    amount = SpendLine.amount_ore
+    size = _size()
+    kommune = Supplier.kommunenummer
+    statement = (
+        select(
+            func.count(),
+            func.coalesce(func.sum(amount), 0),
+            _sum(size.in_(KNOWN_CLASSES), amount),
+            _sum(size.in_(SME_CLASSES), amount),
+            _sum(size.not_in(KNOWN_CLASSES), amount),
+            _sum(kommune != "", amount),
+            _sum(kommune == filters.home_kommune, amount),
+            _sum(kommune.in_(filters.region), amount),
+            _sum(Supplier.founded.is_not(None), amount),
+            _sum(Supplier.founded > filters.startup_founded_after, amount),
+        )
+        .select_from(SpendLine)
+        .outerjoin(Supplier, Supplier.id == SpendLine.supplier_id)
+        .where(*_spend_where(filters))
+    )
+    return SpendTotals(*(int(value or 0) for value in session.execute(statement).one()))
+
+
+def award_totals(session: Session, filters: Filters) -> AwardTotals:
+    tenderers = Award.number_of_tenderers
+    statement = select(
+        func.count(),
+        _sum(tenderers.is_not(None)),
+        _sum(tenderers == 1),
+        _sum(Award.award_criteria.is_not(None)),
+        _sum(Award.award_criteria.in_(rules.PRICE_ONLY_CRITERIA)),
+        func.count(Award.decision_days),
+        func.coalesce(func.sum(Award.decision_days), 0),
+        _sum(Award.bids_known_size.is_not(None)),
+        func.coalesce(func.sum(Award.bids_known_size), 0),
+        func.coalesce(func.sum(Award.sme_bids), 0),
+    ).where(*_award_where(filters))
+    (awards, known_tenderers, single, known_criteria, price_only, known_decision, days,
+     with_bids, bids, sme_bids) = (int(v or 0) for v in session.execute(statement).one())
+    size = _winner_size()
+    winners = (
+        select(func.count(), _sum(size.in_(KNOWN_CLASSES)), _sum(size.in_(SME_CLASSES)))
+        .select_from(AwardSupplier)
+        .join(Award, Award.id == AwardSupplier.award_id)
+        .outerjoin(Supplier, Supplier.id == AwardSupplier.supplier_id)
+        .where(*_award_where(filters))
+    )
+    count, known, sme = (int(v or 0) for v in session.execute(winners).one())
+    return AwardTotals(awards, count, known, sme, known_tenderers, single, known_criteria,
+                       price_only, known_decision, days, with_bids, bids, sme_bids)
+
+
+def _winner_size() -> ColumnElement:
+    """The size stated in the award, else the register's."""
+    return case((AwardSupplier.size_class != UNKNOWN, AwardSupplier.size_class),
+                else_=func.coalesce(Supplier.size_class, UNKNOWN))
+
+
+def tender_totals(session: Session, filters: Filters) -> TenderTotals:
+    where = _tender_where(filters)
+    innovative = _innovative()
+    statement = select(
+        func.count(),
+        _sum(Tender.climate_status.is_not(None)),
+        _sum(Tender.climate_status == "met"),
+        _sum(or_(Tender.innovation.is_not(None), Tender.track.is_not(None))),
+        _sum(innovative),
+        _sum(and_(innovative, Tender.estimated_value.is_not(None))),
+        func.coalesce(func.sum(case((innovative, Tender.estimated_value), else_=None)), 0),
+    ).where(*where)
+    tenders, checked, met, answered, count, valued, value = session.execute(statement).one()
+    basis = _basis()
+    by_basis = {key: int(n) for key, n in session.execute(
+        select(basis, func.count()).where(*where, Tender.climate_status == "met")
+        .group_by(basis))}
+    return TenderTotals(int(tenders or 0), int(checked or 0), int(met or 0), by_basis,
+                        int(answered or 0), int(count or 0), int(valued or 0),
+                        round(Decimal(value or 0) * 100))
+
+
+def indicator_figures(session: Session, filters: Filters) -> dict[str, Figure]:
+    """Every indicator for the filters: three aggregate queries plus two small GROUP BYs."""
+    return rules.figures(spend_totals(session, filters), award_totals(session, filters),
+                         tender_totals(session, filters))
+
+
+# --- breakdowns --------------------------------------------------------------------------------
+
+
+@dataclass
+class Breakdown:
+    id: str
+    rows: list[dict]
+    total: float = 0.0
+
+
+def _top(rows: list[dict], amount_key: str = "amount") -> list[dict]:
+    """The TOP largest rows, then one row for the rest."""
+    rows = sorted(rows, key=lambda row: (-row[amount_key], str(row["key"])))
+    if len(rows) <= TOP + 1:
+        return rows
+    rest = rows[TOP:]
+    other = {"key": OTHER}
+    for name in rest[0]:
+        if name != "key" and isinstance(rest[0][name], int | float):
+            other[name] = sum(row[name] for row in rest)
+    return [*rows[:TOP], other]
+
+
+def _spend_group(session: Session, filters: Filters, key: ColumnElement,
+                 suppliers: bool = False) -> list[dict]:
+    amount = SpendLine.amount_ore
+    size = _size()
+    # Counting distinct suppliers costs a quarter of the query: only where it is shown.
+    supplier_count = func.count(distinct(SpendLine.supplier_orgnr)) if suppliers else literal(0)
+    statement = (
+        select(key.label("key"), func.count(), func.coalesce(func.sum(amount), 0),
+               _sum(size.in_(SME_CLASSES), amount), _sum(size.in_(KNOWN_CLASSES), amount),
+               supplier_count)
+        .select_from(SpendLine)
+        .outerjoin(Supplier, Supplier.id == SpendLine.supplier_id)
+        .where(*_spend_where(filters))
+        .group_by(key)
+    )
+    rows = []
+    for group, lines, total, sme, known, suppliers in session.execute(statement):
+        rows.append({"key": group if group is not None else "", "lines": int(lines),
+                     "amount": _nok(total), "sme_amount": _nok(sme),
+                     "known_size_amount": _nok(known), "suppliers": int(suppliers)})
+    return rows
+
+
+def _with_shares(rows: list[dict]) -> tuple[list[dict], float]:
+    total = sum(row["amount"] for row in rows)
+    for row in rows:
+        row["share"] = rules.ratio(row["amount"], total)
+        if "sme_amount" in row:
+            row["sme_share"] = rules.ratio(row["sme_amount"], row["known_size_amount"])
+    return rows, total
+
+
+def spend_breakdowns(session: Session, filters: Filters) -> dict[str, Breakdown]:
+    size_order = {size: index for index, size in enumerate((*KNOWN_CLASSES, UNKNOWN))}
+    by_size = sorted(_spend_group(session, filters, _size(), suppliers=True),
+                     key=lambda row: size_order.get(row["key"], 99))
+    result = {"size": by_size,
+              "kommune": _top(_spend_group(session, filters,
+                                           func.coalesce(Supplier.kommunenummer, ""),
+                                           suppliers=True)),
+              "category": _top(_spend_group(session, filters, SpendLine.category)),
+              "department": _top(_spend_group(session, filters, SpendLine.department)),
+              "cpv": _top(_spend_group(session, filters,
+                                       func.substr(SpendLine.cpv_code, 1, 2))),
+              "month": sorted(_spend_group(session, filters,
+                                           _month(session, SpendLine.invoice_date)),
+                              key=lambda row: row["key"])}
+    breakdowns = {}
+    for name, rows in result.items():
+        rows, total = _with_shares(rows)
+        breakdowns[name] = Breakdown(name, rows, total)
+    return breakdowns
+
+
+def award_breakdown(session: Session, filters: Filters) -> Breakdown:
+    tenderers = Award.number_of_tenderers
+    size = _winner_size()
+    winners = (
+        select(AwardSupplier.award_id.label("award_id"),
+               func.max(case((size.in_(SME_CLASSES), 1), else_=0)).label("sme"))
+        .select_from(AwardSupplier)
+        .outerjoin(Supplier, Supplier.id == AwardSupplier.supplier_id)
+        .group_by(AwardSupplier.award_id)
+        .subquery()
+    )
+    statement = (
+        select(Award.procedure, func.count(), _sum(tenderers == 1), _sum(tenderers.is_not(None)),
+               _sum(Award.award_criteria.in_(rules.PRICE_ONLY_CRITERIA)),
+               _sum(Award.award_criteria.is_not(None)), func.avg(Award.decision_days),
+               func.coalesce(func.sum(Award.value_ore), 0),
+               func.coalesce(func.sum(winners.c.sme), 0))
+        .outerjoin(winners, winners.c.award_id == Award.id)
+        .where(*_award_where(filters))
+        .group_by(Award.procedure)
+    )
+    rows = []
+    for (procedure, awards, single, known, price_only, known_criteria, days, value,
+         sme) in session.execute(statement):
+        rows.append({"key": procedure or "", "awards": int(awards),
+                     "single_bidder_share": rules.ratio(int(single), int(known)),
+                     "price_only_share": rules.ratio(int(price_only), int(known_criteria)),
+                     "decision_days_avg": float(days) if days is not None else None,
+                     "amount": _nok(value), "sme_awards": int(sme)})
+    rows.sort(key=lambda row: (-row["awards"], row["key"]))
+    return Breakdown("procedure", rows, float(sum(row["awards"] for row in rows)))
+
+
+def tender_breakdowns(session: Session, filters: Filters) -> dict[str, Breakdown]:
+    where = _tender_where(filters)
+    basis = _basis()
+    counts = dict(session.execute(
+        select(basis, func.count()).where(*where, Tender.climate_status == "met")
+        .group_by(basis)).all())
+    met = sum(counts.values())
+    basis_rows = [{"key": key, "tenders": int(counts.get(key, 0)),
+                   "share": rules.ratio(int(counts.get(key, 0)), met)}
+                  for key in rules.CLIMATE_BASES]
+    track = func.coalesce(Tender.track, "")
+    statement = (select(track, func.count(), func.coalesce(func.sum(Tender.estimated_value), 0))
+                 .where(*where, _innovative()).group_by(track))
+    track_rows = [{"key": key, "tenders": int(n), "amount": float(value or 0)}
+                  for key, n, value in session.execute(statement)]
+    track_rows.sort(key=lambda row: (-row["amount"], row["key"]))
+    return {"green_basis": Breakdown("green_basis", basis_rows, float(met)),
+            "innovation_track": Breakdown("innovation_track", track_rows,
+                                          sum(row["amount"] for row in track_rows))}
+
+
+# --- data quality -------------------------------------------------------------------------------
+
+
+@dataclass
+class Quality:
+    totals: dict[str, dict[str, float]]  # issue -> {lines, amount, suppliers}
+    rows: list[dict]  # issue, orgnr, name, lines, amount (largest first per issue)
+    register: dict[str, int] = field(default_factory=dict)  # size basis -> suppliers
+
+
+QUALITY_ISSUES = ("invalid", "unmatched", "unknown")
+
+
+def data_quality(session: Session, filters: Filters, limit: int = 200) -> Quality:
+    amount = SpendLine.amount_ore
+    totals: dict[str, dict[str, float]] = {}
+    rows: list[dict] = []
+    base = (select().select_from(SpendLine)
+            .outerjoin(Supplier, Supplier.id == SpendLine.supplier_id)
+            .where(*_spend_where(filters)))
+    for issue in QUALITY_ISSUES:
+        condition = _spend_flag(filters, issue)
+        if issue == "unknown":
+            condition = and_(condition, SpendLine.supplier_id.is_not(None))
+        lines, total, suppliers = session.execute(base.add_columns(
+            func.count(), func.coalesce(func.sum(amount), 0),
+            func.count(distinct(SpendLine.supplier_orgnr))).where(condition)).one()
+        totals[issue] = {"lines": int(lines), "amount": _nok(total),
+                         "suppliers": int(suppliers)}
+        statement = (base.add_columns(SpendLine.supplier_orgnr, func.max(Supplier.name),
+                                      func.max(Supplier.size_basis), func.count(),
+                                      func.coalesce(func.sum(amount), 0))
+                     .where(condition).group_by(SpendLine.supplier_orgnr)
+                     .order_by(func.sum(amount).desc(), SpendLine.supplier_orgnr).limit(limit))
+        for orgnr, name, basis, count, total in session.execute(statement):
+            rows.append({"issue": issue, "orgnr": orgnr, "name": name or "",
+                         "basis": basis or "", "lines": int(count), "amount": _nok(total)})
+    register = {basis or "": int(n) for basis, n in session.execute(
+        select(Supplier.size_basis, func.count()).group_by(Supplier.size_basis))}
+    return Quality(totals, rows, register)
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    filters: Filters
+    figures: dict[str, Figure]
+    previous: dict[str, Figure]
+    breakdowns: dict[str, Breakdown]
+    quality: Quality
+    generated_at: datetime
+
+
+def report(session: Session, filters: Filters, *, now: datetime | None = None) -> Report:
+    breakdowns = spend_breakdowns(session, filters)
+    breakdowns["procedure"] = award_breakdown(session, filters)
+    breakdowns.update(tender_breakdowns(session, filters))
+    return Report(filters, indicator_figures(session, filters),
+                  indicator_figures(session, filters.previous()), breakdowns,
+                  data_quality(session, filters), now or datetime.now(UTC))
+
+
+# --- drill-down ---------------------------------------------------------------------------------
+
+SPEND_DIMENSIONS = ("size", "kommune", "category", "department", "cpv", "month", "flag")
+FLAGS = ("sme", "large", "unknown", "local", "regional", "startup", "invalid", "unmatched")
+
+
+def _dimension(session: Session, filters: Filters, dimension: str | None,
+               value: str | None) -> list[ColumnElement]:
+    if not dimension:
+        return []
+    value = value or ""
+    if dimension == "size":
+        return [_size() == value]
+    if dimension == "kommune":
+        return [func.coalesce(Supplier.kommunenummer, "") == value]
+    if dimension == "category":
+        return [SpendLine.category == value]
+    if dimension == "department":
+        return [SpendLine.department == value]
+    if dimension == "cpv":
+        return [func.substr(SpendLine.cpv_code, 1, 2) == value]
+    if dimension == "month":
+        return [_month(session, SpendLine.invoice_date) == value]
+    if dimension == "flag" and value in FLAGS:
+        return [_spend_flag(filters, value)]
+    raise ValueError(dimension)
+
+
+@dataclass
+class Page:
+    rows: list[dict]
+    total: int
+    page: int
+    per_page: int
+    amount: float = 0.0
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def drill_suppliers(session: Session, filters: Filters, dimension: str | None,
+                    value: str | None, page: int = 1, per_page: int = 50) -> Page:
+    """Suppliers behind a figure, largest spend first (lines without a supplier grouped by the
+    organisation number as given)."""
+    amount = SpendLine.amount_ore
+    where = [*_spend_where(filters), *_dimension(session, filters, dimension, value)]
+    base = (select().select_from(SpendLine)
+            .outerjoin(Supplier, Supplier.id == SpendLine.supplier_id).where(*where))
+    total, grand = session.execute(base.add_columns(
+        func.count(distinct(SpendLine.supplier_orgnr)),
+        func.coalesce(func.sum(amount), 0))).one()
+    statement = (
+        base.add_columns(SpendLine.supplier_orgnr, func.max(Supplier.name),
+                         func.max(_size()), func.max(Supplier.kommunenummer),
+                         func.max(Supplier.founded), func.count(),
+                         func.coalesce(func.sum(amount), 0))
+        .group_by(SpendLine.supplier_orgnr)
+        .order_by(func.sum(amount).desc(), SpendLine.supplier_orgnr)
+        .offset((page - 1) * per_page).limit(per_page)
+    )
+    rows = [{"orgnr": orgnr, "name": name or "", "size_class": size or UNKNOWN,
+             "kommunenummer": kommune or "", "founded": founded, "lines": int(lines),
+             "amount": _nok(spent)}
+            for orgnr, name, size, kommune, founded, lines, spent in session.execute(statement)]
+    return Page(rows, int(total), page, per_page, _nok(grand))
+
+
+LINE_COLUMNS = ("invoice_id", "line_no", "invoice_date", "supplier_orgnr", "supplier_name",
+                "size_class", "kommunenummer", "amount", "account", "category", "cpv_code",
+                "department")
+
+
+def _line_select():
+    return (select(SpendLine.invoice_id, SpendLine.line_no, SpendLine.invoice_date,
+                   SpendLine.supplier_orgnr, Supplier.name, _size(), Supplier.kommunenummer,
+                   SpendLine.amount_ore, SpendLine.account, SpendLine.category,
+                   SpendLine.cpv_code, SpendLine.department)
+            .select_from(SpendLine)
+            .outerjoin(Supplier, Supplier.id == SpendLine.supplier_id))
+
+
+def _line_dict(row) -> dict:
+    (invoice_id, line_no, invoice_date, orgnr, name, size, kommune, amount, account, category,
+     cpv_code, department) = row
+    return {"invoice_id": invoice_id, "line_no": line_no, "invoice_date": invoice_date,
+            "supplier_orgnr": orgnr, "supplier_name": name or "", "size_class": size,
+            "kommunenummer": kommune or "", "amount": amount / 100, "account": account,
+            "category": category, "cpv_code": cpv_code, "department": department}
+
+
+def drill_lines(session: Session, filters: Filters, orgnr: str, dimension: str | None = None,
+                value: str | None = None, page: int = 1, per_page: int = 100) -> Page:
+    where = [*_spend_where(filters), *_dimension(session, filters, dimension, value),
+             SpendLine.supplier_orgnr == orgnr]
+    count, grand = session.execute(
+        select(func.count(), func.coalesce(func.sum(SpendLine.amount_ore), 0))
+        .select_from(SpendLine).outerjoin(Supplier, Supplier.id == SpendLine.supplier_id)
+        .where(*where)).one()
+    statement = (_line_select().where(*where)
+                 .order_by(SpendLine.invoice_date.desc(), SpendLine.invoice_id,
+                           SpendLine.line_no)
+                 .offset((page - 1) * per_page).limit(per_page))
+    rows = [_line_dict(row) for row in session.execute(statement)]
+    return Page(rows, int(count), page, per_page, _nok(grand))
+
+
+def iter_lines(session: Session, filters: Filters, chunk: int = 5_000) -> Iterator[dict]:
+    """Every spend line in the filters, streamed (server-side cursor on PostgreSQL)."""
+    statement = (_line_select().where(*_spend_where(filters))
+                 .order_by(SpendLine.invoice_date, SpendLine.invoice_id, SpendLine.line_no)
+                 .execution_options(yield_per=chunk))
+    for row in session.execute(statement):
+        yield _line_dict(row)
+
+
+def drill_awards(session: Session, filters: Filters, flag: str | None = None,
+                 procedure: str | None = None, page: int = 1, per_page: int = 50) -> Page:
+    where = _award_where(filters)
+    if procedure is not None:
+        where.append(Award.procedure == procedure)
+    if flag == "single":
+        where.append(Award.number_of_tenderers == 1)
+    elif flag == "price_only":
+        where.append(Award.award_criteria.in_(rules.PRICE_ONLY_CRITERIA))
+    total = session.scalar(select(func.count()).select_from(Award).where(*where)) or 0
+    awards = list(session.scalars(
+        select(Award).where(*where).order_by(Award.award_date.desc(), Award.id)
+        .offset((page - 1) * per_page).limit(per_page)))
+    winners: dict[int, list[tuple[str, str]]] = {}
+    if awards:
+        statement = (select(AwardSupplier.award_id, AwardSupplier.name, _winner_size())
+                     .outerjoin(Supplier, Supplier.id == AwardSupplier.supplier_id)
+                     .where(AwardSupplier.award_id.in_([a.id for a in awards]))
+                     .order_by(AwardSupplier.name))
+        for award_id, name, size in session.execute(statement):
+            winners.setdefault(award_id, []).append((name, size))
+    rows = [{"award": award, "winners": winners.get(award.id, [])} for award in awards]
+    return Page(rows, int(total), page, per_page)
+
+
+def drill_tenders(session: Session, filters: Filters, flag: str | None = None,
+                  page: int = 1, per_page: int = 50) -> Page:
+    where = _tender_where(filters)
+    if flag == "green":
+        where.append(Tender.climate_status == "met")
+    elif flag == "not-green":
+        where.append(Tender.climate_status == "not-met")
+    elif flag == "unchecked":
+        where.append(Tender.climate_status.is_(None))
+    elif flag == "innovative":
+        where.append(_innovative())
+    elif flag in rules.CLIMATE_BASES:
+        where.extend([Tender.climate_status == "met", _basis() == flag])
+    total = session.scalar(select(func.count()).select_from(Tender).where(*where)) or 0
+    tenders = list(session.scalars(select(Tender).where(*where)
+                                   .order_by(Tender.opened_at.desc(), Tender.id)
+                                   .offset((page - 1) * per_page).limit(per_page)))
+    return Page([{"tender": tender} for tender in tenders], int(total), page, per_page)
+
+
+# --- filter choices -----------------------------------------------------------------------------
+
+
+def filter_choices(session: Session) -> dict[str, list[str]]:
+    """Values present in the data, for the dashboard's filter form."""
+    def distinct_values(column, *where) -> list[str]:
+        statement = select(column).where(column != "", *where).group_by(column).order_by(column)
+        return [value for value in session.scalars(statement) if value]
+
+    procedures = set(distinct_values(Award.procedure))
+    procedures.update(distinct_values(func.coalesce(Tender.procedure, Tender.track)))
+    # One scan of the spend lines for all three (a few hundred combinations come back).
+    division = func.substr(SpendLine.cpv_code, 1, 2)
+    combinations = session.execute(select(SpendLine.department, SpendLine.category, division)
+                                   .group_by(SpendLine.department, SpendLine.category,
+                                             division)).all()
+    departments = sorted({row[0] for row in combinations if row[0]})
+    categories = sorted({row[1] for row in combinations if row[1]})
+    divisions = {row[2] for row in combinations if row[2]}
+    divisions.update(distinct_values(func.substr(Award.cpv_code, 1, 2)))
+    divisions.update(distinct_values(func.substr(Tender.cpv_code, 1, 2)))
+    first, last = session.execute(select(func.min(SpendLine.invoice_date),
+                                         func.max(SpendLine.invoice_date))).one()
+    years = set(range(first.year, last.year + 1)) if first and last else set()
+    first, last = session.execute(select(func.min(Award.award_date),
+                                         func.max(Award.award_date))).one()
+    if first and last:
+        years.update(range(first.year, last.year + 1))
+    return {"departments": departments, "categories": categories,
+            "divisions": sorted(divisions), "procedures": sorted(procedures),
+            "years": sorted(years, reverse=True)}

@@ -1,0 +1,80 @@
+"""The simplified competition in Chromium: invite, warnings, send, Q&A to all; then the demo
+competition's ranking and letters."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from tests.browser.conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def _new_simplified_tender(page, live_server) -> None:
+    page.goto(f"{live_server}/officer/tenders/new")
+    page.get_by_label("Tittel").fill("Vaktmester for Kjeller bibliotek")
+    page.get_by_label("Behov og bakgrunn").fill("Vaktmestertjenester for biblioteket.")
+    page.get_by_role("button", name="Opprett utkast").click()
+    page.get_by_label("Beløp per måned (kr ekskl. mva.)").fill("30000")
+    page.get_by_label("Fast varighet i måneder").fill("24")
+    page.get_by_role("button", name="Lagre og fortsett").click()
+    page.get_by_label("Tjenester", exact=True).check()
+    page.get_by_label("Planlagt dato for kunngjøring eller invitasjon").fill("2026-12-01")
+    page.get_by_role("button", name="Lagre og fortsett").click()
+    page.get_by_label("Nei: kjente løsninger dekker behovet").check()
+    page.get_by_label("Ja, vi kjenner leverandørene og løsningene").check()
+    page.get_by_role("group", name="Trengs forskning og utvikling").get_by_label("Nei").check()
+    page.get_by_role("button", name="Lagre og se anbefalingen").click()
+    page.get_by_role("button", name="Registrer valget").click()
+
+
+def _invite(page, name: str) -> None:
+    page.get_by_label("Søk i registeret").fill(name)
+    page.get_by_role("button", name="Søk", exact=True).click()
+    page.get_by_role("button", name=f"Inviter {name}").click()
+    assert "Leverandøren står på invitasjonslisten" in page.locator(".alert").first.inner_text()
+
+
+def test_officer_runs_a_simplified_competition(page, live_server, screenshot):
+    sign_in(page, live_server, "officer@lillestrom.example")
+    _new_simplified_tender(page, live_server)
+    page.get_by_role("link", name="1. Leverandører og invitasjoner").click()
+    assert page.locator('[data-warning="too-few"]').is_visible()
+
+    _invite(page, "Akershus Transport AS")
+    _invite(page, "Nordisk Bygg og Anlegg AS")
+    assert page.locator('[data-warning="no-local-sme"]').is_visible()
+    _invite(page, "Strømmen Renhold AS")
+    assert page.locator("[data-warning]").count() == 0
+    assert page.get_by_text("Lokal SMB").is_visible()
+
+    deadline = (date.today() + timedelta(days=21)).isoformat()
+    page.get_by_label("Tilbudsfrist").fill(deadline)
+    screenshot(page, "officer-competition-invitations")
+    page.get_by_role("button", name="Send invitasjonene").click()
+    assert "3 invitasjoner er sendt" in page.locator(".alert").first.inner_text()
+    assert page.locator(".tag--open").is_visible()
+
+    page.get_by_role("link", name="2. Spørsmål og svar").click()
+    page.get_by_label("Spørsmålet slik det kom inn").fill("Inngår glassvask?")
+    page.get_by_label("Spurt av").select_option(label="Akershus Transport AS")
+    page.get_by_role("button", name="Registrer spørsmålet").click()
+    page.get_by_label("Svar", exact=True).fill("Nei, glassvask er ikke med.")
+    page.get_by_role("button", name="Send svaret til alle 3 inviterte leverandører").click()
+    assert page.locator('[data-check="qa-equal"]').is_visible()
+    screenshot(page, "officer-competition-questions")
+
+    # The demo competition is further on: ranking, award and the letters sent.
+    page.goto(f"{live_server}/officer/")
+    page.get_by_role("link", name="Snørydding og strøing ved kommunale bygg").click()
+    page.get_by_role("link", name="3. Tilbud og evaluering").click()
+    first = page.locator(".ranking tbody tr").first
+    assert "Strømmen Renhold AS" in first.inner_text() and "87,75" in first.inner_text()
+    screenshot(page, "officer-competition-ranking")
+    page.get_by_role("link", name="4. Tildeling og brev").click()
+    assert page.locator("details.letter").count() == 3
+    page.locator("details.letter summary").first.click()
+    assert "til dere" in page.locator("details.letter").first.inner_text()
+    screenshot(page, "officer-competition-award")

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_officer_applies_criteria_to_a_demo_tender_until_section_7_9_passes(
+        page, live_server, screenshot):
+    sign_in(page, live_server, "officer@lillestrom.example")
+    page.get_by_role("link", name="Fossilfri byggeplass for Kjeller skole").click()
+    overview = page.url
+    assert page.locator('[data-blocker="climate"]').is_visible()
+    page.get_by_role("link", name="Velg kriterier").click()
+
+    page.get_by_label("Avansert").check()
+    page.get_by_role("button", name="Lagre ambisjonsnivået").click()
+    selection = page.locator("#selection")
+    assert selection.get_by_role("link", name=re.compile("Bygg- og anleggsarbeider")).get_attribute(
+        "aria-current") == "page"  # suggested from the CPV code
+    assert page.get_by_label(re.compile("Fossilfrie anleggsmaskiner")).is_checked()
+    assert page.get_by_label(re.compile("Andel utslippsfrie maskiner")).is_checked()
+    assert not page.get_by_label(re.compile("Utslippsfri byggeplass")).is_checked()
+    page.get_by_label(re.compile("Utslippsfri byggeplass")).check()  # one criterion above
+    screenshot(page, "officer-criteria-select")
+    page.get_by_role("button", name=re.compile("Lagre utvalget for")).click()
+    pinned = page.locator("#pinned tbody tr")
+    assert pinned.count() == 11  # 5 basis, 5 avansert and the one spydspiss criterion
+    assert page.locator('[data-pin="bld-utslippsfri-01:1"]').is_visible()
+    screenshot(page, "officer-criteria-pinned")
+
+    page.get_by_role("link", name="Vekting og § 7-9").last.click()
+    page.get_by_label("Pris", exact=True).fill("60")
+    page.get_by_label("Kvalitet", exact=True).fill("10")
+    page.get_by_label("Klima og miljø", exact=True).fill("20")
+    page.get_by_label("Annet", exact=True).fill("0")
+    page.get_by_role("button", name="Lagre vektingen").click()
+    assert "10 prosentpoeng mindre enn 100 %" in page.get_by_role("alert").inner_text()
+    screenshot(page, "officer-climate-weights-error")
+    page.get_by_label("Klima og miljø", exact=True).fill("30")
+    page.get_by_role("button", name="Lagre vektingen").click()
+    result = page.locator(".climate-result")
+    assert result.get_attribute("data-climate-status") == "met"
+    assert result.locator(".climate-result__status").inner_text() == "Oppfylt"
+    assert result.locator(".climate-result__code").inner_text() == "quality-nor-env-criteria"
+    screenshot(page, "officer-climate-met")
+
+    # Publishing still waits for the choice of track, and says so.
+    page.goto(overview)
+    assert page.locator("[data-blocker]").all_inner_texts() == [
+        "Velg spor (steg 5 i veiviseren)."]
+    page.get_by_role("link", name="Anbefaling og valg av spor").click()
+    page.get_by_role("button", name="Registrer valget").click()
+    page.get_by_role("button", name="Publiser som planlagt").click()
+    assert "Publisert som planlagt" in page.locator(".alert--success").inner_text()
+    screenshot(page, "officer-tender-published")
+    page.goto(live_server + "/")
+    assert page.get_by_text("Fossilfri byggeplass for Kjeller skole").first.is_visible()
+
+
+def test_cpv_field_autocompletes_with_javascript(page, live_server):
+    sign_in(page, live_server, "officer@lillestrom.example")
+    page.goto(live_server + "/officer/tenders/new")
+    field = page.get_by_label("CPV-kode")
+    field.press_sequentially("renhold", delay=20)
+    options = page.locator("datalist#cpv_code-suggestions option")
+    options.first.wait_for(state="attached")
+    values = options.evaluate_all("els => els.map(e => e.value)")
+    assert "90911000-6" in values
+
+
+def test_catalogue_and_superseded_report(page, live_server, screenshot):
+    sign_in(page, live_server, "officer@lillestrom.example")
+    page.get_by_role("link", name="Kriteriebibliotek").first.click()
+    page.get_by_label("Ambisjonsnivå").select_option("spydspiss")
+    page.get_by_role("button", name="Vis kriterier").click()
+    assert "level=spydspiss" in page.url
+    screenshot(page, "officer-criteria-catalogue")
+    page.get_by_role("link", name="Klimagassutslipp i kjøretøyets livsløp").click()
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "Klimagassutslipp i kjøretøyets livsløp")
+    page.get_by_role("link", name="Utdaterte kriterier").first.click()
+    assert page.locator('[data-pin="veh-ev-01:1"]').is_visible()
+    screenshot(page, "officer-criteria-superseded")

@@ -1,0 +1,34 @@
+"""`procure tender list` and the audit and protocol in `procure tender show --json`."""
+
+from __future__ import annotations
+
+import json
+
+
+def test_tender_list_and_show_json_with_audit_and_protocol(runner, db):
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    result = runner.invoke(args=["tender", "list", "--json"])
+    assert result.exit_code == 0, result.output
+    items = json.loads(result.output)
+    assert set(items[0]) == {"id", "reference", "title", "track", "status"}
+    by_ref = {item["reference"].split("-", 1)[1]: item for item in items}
+    assert by_ref["DEMO-MD1"]["track"] == "innovation-partnership"
+    assert by_ref["DEMO-MD1"]["status"] == "evaluation"
+    assert by_ref["DEMO-MD2"]["track"] == "market-dialogue"
+    text = runner.invoke(args=["tender", "list"]).output
+    assert "DEMO-MD2" in text and "market-dialogue" in text
+
+    for key, phase, status in (("DEMO-MD1", "done", "evaluation"),
+                               ("DEMO-MD2", "in_progress", "draft")):
+        result = runner.invoke(args=["tender", "show", str(by_ref[key]["id"]), "--json"])
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.output)
+        actions = [event["action"] for event in data["audit"]]
+        assert actions[0] == "tender.created" and "dialogue.needs_saved" in actions
+        assert all(event["at"] for event in data["audit"])
+        protocol = data["protocol"]
+        assert protocol["reference"] == data["reference"]
+        assert protocol["missing"] == []  # the demo protocols are complete
+        assert protocol["status"] == status
+        assert protocol["market_dialogue"]["phases"]["dialogue"] == phase
+        assert protocol["trail"]
