@@ -14,8 +14,8 @@ class BackupError(RuntimeError):
     """The backup could not be written; the message says why."""
 
 
-def backup_database(database_url: str, target: Path) -> Path:
-    """Write a backup of the database to `target` and return it."""
+def backup_database(database_url: str, target: Path, *, schema: str | None = None) -> Path:
+    """Write a backup of the database (or of one PostgreSQL schema) to `target`."""
     url = make_url(database_url)
     target.parent.mkdir(parents=True, exist_ok=True)
     if url.get_backend_name() == "sqlite":
@@ -29,8 +29,9 @@ def backup_database(database_url: str, target: Path) -> Path:
         if pg_dump is None:
             raise BackupError("pg_dump is not installed (Debian package postgresql-client).")
         libpq_url = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        only = [f"--schema={schema}"] if schema else []
         result = subprocess.run(  # noqa: S603 (fixed program, URL passed as one argument)
-            [pg_dump, "--format=custom", "--no-owner", f"--file={target}", libpq_url],
+            [pg_dump, "--format=custom", "--no-owner", *only, f"--file={target}", libpq_url],
             capture_output=True, text=True, check=False,
         )
         if result.returncode != 0:

@@ -48,8 +48,9 @@ def db_upgrade(revision: str) -> None:
 @db_group.command("backup")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="File to write; default instance/backups/procure-<time>.")
+@click.option("--schema", default=None, help="PostgreSQL only: back up just this schema.")
 @with_appcontext
-def db_backup(output: Path | None) -> None:
+def db_backup(output: Path | None, schema: str | None) -> None:
     """Write a consistent backup of the database (SQLite file or pg_dump custom format)."""
     from procure.backup import BackupError, backup_database
 
@@ -59,7 +60,7 @@ def db_backup(output: Path | None) -> None:
         suffix = ".sqlite3" if url.startswith("sqlite") else ".dump"
         output = Path(current_app.instance_path) / "backups" / f"procure-{stamp}{suffix}"
     try:
-        written = backup_database(url, output)
+        written = backup_database(url, output, schema=schema)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Backup written to {written}")

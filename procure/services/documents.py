@@ -122,10 +122,10 @@ def tender_document(session: Session, tender: Tender, *, now: datetime) -> Tende
         need=tender.description or "",
         cpv=tender.cpv_code or "",
         contract_type=CONTRACT_NB.get(tender.contract_type or "", "–"),
-        value=(format_nok(tender.estimated_value) + " ekskl. mva."
-               if tender.estimated_value is not None else NOT_SET),
-        value_lines=list(tender.value_estimate.get("lines", [])),
-        explanation=list(recommendation.get("explanation", [])),
+        value=_document_value(tender),
+        # The working behind the estimate is internal; it goes into the protocol only.
+        value_lines=[],
+        explanation=_public_explanation(tender, recommendation),
         deviation=tender.track_reason,
         timeline=timeline,
         climate=_climate_statement(tender),
@@ -185,6 +185,23 @@ CLIMATE_BASIS_NB = {
                                    "beredskap",
     "exemption-national-minimum": "unntak: nasjonale minimumskrav gjelder",
 }
+
+
+def _public_explanation(tender: Tender, recommendation: dict) -> list[str]:
+    """The reasons for the procedure; without figures when the value is confidential."""
+    if not getattr(tender, "value_confidential", False):
+        return list(recommendation.get("explanation", []))
+    return [f"Prosedyren følger av anskaffelsens art, anslått verdi og kunngjøringsdato "
+            f"etter regelsett {tender.rules_version or '–'}."]
+
+
+def _document_value(tender: Tender) -> str:
+    """The document is published to suppliers: a confidential value is not stated in it."""
+    if getattr(tender, "value_confidential", False):
+        return "Oppgis ikke"
+    if tender.estimated_value is None:
+        return NOT_SET
+    return format_nok(tender.estimated_value) + " ekskl. mva."
 
 
 def _climate_statement(tender: Tender) -> dict:

@@ -155,3 +155,26 @@ def test_every_pinned_criterion_id_is_in_the_pdf(app, db):
     for pin in pins:
         if pin.tender_id == tender.id:
             assert pin.criterion_id in flat, pin.criterion_id
+
+
+def test_public_download_only_once_open_and_without_confidential_value(client, db):
+    load_demo(db)
+    db.commit()
+    tenders = db.exec(select(Tender)).all()
+    opened = next(t for t in tenders if t.status == "open")
+    planned = next(t for t in tenders if t.status == "planned")
+    draft = next(t for t in tenders if t.status == "draft")
+    opened.value_confidential = True
+    opened.track_reason = "INTERN-BEGRUNNELSE"
+    db.add(opened)
+    db.commit()
+    response = client.get(f"/purchases/{opened.id}/konkurransegrunnlag.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    text = text_of(response.data)
+    assert "Oppgis ikke" in text and "INTERN-BEGRUNNELSE" not in text
+    digits = f"{int(opened.estimated_value):,}".replace(",", " ")
+    assert digits not in text
+    page = client.get(f"/purchases/{opened.id}").get_data(as_text=True)
+    assert f"/purchases/{opened.id}/konkurransegrunnlag.pdf" in page
+    for hidden in (planned, draft):
+        assert client.get(f"/purchases/{hidden.id}/konkurransegrunnlag.pdf").status_code == 404

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from procure.web.public import views  # noqa: E402,F401
+from procure.web.public import documents, views  # noqa: E402,F401
