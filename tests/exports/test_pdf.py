@@ -178,3 +178,10 @@ def test_public_download_only_once_open_and_without_confidential_value(client, d
     assert f"/purchases/{opened.id}/konkurransegrunnlag.pdf" in page
     for hidden in (planned, draft):
         assert client.get(f"/purchases/{hidden.id}/konkurransegrunnlag.pdf").status_code == 404
+
+
+def test_same_data_gives_the_same_bytes(app, db, demo_tender):
+    with app.app_context():
+        first = tender_pdf(tender_document(db, demo_tender, now=NOW))
+        second = tender_pdf(tender_document(db, demo_tender, now=NOW))
+    assert first == second
