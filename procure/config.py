@@ -47,6 +47,7 @@ def default_config(instance_path: Path) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "INTEREST_RATE_LIMIT": "5 per minute;30 per hour",
+        "LOGIN_RATE_LIMIT": "10 per minute;100 per hour",
         "INTEREST_MIN_FILL_SECONDS": 3,
         "INTEREST_CONFIRM_DAYS": 7,
         "PROXY_COUNT": 0,

@@ -27,6 +27,7 @@ from procure.db import get_session
 from procure.models import User
 from procure.services import accounts
 from procure.web.forms import LoginForm
+from procure.web.limits import limiter, login_limit
 from procure.web.urls import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -81,6 +82,7 @@ def home_for(user: User) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def login():
     form = LoginForm()
     if current_user.is_authenticated and request.method == "GET":

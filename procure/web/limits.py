@@ -20,6 +20,11 @@ def interest_limit() -> str:
     return current_app.config["INTEREST_RATE_LIMIT"]
 
 
+def login_limit() -> str:
+    """Sign-in attempts per client address, on top of the per-account lockout."""
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
 def init_app(app: Flask) -> None:
     proxies = app.config.get("PROXY_COUNT") or 0
     if proxies:

@@ -35,6 +35,7 @@ def live_server(tmp_path_factory):
         "DATABASE_URL": database.engine.url.render_as_string(hide_password=False),
         "ENGINE": database.engine,
         "OUTBOX_DIR": str(directory / "outbox"),
+        "LOGIN_RATE_LIMIT": "1000 per minute",
         # The public interest form refuses what is sent faster than a person types.
         "INTEREST_MIN_FILL_SECONDS": 1,
         "INTEREST_RATE_LIMIT": "100 per minute",

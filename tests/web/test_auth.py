@@ -120,3 +120,13 @@ def test_inactive_user_cannot_sign_in(client, demo, db):
     db.add(user)
     db.commit()
     assert login(client, "officer@lillestrom.example", DEMO).status_code == 401
+
+
+def test_sign_in_attempts_are_rate_limited_per_address(app, client, demo):
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    for _ in range(3):
+        assert login(client, "nobody@lillestrom.example", "wrong password!").status_code == 401
+    response = login(client, "nobody@lillestrom.example", "wrong password!")
+    assert response.status_code == 429
+    assert "For mange forsøk" in response.get_data(as_text=True)
+    assert client.get("/login").status_code == 200  # reading the page is not limited
