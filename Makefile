@@ -26,6 +26,8 @@ bench: install
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
 		{ echo "wrk is missing and could not be installed"; exit 1; }
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/pdf_bench.py
+	$(BIN)/pytest -m bench bench/test_bench_statistics.py -s
 
 install: $(STAMP) $(COMPILED)
 
