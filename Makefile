@@ -62,6 +62,10 @@ fonts:
 		echo "Installing Debian's fonts-inter for the PDF documents"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-inter \
 		>/dev/null; } || { echo "fonts-inter is missing and could not be installed"; exit 1; }
+	@/sbin/ldconfig -p | grep -q libharfbuzz-subset || { \
+		echo "Installing Debian's libharfbuzz-subset0, which WeasyPrint uses to embed fonts"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		libharfbuzz-subset0 >/dev/null; } || { echo "libharfbuzz-subset0 is missing"; exit 1; }
 
 lint: install
 	$(BIN)/ruff check .
