@@ -31,6 +31,7 @@ from procure.services.imports.ocds import import_ocds
 from procure.services.imports.tenders import sync_tender_awards
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "statistics"
+OCDS_SCHEMA = Path(__file__).resolve().parents[1] / "fixtures" / "ocds"
 PACKAGE = json.loads((FIXTURES / "ocds_release_package.json").read_text(encoding="utf-8"))
 
 
@@ -39,7 +40,7 @@ def ocds(db, package: dict, name: str = "package.json"):
 
 
 def test_the_fixture_is_a_valid_ocds_1_1_5_release_package():
-    schemas = FIXTURES / "ocds-schema"
+    schemas = OCDS_SCHEMA / "schema-1.1.5"
     release = json.loads((schemas / "release-schema.json").read_text())
     package = json.loads((schemas / "release-package-schema.json").read_text())
     resource = Resource.from_contents(release, default_specification=DRAFT4)
@@ -47,7 +48,8 @@ def test_the_fixture_is_a_valid_ocds_1_1_5_release_package():
     Draft4Validator(package, registry=registry).validate(PACKAGE)
     for item in PACKAGE["releases"]:
         Draft4Validator(release, registry=registry).validate(item)
-    scale = json.loads((schemas / "partyDetails_scale-release-schema.json").read_text())
+    scale = json.loads((OCDS_SCHEMA / "extensions" / "partyDetails_scale-release-schema.json")
+                       .read_text())
     allowed = scale["definitions"]["Organization"]["properties"]["details"]["properties"][
         "scale"]["enum"]
     assert all(p.get("details", {}).get("scale") in allowed
