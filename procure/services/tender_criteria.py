@@ -220,11 +220,11 @@ def set_pin_options(
 
 
 def set_ambition(session: Session, tender: Tender, level: str | None, *,
-                 actor_id: int | None) -> None:
+                 actor_id: int | None, expected_version: int | None = None) -> None:
     if level is not None and level not in LEVELS:
         raise TenderCriteriaError(N_("Choose the ambition level."))
     update_tender(session, tender, {"ambition_level": level}, actor_id=actor_id,
-                  action="tender.ambition_set")
+                  action="tender.ambition_set", expected_version=expected_version)
 
 
 # --- award weights ---------------------------------------------------------------------------
@@ -236,13 +236,14 @@ def weights_of(tender: Tender) -> dict[str, Decimal | None]:
 
 def set_weights(
     session: Session, tender: Tender, weights: Mapping[str, Decimal | None], *,
-    actor_id: int | None,
+    actor_id: int | None, expected_version: int | None = None,
 ) -> None:
     """Record the award weights; they must add up to exactly 100 % (blank counts as 0).
-    All blank clears them."""
+    All blank clears them. With expected_version, a stale form raises TenderConflict."""
     values = {name: weights.get(name) for name in WEIGHT_FIELDS}
     if all(value is None for value in values.values()):
-        update_tender(session, tender, values, actor_id=actor_id, action="tender.weights_set")
+        update_tender(session, tender, values, actor_id=actor_id, action="tender.weights_set",
+                      expected_version=expected_version)
         return
     values = {name: Decimal(value or 0) for name, value in values.items()}
     for value in values.values():
@@ -258,7 +259,8 @@ def set_weights(
         raise WeightsError(N_("The weights add up to %(total)s %%, which is %(off)s percentage "
                               "points less than 100 %%. They must add up to exactly 100 %%."),
                            total=total, off=100 - total)
-    update_tender(session, tender, values, actor_id=actor_id, action="tender.weights_set")
+    update_tender(session, tender, values, actor_id=actor_id, action="tender.weights_set",
+                  expected_version=expected_version)
 
 
 # --- FOA § 7-9 --------------------------------------------------------------------------------
@@ -266,7 +268,7 @@ def set_weights(
 
 def set_climate_inputs(
     session: Session, tender: Tender, *, spec_justification: str, exemption: str | None,
-    exemption_justification: str, actor_id: int | None,
+    exemption_justification: str, actor_id: int | None, expected_version: int | None = None,
 ) -> None:
     if exemption is not None and exemption not in CLIMATE_EXEMPTIONS:
         raise TenderCriteriaError(N_("Choose one of the exemptions."))
@@ -274,7 +276,7 @@ def set_climate_inputs(
         "climate_spec_justification": spec_justification.strip(),
         "climate_exemption": exemption,
         "climate_exemption_justification": exemption_justification.strip() if exemption else "",
-    }, actor_id=actor_id, action="tender.climate_inputs_set")
+    }, actor_id=actor_id, action="tender.climate_inputs_set", expected_version=expected_version)
 
 
 def has_spec_requirements(pins: Iterable[TenderCriterion]) -> bool:

@@ -343,3 +343,55 @@ def test_pinning_survives_changes_to_the_criteria_files(login_as, db, engine, tm
     page = client.get(f"/officer/tenders/{tender.id}/criteria").get_data(as_text=True)
     assert page.count(original_text) == 1 and "Fjernet fra settet som gjelder nå" in page
     assert {p.criterion_id: (p.content_hash, p.snapshot) for p in pins_of(db, tender)} == before
+
+
+def test_two_officers_saving_the_climate_page_lose_nothing(app, login_as, db):
+    """A stale weights or § 7-9 form is refused with what changed; the typing is kept."""
+    from tests.helpers import csrf_token
+
+    first = login_as("officer")
+    tender = new_tender(db, notice=date(2026, 9, 1))
+    url = f"/officer/tenders/{tender.id}/climate"
+    second = app.test_client()
+    login(second, "officer@lillestrom.example", "demo-password")
+    page_one = first.get(url).get_data(as_text=True)
+    page_two = second.get(url).get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page_one).group(1)
+    assert f'name="version" type="hidden" value="{version}"' in page_two
+
+    response = first.post(f"{url}/duty", data={
+        "csrf_token": csrf_token(page_one), "version": version,
+        "spec_justification": "Krav til utslippsfrie kjøretøy er nok.", "exemption": "",
+        "exemption_justification": ""})
+    assert response.status_code == 302
+    response = second.post(f"{url}/duty", data={
+        "csrf_token": csrf_token(page_two), "version": version,
+        "spec_justification": "Min egen begrunnelse.", "exemption": "",
+        "exemption_justification": ""})
+    assert response.status_code == 409
+    text = response.get_data(as_text=True)
+    assert "Noen andre endret denne anskaffelsen mens du redigerte den" in text
+    assert "Begrunnelse for kravene i kravspesifikasjonen" in text
+    assert "Krav til utslippsfrie kjøretøy er nok." in text  # what the first officer saved
+    assert "Min egen begrunnelse." in text  # the second officer's typing is kept
+    db.expire_all()
+    assert db.get(Tender, tender.id).climate_spec_justification == (
+        "Krav til utslippsfrie kjøretøy er nok.")
+
+    # A stale weights form is refused too, and nothing is written.
+    response = second.post(f"{url}/weights", data={
+        "csrf_token": csrf_token(page_two), "version": version, "weight_price": "70",
+        "weight_quality": "0", "weight_climate": "30", "weight_other": "0"})
+    assert response.status_code == 409
+    db.expire_all()
+    assert db.get(Tender, tender.id).weight_price is None
+
+    # Saving again from the rebased form goes through.
+    current = re.search(r'name="version" type="hidden" value="(\d+)"',
+                        response.get_data(as_text=True)).group(1)
+    response = second.post(f"{url}/weights", data={
+        "csrf_token": csrf_token(page_two), "version": current, "weight_price": "70",
+        "weight_quality": "0", "weight_climate": "30", "weight_other": "0"})
+    assert response.status_code == 302
+    db.expire_all()
+    assert db.get(Tender, tender.id).weight_price == Decimal("70")

@@ -26,6 +26,7 @@ from procure.domain.criteria import LEVELS, TYPES
 from procure.domain.rules import CLIMATE_EXEMPTIONS
 from procure.web.forms import strip
 from procure.web.officer.criteria_labels import EXEMPTION_LABELS, LEVEL_LABELS, TYPE_LABELS
+from procure.web.officer.forms import VersionedForm
 
 PERCENT = {"places": None, "validators": [
     Optional(), NumberRange(min=0, max=100, message=_l("Give a weight from 0 to 100 %%."))]}
@@ -49,7 +50,7 @@ class CatalogueFilterForm(FlaskForm):
         *(SelectChoice(kind, TYPE_LABELS[kind]) for kind in TYPES)])
 
 
-class AmbitionForm(FlaskForm):
+class AmbitionForm(VersionedForm):
     level = RadioField(_l("Ambition level for the whole tender"), validators=[
         InputRequired(_l("Choose the ambition level."))],
         choices=[SelectChoice(level, LEVEL_LABELS[level]) for level in LEVELS])
@@ -75,7 +76,7 @@ class PinOptionsForm(FlaskForm):
     pins = FieldList(FormField(PinRowForm), max_entries=500)
 
 
-class WeightsForm(FlaskForm):
+class WeightsForm(VersionedForm):
     weight_price = DecimalField(_l("Price"), **PERCENT)
     weight_quality = DecimalField(_l("Quality"), **PERCENT)
     weight_climate = DecimalField(_l("Climate and environment"), **PERCENT,
@@ -84,7 +85,7 @@ class WeightsForm(FlaskForm):
     weight_other = DecimalField(_l("Other"), **PERCENT)
 
 
-class ClimateDutyForm(FlaskForm):
+class ClimateDutyForm(VersionedForm):
     spec_justification = TextAreaField(
         _l("Justification for the requirements in the specification"), filters=[strip],
         validators=[Length(max=10000)],

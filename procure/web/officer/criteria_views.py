@@ -26,7 +26,7 @@ from procure.domain.cpv_categories import suggest_categories
 from procure.domain.criteria import LEVELS, Criterion, Library
 from procure.errors import UserError
 from procure.models import Tender, TenderCriterion, utcnow
-from procure.services import publishing, tender_criteria
+from procure.services import publishing, tender_criteria, tenders
 from procure.services.tender_criteria import WEIGHT_FIELDS
 from procure.web.officer import bp, criteria_labels
 from procure.web.officer.cpv import cpv_label, ui_lang
@@ -197,7 +197,7 @@ def _selection_choices(form: SelectionForm, offered: list[Criterion]) -> None:
 
 
 def _criteria_page(row: Tender, *, ambition_form=None, selection_form=None, options_form=None,
-                   status: int = 200):
+                   status: int = 200, conflict: list | None = None):
     db, library = get_session(), _library()
     on, current, suggested = _categories_for(row, library)
     pins = tender_criteria.tender_pins(db, row)
@@ -218,8 +218,8 @@ def _criteria_page(row: Tender, *, ambition_form=None, selection_form=None, opti
         selection_form = SelectionForm(formdata=None, data={"category": category,
                                                             "criteria": chosen})
     _selection_choices(selection_form, offered)
-    ambition_form = ambition_form or AmbitionForm(
-        formdata=None, data={"level": row.ambition_level} if row.ambition_level else None)
+    ambition_form = ambition_form or AmbitionForm(formdata=None, data={
+        "version": row.version, **({"level": row.ambition_level} if row.ambition_level else {})})
     options_form = options_form or PinOptionsForm(formdata=None, data={"pins": [
         {"pin_id": p.id, "weight": _plain(p.weight), "spec_requirement": p.spec_requirement}
         for p in pins]})
@@ -239,7 +239,7 @@ def _criteria_page(row: Tender, *, ambition_form=None, selection_form=None, opti
         pins={p.id: p for p in pins}, pin_list=pins, newer=newer, preselected=preselected,
         pinned_ids={p.criterion_id for p in pins}, levels=LEVELS,
         level_hints=criteria_labels.LEVEL_HINTS,
-        check=tender_criteria.climate_check(row, pins, _rulebook()),
+        check=tender_criteria.climate_check(row, pins, _rulebook()), conflict=conflict,
     ), status
 
 
@@ -276,7 +276,9 @@ def tender_ambition(tender_id: int):
         return _criteria_page(row, ambition_form=form, status=400)
     try:
         tender_criteria.set_ambition(get_session(), row, form.level.data,
-                                     actor_id=current_user.id)
+                                     actor_id=current_user.id, expected_version=form.version.data)
+    except tenders.TenderConflict as error:
+        return _criteria_page(row, ambition_form=form, **_conflict(row, form, error))
     except UserError as error:
         get_session().rollback()
         flash(_message(error), "danger")
@@ -355,14 +357,25 @@ def tender_pin_options(tender_id: int):
 # --- award weights and § 7-9 -----------------------------------------------------------------
 
 
-def _climate_page(row: Tender, *, weights_form=None, duty_form=None, status: int = 200):
+def _conflict(row: Tender, form, error: tenders.TenderConflict) -> dict:
+    """Someone saved the tender after this form was opened: nothing is saved, the form keeps
+    what was typed and is based on the current version, and the page shows what changed."""
+    get_session().rollback()
+    get_session().refresh(row)
+    form.rebase(row.version)
+    return {"conflict": error.changes, "status": 409}
+
+
+def _climate_page(row: Tender, *, weights_form=None, duty_form=None, status: int = 200,
+                  conflict: list | None = None):
     db, rulebook = get_session(), _rulebook()
     pins = tender_criteria.tender_pins(db, row)
     check = tender_criteria.climate_check(row, pins, rulebook)
     ruleset = tender_criteria.ruleset_for(row, rulebook)
     weights_form = weights_form or WeightsForm(formdata=None, data={
-        name: _plain(getattr(row, name)) for name in WEIGHT_FIELDS})
+        "version": row.version, **{name: _plain(getattr(row, name)) for name in WEIGHT_FIELDS}})
     duty_form = duty_form or ClimateDutyForm(formdata=None, data={
+        "version": row.version,
         "spec_justification": row.climate_spec_justification,
         "exemption": row.climate_exemption or "",
         "exemption_justification": row.climate_exemption_justification})
@@ -376,7 +389,7 @@ def _climate_page(row: Tender, *, weights_form=None, duty_form=None, status: int
         award_pins=[p for p in pins if p.type == "award"],
         climate_award_weight=tender_criteria.climate_award_weight(pins),
         exemptions=ruleset.climate.exemptions if ruleset else {},
-        blockers=publishing.publish_blockers(row, pins, check),
+        blockers=publishing.publish_blockers(row, pins, check), conflict=conflict,
     ), status
 
 
@@ -394,7 +407,9 @@ def tender_weights(tender_id: int):
         return _climate_page(row, weights_form=form, status=400)
     try:
         tender_criteria.set_weights(db, row, {name: form[name].data for name in WEIGHT_FIELDS},
-                                    actor_id=current_user.id)
+                                    actor_id=current_user.id, expected_version=form.version.data)
+    except tenders.TenderConflict as error:
+        return _climate_page(row, weights_form=form, **_conflict(row, form, error))
     except UserError as error:
         db.rollback()
         form.form_errors.append(_message(error))
@@ -415,7 +430,9 @@ def tender_climate_duty(tender_id: int):
             db, row, spec_justification=form.spec_justification.data or "",
             exemption=form.exemption.data or None,
             exemption_justification=form.exemption_justification.data or "",
-            actor_id=current_user.id)
+            actor_id=current_user.id, expected_version=form.version.data)
+    except tenders.TenderConflict as error:
+        return _climate_page(row, duty_form=form, **_conflict(row, form, error))
     except UserError as error:
         db.rollback()
         form.form_errors.append(_message(error))
