@@ -648,3 +648,90 @@ class DialogueMessage(SQLModel, table=True):
 
 
 # --- end of market dialogue --------------------------------------------------------------------
+
+
+# --- Innovation partnership (issue 5, item 5) --------------------------------------------------
+
+
+class InnovationPartnership(SQLModel, table=True):
+    """A tender's innovation partnership: the qualification requirements, the cap on
+    candidates in the negotiation, the purchase-option conditions and the IPR terms."""
+
+    __tablename__ = "innovation_partnership"
+    id: int | None = Field(default=None, primary_key=True)
+    tender_id: int = Field(foreign_key="tender.id", ondelete="CASCADE", unique=True)
+    rnd_requirements: str = Field(default="")
+    implementation_requirements: str = Field(default="")
+    requests_deadline: date | None = None
+    # None: every qualified candidate is invited to negotiate.
+    negotiation_cap: int | None = None
+    negotiation_reason: str = Field(default="")
+    negotiation_invited_at: datetime | None = ts_field()
+    purchase_targets: str = Field(default="")
+    purchase_max_cost: Decimal | None = Field(
+        default=None, sa_column=Column(Numeric(16, 2), nullable=True))
+    ipr_ownership: str | None = Field(default=None, max_length=20)
+    ipr_licence: str | None = Field(default=None, max_length=30)
+    ipr_terms: str = Field(default="")
+    partners_reason: str = Field(default="")
+    partners_selected_at: datetime | None = ts_field()
+    partners_selected_by_id: int | None = Field(default=None, foreign_key="user.id")
+
+
+class PartnershipCandidate(SQLModel, table=True):
+    """A supplier asking to take part: the prequalification decision, whether it was invited
+    to negotiate, became a partner, and the phase after which it left."""
+
+    __tablename__ = "partnership_candidate"
+    __table_args__ = (UniqueConstraint("tender_id", "supplier_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    tender_id: int = Field(foreign_key="tender.id", ondelete="CASCADE", index=True)
+    supplier_id: int = Field(foreign_key="supplier.id")
+    source: str = Field(default="register", max_length=10)  # register | dialogue | interest
+    added_at: datetime = created_field()
+    added_by_id: int | None = Field(default=None, foreign_key="user.id")
+    decision: str | None = Field(default=None, max_length=10)  # qualified | rejected
+    decision_reason: str = Field(default="")
+    decided_at: datetime | None = ts_field()
+    decided_by_id: int | None = Field(default=None, foreign_key="user.id")
+    invited_at: datetime | None = ts_field()
+    partner_since: datetime | None = ts_field()
+    left_after_phase: int | None = None
+
+
+class NegotiationRound(SQLModel, table=True):
+    """One round of negotiation with the candidates invited: when, what was negotiated and
+    what came of it."""
+
+    __tablename__ = "negotiation_round"
+    __table_args__ = (UniqueConstraint("tender_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    tender_id: int = Field(foreign_key="tender.id", ondelete="CASCADE", index=True)
+    number: int
+    held_on: date
+    topics: str
+    outcome: str = Field(default="")
+    recorded_at: datetime = created_field()
+    recorded_by_id: int | None = Field(default=None, foreign_key="user.id")
+
+
+class PartnershipPhase(SQLModel, table=True):
+    """A phase of the partnership (concept, prototype, pilot...): its interim targets and
+    maximum cost, and the decision taken after it."""
+
+    __tablename__ = "partnership_phase"
+    __table_args__ = (UniqueConstraint("tender_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    tender_id: int = Field(foreign_key="tender.id", ondelete="CASCADE", index=True)
+    number: int
+    name: str = Field(max_length=200)
+    interim_targets: str
+    max_cost: Decimal = Field(sa_column=Column(Numeric(16, 2), nullable=False))
+    decision: str | None = Field(default=None, max_length=10)  # continue | reduce | stop
+    decision_reason: str = Field(default="")
+    targets_met: bool | None = None
+    decided_at: datetime | None = ts_field()
+    decided_by_id: int | None = Field(default=None, foreign_key="user.id")
+
+
+# --- end of innovation partnership -------------------------------------------------------------

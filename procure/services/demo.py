@@ -15,6 +15,7 @@ from procure.services import accounts, chooser, demo_public
 from procure.services.demo_competition import apply_demo_competition
 from procure.services.demo_criteria import apply_demo_criteria
 from procure.services.demo_dialogue import apply_demo_dialogue
+from procure.services.demo_partnership import apply_demo_partnership
 from procure.services.demo_statistics import load_demo_statistics
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 (documented demo-only credential)
@@ -64,6 +65,7 @@ def load_demo(session: Session, now: datetime | None = None) -> Organisation:
     apply_demo_criteria(session, organisation, load_rulebook(DEFAULT_RULES_DIR), now)
     apply_demo_competition(session, organisation, load_rulebook(DEFAULT_RULES_DIR), now)
     apply_demo_dialogue(session, organisation, load_rulebook(DEFAULT_RULES_DIR), now)
+    apply_demo_partnership(session, organisation, load_rulebook(DEFAULT_RULES_DIR), now)
     demo_public.load_public_demo(session, organisation, now)
     load_demo_statistics(session, organisation, now)
     session.flush()

@@ -4,7 +4,8 @@ nothing.
 - DEMO-MD1, fall detection at home: anchored, needs described, PIN published, a conference
   held, four participants each offered a 60-minute meeting, minutes written, a Q&A and a
   document shared with all, then converted into an innovation partnership (now in evaluation:
-  the negotiations), follow-up planned.
+  the participants prequalified and the negotiations under way, demo_partnership.py),
+  follow-up planned.
 - DEMO-MD2, heating of sports halls: early; anchored, needs described, the conference set
   up and the PIN text ready to publish (so still a draft).
 
@@ -22,9 +23,10 @@ from sqlmodel import Session, select
 from procure.domain.estimate import format_nok
 from procure.domain.rules import RuleBook
 from procure.models import Organisation, Supplier, Tender, User
-from procure.services import audit, chooser, dialogue, tender_criteria, tenders
+from procure.services import audit, chooser, dialogue, tender_criteria
 from procure.services import market_dialogue as lup
 from procure.services.demo_competition import DemoMailer, _backdate, _last_event
+from procure.services.demo_partnership import continue_dialogue_demo
 
 EXTRA = {"934567897": "post@stromrenhold.example", "987654325": "salg@kjellerelektro.example",
          "928374653": "hei@fetsundit.example", "918171614": "tilbud@akershustransport.example",
@@ -136,10 +138,7 @@ def apply_demo_dialogue(session: Session, organisation: Organisation, rulebook: 
               "Effekten måles hvert kvartal i kontraktsperioden: antall fall med innleggelse, "
               "tid fra fall til hjelp, og brukertilfredshet.", actor_id=actor, now=day(59))
         # The innovation partnership was announced and the negotiations are under way.
-        _step(session, day(50), tenders.transition, tender, "open", actor_id=actor,
-              now=day(50))
-        _step(session, day(15), tenders.transition, tender, "evaluation", actor_id=actor,
-              now=day(15))
+        continue_dialogue_demo(session, tender, actor, day)
 
     reference = f"{now.year}-DEMO-MD2"
     if session.exec(select(Tender).where(Tender.organisation_id == organisation.id,

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from procure.domain.estimate import format_nok
 from procure.models import AuditEvent, Organisation, Tender, User
-from procure.services import competition
+from procure.services import competition, partnership_protocol
 from procure.services import market_dialogue as lup
 from procure.services.documents import (
     CONTRACT_NB,
@@ -49,6 +49,19 @@ ACTION_NB = {
     "dialogue.pin_published": "Veiledende kunngjøring publisert",
     "dialogue.converted": "Markedsdialogen gjort om til konkurranse",
     "dialogue.follow_up_saved": "Kontraktsoppfølging lagret",
+    "partnership.requirements_saved": "Kvalifikasjonskrav lagret",
+    "partnership.ipr_saved": "IPR-vilkår lagret",
+    "partnership.option_saved": "Vilkår for kjøpsopsjonen lagret",
+    "partnership.phase_added": "Fase lagt til",
+    "partnership.phase_removed": "Fase fjernet",
+    "partnership.estimate_updated": "Anslått verdi oppdatert fra FoU-fasene og senere kjøp",
+    "partnership.requests_deadline_set": "Frist for forespørsler om deltakelse satt",
+    "partnership.candidate_added": "Kandidat lagt til",
+    "partnership.candidate_decided": "Prekvalifisering: beslutning om kandidat",
+    "partnership.negotiation_invited": "Kandidater invitert til forhandling",
+    "partnership.round_recorded": "Forhandlingsrunde registrert",
+    "partnership.partners_selected": "Partnere valgt",
+    "partnership.phase_decided": "Beslutning etter fase",
 }
 
 
@@ -88,6 +101,8 @@ class Protocol:
     missing: list[str] = field(default_factory=list)
     competition: dict | None = None  # simplified competition (services/competition.py)
     market_dialogue: dict | None = None  # LUP-style dialogue (services/market_dialogue.py)
+    # Innovation partnership (services/partnership_protocol.py)
+    innovation_partnership: dict | None = None
 
 
 def _short(value: object, limit: int = 120) -> str:
@@ -144,6 +159,8 @@ def tender_protocol(session: Session, tender: Tender) -> Protocol:
     missing.extend(competition.protocol_missing(competition_data, tender))
     dialogue_data = lup.protocol_data(session, tender)
     missing.extend(lup.protocol_missing(dialogue_data))
+    partnership_data = partnership_protocol.protocol_data(session, tender)
+    missing.extend(partnership_protocol.protocol_missing(partnership_data, tender))
     return Protocol(
         reference=tender.reference,
         title=tender.title,
@@ -172,4 +189,5 @@ def tender_protocol(session: Session, tender: Tender) -> Protocol:
         missing=missing,
         competition=competition_data,
         market_dialogue=dialogue_data,
+        innovation_partnership=partnership_data,
     )
