@@ -665,6 +665,8 @@ class InnovationPartnership(SQLModel, table=True):
     requests_deadline: date | None = None
     # None: every qualified candidate is invited to negotiate.
     negotiation_cap: int | None = None
+    # The rule set's minimum in the negotiation when the candidates were invited, as applied.
+    negotiation_minimum: int | None = None
     negotiation_reason: str = Field(default="")
     negotiation_invited_at: datetime | None = ts_field()
     purchase_targets: str = Field(default="")

@@ -16,9 +16,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from procure.domain.estimate import ValueEstimate, format_nok
+from procure.domain.rules import RuleSet
 
-MIN_NEGOTIATION = 3
-MIN_REQUEST_DAYS = 30  # requests to participate: at least 30 days (DFØ, H)
 DECISIONS = ("continue", "reduce", "stop")
 CANDIDATE_DECISIONS = ("qualified", "rejected")
 # Who owns the results, and what the municipality may do with them when it does not.
@@ -35,33 +34,67 @@ FEWER_THAN_THREE = "fewer-than-three"
 
 
 @dataclass(frozen=True)
+class PartnershipRules:
+    """What the rule set in force says about the procedure: the shortest time for requests to
+    participate and the fewest candidates in the negotiation when their number is capped."""
+
+    request_days: int
+    min_negotiation: int
+    legal_ref: str
+
+
+class MissingPartnershipRules(ValueError):
+    pass
+
+
+def partnership_rules(ruleset: RuleSet, regime_id: str | None = None) -> PartnershipRules:
+    """The innovation partnership entry of the regime (or, without one, of the first regime
+    offering the procedure) in the rule set."""
+    regimes = [ruleset.regimes[regime_id]] if regime_id in ruleset.regimes else []
+    regimes += list(ruleset.regimes.values())
+    for regime in regimes:
+        entry = regime.procedure("innovation-partnership")
+        if entry is not None and entry.request_days and entry.min_negotiation:
+            return PartnershipRules(entry.request_days, entry.min_negotiation, entry.legal_ref)
+    raise MissingPartnershipRules(
+        f"{ruleset.path.name}: no innovation-partnership procedure with request_days and "
+        "min_negotiation")
+
+
+@dataclass(frozen=True)
 class NegotiationCheck:
     refusals: tuple[str, ...]
     warnings: tuple[str, ...]
 
 
-def negotiation_check(qualified: int, invited: int, cap: int | None) -> NegotiationCheck:
+def negotiation_check(qualified: int, invited: int, cap: int | None,
+                      minimum: int) -> NegotiationCheck:
     """Who may be invited to negotiate. Without a cap every qualified candidate is invited.
-    With a cap it is at least three, and at least three are invited, unless fewer qualified:
-    then all of them are, and going ahead with fewer than three is a deviation to justify."""
+    With a cap it is at least `minimum` (three), and at least that many are invited, unless
+    fewer qualified: then all of them are, and going ahead with fewer is a deviation to
+    justify."""
     refusals = []
     if invited == 0:
         refusals.append(NONE_INVITED)
     if cap is not None:
-        if cap < MIN_NEGOTIATION:
+        if cap < minimum:
             refusals.append(CAP_BELOW_THREE)
         if invited > cap:
             refusals.append(OVER_CAP)
-        if invited < min(MIN_NEGOTIATION, qualified):
+        if invited < min(minimum, qualified):
             refusals.append(BELOW_THREE)
     elif invited < qualified:
         refusals.append(NOT_ALL_INVITED)
-    warnings = (FEWER_THAN_THREE,) if 0 < invited < MIN_NEGOTIATION else ()
+    warnings = (FEWER_THAN_THREE,) if 0 < invited < minimum else ()
     return NegotiationCheck(tuple(refusals), warnings)
 
 
-def requests_deadline_ok(deadline: date, today: date) -> bool:
-    return deadline >= today + timedelta(days=MIN_REQUEST_DAYS)
+def first_requests_deadline(today: date, rules: PartnershipRules) -> date:
+    return today + timedelta(days=rules.request_days)
+
+
+def requests_deadline_ok(deadline: date, today: date, rules: PartnershipRules) -> bool:
+    return deadline >= first_requests_deadline(today, rules)
 
 
 # Decision problems (codes, translated where shown).

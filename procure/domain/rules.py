@@ -102,6 +102,7 @@ class ProcedureRule:
     deadline: str = ""
     request_days: int | None = None
     tender_days: int | None = None
+    min_negotiation: int | None = None
     sources: tuple[str, ...] = ()
 
 
@@ -491,7 +492,11 @@ def _read_procedure(r: _Reader, where: Path_, item: Table,
                     sources: Mapping[str, Source]) -> ProcedureRule:
     r.keys(item, where, ("id", "label", "legal_ref", "conditions", "confidence", "requires",
                          "recommend_when", "only_without_notice_duty", "part_3_rules", "notice",
-                         "deadline", "request_days", "tender_days", "sources"))
+                         "deadline", "request_days", "tender_days", "min_negotiation", "sources"))
+    if item.get("id") == "innovation-partnership":  # the track's pages enforce both
+        for key in ("request_days", "min_negotiation"):
+            if key not in item:
+                r.fail(where, f"innovation-partnership needs {key}")
     return ProcedureRule(
         id=r.enum(item, where, "id", PROCEDURE_IDS) or "",
         label=r.string(item, where, "label"),
@@ -507,6 +512,7 @@ def _read_procedure(r: _Reader, where: Path_, item: Table,
         deadline=r.string(item, where, "deadline", required=False),
         request_days=r.get(item, where, "request_days", int, required=False),
         tender_days=r.get(item, where, "tender_days", int, required=False),
+        min_negotiation=r.get(item, where, "min_negotiation", int, required=False),
         sources=r.refs(item, where, sources),
     )
 

@@ -138,7 +138,7 @@ def apply_demo_dialogue(session: Session, organisation: Organisation, rulebook: 
               "Effekten måles hvert kvartal i kontraktsperioden: antall fall med innleggelse, "
               "tid fra fall til hjelp, og brukertilfredshet.", actor_id=actor, now=day(59))
         # The innovation partnership was announced and the negotiations are under way.
-        continue_dialogue_demo(session, tender, actor, day)
+        continue_dialogue_demo(session, tender, rulebook, actor, day)
 
     reference = f"{now.year}-DEMO-MD2"
     if session.exec(select(Tender).where(Tender.organisation_id == organisation.id,

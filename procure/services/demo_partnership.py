@@ -92,13 +92,14 @@ FALL_DECISIONS = {
 }
 
 
-def continue_dialogue_demo(session: Session, tender: Tender, actor: int | None,
-                           day: Callable[[int], datetime]) -> None:
+def continue_dialogue_demo(session: Session, tender: Tender, rulebook: RuleBook,
+                           actor: int | None, day: Callable[[int], datetime]) -> None:
     """DEMO-MD1 after its conversion: the partnership set up and announced, the dialogue's
     participants prequalified, three invited to negotiate and the first round held."""
     _set_up(session, tender, actor, day(55), FALL_TERMS)
+    rules = ip.rules_for(tender, rulebook, day(50).date())
     _step(session, day(50), ip.open_for_requests, tender, (day(50) + timedelta(days=34)).date(),
-          actor_id=actor, today=day(50).date(), now=day(50))
+          rules=rules, actor_id=actor, today=day(50).date(), now=day(50))
     for person in ip.dialogue_candidates(session, tender):
         _step(session, day(20), ip.add_participant, tender, person.id, actor_id=actor,
               now=day(20))
@@ -106,7 +107,7 @@ def continue_dialogue_demo(session: Session, tender: Tender, actor: int | None,
     qualified = [c.row.id for c in ip.candidates(session, tender)
                  if c.row.decision == "qualified"]
     _step(session, day(15), ip.invite_to_negotiation, tender, qualified, None, "",
-          actor_id=actor, now=day(15))
+          rules=rules, actor_id=actor, now=day(15))
     _step(session, day(8), ip.add_round, tender, day(8).date(),
           "Hvordan fall oppdages uten kamera, personvern, integrasjon mot "
           "trygghetsalarmplattformen og pris per bolig i piloten.",
@@ -192,16 +193,17 @@ def apply_demo_partnership(session: Session, organisation: Organisation, ruleboo
     _backdate(session, mark, day(418))
 
     _set_up(session, tender, actor, day(400), LEAK_TERMS)
+    rules = ip.rules_for(tender, rulebook, day(380).date())
     _step(session, day(380), ip.open_for_requests, tender, (day(380) + timedelta(days=35)).date(),
-          actor_id=actor, today=day(380).date(), now=day(380))
+          rules=rules, actor_id=actor, today=day(380).date(), now=day(380))
     for orgnr in LEAK_CANDIDATES:
         _step(session, day(346), ip.add_candidate, tender, suppliers[orgnr].id, actor_id=actor,
               now=day(346))
     _decide(session, tender, LEAK_DECISIONS, actor, day(340))
     invited = [c.row.id for c in ip.candidates(session, tender)
                if c.supplier.orgnr in ("987654325", "928374653", "975312461")]
-    _step(session, day(338), ip.invite_to_negotiation, tender, invited, 3, "", actor_id=actor,
-          now=day(338))
+    _step(session, day(338), ip.invite_to_negotiation, tender, invited, 3, "", rules=rules,
+          actor_id=actor, now=day(338))
     _step(session, day(320), ip.add_round, tender, day(320).date(),
           "Metode for å skille lekkasjer fra vanlig forbruk, sensortetthet, tilgang til "
           "driftsdata, pris per fase og fordeling av IPR.",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from sqlmodel import Session, select
@@ -257,21 +257,33 @@ def setup_missing(session: Session, tender: Tender) -> list[str]:
         len(phases(session, tender))))
 
 
+def rules_for(tender: Tender, rulebook: RuleBook, today: date) -> domain.PartnershipRules:
+    """The procedure's rules in the rule set in force on the planned notice date (today
+    without one), for the regime the chooser found."""
+    day = tender.planned_notice_date or today
+    try:
+        ruleset = rulebook.for_date(day)
+    except NoRuleSetError:
+        ruleset = rulebook.for_date(today)
+    return domain.partnership_rules(ruleset, (tender.recommendation or {}).get("regime"))
+
+
 def open_for_requests(session: Session, tender: Tender, deadline: date | None, *,
-                      actor_id: int | None, today: date, now: datetime | None = None) -> None:
-    """Announce the partnership: the deadline for requests to participate, at least 30 days
-    away, and the tender opens. Refused until the notice can be complete."""
+                      rules: domain.PartnershipRules, actor_id: int | None, today: date,
+                      now: datetime | None = None) -> None:
+    """Announce the partnership: the deadline for requests to participate, at least
+    rules.request_days (30) away, and the tender opens. Refused until the notice can be
+    complete."""
     partnership_for(session, tender)
     _require_status(tender, *BEFORE_NOTICE)
     if setup_missing(session, tender):
         raise PartnershipError(N_("Complete the requirements, the IPR terms, the purchase "
                                   "option and the phases first: the notice must be complete."))
-    if deadline is None or not domain.requests_deadline_ok(deadline, today):
+    if deadline is None or not domain.requests_deadline_ok(deadline, today, rules):
         raise PartnershipError(N_("Requests to participate need at least %(days)s days: the "
                                   "deadline must be on or after %(first)s."),
-                               days=domain.MIN_REQUEST_DAYS,
-                               first=(today + timedelta(
-                                   days=domain.MIN_REQUEST_DAYS)).isoformat())
+                               days=rules.request_days,
+                               first=domain.first_requests_deadline(today, rules).isoformat())
     tenders.update_tender(session, tender, {"tender_deadline": deadline}, actor_id=actor_id,
                           action="partnership.requests_deadline_set")
     tenders.transition(session, tender, "open", actor_id=actor_id, now=now)
@@ -427,25 +439,26 @@ def decide_candidate(session: Session, tender: Tender, candidate: PartnershipCan
 
 # --- negotiation -------------------------------------------------------------------------------
 
-WARNINGS = {domain.FEWER_THAN_THREE: N_("Fewer than three candidates are invited to "
+WARNINGS = {domain.FEWER_THAN_THREE: N_("Fewer than %(minimum)d candidates are invited to "
                                         "negotiate.")}
 REFUSALS = {
     domain.NONE_INVITED: N_("Choose the qualified candidates to invite to negotiate."),
     domain.CAP_BELOW_THREE: N_("If you cap the number of candidates, the cap must be at least "
-                               "three."),
+                               "%(minimum)d."),
     domain.OVER_CAP: N_("More candidates are chosen than the cap allows."),
     domain.NOT_ALL_INVITED: N_("Without a cap, every qualified candidate is invited to "
                                "negotiate."),
-    domain.BELOW_THREE: N_("With a cap, at least three candidates are invited, unless fewer "
-                           "qualified."),
+    domain.BELOW_THREE: N_("With a cap, at least %(minimum)d candidates are invited, unless "
+                           "fewer qualified."),
 }
 
 
 def invite_to_negotiation(session: Session, tender: Tender, candidate_ids: Sequence[int],
-                          cap: int | None, reason: str, *, actor_id: int | None,
-                          now: datetime | None = None) -> list[Candidate]:
+                          cap: int | None, reason: str, *, rules: domain.PartnershipRules,
+                          actor_id: int | None, now: datetime | None = None) -> list[Candidate]:
     """Invite qualified candidates to negotiate; the tender moves to evaluation. Fewer than
-    three is a deviation: allowed only when fewer qualified, and only with a reason."""
+    rules.min_negotiation (three) is a deviation: allowed only when fewer qualified, and only
+    with a reason."""
     row = _require_candidates_open(session, tender)
     _require_status(tender, "open", "evaluation")
     every = candidates(session, tender)
@@ -455,18 +468,20 @@ def invite_to_negotiation(session: Session, tender: Tender, candidate_ids: Seque
     chosen = [c for c in qualified if c.row.id in set(candidate_ids)]
     if len(chosen) != len(set(candidate_ids)):
         raise PartnershipError(N_("Only qualified candidates can be invited to negotiate."))
-    check = domain.negotiation_check(len(qualified), len(chosen), cap)
+    check = domain.negotiation_check(len(qualified), len(chosen), cap, rules.min_negotiation)
     if check.refusals:
-        raise PartnershipError(REFUSALS[check.refusals[0]])
+        raise PartnershipError(REFUSALS[check.refusals[0]], minimum=rules.min_negotiation)
     reason = (reason or "").strip()
     if check.warnings and not reason:
-        raise PartnershipError(N_("Fewer than three candidates are invited. Give the reason; "
-                                  "it is recorded in the protocol as a deviation."))
+        raise PartnershipError(N_("Fewer than %(minimum)d candidates are invited. Give the "
+                                  "reason; it is recorded in the protocol as a deviation."),
+                               minimum=rules.min_negotiation)
     now = now or utcnow()
     for candidate in chosen:
         candidate.row.invited_at = now
         session.add(candidate.row)
     row.negotiation_cap, row.negotiation_invited_at = cap, now
+    row.negotiation_minimum = rules.min_negotiation
     row.negotiation_reason = reason if check.warnings else ""
     session.add(row)
     session.flush()

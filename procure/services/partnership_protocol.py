@@ -29,7 +29,8 @@ LICENCE_NB = {"use": "Kommunen har bruksrett",
               "use-modify": "Kommunen har bruks- og endringsrett",
               "use-modify-share": "Kommunen har rett til å bruke, endre og dele løsningen med "
                                   "andre offentlige oppdragsgivere"}
-WARNING_NB = {domain.FEWER_THAN_THREE: "Færre enn tre kandidater er invitert til forhandling."}
+WARNING_NB = {domain.FEWER_THAN_THREE: "Færre enn {minimum} kandidater er invitert til "
+                                       "forhandling."}
 
 
 def _day(value: date | datetime | None) -> str:
@@ -53,9 +54,9 @@ def protocol_data(session: Session, tender: Tender) -> dict | None:
     names = {c.row.id: c.supplier.name for c in every}
     invited = [c for c in every if c.row.invited_at]
     warnings = [] if not row or not row.negotiation_invited_at else [
-        WARNING_NB[w] for w in domain.negotiation_check(
+        WARNING_NB[w].format(minimum=row.negotiation_minimum) for w in domain.negotiation_check(
             sum(1 for c in every if c.row.decision == "qualified"), len(invited),
-            row.negotiation_cap).warnings]
+            row.negotiation_cap, row.negotiation_minimum or 0).warnings]
     estimate = ip.value(session, tender)
     return {
         "started": row is not None,

@@ -1,5 +1,6 @@
-"""Innovation partnership rules: at least three in the negotiation when capped, the decisions
-after a phase, the phases' states, the estimated value and what the notice needs."""
+"""Innovation partnership rules: the rule set's minimums (three in the negotiation when capped,
+30 days for requests), the decisions after a phase, the phases' states, the estimated value
+and what the notice needs."""
 
 from __future__ import annotations
 
@@ -23,15 +24,18 @@ from procure.domain.innovation_partnership import (
     NOT_ALL_INVITED,
     OPTION_CONDITIONS,
     OVER_CAP,
+    PartnershipRules,
     PhaseFacts,
     Setup,
     decision_problems,
     estimate,
     negotiation_check,
+    partnership_rules,
     phase_states,
     requests_deadline_ok,
     setup_missing,
 )
+from procure.domain.rules import DEFAULT_RULES_DIR, RuleError, load_rulebook
 
 
 @pytest.mark.parametrize(("qualified", "invited", "cap", "refusals", "warnings"), [
@@ -47,15 +51,38 @@ from procure.domain.innovation_partnership import (
     (3, 0, None, (NONE_INVITED, NOT_ALL_INVITED), ()),
 ])
 def test_negotiation_check(qualified, invited, cap, refusals, warnings):
-    check = negotiation_check(qualified, invited, cap)
+    check = negotiation_check(qualified, invited, cap, 3)
     assert check.refusals == refusals
     assert check.warnings == warnings
 
 
-def test_requests_need_thirty_days():
+def test_the_minimum_in_the_negotiation_comes_from_the_rules():
+    assert negotiation_check(5, 3, 3, 3).refusals == ()
+    assert negotiation_check(5, 3, 4, 4).refusals == (BELOW_THREE,)
+    assert negotiation_check(5, 4, 3, 4).refusals == (CAP_BELOW_THREE, OVER_CAP)
+
+
+def test_requests_need_the_days_of_the_rule_set_in_force():
     today = date(2026, 11, 27)
-    assert requests_deadline_ok(date(2026, 12, 27), today)
-    assert not requests_deadline_ok(date(2026, 12, 26), today)
+    rules = partnership_rules(load_rulebook(DEFAULT_RULES_DIR).for_date(today))
+    assert (rules.request_days, rules.min_negotiation) == (30, 3)
+    assert rules.legal_ref == "FOA § 13-1 (3)"
+    assert requests_deadline_ok(date(2026, 12, 27), today, rules)
+    assert not requests_deadline_ok(date(2026, 12, 26), today, rules)
+    longer = PartnershipRules(35, 3, "FOA § 13-1 (3)")
+    assert not requests_deadline_ok(date(2026, 12, 27), today, longer)
+
+
+def test_a_rule_set_without_the_partnership_numbers_is_refused(tmp_path):
+    source = (DEFAULT_RULES_DIR / "2026-07-01.toml").read_text(encoding="utf-8")
+    broken = source.replace("min_negotiation = 3", "", 1)
+    assert broken != source
+    for name in ("2024-01-01.toml", "2024-03-14.toml"):
+        (tmp_path / name).write_text((DEFAULT_RULES_DIR / name).read_text(encoding="utf-8"),
+                                     encoding="utf-8")
+    (tmp_path / "2026-07-01.toml").write_text(broken, encoding="utf-8")
+    with pytest.raises(RuleError, match="innovation-partnership needs min_negotiation"):
+        load_rulebook(tmp_path)
 
 
 def test_a_decision_needs_a_reason_and_the_targets_answered():

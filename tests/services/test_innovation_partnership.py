@@ -9,6 +9,8 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
+from procure.domain.innovation_partnership import partnership_rules
+from procure.domain.rules import DEFAULT_RULES_DIR, load_rulebook
 from procure.mail import Mailer
 from procure.models import AuditEvent, Supplier, SupplierContact
 from procure.services import innovation_partnership as ip
@@ -19,6 +21,7 @@ from procure.services.protocol import tender_protocol
 
 TODAY = date(2026, 11, 27)
 NOW = datetime(2026, 11, 27, 9, tzinfo=UTC)
+RULES = partnership_rules(load_rulebook(DEFAULT_RULES_DIR).for_date(TODAY))
 ORGNRS = (("914778271", "Lokal Sensor AS"), ("811958611", "Oslo Data AS"),
           ("889640782", "Kjeller Robotikk AS"), ("923609016", "Romerike Vann AS"))
 
@@ -59,7 +62,8 @@ def _candidates(db, tender, count=4):
 
 
 def _open(db, tender):
-    ip.open_for_requests(db, tender, TODAY + timedelta(days=30), actor_id=None, today=TODAY,
+    ip.open_for_requests(db, tender, TODAY + timedelta(days=30),
+                         rules=RULES, actor_id=None, today=TODAY,
                          now=NOW)
 
 
@@ -82,7 +86,7 @@ def test_the_notice_needs_a_complete_setup_and_thirty_days(db, tender):
         _open(db, tender)
     _set_up(db, tender)
     with pytest.raises(ip.PartnershipError, match="at least 30 days"):
-        ip.open_for_requests(db, tender, TODAY + timedelta(days=29), actor_id=None,
+        ip.open_for_requests(db, tender, TODAY + timedelta(days=29), rules=RULES, actor_id=None,
                              today=TODAY)
     _open(db, tender)
     assert tender.status == "open" and tender.tender_deadline == TODAY + timedelta(days=30)
@@ -139,17 +143,22 @@ def test_prequalification_and_at_least_three_in_the_negotiation(db, tender):
         ip.decide_candidate(db, tender, row, "qualified", "Oppfyller begge krav.",
                             actor_id=None)
     with pytest.raises(ip.PartnershipError, match="every candidate"):
-        ip.invite_to_negotiation(db, tender, [r.id for r in rows[:3]], None, "", actor_id=None)
+        ip.invite_to_negotiation(db, tender, [r.id for r in rows[:3]], None, "",
+                                 rules=RULES, actor_id=None)
     ip.decide_candidate(db, tender, rows[3], "rejected", "Ingen FoU-erfaring.", actor_id=None)
     with pytest.raises(ip.PartnershipError, match="Only qualified"):
-        ip.invite_to_negotiation(db, tender, [rows[3].id], None, "", actor_id=None)
-    with pytest.raises(ip.PartnershipError, match="at least three"):
-        ip.invite_to_negotiation(db, tender, [r.id for r in rows[:2]], 2, "", actor_id=None)
-    with pytest.raises(ip.PartnershipError, match="With a cap, at least three"):
-        ip.invite_to_negotiation(db, tender, [r.id for r in rows[:2]], 3, "", actor_id=None)
+        ip.invite_to_negotiation(db, tender, [rows[3].id], None, "", rules=RULES, actor_id=None)
+    with pytest.raises(ip.PartnershipError, match="at least 3"):
+        ip.invite_to_negotiation(db, tender, [r.id for r in rows[:2]], 2, "",
+                                 rules=RULES, actor_id=None)
+    with pytest.raises(ip.PartnershipError, match="With a cap, at least 3"):
+        ip.invite_to_negotiation(db, tender, [r.id for r in rows[:2]], 3, "",
+                                 rules=RULES, actor_id=None)
     with pytest.raises(ip.PartnershipError, match="Without a cap"):
-        ip.invite_to_negotiation(db, tender, [r.id for r in rows[:2]], None, "", actor_id=None)
-    ip.invite_to_negotiation(db, tender, [r.id for r in rows[:3]], 3, "", actor_id=None)
+        ip.invite_to_negotiation(db, tender, [r.id for r in rows[:2]], None, "",
+                                 rules=RULES, actor_id=None)
+    ip.invite_to_negotiation(db, tender, [r.id for r in rows[:3]], 3, "",
+                             rules=RULES, actor_id=None)
     assert tender.status == "evaluation"
     assert [c.supplier.name for c in ip.negotiating(db, tender)] == [
         "Kjeller Robotikk AS", "Lokal Sensor AS", "Oslo Data AS"]
@@ -168,11 +177,11 @@ def test_fewer_than_three_qualified_is_a_deviation_with_a_reason(db, tender):
     ip.decide_candidate(db, tender, rows[2], "rejected", "Mangler FoU.", actor_id=None)
     with pytest.raises(ip.PartnershipError, match="deviation"):
         ip.invite_to_negotiation(db, tender, [rows[0].id, rows[1].id], None, "",
-                                 actor_id=None)
+                                 rules=RULES, actor_id=None)
     ip.invite_to_negotiation(db, tender, [rows[0].id, rows[1].id], None,
-                             "Bare to kvalifiserte; markedet er lite.", actor_id=None)
+                             "Bare to kvalifiserte; markedet er lite.", rules=RULES, actor_id=None)
     data = partnership_protocol.protocol_data(db, tender)
-    assert data["warnings"] == ["Færre enn tre kandidater er invitert til forhandling."]
+    assert data["warnings"] == ["Færre enn 3 kandidater er invitert til forhandling."]
     assert data["deviation_reason"] == "Bare to kvalifiserte; markedet er lite."
 
 
@@ -183,7 +192,7 @@ def test_partners_and_the_decisions_after_each_phase(db, tender):
     _open(db, tender)
     for row in rows:
         ip.decide_candidate(db, tender, row, "qualified", "Ok.", actor_id=None)
-    ip.invite_to_negotiation(db, tender, [r.id for r in rows], None, "", actor_id=None)
+    ip.invite_to_negotiation(db, tender, [r.id for r in rows], None, "", rules=RULES, actor_id=None)
     with pytest.raises(ip.PartnershipError, match="at least one round"):
         ip.select_partners(db, tender, [rows[0].id], "Best.", actor_id=None)
     with pytest.raises(ip.PartnershipError, match="future"):

@@ -133,7 +133,7 @@ def test_innovation_partnership_end_to_end(app, login_as, db):
     response = post_form(client, f"{base}/negotiation/invite",
                          {"candidates": qualified[:2], "cap": "2", "reason": ""},
                          page=candidates_url)
-    assert response.status_code == 400 and "minst tre" in response.text
+    assert response.status_code == 400 and "grensen være minst 3" in response.text
     response = post_form(client, f"{base}/negotiation/invite",
                          {"candidates": qualified, "cap": "", "reason": ""},
                          page=candidates_url)

@@ -28,6 +28,7 @@ def upgrade() -> None:
     sa.Column('implementation_requirements', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('requests_deadline', sa.Date(), nullable=True),
     sa.Column('negotiation_cap', sa.Integer(), nullable=True),
+    sa.Column('negotiation_minimum', sa.Integer(), nullable=True),
     sa.Column('negotiation_reason', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('negotiation_invited_at', procure.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('purchase_targets', sqlmodel.sql.sqltypes.AutoString(), nullable=False),

@@ -94,8 +94,8 @@ class PhaseForm(FlaskForm):
 class OpenForm(FlaskForm):
     deadline = DateField(_l("Deadline for requests to participate"),
                          validators=[InputRequired(_l("Give the deadline as YYYY-MM-DD."))],
-                         description=_l("At least 30 days after the notice. Format: "
-                                        "YYYY-MM-DD."))
+                         description=_l("At least the minimum time for requests to "
+                                        "participate, shown above. Format: YYYY-MM-DD."))
 
 
 class CandidateForm(FlaskForm):
@@ -119,11 +119,11 @@ class NegotiationForm(FlaskForm):
                        validators=[Optional(), NumberRange(min=1, max=100, message=_l(
                            "The cap is a whole number."))],
                        description=_l("Leave empty to invite every qualified candidate. A cap "
-                                      "must be at least three."))
-    reason = TextAreaField(_l("Reason for fewer than three"), filters=[strip],
+                                      "must be at least the minimum shown above."))
+    reason = TextAreaField(_l("Reason for inviting fewer than the minimum"), filters=[strip],
                            validators=[Length(max=5000)],
-                           description=_l("Needed when fewer than three are invited; recorded "
-                                          "in the protocol as a deviation."))
+                           description=_l("Needed when fewer than the minimum are invited; "
+                                          "recorded in the protocol as a deviation."))
 
 
 class RoundForm(FlaskForm):

@@ -15,7 +15,6 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
 from procure.db import get_session
-from procure.domain.innovation_partnership import MIN_NEGOTIATION
 from procure.domain.purchases import oslo_today
 from procure.models import Tender, utcnow
 from procure.services import innovation_partnership as ip
@@ -104,7 +103,8 @@ def _setup(row: Tender, status: int = 200, **forms):
         "max_cost": part.purchase_max_cost if part else None})
     open_form = forms.get("open") or OpenForm(formdata=None, data={
         "deadline": row.tender_deadline})
-    return _render(row, "setup", status, requirements_form=requirements, ipr_form=ipr,
+    return _render(row, "setup", status, request_days=_rules(row).request_days,
+                   requirements_form=requirements, ipr_form=ipr,
                    option_form=option, phase_form=forms.get("phase") or PhaseForm(formdata=None),
                    open_form=open_form, phases=ip.phases(session, row),
                    states=ip.phase_states(session, row), value=ip.value(session, row),
@@ -205,8 +205,8 @@ def partnership_remove_phase(tender_id: int, phase_id: int):
 def partnership_open(tender_id: int):
     def action(session, row, form):
         now = utcnow()
-        ip.open_for_requests(session, row, form.deadline.data, actor_id=current_user.id,
-                             today=oslo_today(now), now=now)
+        ip.open_for_requests(session, row, form.deadline.data, rules=_rules(row),
+                             actor_id=current_user.id, today=oslo_today(now), now=now)
         return _("The partnership is announced and open for requests to participate.")
     return _post(tender_id, OpenForm, "open", "setup", "#notice", action, _setup)
 
@@ -227,7 +227,12 @@ def _candidates(row: Tender, status: int = 200, decision_draft: dict | None = No
                    participants=ip.dialogue_candidates(session, row),
                    interested=ip.interested_candidates(session, row),
                    decision_form=DecisionForm(formdata=None), decision_draft=decision_draft,
-                   negotiation_form=negotiation, minimum=MIN_NEGOTIATION)
+                   negotiation_form=negotiation, minimum=_rules(row).min_negotiation)
+
+
+def _rules(row: Tender):
+    """The procedure's rules from the rule set in force (request days, negotiation minimum)."""
+    return ip.rules_for(row, current_app.extensions["procure.rulebook"], oslo_today(utcnow()))
 
 
 def _choices(row: Tender, form):
@@ -316,7 +321,7 @@ def partnership_invite(tender_id: int):
     def action(session, row, form):
         chosen = ip.invite_to_negotiation(session, row, form.candidates.data or [],
                                           form.cap.data, form.reason.data or "",
-                                          actor_id=current_user.id)
+                                          rules=_rules(row), actor_id=current_user.id)
         return _("%(count)s candidates are invited to negotiate.", count=len(chosen))
     return _post(tender_id, NegotiationForm, "negotiation", "negotiation", "", action,
                  _candidates, with_choices=True)
