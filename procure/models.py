@@ -411,10 +411,17 @@ class AlertDelivery(SQLModel, table=True):
     sent_at: datetime = created_field()
 
 
+PUBLIC_STATUSES = ("planned", "open")  # as services.public.is_public() says in SQL
+
+
 def _public_tender_content(tender: Tender) -> dict[str, object]:
-    """What the public pages and feeds show of a tender's own columns (children aside)."""
+    """What the public pages and feeds show of a tender's own columns (children aside).
+    Of a tender the public cannot see, only its status: editing a draft changes no public
+    page, so it must not empty the public caches or wake the alerts."""
     from procure.domain.purchases import value_band
 
+    if tender.status not in PUBLIC_STATUSES:
+        return {"status": tender.status}
     return {
         "reference": tender.reference, "title": tender.title,
         "description": tender.description, "status": tender.status,
@@ -451,7 +458,8 @@ def _track_public_changes(session, _context, _instances) -> None:
         tender.search_text = search_text(tender.reference, tender.title, tender.description,
                                          *cpv_labels(tender.cpv_code))
         content = fingerprint(_public_tender_content(tender))
-        if content != tender.public_fingerprint or key in bumped:
+        if content != tender.public_fingerprint or (
+                key in bumped and tender.status in PUBLIC_STATUSES):
             tender.public_fingerprint = content
             tender.public_version = (tender.public_version or 0) + 1
             tender.public_updated_at = utcnow()

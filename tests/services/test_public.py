@@ -175,3 +175,24 @@ def test_public_demo_data_loads_once(db):
     simple = [p for p in public.feed_items(db, parse_filters(MultiDict()), today=TODAY)
               if p.simple]
     assert len(simple) >= 3
+
+
+def test_editing_a_tender_the_public_cannot_see_changes_no_public_version(db):
+    """Officers edit drafts all day; that must not empty the public caches or wake alerts."""
+    draft = tender(db, "Utkast", status="draft")
+    db.commit()
+    first, version = public.data_version(db), draft.public_version
+    draft.title = "Utkast med ny tittel"
+    draft.description = "Nytt behov"
+    draft.estimated_value = Decimal(2_000_000)
+    db.add(draft)
+    db.add(TenderCriterion(tender_id=draft.id, criterion_id="x:1", base_id="x", version=1,
+                           content_hash="h", set_id="s", set_version="1", type="award",
+                           level="basis", snapshot={}))
+    db.commit()
+    assert public.data_version(db) == first and draft.public_version == version
+    assert "ny tittel" in draft.search_text  # the officers' own search still sees it
+    draft.planned_at = utcnow()  # announced as upcoming: now the public sees it
+    db.add(draft)
+    db.commit()
+    assert public.data_version(db) != first and draft.public_version == version + 1
