@@ -19,7 +19,8 @@ test: install chromium fonts
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not bench"
 
 # Load test of the public pages (issue 8): gunicorn with 2 workers, wrk from Debian.
-# Set PROCURE_BENCH_DATABASE_URL to run it on PostgreSQL. Not part of `make test`.
+# Set PROCURE_BENCH_DATABASE_URL to run it on PostgreSQL; the 60 s soak test (issue 9,
+# bench/soak.py) needs it. Not part of `make test`.
 bench: install
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	@command -v wrk >/dev/null || { echo "Installing Debian's wrk"; apt-get update -qq && \
@@ -28,6 +29,8 @@ bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/pdf_bench.py
 	$(BIN)/pytest -m bench bench/test_bench_statistics.py -s
+	@if [ -n "$$PROCURE_BENCH_DATABASE_URL" ]; then $(BIN)/python bench/soak.py; else \
+		echo "Soak test skipped: set PROCURE_BENCH_DATABASE_URL to a PostgreSQL URL"; fi
 
 install: $(STAMP) $(COMPILED)
 

@@ -36,6 +36,9 @@ def default_config(instance_path: Path) -> dict:
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_LOCKOUT_SECONDS": 15 * 60,
         "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,
+        # Rows (lines, units, releases) in one imported file; a million-line year fits.
+        "IMPORT_MAX_ROWS": 2_000_000,
+        "LOG_LEVEL": "INFO",
         # Public portal (issue 8): e-mail, links in e-mails and feeds, rate limits, OCDS.
         "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
         "MAIL_FROM": "Lillestrøm kommune <noreply@localhost>",
@@ -86,8 +89,8 @@ def check_production(config: dict, explicit: dict) -> None:
 
 
 INT_KEYS = ("LOGIN_MAX_FAILURES", "LOGIN_LOCKOUT_SECONDS", "MAX_CONTENT_LENGTH",
-            "SMTP_PORT", "INTEREST_MIN_FILL_SECONDS", "INTEREST_CONFIRM_DAYS", "PROXY_COUNT",
-            "PUBLIC_CACHE_SECONDS")
+            "IMPORT_MAX_ROWS", "SMTP_PORT", "INTEREST_MIN_FILL_SECONDS", "INTEREST_CONFIRM_DAYS",
+            "PROXY_COUNT", "PUBLIC_CACHE_SECONDS")
 
 
 def build_config(instance_path: Path, environ: dict, test_config: dict | None) -> dict:

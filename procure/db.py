@@ -8,7 +8,9 @@ from sqlmodel import Session
 
 
 def make_engine(url: str, **kwargs) -> Engine:
-    """Create an engine; SQLite gets foreign keys and thread sharing for the dev server."""
+    """Create an engine; SQLite gets foreign keys and thread sharing for the dev server.
+    SQL parameters are left out of error messages, so form values never reach the log."""
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False})
     engine = create_engine(url, **kwargs)

@@ -31,7 +31,7 @@ def register_cli(app: Flask) -> None:
 
 @click.group("db")
 def db_group() -> None:
-    """Database migrations."""
+    """Database migrations, backup and restore."""
 
 
 @db_group.command("upgrade")
@@ -64,6 +64,25 @@ def db_backup(output: Path | None, schema: str | None) -> None:
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Backup written to {written}")
+
+
+@db_group.command("restore")
+@click.argument("backup", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--schema", default=None, help="PostgreSQL only: restore just this schema.")
+@click.confirmation_option(prompt="This replaces everything in the database. Continue?")
+@with_appcontext
+def db_restore(backup: Path, schema: str | None) -> None:
+    """Replace the database's contents with BACKUP (from `procure db backup`). Stop the app
+    first; all or nothing."""
+    from procure.backup import BackupError, restore_database
+    from procure.db import get_engine
+
+    get_engine().dispose()  # no pooled connection of ours holds a lock or a stale page
+    try:
+        restore_database(current_app.config["DATABASE_URL"], backup, schema=schema)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored {backup}")
 
 
 @click.group("demo")

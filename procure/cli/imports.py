@@ -36,11 +36,13 @@ def _file_command(kind: str, help_text: str):
 def _run_import(kind: str, file: Path, report: Path | None) -> None:
     from procure.services.imports import ImportRejected, record_file_error, record_rejection
     from procure.services.imports.ocds import import_ocds
+    from procure.services.imports.reading import row_limit
     from procure.services.imports.spend import import_spend
     from procure.services.imports.suppliers import import_suppliers
 
     session = get_session()
-    with file.open("rb") as stream, current_app.test_request_context(), force_locale("en"):
+    with (file.open("rb") as stream, current_app.test_request_context(), force_locale("en"),
+          row_limit(int(current_app.config["IMPORT_MAX_ROWS"]))):
         try:
             if kind == "suppliers":
                 run = import_suppliers(session, stream, file.name, eur_nok=float(
@@ -78,8 +80,10 @@ def _fail(run, report: Path | None) -> None:
     if run.error_count > SHOWN_ERRORS:
         click.echo(f"  … and {run.error_count - SHOWN_ERRORS} more.", err=True)
     if report is not None:
-        report.write_bytes(report_csv(run.errors, lambda m, **p: _(m, **p),
-                                      ("row", "field", "reason")))
+        from procure.files import write_atomically
+
+        write_atomically(report, report_csv(run.errors, lambda m, **p: _(m, **p),
+                                            ("row", "field", "reason")))
         click.echo(f"Report written to {report}.", err=True)
     raise SystemExit(1)
 

@@ -120,6 +120,7 @@ def _plain(value: object, unit: str) -> str:
 def stats_export(output: Path, lines: bool, lang: str, **options) -> None:
     """Write the Excel workbook: summary, breakdowns with charts, definitions, data quality."""
     from procure.exports.xlsx import statistics_workbook
+    from procure.files import write_atomically
     from procure.services import statistics
     from procure.web.controller.labels import export_labels
 
@@ -129,7 +130,7 @@ def stats_export(output: Path, lines: bool, lang: str, **options) -> None:
         report = statistics.report(session, filters)
         rows = statistics.iter_lines(session, filters) if lines else None
         data = statistics_workbook(report, export_labels(), rows)
-    output.write_bytes(data)
+    write_atomically(output, data)  # an interrupted export leaves no half-written file
     click.echo(f"Wrote {output} ({len(data):,} bytes).".replace(",", " "))
 
 

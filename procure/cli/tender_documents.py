@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from procure.cli.tender import tender
 from procure.db import get_session
 from procure.exports.documents import protocol_pdf, tender_pdf
+from procure.files import write_atomically
 from procure.models import Tender
 from procure.services.documents import OSLO, tender_document
 from procure.services.protocol import tender_protocol
@@ -33,7 +34,8 @@ def _load(tender_id: int) -> Tender:
 def pdf_command(tender_id: int, output: Path) -> None:
     """Write the tender documents (konkurransegrunnlag) as PDF."""
     row = _load(tender_id)
-    output.write_bytes(tender_pdf(tender_document(get_session(), row, now=datetime.now(UTC))))
+    write_atomically(output, tender_pdf(tender_document(get_session(), row,
+                                                          now=datetime.now(UTC))))
     click.echo(f"Wrote {output}")
 
 
@@ -45,5 +47,6 @@ def protocol_command(tender_id: int, output: Path) -> None:
     """Write the procurement protocol as PDF."""
     row = _load(tender_id)
     generated = datetime.now(UTC).astimezone(OSLO).strftime("%d.%m.%Y")
-    output.write_bytes(protocol_pdf(tender_protocol(get_session(), row), generated=generated))
+    write_atomically(output, protocol_pdf(tender_protocol(get_session(), row),
+                                          generated=generated))
     click.echo(f"Wrote {output}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from procure import logs
 from procure.web import auth, clean_input, errors, filters, i18n, limits, security
 from procure.web.admin import bp as admin_bp
 from procure.web.controller import bp as controller_bp
@@ -13,6 +14,7 @@ from procure.web.public import labels as public_labels
 
 
 def register_web(app: Flask) -> None:
+    logs.init_app(app)
     clean_input.init_app(app)
     security.init_app(app)
     limits.init_app(app)

@@ -33,7 +33,7 @@ from procure.services.imports import (
     start_run,
 )
 from procure.services.imports.awards import AwardData, WinnerData, decision_days, store_awards
-from procure.services.imports.reading import file_type, load_json, lookup_cpv
+from procure.services.imports.reading import check_row_count, file_type, load_json, lookup_cpv
 
 OSLO = ZoneInfo("Europe/Oslo")
 SKIPPED_STATUSES = ("cancelled", "unsuccessful", "pending")
@@ -51,6 +51,7 @@ def import_ocds(session: Session, stream: IO[bytes], filename: str, *,
                 actor_id: int | None = None) -> ImportRun:
     file_type(stream, filename, ("json",))
     releases = _releases(load_json(stream))
+    check_row_count(len(releases))
     errors = RowErrors()
     processes = _merge(releases, errors)
     awards: list[AwardData] = []

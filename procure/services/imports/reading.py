@@ -10,15 +10,19 @@ import csv
 import io
 import json
 import re
+import struct
 import warnings
 import zipfile
-from collections.abc import Callable, Iterator
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import cache
+from itertools import chain, islice
 from pathlib import PurePath
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from procure.domain.cpv import CpvList, load_cpv
 from procure.errors import N_
@@ -28,6 +32,25 @@ CSV, XLSX, JSON = "csv", "xlsx", "json"
 EXTENSIONS = {".csv": CSV, ".txt": CSV, ".xlsx": XLSX, ".json": JSON}
 ZIP_MAGIC = b"PK\x03\x04"
 csv.field_size_limit(1_000_000)
+
+# Rows in one file; callers set PROCURE_IMPORT_MAX_ROWS with `row_limit`. The default takes a
+# million-line year.
+DEFAULT_MAX_ROWS = 2_000_000
+_row_limit: ContextVar[int] = ContextVar("import_row_limit", default=DEFAULT_MAX_ROWS)
+# An .xlsx is a zip: its central directory is checked before openpyxl opens anything. Python's
+# zipfile never inflates a member beyond its declared size (it stops, then fails the CRC), so
+# the declared sizes bound what a lying archive can make us unpack.
+XLSX_MAX_MEMBERS = 1_000
+XLSX_MAX_UNPACKED = 1024**3
+XLSX_MAX_SHARED_STRINGS = 100 * 1024**2
+XLSX_MAX_RATIO = 200  # unpacked : packed, for members over XLSX_RATIO_FROM bytes
+XLSX_RATIO_FROM = 1024**2
+MB = 1024**2
+NOT_XLSX = N_("The file is not an Excel workbook (.xlsx).")
+# What openpyxl raises on a damaged archive or damaged XML (ParseError is a SyntaxError).
+DAMAGE = (SyntaxError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, KeyError,
+          TypeError, IndexError, AttributeError, RuntimeError)
+T = TypeVar("T")
 
 
 def file_type(stream: IO[bytes], filename: str, allowed: tuple[str, ...]) -> str:
@@ -77,11 +100,144 @@ def normalise_header(name: object) -> str:
 
 
 def read_table(stream: IO[bytes], kind: str) -> Table:
-    return _read_xlsx(stream) if kind == XLSX else _read_csv(stream)
+    """The file as a table whose rows stop with an ImportFileError past the row limit."""
+    table = _read_xlsx(stream) if kind == XLSX else _read_csv(stream)
+    table.rows = limit_rows(table.rows)
+    return table
+
+
+@contextmanager
+def row_limit(limit: int) -> Iterator[None]:
+    """Imports inside this block refuse files with more than `limit` rows."""
+    token = _row_limit.set(limit)
+    try:
+        yield
+    finally:
+        _row_limit.reset(token)
+
+
+def max_rows() -> int:
+    return _row_limit.get()
+
+
+def too_many_rows(limit: int) -> ImportFileError:
+    return ImportFileError(N_("The file has more than %(max)d rows. Split it into smaller "
+                              "files."), max=limit)
+
+
+def limit_rows(rows: Iterable[T], limit: int | None = None) -> Iterator[T]:
+    """The rows, then an ImportFileError if there is one more than the limit (islice and
+    chain run in C: no cost per row)."""
+    limit = max_rows() if limit is None else limit
+    rows = iter(rows)
+
+    def overflow() -> Iterator[T]:
+        for _extra in rows:
+            raise too_many_rows(limit)
+        yield from ()
+
+    return chain(islice(rows, limit), overflow())
+
+
+def check_row_count(count: int) -> None:
+    """For JSON imports, whose items are all in memory: refuse more than the row limit."""
+    limit = max_rows()
+    if count > limit:
+        raise too_many_rows(limit)
+
+
+def check_xlsx_archive(stream: IO[bytes]) -> None:
+    """Refuse a zip bomb before any XML is parsed: too many members, too much declared
+    unpacked data, shared strings too large, or a member packed implausibly tightly."""
+    stream.seek(0, io.SEEK_END)
+    size = stream.tell()
+    stream.seek(max(0, size - 65_536 - 22))
+    tail = stream.read()
+    end = tail.rfind(b"PK\x05\x06")
+    if end < 0 or len(tail) < end + 22:
+        stream.seek(0)
+        raise ImportFileError(NOT_XLSX)
+    declared = struct.unpack_from("<H", tail, end + 10)[0]  # 0xFFFF: counted in zip64
+    if XLSX_MAX_MEMBERS < declared < 0xFFFF:
+        stream.seek(0)
+        raise ImportFileError(N_("The workbook has too many parts (%(count)d; at most "
+                                 "%(max)d)."), count=declared, max=XLSX_MAX_MEMBERS)
+    stream.seek(0)
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            members = archive.infolist()
+    except DAMAGE:
+        raise ImportFileError(NOT_XLSX) from None
+    finally:
+        stream.seek(0)
+    if len(members) > XLSX_MAX_MEMBERS:
+        raise ImportFileError(N_("The workbook has too many parts (%(count)d; at most "
+                                 "%(max)d)."), count=len(members), max=XLSX_MAX_MEMBERS)
+    for member in members:
+        if (member.filename.lower().endswith("sharedstrings.xml")
+                and member.file_size > XLSX_MAX_SHARED_STRINGS):
+            raise ImportFileError(
+                N_("The workbook's shared strings are too large (%(size)d MB unpacked; at "
+                   "most %(max)d MB). Save it as CSV UTF-8 and import that."),
+                size=member.file_size // MB, max=XLSX_MAX_SHARED_STRINGS // MB)
+    total = sum(member.file_size for member in members)
+    if total > XLSX_MAX_UNPACKED:
+        raise ImportFileError(
+            N_("The workbook is too large unpacked (%(size)d MB; at most %(max)d MB). Save "
+               "it as CSV UTF-8 or split it."),
+            size=total // MB, max=XLSX_MAX_UNPACKED // MB)
+    for member in members:
+        if (member.file_size > XLSX_RATIO_FROM
+                and member.file_size > XLSX_MAX_RATIO * max(1, member.compress_size)):
+            raise ImportFileError(
+                N_("The workbook was refused: a part unpacks to %(ratio)d times its packed "
+                   "size, which real spreadsheets never do (a zip bomb)."),
+                ratio=member.file_size // max(1, member.compress_size))
+
+
+# Control characters other than tab and line breaks: PostgreSQL cannot store NUL, and the
+# Excel export and PDFs refuse the rest. No one types them; they are dropped on reading (in
+# UTF-8 they are single bytes, never part of another character).
+CONTROL_BYTES = bytes(code for code in range(32) if code not in (9, 10, 13)) + b"\x7f"
+CONTROL_CHARACTERS = {code: None for code in CONTROL_BYTES}
+
+
+class _WithoutControlBytes(io.RawIOBase):
+    """A binary stream with the control bytes taken out, block by block (C speed)."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        super().__init__()
+        self.raw = raw
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while True:
+            block = self.raw.read(len(buffer))
+            if not block:
+                return 0
+            block = block.translate(None, CONTROL_BYTES)
+            if block:
+                buffer[:len(block)] = block
+                return len(block)
+
+
+def _without_control_characters(value: Any) -> Any:
+    """Strings in parsed JSON without control characters (tab and line breaks kept)."""
+    if isinstance(value, str):
+        return value.translate(CONTROL_CHARACTERS)
+    if isinstance(value, list):
+        return [_without_control_characters(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_control_characters(key): _without_control_characters(item)
+                for key, item in value.items()}
+    return value
 
 
 def _read_csv(stream: IO[bytes]) -> Table:
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    text = io.TextIOWrapper(io.BufferedReader(_WithoutControlBytes(stream), 1 << 16),
+                            encoding="utf-8-sig", newline="")
     try:
         first = text.readline()
     except UnicodeDecodeError:
@@ -113,38 +269,60 @@ def cell_text(value: object) -> str:
 
 
 def _read_xlsx(stream: IO[bytes]) -> Table:
+    check_xlsx_archive(stream)
     from openpyxl import load_workbook
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             workbook = load_workbook(stream, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise ImportFileError(N_("The file is not an Excel workbook (.xlsx).")) from None
-    sheet = workbook.worksheets[0]
+            sheet = workbook.worksheets[0]
+    except DAMAGE:
+        raise ImportFileError(NOT_XLSX) from None
     values = sheet.iter_rows(values_only=True)
-    header_row = next(values, None)
+    number = 1
+
+    def damaged() -> ImportFileError:
+        workbook.close()
+        return ImportFileError(N_("The workbook is damaged and cannot be read (near row "
+                                  "%(row)d)."), row=number)
+
+    try:
+        header_row = next(values, None)
+    except DAMAGE:
+        raise damaged() from None
     if header_row is None:
         workbook.close()
         raise ImportFileError(N_("The file is empty."))
     header = [cell_text(cell) for cell in header_row]
 
     def rows() -> Iterator[list[str]]:
-        for row in values:
-            texts = [cell_text(cell) for cell in row]
-            yield texts if any(texts) else []
+        nonlocal number
+        try:
+            for row in values:
+                number += 1
+                texts = [cell_text(cell) for cell in row]
+                yield texts if any(texts) else []
+        except DAMAGE:  # XML or zip damage found while reading the sheet
+            raise damaged() from None
 
     return Table(header, rows(), workbook.close)
 
 
 def load_json(stream: IO[bytes]) -> Any:
     try:
-        return json.loads(stream.read().decode("utf-8-sig"))
+        text = stream.read().decode("utf-8-sig")
+        data = json.loads(text)
+        if "\\u00" in text or "\x7f" in text:  # JSON escapes control characters as \u00XX
+            data = _without_control_characters(data)
+        return data
     except UnicodeDecodeError:
         raise ImportFileError(N_("The file is not UTF-8 text.")) from None
     except json.JSONDecodeError as error:
         raise ImportFileError(N_("The file is not valid JSON: %(reason)s (line %(line)d)."),
                               reason=error.msg, line=error.lineno) from None
+    except RecursionError:  # thousands of nested brackets: no real export looks like that
+        raise ImportFileError(N_("The file's JSON is nested too deeply to be read.")) from None
 
 
 def column_index(header: list[str], columns: dict[str, tuple[str, ...]],

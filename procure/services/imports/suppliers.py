@@ -42,6 +42,7 @@ from procure.services.imports import (
 )
 from procure.services.imports.reading import (
     JSON,
+    check_row_count,
     column_index,
     file_type,
     load_json,
@@ -117,6 +118,7 @@ def _records(stream: IO[bytes], kind: str) -> Iterator[tuple[int, dict[str, Any]
     """(row number, {field: value}) from the JSON units or the table rows."""
     if kind == JSON:
         units = _units(load_json(stream))
+        check_row_count(len(units))
         for index, unit in enumerate(units, start=1):
             yield index, ({name: _path(unit, name) for name in FIELDS}
                          if isinstance(unit, dict) else {})

@@ -35,6 +35,7 @@ from procure.services.imports import (
     record_rejection,
 )
 from procure.services.imports.ocds import import_ocds
+from procure.services.imports.reading import row_limit
 from procure.services.imports.spend import import_spend
 from procure.services.imports.suppliers import import_suppliers
 from procure.services.imports.tenders import sync_tender_awards
@@ -360,13 +361,15 @@ def upload(kind: str):
     filename = (upload.filename or "upload")[:255]
     db = get_session()
     try:
-        if kind == "suppliers":
-            run = import_suppliers(db, upload.stream, filename, actor_id=current_user.id,
-                                   eur_nok=float(current_app.config.get("STATS_EUR_NOK", 11.5)))
-        elif kind == "spend":
-            run = import_spend(db, upload.stream, filename, actor_id=current_user.id)
-        else:
-            run = import_ocds(db, upload.stream, filename, actor_id=current_user.id)
+        with row_limit(int(current_app.config["IMPORT_MAX_ROWS"])):
+            if kind == "suppliers":
+                run = import_suppliers(db, upload.stream, filename, actor_id=current_user.id,
+                                       eur_nok=float(current_app.config.get("STATS_EUR_NOK",
+                                                                            11.5)))
+            elif kind == "spend":
+                run = import_spend(db, upload.stream, filename, actor_id=current_user.id)
+            else:
+                run = import_ocds(db, upload.stream, filename, actor_id=current_user.id)
     except ImportRejected as rejected:
         db.rollback()
         run = record_rejection(db, rejected, current_user.id)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Response, abort, render_template, request, url_for
+from flask import Response, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
-from procure.db import get_session
+from procure.db import get_engine, get_session
 from procure.domain.purchases import CONTRACT_TYPES as TYPES
 from procure.domain.purchases import (
     DEADLINE_WINDOWS,
@@ -29,9 +31,24 @@ from procure.web.public.cache import anonymous_page, cache
 from procure.web.public.labels import divisions, lang, window_label
 
 
+@bp.get("/livez")
+def livez():
+    """Liveness (the process answers) and the benchmark's baseline: no database, no session."""
+    return Response("ok\n", mimetype="text/plain", headers={"Cache-Control": "no-store"})
+
+
 @bp.get("/healthz")
 def healthz():
-    """Liveness for load balancers and the benchmark's baseline: no database, no session."""
+    """Readiness for load balancers: `SELECT 1` through the engine. The body never says why
+    the database is unreachable; the log does."""
+    try:
+        with get_engine().connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as error:
+        current_app.logger.error("Health check: database unavailable: %s",
+                                 type(error).__name__)
+        return Response("database unavailable\n", status=503, mimetype="text/plain",
+                        headers={"Cache-Control": "no-store", "Retry-After": "30"})
     return Response("ok\n", mimetype="text/plain", headers={"Cache-Control": "no-store"})
 
 
