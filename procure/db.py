@@ -8,11 +8,16 @@ from sqlmodel import Session
 
 
 def make_engine(url: str, **kwargs) -> Engine:
-    """Create an engine; SQLite gets foreign keys and thread sharing for the dev server.
-    SQL parameters are left out of error messages, so form values never reach the log."""
+    """Create an engine; SQLite gets foreign keys and thread sharing for the dev server,
+    PostgreSQL a connect timeout and a liveness check of pooled connections. SQL parameters
+    are left out of error messages, so form values never reach the log."""
     kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"check_same_thread": False})
+    elif url.startswith("postgresql"):
+        # An unreachable server fails /healthz and requests in seconds, not the TCP timeout.
+        kwargs["connect_args"] = {"connect_timeout": 5, **kwargs.get("connect_args", {})}
+        kwargs.setdefault("pool_pre_ping", True)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
