@@ -220,6 +220,44 @@ class AwardSupplier(SQLModel, table=True):
     size_class: str = Field(default="unknown", max_length=10)
 
 
+class SpendMonth(SQLModel, table=True):
+    """Spend lines summed per month and supplier: the statistics read this instead of the lines
+    when the period is whole months. Kept equal to spend_line in the same transaction by every
+    writer (the spend import, the supplier relink, and any ORM flush of spend lines); see
+    procure/services/spend_summary.py."""
+
+    __tablename__ = "spend_month"
+    __table_args__ = (UniqueConstraint("month", "supplier_orgnr", "orgnr_valid", "supplier_id",
+                                       name="uq_spend_month_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    month: date  # the first day of the month
+    supplier_orgnr: str = Field(max_length=20)
+    orgnr_valid: bool
+    supplier_id: int = Field(default=0)  # 0 for none, so that the unique key matches
+    # The supplier's size class when these lines were summed into spend_month_dims; "mixed" once
+    # lines were added under two different sizes. Any difference from the register means
+    # spend_month_dims is out of date for the month, and the statistics read the lines.
+    size_class: str = Field(max_length=10)
+    lines: int
+    amount_ore: int = Field(sa_type=BigInteger)
+
+
+class SpendMonthDims(SQLModel, table=True):
+    """Spend lines summed per month, department, category, CPV division and supplier size."""
+
+    __tablename__ = "spend_month_dims"
+    __table_args__ = (UniqueConstraint("month", "department", "category", "cpv_division",
+                                       "size_class", name="uq_spend_month_dims_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    month: date
+    department: str = Field(max_length=100)
+    category: str = Field(max_length=100)
+    cpv_division: str = Field(max_length=2)
+    size_class: str = Field(max_length=10)
+    lines: int
+    amount_ore: int = Field(sa_type=BigInteger)
+
+
 # --- end of statistics ---------------------------------------------------------------------------
 
 

@@ -17,6 +17,7 @@ from procure.domain.places import kommunenummer_for
 from procure.domain.rules import DEFAULT_RULES_DIR, NoRuleSetError, load_rulebook
 from procure.domain.size_class import classify
 from procure.models import Award, Organisation, SpendLine, Supplier, Tender
+from procure.services import spend_summary
 from procure.services.imports import start_run
 from procure.services.imports.awards import AwardData, WinnerData, decision_days, store_awards
 from procure.services.imports.spend import upsert_sql
@@ -176,6 +177,7 @@ def _spend(session: Session, rng: random.Random, suppliers: list[Supplier],
                      category, cpv if rng.random() < 0.7 else "", rng.choice(DEPARTMENTS),
                      run.id))
     connection.exec_driver_sql(upsert_sql(connection.dialect.name), rows)
+    spend_summary.rebuild(session)
     run.rows_read = run.inserted = len(rows)
     session.add(run)
 

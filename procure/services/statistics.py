@@ -2,6 +2,12 @@
 
 The dashboard, `procure stats show` and the Excel export all call `report()`, so they show the
 same numbers. Amounts are in øre in the database and in NOK (float) in the results.
+
+Spend sums read the monthly summaries (procure/services/spend_summary.py) where they give the
+same result as the lines: `spend_month` (per supplier, joined to the register) when the period
+is whole months and no department, category or CPV filter is set; `spend_month_dims` (per
+department, category, CPV division and size) when the period is whole months and every
+supplier's size is the one summed. Anything else reads the lines.
 """
 
 from __future__ import annotations
@@ -13,13 +19,22 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, distinct, func, literal, or_, select
-from sqlalchemy.sql import ColumnElement
+from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session
 
 from procure.domain import statistics as rules
 from procure.domain.size_class import KNOWN_CLASSES, SME_CLASSES, UNKNOWN
 from procure.domain.statistics import AwardTotals, Figure, Filters, SpendTotals, TenderTotals
-from procure.models import Award, AwardSupplier, SpendLine, Supplier, Tender
+from procure.models import (
+    Award,
+    AwardSupplier,
+    SpendLine,
+    SpendMonth,
+    SpendMonthDims,
+    Supplier,
+    Tender,
+)
+from procure.services import spend_summary
 
 OSLO = ZoneInfo("Europe/Oslo")
 TOP = 15  # rows shown per breakdown before the rest is summed as "other"
@@ -83,7 +98,60 @@ def _sum(condition: ColumnElement, value: ColumnElement | int = 1) -> ColumnElem
     return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
 
 
-def _spend_flag(filters: Filters, flag: str) -> ColumnElement:
+@dataclass(frozen=True)
+class _Spend:
+    """Where spend sums come from: the lines themselves, or `spend_month` (the same sums per
+    month and supplier). Both are joined to the register on the supplier id."""
+
+    table: type
+    lines: ColumnElement  # the number of lines
+    amount: ColumnElement
+    orgnr: ColumnElement
+    valid: ColumnElement
+    supplier_id: ColumnElement
+    matched: ColumnElement  # the line has a supplier in the register
+    line_value: ColumnElement | int  # what to sum to count lines
+    where: tuple[ColumnElement, ...]
+    month: ColumnElement  # the column to take the month from
+
+    def select(self, *columns) -> Select:
+        return (select(*columns).select_from(self.table)
+                .outerjoin(Supplier, Supplier.id == self.supplier_id).where(*self.where))
+
+
+def _whole_months(filters: Filters) -> bool:
+    end = filters.date_to
+    return filters.date_from.day == 1 and (
+        (end.month, end.day) == (12, 31) or (end + timedelta(days=1)).day == 1)
+
+
+def _spend(filters: Filters, lines: bool = False) -> _Spend:
+    if not lines and _whole_months(filters) and not (filters.department or filters.category
+                                                     or filters.cpv_division):
+        month = SpendMonth
+        return _Spend(month, func.coalesce(func.sum(month.lines), 0), month.amount_ore,
+                      month.supplier_orgnr, month.orgnr_valid, month.supplier_id,
+                      month.supplier_id != 0, month.lines,
+                      (month.month >= filters.date_from, month.month <= filters.date_to),
+                      month.month)
+    return _Spend(SpendLine, func.count(), SpendLine.amount_ore, SpendLine.supplier_orgnr,
+                  SpendLine.orgnr_valid, SpendLine.supplier_id,
+                  SpendLine.supplier_id.is_not(None), 1, tuple(_spend_where(filters)),
+                  SpendLine.invoice_date)
+
+
+def _dims_usable(session: Session, filters: Filters) -> bool:
+    """Whether spend_month_dims gives the lines' result: whole months, a CPV filter (if any)
+    that is a two-digit division, and the sizes summed still the register's."""
+    division = filters.cpv_division
+    if division and not (len(division) == 2 and division.isascii() and division.isdigit()):
+        return False
+    return _whole_months(filters) and spend_summary.dims_current(
+        session, filters.date_from, filters.date_to)
+
+
+def _spend_flag(filters: Filters, flag: str, source: _Spend | None = None) -> ColumnElement:
+    source = source or _spend(filters)
     size = _size()
     return {
         "sme": size.in_(SME_CLASSES),
@@ -92,8 +160,8 @@ def _spend_flag(filters: Filters, flag: str) -> ColumnElement:
         "local": Supplier.kommunenummer == filters.home_kommune,
         "regional": Supplier.kommunenummer.in_(filters.region),
         "startup": Supplier.founded > filters.startup_founded_after,
-        "invalid": SpendLine.orgnr_valid.is_(False),
-        "unmatched": and_(SpendLine.orgnr_valid.is_(True), SpendLine.supplier_id.is_(None)),
+        "invalid": source.valid.is_(False),
+        "unmatched": and_(source.valid.is_(True), ~source.matched),
     }[flag]
 
 
@@ -111,12 +179,13 @@ def _nok(ore: object) -> float:
 
 
 def spend_totals(session: Session, filters: Filters) -> SpendTotals:
-    amount = SpendLine.amount_ore
+    source = _spend(filters)
+    amount = source.amount
     size = _size()
     kommune = Supplier.kommunenummer
     statement = (
-        select(
-            func.count(),
+        source.select(
+            source.lines,
             func.coalesce(func.sum(amount), 0),
             _sum(size.in_(KNOWN_CLASSES), amount),
             _sum(size.in_(SME_CLASSES), amount),
@@ -127,9 +196,6 @@ def spend_totals(session: Session, filters: Filters) -> SpendTotals:
             _sum(Supplier.founded.is_not(None), amount),
             _sum(Supplier.founded > filters.startup_founded_after, amount),
         )
-        .select_from(SpendLine)
-        .outerjoin(Supplier, Supplier.id == SpendLine.supplier_id)
-        .where(*_spend_where(filters))
     )
     return SpendTotals(*(int(value or 0) for value in session.execute(statement).one()))
 
@@ -221,20 +287,43 @@ def _top(rows: list[dict], amount_key: str = "amount") -> list[dict]:
 
 
 def _spend_group(session: Session, filters: Filters, key: ColumnElement,
-                 suppliers: bool = False) -> list[dict]:
-    amount = SpendLine.amount_ore
+                 suppliers: bool = False, source: _Spend | None = None) -> list[dict]:
+    source = source or _spend(filters)
+    amount = source.amount
     size = _size()
     # Counting distinct suppliers costs a quarter of the query: only where it is shown.
-    supplier_count = func.count(distinct(SpendLine.supplier_orgnr)) if suppliers else literal(0)
+    supplier_count = func.count(distinct(source.orgnr)) if suppliers else literal(0)
     statement = (
-        select(key.label("key"), func.count(), func.coalesce(func.sum(amount), 0),
-               _sum(size.in_(SME_CLASSES), amount), _sum(size.in_(KNOWN_CLASSES), amount),
-               supplier_count)
-        .select_from(SpendLine)
-        .outerjoin(Supplier, Supplier.id == SpendLine.supplier_id)
-        .where(*_spend_where(filters))
+        source.select(key.label("key"), source.lines, func.coalesce(func.sum(amount), 0),
+                      _sum(size.in_(SME_CLASSES), amount), _sum(size.in_(KNOWN_CLASSES), amount),
+                      supplier_count)
         .group_by(key)
     )
+    return _group_rows(session, statement)
+
+
+def _dims_group(session: Session, filters: Filters, key: ColumnElement) -> list[dict]:
+    """As `_spend_group` without supplier counts, from spend_month_dims."""
+    dims = SpendMonthDims
+    size = dims.size_class
+    where = [dims.month >= filters.date_from, dims.month <= filters.date_to]
+    if filters.department:
+        where.append(dims.department == filters.department)
+    if filters.category:
+        where.append(dims.category == filters.category)
+    if filters.cpv_division:
+        where.append(dims.cpv_division == filters.cpv_division)
+    statement = (
+        select(key.label("key"), func.coalesce(func.sum(dims.lines), 0),
+               func.coalesce(func.sum(dims.amount_ore), 0),
+               _sum(size.in_(SME_CLASSES), dims.amount_ore),
+               _sum(size.in_(KNOWN_CLASSES), dims.amount_ore), literal(0))
+        .where(*where).group_by(key)
+    )
+    return _group_rows(session, statement)
+
+
+def _group_rows(session: Session, statement) -> list[dict]:
     rows = []
     for group, lines, total, sme, known, suppliers in session.execute(statement):
         rows.append({"key": group if group is not None else "", "lines": int(lines),
@@ -254,19 +343,30 @@ def _with_shares(rows: list[dict]) -> tuple[list[dict], float]:
 
 def spend_breakdowns(session: Session, filters: Filters) -> dict[str, Breakdown]:
     size_order = {size: index for index, size in enumerate((*KNOWN_CLASSES, UNKNOWN))}
-    by_size = sorted(_spend_group(session, filters, _size(), suppliers=True),
+    source = _spend(filters)
+    by_size = sorted(_spend_group(session, filters, _size(), suppliers=True, source=source),
                      key=lambda row: size_order.get(row["key"], 99))
+    if _dims_usable(session, filters):
+        dims = SpendMonthDims
+        category = _dims_group(session, filters, dims.category)
+        department = _dims_group(session, filters, dims.department)
+        cpv = _dims_group(session, filters, dims.cpv_division)
+        month = _dims_group(session, filters, _month(session, dims.month))
+    else:
+        lines = _spend(filters, lines=True)
+        category = _spend_group(session, filters, SpendLine.category, source=lines)
+        department = _spend_group(session, filters, SpendLine.department, source=lines)
+        cpv = _spend_group(session, filters, func.substr(SpendLine.cpv_code, 1, 2),
+                           source=lines)
+        month = _spend_group(session, filters, _month(session, source.month), source=source)
     result = {"size": by_size,
               "kommune": _top(_spend_group(session, filters,
                                            func.coalesce(Supplier.kommunenummer, ""),
-                                           suppliers=True)),
-              "category": _top(_spend_group(session, filters, SpendLine.category)),
-              "department": _top(_spend_group(session, filters, SpendLine.department)),
-              "cpv": _top(_spend_group(session, filters,
-                                       func.substr(SpendLine.cpv_code, 1, 2))),
-              "month": sorted(_spend_group(session, filters,
-                                           _month(session, SpendLine.invoice_date)),
-                              key=lambda row: row["key"])}
+                                           suppliers=True, source=source)),
+              "category": _top(category),
+              "department": _top(department),
+              "cpv": _top(cpv),
+              "month": sorted(month, key=lambda row: row["key"])}
     breakdowns = {}
     for name, rows in result.items():
         rows, total = _with_shares(rows)
@@ -342,26 +442,32 @@ QUALITY_ISSUES = ("invalid", "unmatched", "unknown")
 
 
 def data_quality(session: Session, filters: Filters, limit: int = 200) -> Quality:
-    amount = SpendLine.amount_ore
+    source = _spend(filters)
+    amount = source.amount
     totals: dict[str, dict[str, float]] = {}
     rows: list[dict] = []
-    base = (select().select_from(SpendLine)
-            .outerjoin(Supplier, Supplier.id == SpendLine.supplier_id)
-            .where(*_spend_where(filters)))
+    base = source.select()
+    conditions = {}
     for issue in QUALITY_ISSUES:
-        condition = _spend_flag(filters, issue)
+        condition = _spend_flag(filters, issue, source)
         if issue == "unknown":
-            condition = and_(condition, SpendLine.supplier_id.is_not(None))
-        lines, total, suppliers = session.execute(base.add_columns(
-            func.count(), func.coalesce(func.sum(amount), 0),
-            func.count(distinct(SpendLine.supplier_orgnr))).where(condition)).one()
+            condition = and_(condition, source.matched)
+        conditions[issue] = condition
+    # The three totals in one pass: conditional sums, and distinct numbers where it holds.
+    sums = session.execute(base.add_columns(*(
+        column for condition in conditions.values() for column in (
+            _sum(condition, source.line_value), _sum(condition, amount),
+            func.count(distinct(case((condition, source.orgnr), else_=None))))))).one()
+    for index, issue in enumerate(QUALITY_ISSUES):
+        lines, total, suppliers = sums[3 * index:3 * index + 3]
         totals[issue] = {"lines": int(lines), "amount": _nok(total),
                          "suppliers": int(suppliers)}
-        statement = (base.add_columns(SpendLine.supplier_orgnr, func.max(Supplier.name),
-                                      func.max(Supplier.size_basis), func.count(),
+    for issue, condition in conditions.items():
+        statement = (base.add_columns(source.orgnr, func.max(Supplier.name),
+                                      func.max(Supplier.size_basis), source.lines,
                                       func.coalesce(func.sum(amount), 0))
-                     .where(condition).group_by(SpendLine.supplier_orgnr)
-                     .order_by(func.sum(amount).desc(), SpendLine.supplier_orgnr).limit(limit))
+                     .where(condition).group_by(source.orgnr)
+                     .order_by(func.sum(amount).desc(), source.orgnr).limit(limit))
         for orgnr, name, basis, count, total in session.execute(statement):
             rows.append({"issue": issue, "orgnr": orgnr, "name": name or "",
                          "basis": basis or "", "lines": int(count), "amount": _nok(total)})
@@ -399,9 +505,10 @@ FLAGS = ("sme", "large", "unknown", "local", "regional", "startup", "invalid", "
 
 
 def _dimension(session: Session, filters: Filters, dimension: str | None,
-               value: str | None) -> list[ColumnElement]:
+               value: str | None, source: _Spend | None = None) -> list[ColumnElement]:
     if not dimension:
         return []
+    source = source or _spend(filters)
     value = value or ""
     if dimension == "size":
         return [_size() == value]
@@ -414,9 +521,9 @@ def _dimension(session: Session, filters: Filters, dimension: str | None,
     if dimension == "cpv":
         return [func.substr(SpendLine.cpv_code, 1, 2) == value]
     if dimension == "month":
-        return [_month(session, SpendLine.invoice_date) == value]
+        return [_month(session, source.month) == value]
     if dimension == "flag" and value in FLAGS:
-        return [_spend_flag(filters, value)]
+        return [_spend_flag(filters, value, source)]
     raise ValueError(dimension)
 
 
@@ -437,20 +544,20 @@ def drill_suppliers(session: Session, filters: Filters, dimension: str | None,
                     value: str | None, page: int = 1, per_page: int = 50) -> Page:
     """Suppliers behind a figure, largest spend first (lines without a supplier grouped by the
     organisation number as given)."""
-    amount = SpendLine.amount_ore
-    where = [*_spend_where(filters), *_dimension(session, filters, dimension, value)]
-    base = (select().select_from(SpendLine)
-            .outerjoin(Supplier, Supplier.id == SpendLine.supplier_id).where(*where))
+    # The lines' own columns (category, department, CPV) are not in spend_month.
+    source = _spend(filters, lines=dimension in ("category", "department", "cpv"))
+    amount = source.amount
+    base = source.select().where(*_dimension(session, filters, dimension, value, source))
     total, grand = session.execute(base.add_columns(
-        func.count(distinct(SpendLine.supplier_orgnr)),
+        func.count(distinct(source.orgnr)),
         func.coalesce(func.sum(amount), 0))).one()
     statement = (
-        base.add_columns(SpendLine.supplier_orgnr, func.max(Supplier.name),
+        base.add_columns(source.orgnr, func.max(Supplier.name),
                          func.max(_size()), func.max(Supplier.kommunenummer),
-                         func.max(Supplier.founded), func.count(),
+                         func.max(Supplier.founded), source.lines,
                          func.coalesce(func.sum(amount), 0))
-        .group_by(SpendLine.supplier_orgnr)
-        .order_by(func.sum(amount).desc(), SpendLine.supplier_orgnr)
+        .group_by(source.orgnr)
+        .order_by(func.sum(amount).desc(), source.orgnr)
         .offset((page - 1) * per_page).limit(per_page)
     )
     rows = [{"orgnr": orgnr, "name": name or "", "size_class": size or UNKNOWN,
@@ -502,9 +609,10 @@ def drill_lines(session: Session, filters: Filters, orgnr: str, dimension: str |
 def iter_lines(session: Session, filters: Filters, chunk: int = 5_000) -> Iterator[dict]:
     """Every spend line in the filters, streamed (server-side cursor on PostgreSQL)."""
     statement = (_line_select().where(*_spend_where(filters))
-                 .order_by(SpendLine.invoice_date, SpendLine.invoice_id, SpendLine.line_no)
-                 .execution_options(yield_per=chunk))
-    for row in session.execute(statement):
+                 .order_by(SpendLine.invoice_date, SpendLine.invoice_id, SpendLine.line_no))
+    # Core rows, not ORM ones: a hundred thousand lines cost a third of the time.
+    connection = session.connection().execution_options(yield_per=chunk)
+    for row in connection.execute(statement):
         yield _line_dict(row)
 
 
@@ -564,18 +672,18 @@ def filter_choices(session: Session) -> dict[str, list[str]]:
 
     procedures = set(distinct_values(Award.procedure))
     procedures.update(distinct_values(func.coalesce(Tender.procedure, Tender.track)))
-    # One scan of the spend lines for all three (a few hundred combinations come back).
-    division = func.substr(SpendLine.cpv_code, 1, 2)
-    combinations = session.execute(select(SpendLine.department, SpendLine.category, division)
-                                   .group_by(SpendLine.department, SpendLine.category,
-                                             division)).all()
+    # From the monthly summary, which holds every combination the spend lines have.
+    dims = SpendMonthDims
+    combinations = session.execute(select(dims.department, dims.category, dims.cpv_division)
+                                   .group_by(dims.department, dims.category,
+                                             dims.cpv_division)).all()
     departments = sorted({row[0] for row in combinations if row[0]})
     categories = sorted({row[1] for row in combinations if row[1]})
     divisions = {row[2] for row in combinations if row[2]}
     divisions.update(distinct_values(func.substr(Award.cpv_code, 1, 2)))
     divisions.update(distinct_values(func.substr(Tender.cpv_code, 1, 2)))
-    first, last = session.execute(select(func.min(SpendLine.invoice_date),
-                                         func.max(SpendLine.invoice_date))).one()
+    first, last = session.execute(select(func.min(SpendMonth.month),
+                                         func.max(SpendMonth.month))).one()
     years = set(range(first.year, last.year + 1)) if first and last else set()
     first, last = session.execute(select(func.min(Award.award_date),
                                          func.max(Award.award_date))).one()

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import gc
 import re
+from collections.abc import Sequence
 from itertools import islice, repeat
 from operator import itemgetter
 from typing import IO
@@ -33,6 +34,7 @@ from sqlmodel import Session
 from procure.domain import orgnr as orgnr_rules
 from procure.errors import N_
 from procure.models import ImportRun, SpendLine, Supplier
+from procure.services import spend_summary
 from procure.services.imports import (
     ImportRejected,
     RowErrors,
@@ -112,15 +114,24 @@ _FIELDS = ("invoice_id", "date", "supplier_orgnr", "amount_nok", "line", "accoun
 
 
 class _Caches:
-    """Distinct raw values seen so far, parsed once: dates, line numbers, orgnr, CPV."""
+    """Distinct raw values seen so far, parsed once: dates, line numbers, orgnr, CPV.
+
+    `canonical_*` hold the raw values that are already in the form stored (ISO dates and plain
+    line numbers on SQLite): a batch made only of those goes to the database as read."""
 
     def __init__(self, suppliers: dict[str, int], iso_dates: bool) -> None:
         self.suppliers = suppliers
         self.iso_dates = iso_dates
         self.dates: dict[str, object] = {}
         self.lines: dict[str, object] = {"": 1, "1": 1}
+        self.line_keys: dict[str, str] = {"": "1", "1": "1"}  # raw -> str(line), for duplicates
         self.orgs: dict[str, tuple[str, bool, int | None]] = {}
+        self.org_numbers: dict[str, str] = {}
+        self.org_valid: dict[str, bool | int] = {}
+        self.org_ids: dict[str, int | None] = {}
         self.cpvs: dict[str, object] = {"": ""}
+        self.canonical_dates: set[str] = set()
+        self.canonical_lines: set[str] = {"1"} if iso_dates else set()
 
     def date(self, raw: str) -> object:
         try:
@@ -129,10 +140,16 @@ class _Caches:
             parsed = None
         value = _BAD if parsed is None else parsed.isoformat() if self.iso_dates else parsed
         self.dates[raw] = value
+        if self.iso_dates and value == raw:
+            self.canonical_dates.add(raw)
         return value
 
     def line(self, raw: str) -> object:
         value = self.lines[raw] = _line_number(raw) or _BAD
+        if value is not _BAD:
+            self.line_keys[raw] = str(value)
+            if self.iso_dates and str(value) == raw:
+                self.canonical_lines.add(raw)
         return value
 
     def org(self, raw: str) -> tuple[str, bool, int | None]:
@@ -140,6 +157,9 @@ class _Caches:
         valid = orgnr_rules.is_valid(normalised)
         value = self.orgs[raw] = (normalised, valid,
                                   self.suppliers.get(normalised) if valid else None)
+        # SQLite stores booleans as 0 and 1, and binds an int faster than a bool.
+        self.org_numbers[raw], self.org_ids[raw] = normalised, value[2]
+        self.org_valid[raw] = int(valid) if self.iso_dates else valid
         return value
 
     def cpv(self, raw: str) -> object:
@@ -156,6 +176,10 @@ def _import_rows(session: Session, run: ImportRun, table, index: dict[str, int],
         raise ImportRejected("spend", run.filename, importer.errors, importer.rows_read)
     inserted = count_rows(session, SpendLine) - before
     touched = count_rows(session, SpendLine, SpendLine.import_id == run.id)
+    if inserted == importer.rows_read and importer.summary.complete:
+        importer.summary.write(session, importer.caches.orgs)  # only new lines: add them
+    else:
+        spend_summary.rebuild(session)  # lines that were there changed: sum again
     return finish_run(session, run, rows_read=importer.rows_read, inserted=inserted,
                       updated=touched - inserted,
                       notes={"invalid_orgnr": importer.invalid_orgnr,
@@ -189,6 +213,9 @@ class _SpendImporter:
         self.errors = RowErrors()
         self.seen: set[int] = set()
         self.pending: list[tuple] = []
+        self.pending_orgs: list[str] = []  # the organisation numbers as read, for the summary
+        self.summary = spend_summary.Accumulator(dialect == "sqlite",
+                                                 spend_summary.supplier_sizes(session))
         self.rows_read = self.invalid_orgnr = self.unmatched = 0
         self.writing = True
 
@@ -203,7 +230,15 @@ class _SpendImporter:
             if collecting:
                 gc.enable()
         if self.writing and self.pending:
-            self.connection.exec_driver_sql(self.sql, self.pending)
+            self._write_pending()
+
+    def _write_pending(self) -> None:
+        self.connection.exec_driver_sql(self.sql, self.pending)
+        (_invoices, _lines, days, _numbers, _valid, _ids, amounts, _accounts, categories, cpvs,
+         departments, _runs) = zip(*self.pending, strict=True)
+        self.summary.add(days, self.pending_orgs, self.caches.org_ids, departments, categories,
+                         cpvs, amounts)
+        self.pending, self.pending_orgs = [], []
 
     def _read(self, rows) -> None:
         rows = iter(rows)
@@ -226,7 +261,7 @@ class _SpendImporter:
             self.connection.exec_driver_sql(self.sql, rows)
 
     @staticmethod
-    def _lookup(cache: dict, raw: list[str], fill) -> list:
+    def _lookup(cache: dict, raw: Sequence[str], fill) -> list:
         values = list(map(cache.get, raw))
         if None in values:
             for key in set(raw).difference(cache):
@@ -234,44 +269,62 @@ class _SpendImporter:
             values = list(map(cache.get, raw))
         return values
 
+    @staticmethod
+    def _stored(cache: dict, canonical: set[str], raw: Sequence[str], fill) -> Sequence | None:
+        """The column as stored: the raw values themselves when every distinct one is already
+        in stored form (one set() in C instead of a lookup per row), else the parsed values;
+        None when any is invalid."""
+        distinct = set(raw)
+        if distinct <= canonical:
+            return raw
+        for key in distinct.difference(cache):
+            fill(key)
+        if distinct <= canonical:
+            return raw
+        values = list(map(cache.__getitem__, raw))
+        return None if _BAD in values else values
+
     def _fast(self, chunk: list[list[str]]) -> list[tuple] | None:
         count = len(chunk)
         if min(map(len, chunk)) < self.width:
             return None
         columns = list(zip(*chunk, strict=False))  # transposed in C; rows are wide enough
         (invoices, raw_dates, raw_orgs, raw_amounts, raw_lines, accounts, categories,
-         raw_cpvs, departments) = (columns[p] if p is not None else [""] * count
+         raw_cpvs, departments) = (columns[p] if p is not None else ("",) * count
                                    for p in self.positions)
-        invoices = list(map(str.strip, invoices))
-        if "" in invoices or max(map(len, invoices)) > LIMITS["invoice_id"]:
+        invoices = _clean(invoices, LIMITS["invoice_id"])
+        if invoices is None or "" in invoices:
             return None
-        texts = []
-        for name, column in (("account", accounts), ("category", categories),
-                             ("department", departments)):
-            column = list(map(str.strip, column))
-            if max(map(len, column)) > LIMITS[name]:
-                return None
-            texts.append(column)
+        texts = [_clean(column, LIMITS[name]) for name, column in
+                 (("account", accounts), ("category", categories), ("department", departments))]
+        if None in texts:
+            return None
         caches = self.caches
-        days = self._lookup(caches.dates, raw_dates, caches.date)
-        lines = self._lookup(caches.lines, raw_lines, caches.line)
+        days = self._stored(caches.dates, caches.canonical_dates, raw_dates, caches.date)
+        lines = self._stored(caches.lines, caches.canonical_lines, raw_lines, caches.line)
+        if days is None or lines is None:
+            return None
         cpvs = self._lookup(caches.cpvs, raw_cpvs, caches.cpv)
-        if _BAD in days or _BAD in lines or _BAD in cpvs:
+        if _BAD in cpvs:
             return None
         amounts = _amounts(raw_amounts)
         if amounts is None:
             return None
-        hashes = list(map(hash, zip(invoices, lines, strict=True)))
+        keys = raw_lines if lines is raw_lines else map(caches.line_keys.__getitem__, raw_lines)
+        hashes = list(map(hash, zip(invoices, keys, strict=True)))
         if len(set(hashes)) != count or not self.seen.isdisjoint(hashes):
             return None
-        orgs = self._lookup(caches.orgs, raw_orgs, caches.org)
         self.seen.update(hashes)
-        numbers = list(map(itemgetter(0), orgs))
-        valid = list(map(itemgetter(1), orgs))
-        supplier_ids = list(map(itemgetter(2), orgs))
+        if not caches.orgs.keys() >= set(raw_orgs):
+            for key in set(raw_orgs).difference(caches.orgs):
+                caches.org(key)
+        numbers = list(map(caches.org_numbers.__getitem__, raw_orgs))
+        valid = list(map(caches.org_valid.__getitem__, raw_orgs))
+        supplier_ids = list(map(caches.org_ids.__getitem__, raw_orgs))
         invalid = valid.count(False)
         self.invalid_orgnr += invalid
         self.unmatched += supplier_ids.count(None) - invalid
+        self.summary.add(days, raw_orgs, caches.org_ids, texts[2], texts[1], cpvs, amounts)
         return list(zip(invoices, lines, days, numbers, valid, supplier_ids, amounts, texts[0],
                         texts[1], cpvs, texts[2], repeat(self.run_id, count), strict=False))
 
@@ -309,7 +362,7 @@ class _SpendImporter:
                 self.writing = False
                 continue
             size = len(self.seen)
-            self.seen.add(hash((invoice, line)))
+            self.seen.add(hash((invoice, str(line))))  # as in _fast
             if len(self.seen) == size:
                 errors.add(number, "invoice_id", DUPLICATE)
                 self.writing = False
@@ -322,12 +375,18 @@ class _SpendImporter:
                 self.unmatched += 1
             self.pending.append((invoice, line, day, org[0], org[1], org[2], amount, account,
                                  category, cpv, department, self.run_id))
+            self.pending_orgs.append(raw_org)
             if len(self.pending) >= self.batch_size:
-                self.connection.exec_driver_sql(self.sql, self.pending)
-                self.pending = []
+                self._write_pending()
 
 
-def _amounts(raw: list[str]) -> list[int] | None:
+def _clean(column: Sequence[str], limit: int) -> list[str] | None:
+    """The column stripped, or None when a value is longer than the limit."""
+    column = list(map(str.strip, column))
+    return None if max(map(len, column)) > limit else column
+
+
+def _amounts(raw: Sequence[str]) -> list[int] | None:
     """All amounts of a batch in øre when they share one plain format (two decimals, or whole
     kroner), checked with one regex; None sends the batch down the row-by-row path."""
     joined = "\n".join(raw)

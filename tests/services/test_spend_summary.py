@@ -1,0 +1,148 @@
+"""The monthly spend summaries give exactly what the lines give, whoever wrote the lines.
+
+Each check compares the report read from spend_month / spend_month_dims with the same report
+read from the spend lines alone (the summaries switched off), and the summaries kept by the
+writers with the summaries summed again from scratch.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from sqlalchemy import select, update
+
+from procure.domain.statistics import Filters
+from procure.models import SpendLine, SpendMonth, SpendMonthDims, Supplier
+from procure.services import spend_summary, statistics
+from procure.services.imports import ImportRejected
+from procure.services.imports.spend import import_spend
+from procure.services.imports.suppliers import import_suppliers
+from tests.services.test_imports import FIXTURES, GOOD, HEADER
+from tests.services.test_statistics import build_statistics_fixture
+
+FILTERS = [
+    Filters(date(2025, 1, 1), date(2025, 12, 31)),
+    Filters(date(2025, 1, 1), date(2025, 3, 31)),
+    Filters(date(2024, 12, 1), date(2025, 2, 28)),
+    Filters(date(2025, 1, 1), date(2025, 12, 31), department="A"),
+    Filters(date(2025, 1, 1), date(2025, 12, 31), category="Y"),
+    Filters(date(2025, 1, 1), date(2025, 12, 31), cpv_division="90"),
+    Filters(date(2025, 1, 1), date(2025, 12, 31), cpv_division="9"),
+    Filters(date(2025, 1, 1), date(2025, 12, 31), region=("3222",), startup_years=10),
+    Filters(date(2025, 1, 5), date(2025, 12, 31)),  # not whole months: the lines
+]
+DRILLS = [(None, None), ("size", "small"), ("kommune", "3205"), ("month", "2025-03"),
+          ("flag", "unmatched"), ("flag", "invalid"), ("flag", "unknown"), ("flag", "startup"),
+          ("category", "X"), ("department", "B"), ("cpv", "45")]
+
+
+def _lines_only(monkeypatch) -> None:
+    monkeypatch.setattr(statistics, "_whole_months", lambda filters: False)
+
+
+def _everything(db, filters: Filters) -> tuple:
+    report = statistics.report(db, filters)
+    drills = [statistics.drill_suppliers(db, filters, dimension, value)
+              for dimension, value in DRILLS]
+    return (report.figures, report.previous, report.breakdowns, report.quality, drills,
+            statistics.filter_choices(db))
+
+
+def _same_as_lines(db, monkeypatch) -> None:
+    summed = [_everything(db, filters) for filters in FILTERS]
+    with monkeypatch.context() as patch:
+        _lines_only(patch)
+        from_lines = [_everything(db, filters) for filters in FILTERS]
+    for filters, mine, theirs in zip(FILTERS, summed, from_lines, strict=True):
+        assert mine == theirs, filters
+
+
+def _summaries(db) -> tuple[list, list]:
+    months = sorted((str(r.month), r.supplier_orgnr, bool(r.orgnr_valid), r.supplier_id,
+                     r.size_class, r.lines, r.amount_ore)
+                    for r in db.scalars(select(SpendMonth)))
+    dims = sorted((str(r.month), r.department, r.category, r.cpv_division, r.size_class,
+                   r.lines, r.amount_ore) for r in db.scalars(select(SpendMonthDims)))
+    return months, dims
+
+
+def _kept_equal_to_a_rebuild(db) -> None:
+    kept = _summaries(db)
+    spend_summary.rebuild(db)
+    assert _summaries(db) == kept
+
+
+def test_orm_written_lines_are_summed_and_read_the_same(db, monkeypatch):
+    build_statistics_fixture(db)
+    db.flush()
+    months, dims = _summaries(db)
+    assert sum(row[5] for row in months) == sum(row[5] for row in dims) == 8
+    _kept_equal_to_a_rebuild(db)
+    assert spend_summary.dims_current(db, date(2025, 1, 1), date(2025, 12, 31))
+    _same_as_lines(db, monkeypatch)
+
+
+def test_a_changed_supplier_size_makes_the_breakdowns_read_the_lines(db, monkeypatch):
+    suppliers = build_statistics_fixture(db)
+    db.flush()
+    suppliers["S3"].size_class = "large"
+    db.flush()
+    assert not spend_summary.dims_current(db, date(2025, 1, 1), date(2025, 12, 31))
+    assert spend_summary.dims_current(db, date(2024, 12, 1), date(2024, 12, 31))
+    _same_as_lines(db, monkeypatch)
+    category = statistics.spend_breakdowns(db, FILTERS[0])["category"].rows
+    assert {row["key"]: row["sme_amount"] for row in category}["X"] == 1000.0
+
+
+def test_orm_updates_and_deletes_of_lines_are_summed_again(db, monkeypatch):
+    build_statistics_fixture(db)
+    db.flush()
+    db.execute(update(SpendLine).where(SpendLine.invoice_id == "L2")
+               .values(amount_ore=123_400, department="A"))
+    line = db.scalars(select(SpendLine).where(SpendLine.invoice_id == "L3")).one()
+    db.delete(line)
+    db.flush()
+    _kept_equal_to_a_rebuild(db)
+    _same_as_lines(db, monkeypatch)
+    assert statistics.spend_totals(db, FILTERS[0]).total == (1000 + 1234 + 400 + 100 + 200
+                                                            - 500) * 100
+
+
+def test_imports_keep_the_summaries(db, monkeypatch):
+    with (FIXTURES / "enheter_page.json").open("rb") as handle:
+        import_suppliers(db, handle, "enheter_page.json")
+    import_spend(db, io.BytesIO(GOOD.encode()), "spend.csv")  # new lines: added
+    _kept_equal_to_a_rebuild(db)
+    changed = GOOD.replace("3000.00", "3100.00") + "F9;1;2025-05-01;934567897;5;1;Annet;;Kultur\n"
+    import_spend(db, io.BytesIO(changed.encode()), "spend.csv")  # a changed line: summed again
+    _kept_equal_to_a_rebuild(db)
+    db.commit()
+    before = _summaries(db)
+    with pytest.raises(ImportRejected):
+        import_spend(db, io.BytesIO((HEADER + "F10;1;2025-13-01;1;1;;;;\n").encode()), "bad.csv")
+    db.rollback()
+    assert _summaries(db) == before
+    # The register changes a size and links the unmatched number: the relink sums again.
+    db.execute(update(Supplier).values(size_class="medium"))
+    db.add(Supplier(orgnr="998877660", name="Late AS", size_class="micro"))
+    db.flush()
+    from procure.services.imports import relink_suppliers
+    assert relink_suppliers(db) == 1
+    _kept_equal_to_a_rebuild(db)
+    _same_as_lines(db, monkeypatch)
+
+
+def test_a_large_import_sums_batch_by_batch_like_a_rebuild(db):
+    rows = [f"G{n};{1 + n % 3};2025-{1 + n % 12:02d}-{1 + n % 28:02d};"
+            f"{('934567897', '975312461', '123456789', '', '998877660')[n % 5]};"
+            f"{n % 997},{n % 100:02d};6700;{('Renhold', 'Bygg', '')[n % 3]};"
+            f"{('90911200', '', '45000000-7')[n % 3]};{('Oppvekst', 'Kultur')[n % 2]}\n"
+            for n in range(2_500)]
+    with (FIXTURES / "enheter_page.json").open("rb") as handle:
+        import_suppliers(db, handle, "enheter_page.json")
+    run = import_spend(db, io.BytesIO((HEADER + "".join(rows)).encode()), "many.csv",
+                       batch_size=300)
+    assert run.inserted == 2_500
+    _kept_equal_to_a_rebuild(db)
