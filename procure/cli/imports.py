@@ -89,7 +89,7 @@ def _fail(run, report: Path | None) -> None:
 
 
 _file_command("suppliers", "Suppliers from Brønnøysund: enheter API JSON or the bulk CSV.")
-_file_command("spend", "Spend lines (CSV or XLSX); see the column list in the docs.")
+_file_command("spend", "Spend lines (CSV or XLSX); the columns are listed in README.md.")
 _file_command("ocds", "Contract awards from an OCDS release or record package (JSON).")
 
 
