@@ -43,7 +43,7 @@ def _number(value: Decimal | None) -> str:
     return text.replace(".", ",")
 
 
-def _signature(facts: TenderFacts) -> str:
+def signature(facts: TenderFacts) -> str:
     lines = ["Vennlig hilsen", facts.buyer]
     if facts.contact:
         lines.append(facts.contact)
@@ -64,7 +64,7 @@ def invitation(facts: TenderFacts, supplier: str, deadline: date | None,
         "Prisen gis poeng etter forholdsmessig metode: laveste pris får 10 poeng.\n\n"
         "Spørsmål om konkurransen sendes skriftlig til oss. Spørsmål og svar sendes "
         "anonymisert til alle inviterte leverandører samtidig.\n\n"
-        f"{_signature(facts)}\n"
+        f"{signature(facts)}\n"
     )
     return Letter(f"Invitasjon til forenklet konkurranse: {facts.title} ({facts.reference})",
                   body)
@@ -79,7 +79,7 @@ def answer(facts: TenderFacts, supplier: str, number: int, question: str,
         "leverandører, uten å si hvem som spurte.\n\n"
         f"Spørsmål {number}:\n{question}\n\n"
         f"Svar:\n{reply}\n\n"
-        f"{_signature(facts)}\n"
+        f"{signature(facts)}\n"
     )
     return Letter(f"Spørsmål og svar {number}: {facts.title} ({facts.reference})", body)
 
@@ -113,7 +113,7 @@ def award(facts: TenderFacts, winner: Standing, offers: int, justification: str)
         f"Begrunnelse:\n{justification}\n\n"
         "Vi tar kontakt om inngåelse av kontrakten. Kontrakt inngås ikke før fristen for å "
         "klage på beslutningen er ute.\n\n"
-        f"{_signature(facts)}\n"
+        f"{signature(facts)}\n"
     )
     return Letter(f"Melding om tildeling: {facts.title} ({facts.reference})", body)
 
@@ -135,6 +135,6 @@ def rejection(facts: TenderFacts, standing: Standing, winner: Standing, offers: 
         f"Begrunnelse for valget:\n{justification}\n\n"
         "Dere kan be om en nærmere begrunnelse, og klage på beslutningen til oss. "
         "Kontrakt inngås ikke før klagefristen er ute.\n\n"
-        f"{_signature(facts)}\n"
+        f"{signature(facts)}\n"
     )
     return Letter(f"Melding om tildelingsbeslutning: {facts.title} ({facts.reference})", body)

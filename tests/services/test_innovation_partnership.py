@@ -276,3 +276,56 @@ def test_a_value_across_a_threshold_is_flagged_without_losing_the_track(db):
     _set_up(db, row)
     assert ip.regime_change(db, row, rulebook) == ("part-2", "part-3")
     assert row.track == ip.TRACK and row.recommendation["regime"] == "part-2"
+
+
+def test_letters_after_the_prequalification_and_the_choice_of_partners(db, tender, tmp_path):
+    from email import message_from_bytes, policy
+
+    from procure.services import partnership_letters
+
+    mailer = Mailer(sender="Kommunen <k@example.org>", outbox=tmp_path / "outbox")
+    _set_up(db, tender)
+    rows = _candidates(db, tender, 4)
+    for row in rows[:3]:  # the fourth has no contact with an e-mail address
+        supplier = db.get(Supplier, row.supplier_id)
+        suppliers.add_contact(db, supplier, {"name": "Kari", "email": f"{supplier.orgnr}@x.no"},
+                              actor_id=None)
+    _open(db, tender)
+    with pytest.raises(ip.PartnershipError, match="decision first"):
+        partnership_letters.send(db, tender, "prequalification", actor_id=None, mailer=mailer)
+    for row in rows[:3]:
+        ip.decide_candidate(db, tender, row, "qualified", "Oppfyller kravene.", actor_id=None)
+    ip.decide_candidate(db, tender, rows[3], "rejected", "Ingen egen FoU.", actor_id=None)
+    ip.invite_to_negotiation(db, tender, [r.id for r in rows[:3]], 3, "", rules=RULES,
+                             actor_id=None)
+
+    sent, without = partnership_letters.send(db, tender, "prequalification", actor_id=None,
+                                             mailer=mailer)
+    assert without == ["Romerike Vann AS"]  # told another way; the trail says so
+    assert sorted(m.kind for m in sent) == ["ip-invited"] * 3
+    files = sorted((tmp_path / "outbox").glob("*.eml"))
+    assert len(files) == 3
+    body = message_from_bytes(files[0].read_bytes(), policy=policy.default)
+    assert body["Subject"].startswith("Invitasjon til forhandlinger: Lekkasjesøk")
+    assert "begrenset til 3" in body.get_content()
+    with pytest.raises(ip.PartnershipError, match="already been sent"):
+        partnership_letters.send(db, tender, "prequalification", actor_id=None, mailer=mailer)
+    event = _events(db, tender)[-1]
+    assert event.action == "partnership.letters_prequalification"
+    assert event.details["without_email"] == ["Romerike Vann AS"]
+    rejected = partnership_letters.outgoing(db, tender, "prequalification")
+    assert [o.kind for o in rejected if o.supplier.name == "Romerike Vann AS"] == ["ip-rejected"]
+    assert "Ingen egen FoU." in next(o.letter.body for o in rejected if o.kind == "ip-rejected")
+
+    ip.add_round(db, tender, TODAY, "Pris og IPR.", "Reviderte tilbud.", actor_id=None,
+                 today=TODAY)
+    ip.select_partners(db, tender, [rows[0].id], "Best forhold mellom kostnad og kvalitet.",
+                       actor_id=None)
+    sent, without = partnership_letters.send(db, tender, "partners", actor_id=None,
+                                             mailer=mailer)
+    assert without == []
+    kinds = {db.get(Supplier, m.supplier_id).name: m.kind for m in sent}
+    assert kinds == {"Lokal Sensor AS": "ip-partner", "Oslo Data AS": "ip-not-partner",
+                     "Kjeller Robotikk AS": "ip-not-partner"}
+    losing = next(m for m in sent if m.kind == "ip-not-partner")
+    assert "Lokal Sensor AS" in losing.body and "Best forhold mellom" in losing.body

@@ -215,3 +215,29 @@ def test_the_demo_partnership_is_in_its_second_phase(login_as, db):
     page = client.get(f"/officer/tenders/{dialogue.id}/partnership/candidates").text
     assert page.count("Fra markedsdialogen") == 4
     assert "Invitert til forhandling" in page
+
+
+def test_sending_the_letters_from_the_pages(app, login_as, db):
+    from pathlib import Path
+
+    client = login_as("officer")
+    tender = db.exec(select(Tender).where(Tender.reference.endswith("DEMO-IP1"))).one()
+    outbox = Path(app.config["OUTBOX_DIR"])
+    before = len(list(outbox.glob("*.eml"))) if outbox.exists() else 0
+    candidates = f"/officer/tenders/{tender.id}/partnership/candidates"
+    page = client.get(candidates).text
+    assert "Brev om prekvalifiseringen" in page and "invitert til forhandlinger" in page
+    response = post_form(client, f"/officer/tenders/{tender.id}/partnership/letters/"
+                         "prequalification", {}, page=candidates)
+    assert response.status_code == 302
+    page = client.get(candidates).text
+    assert "Sendte brev" in page and "Invitasjon til forhandlinger" in page
+    assert "Send brevene" not in page
+    assert len(list(outbox.glob("*.eml"))) > before
+    negotiation = f"/officer/tenders/{tender.id}/partnership/negotiation"
+    response = post_form(client, f"/officer/tenders/{tender.id}/partnership/letters/partners",
+                         {}, page=negotiation)
+    assert response.status_code == 302
+    assert "Melding om valg av partner" in client.get(negotiation).text
+    assert post_form(client, f"/officer/tenders/{tender.id}/partnership/letters/nonsense", {},
+                     page=negotiation).status_code == 404

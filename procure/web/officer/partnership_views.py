@@ -16,9 +16,10 @@ from wtforms import SelectChoice
 
 from procure.db import get_session
 from procure.domain.purchases import oslo_today
+from procure.mail import Mailer
 from procure.models import Tender, utcnow
 from procure.services import innovation_partnership as ip
-from procure.services import suppliers, tenders
+from procure.services import partnership_letters, suppliers, tenders
 from procure.web.officer import bp
 from procure.web.officer.partnership_forms import (
     LICENCE_CHOICES,
@@ -75,6 +76,22 @@ def _steps(row: Tender) -> dict[str, bool]:
             "candidates": bool(part and part.negotiation_invited_at),
             "negotiation": bool(part and part.partners_selected_at),
             "phases": row.status == "closed"}
+
+
+LETTER_KINDS = {"ip-invited": _l("invited to negotiate"),
+                "ip-not-invited": _l("qualified, not invited (the cap)"),
+                "ip-rejected": _l("not qualified, with the reason"),
+                "ip-partner": _l("chosen as partner"),
+                "ip-not-partner": _l("not chosen, with the reason for the choice")}
+
+
+def _letters(row: Tender, round_: str) -> dict:
+    session = get_session()
+    sent = partnership_letters.sent(session, row, round_)
+    return {"letters_sent": sent, "letter_kinds": LETTER_KINDS,
+            "letters_out": [] if sent else partnership_letters.outgoing(session, row, round_),
+            "supplier_names": {c.supplier.id: c.supplier.name
+                               for c in ip.candidates(session, row)}}
 
 
 def _render(row: Tender, page: str, status: int = 200, **context):
@@ -227,7 +244,8 @@ def _candidates(row: Tender, status: int = 200, decision_draft: dict | None = No
                    participants=ip.dialogue_candidates(session, row),
                    interested=ip.interested_candidates(session, row),
                    decision_form=DecisionForm(formdata=None), decision_draft=decision_draft,
-                   negotiation_form=negotiation, minimum=_rules(row).min_negotiation)
+                   negotiation_form=negotiation, minimum=_rules(row).min_negotiation,
+                   **_letters(row, "prequalification"))
 
 
 def _rules(row: Tender):
@@ -337,7 +355,7 @@ def _negotiation(row: Tender, status: int = 200, **forms):
                    rounds=ip.rounds(session, row),
                    round_form=forms.get("round") or RoundForm(formdata=None),
                    partners_form=partners_form, chosen=ip.partners(session, row),
-                   every=ip.candidates(session, row))
+                   every=ip.candidates(session, row), **_letters(row, "partners"))
 
 
 @bp.get("/tenders/<int:tender_id>/partnership/negotiation")
@@ -443,3 +461,33 @@ def ipr_label(value: str | None) -> str:
 @bp.app_template_filter("phase_decision_label")
 def phase_decision_label(value: str | None) -> str:
     return str(DECISION_LABELS.get(value or "", "–"))
+
+
+# --- letters to the candidates ------------------------------------------------------------------
+
+
+@bp.post("/tenders/<int:tender_id>/partnership/letters/<round_>")
+def partnership_letters_send(tender_id: int, round_: str):
+    if round_ not in partnership_letters.ROUNDS:
+        abort(404)
+    row = _track_tender(tender_id)
+    if row is None:
+        return redirect(url_for("officer.tender", tender_id=tender_id))
+    page = "candidates" if round_ == "prequalification" else "negotiation"
+    if not FlaskForm().validate_on_submit():
+        flash(_("The form has expired. Try again."), "danger")
+        return _back(row, page, f"#letters-{round_}")
+    session = get_session()
+    try:
+        rows, without = partnership_letters.send(session, row, round_, actor_id=current_user.id,
+                                                 mailer=Mailer.from_config(current_app.config))
+    except ip.PartnershipError as error:
+        session.rollback()
+        flash(_(error.msgid, **error.params), "danger")
+    else:
+        session.commit()
+        flash(_("%(count)s letters are sent.", count=len(rows)), "success")
+        if without:
+            flash(_("No e-mail address for %(names)s: tell them another way.",
+                    names=", ".join(without)), "warning")
+    return _back(row, page, f"#letters-{round_}")

@@ -1,0 +1,117 @@
+"""Letters to an innovation partnership's candidates, after the prequalification and after the
+choice of partners. Each goes by e-mail to the supplier's first contact with an address and is
+kept as a CompetitionMessage row (one e-mail to one supplier about a tender), so the tender
+shows what was sent, to whom and when. Each round is sent once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from procure.domain import partnership_letters as letters
+from procure.domain.competition_letters import Letter
+from procure.errors import N_
+from procure.mail import MailError, compose
+from procure.models import CompetitionMessage, Supplier, Tender, utcnow
+from procure.services import audit, suppliers
+from procure.services import innovation_partnership as ip
+from procure.services.competition import Mailer, facts
+
+ROUNDS = {"prequalification": letters.PREQUALIFICATION, "partners": letters.PARTNERS}
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    supplier: Supplier
+    email: str  # "" when the supplier has no contact with an e-mail address
+    kind: str
+    letter: Letter
+
+
+def sent(session: Session, tender: Tender, round_: str) -> list[CompetitionMessage]:
+    return list(session.exec(
+        select(CompetitionMessage).where(CompetitionMessage.tender_id == tender.id,
+                                         CompetitionMessage.kind.in_(ROUNDS[round_]))
+        .order_by(CompetitionMessage.id)).all())
+
+
+def _email(session: Session, supplier: Supplier) -> str:
+    contact = suppliers.primary_contact(session, supplier)
+    return contact.email if contact else ""
+
+
+def outgoing(session: Session, tender: Tender, round_: str) -> list[Outgoing]:
+    """The letters the round would send now; empty until its decision is taken."""
+    row = ip.existing(session, tender)
+    info = facts(session, tender)
+    result = []
+    if round_ == "prequalification":
+        if row is None or row.negotiation_invited_at is None:
+            return []
+        for c in ip.candidates(session, tender):
+            if c.row.invited_at:
+                kind, letter = "ip-invited", letters.invited(info, c.supplier.name,
+                                                             row.negotiation_cap)
+            elif c.row.decision == "qualified":
+                kind, letter = "ip-not-invited", letters.not_invited(
+                    info, c.supplier.name, row.negotiation_cap or 0)
+            else:
+                kind, letter = "ip-rejected", letters.rejected(info, c.supplier.name,
+                                                               c.row.decision_reason)
+            result.append(Outgoing(c.supplier, _email(session, c.supplier), kind, letter))
+    else:
+        if row is None or row.partners_selected_at is None:
+            return []
+        chosen = [c.supplier.name for c in ip.partners(session, tender)]
+        phases = ip.phases(session, tender)
+        first = phases[0].name if phases else ""
+        for c in ip.negotiating(session, tender):
+            if c.row.partner_since:
+                kind, letter = "ip-partner", letters.partner(info, c.supplier.name, chosen,
+                                                             row.partners_reason, first)
+            else:
+                kind, letter = "ip-not-partner", letters.not_partner(
+                    info, c.supplier.name, chosen, row.partners_reason)
+            result.append(Outgoing(c.supplier, _email(session, c.supplier), kind, letter))
+    order = ROUNDS[round_]
+    return sorted(result, key=lambda o: (order.index(o.kind), o.supplier.name))
+
+
+def send(session: Session, tender: Tender, round_: str, *, actor_id: int | None,
+         mailer: Mailer, now: datetime | None = None) -> tuple[list[CompetitionMessage],
+                                                                 list[str]]:
+    """Send the round's letters; returns the messages and the suppliers without an e-mail
+    address (they must be told another way, and the trail says so)."""
+    if round_ not in ROUNDS:
+        raise ip.PartnershipError(N_("Unknown letters."))
+    if sent(session, tender, round_):
+        raise ip.PartnershipError(N_("These letters have already been sent."))
+    letters_now = outgoing(session, tender, round_)
+    if not letters_now:
+        raise ip.PartnershipError(N_("Take the decision first; the letters tell it."))
+    now = now or utcnow()
+    reachable = [o for o in letters_now if o.email]
+    messages = [compose(mailer.sender, o.email, o.letter.subject, o.letter.body, now=now)
+                for o in reachable]
+    delivered = []
+    try:
+        for message in messages:
+            delivered.append(mailer.send(message))
+    except (MailError, ValueError) as error:
+        raise ip.PartnershipError(N_("The e-mail could not be sent: %(error)s"),
+                                  error=str(error)) from None
+    rows = []
+    for item, where in zip(reachable, delivered, strict=True):
+        rows.append(CompetitionMessage(
+            tender_id=tender.id, supplier_id=item.supplier.id, kind=item.kind,
+            recipient=item.email, subject=item.letter.subject[:300], body=item.letter.body,
+            sent_at=now, delivered_to=where[:500]))
+    session.add_all(rows)
+    session.flush()
+    without = [o.supplier.name for o in letters_now if not o.email]
+    audit.record(session, f"partnership.letters_{round_}", actor_id=actor_id,
+                 object_type="tender", object_id=tender.id,
+                 recipients=[o.supplier.name for o in reachable], without_email=without)
+    return rows, without
