@@ -11,7 +11,7 @@ from procure.domain.estimate import format_nok
 from procure.domain.places import kommunenummer_for
 from procure.domain.rules import DEFAULT_RULES_DIR, load_rulebook
 from procure.models import Organisation, Supplier, Tender
-from procure.services import accounts, chooser, demo_public
+from procure.services import accounts, chooser, demo_public, market_dialogue
 from procure.services.demo_competition import apply_demo_competition
 from procure.services.demo_criteria import apply_demo_criteria
 from procure.services.demo_dialogue import apply_demo_dialogue
@@ -38,6 +38,11 @@ SUPPLIERS = (
 
 # Demo answers to the chooser's innovation questions, by demo key; the rest are "none, known".
 CHOOSER_ANSWERS = {"DEMO-3": ("adapt", "known"), "DEMO-5": ("none", "unknown")}
+NEEDS = {"DEMO-3": (
+    "Hjemmetjenesten og driften trenger tolv varebiler som dekker 150 km kjøring om dagen "
+    "i all slags vær, med plass til utstyr og lading over natten ved basene.",
+    "Ingen utslipp fra kjøringen, ingen tapte oppdrag på grunn av rekkevidde, og lavere "
+    "kostnad per kilometer enn dagens dieselbiler.")}
 
 
 def load_demo(session: Session, now: datetime | None = None) -> Organisation:
@@ -120,3 +125,6 @@ def _demo_tenders(session: Session, organisation: Organisation, now: datetime) -
         if stamps:  # everything past draft has had its track chosen
             chooser.choose_track(session, tender, tender.recommended_track, "", actor_id=None,
                                  now=now - timedelta(days=149))
+        if key in NEEDS and tender.track == "market-dialogue":  # the need, as functions
+            market_dialogue.save_needs(session, tender, *NEEDS[key], actor_id=None,
+                                       now=now - timedelta(days=148))
