@@ -25,7 +25,7 @@ from procure.domain.rules import RuleBook
 from procure.models import Organisation, Supplier, Tender, User
 from procure.services import audit, chooser, dialogue, tender_criteria
 from procure.services import market_dialogue as lup
-from procure.services.demo_competition import DemoMailer, _backdate, _last_event
+from procure.services.demo_competition import DemoMailer, _backdate, _last_event, step
 from procure.services.demo_partnership import continue_dialogue_demo
 
 EXTRA = {"934567897": "post@stromrenhold.example", "987654325": "salg@kjellerelektro.example",
@@ -59,19 +59,13 @@ def _tender(session, organisation, actor, rulebook, reference, title, descriptio
     return tender
 
 
-def _step(session, when: datetime, action, *args, **kwargs):
-    mark = _last_event(session)
-    result = action(session, *args, **kwargs)
-    _backdate(session, mark, when)
-    return result
-
 
 def _participants(session, tender, orgnrs, actor, when):
     suppliers = {s.orgnr: s for s in session.exec(
         select(Supplier).where(Supplier.orgnr.in_(orgnrs))).all()}
     for orgnr in orgnrs:
         if orgnr in suppliers:
-            _step(session, when, lup.add_participant, tender, orgnr, suppliers[orgnr].name,
+            step(session, when, lup.add_participant, tender, orgnr, suppliers[orgnr].name,
                   EXTRA[orgnr], actor_id=actor, now=when)
 
 
@@ -92,17 +86,17 @@ def apply_demo_dialogue(session: Session, organisation: Organisation, rulebook: 
                          "Hjemmetjenesten trenger å vite raskt når en bruker faller.",
                          "85000000-9", 6_500_000, day(120))
         _backdate(session, mark, day(120))
-        _step(session, day(115), lup.save_anchoring, tender,
+        step(session, day(115), lup.save_anchoring, tender,
               "Vedtatt i helse- og omsorgsutvalget (sak 12/2026). Målet er at flere kan bo "
               "trygt hjemme lenger. Eier: kommunalsjef helse; LUP bistår.", actor_id=actor,
               now=day(115))
-        _step(session, day(110), lup.save_needs, tender,
+        step(session, day(110), lup.save_needs, tender,
               "Varsle pårørende og hjemmetjenesten innen ett minutt når en bruker faller, "
               "også uten mobildekning. Brukeren skal ikke måtte gjøre noe selv.",
               "Færre akuttinnleggelser etter fall, kortere tid på gulvet, tryggere brukere "
               "og pårørende.", actor_id=actor, now=day(110))
-        _step(session, day(100), lup.publish_pin, tender, actor_id=actor, now=day(100))
-        _step(session, day(99), dialogue.add_event, tender, {
+        step(session, day(100), lup.publish_pin, tender, actor_id=actor, now=day(100))
+        step(session, day(99), dialogue.add_event, tender, {
             "title": "Dialogkonferanse: trygghet hjemme", "description":
             "Vi presenterer behovet og ber om innspill fra markedet.",
             "starts_at": day(80).replace(hour=8, minute=0, second=0, microsecond=0),
@@ -112,7 +106,7 @@ def apply_demo_dialogue(session: Session, organisation: Organisation, rulebook: 
         _participants(session, tender, ("987654325", "928374653", "918171614", "975312461"),
                       actor, day(79))
         first = day(70).replace(hour=8, minute=0, second=0, microsecond=0)
-        _step(session, day(78), lup.offer_slots, tender, first, 60, 15, actor_id=actor,
+        step(session, day(78), lup.offer_slots, tender, first, 60, 15, actor_id=actor,
               mailer=mailer, now=day(78))
         notes = ("Viste radarbasert fallsensor uten kamera; spurte om tilgang til "
                  "trygghetsalarmplattformen.",
@@ -121,20 +115,20 @@ def apply_demo_dialogue(session: Session, organisation: Organisation, rulebook: 
                  "Logistikk og montering i boliger; kan samarbeide med en sensorleverandør.",
                  "Ingen egen løsning, men interessert i å utvikle en sammen med andre.")
         for meeting, text in zip(lup.meetings(session, tender), notes, strict=False):
-            _step(session, day(69), lup.save_minutes, tender, meeting, text, actor_id=actor,
+            step(session, day(69), lup.save_minutes, tender, meeting, text, actor_id=actor,
                   now=day(69))
-        _step(session, day(68), lup.publish, tender, "qa",
+        step(session, day(68), lup.publish, tender, "qa",
               "Må løsningen kobles til dagens trygghetsalarmplattform?",
               "Ja, varsler skal komme fram i den plattformen hjemmetjenesten bruker i dag. "
               "Grensesnittet beskrives i konkurransegrunnlaget.", actor_id=actor,
               mailer=mailer, now=day(68))
-        _step(session, day(67), lup.publish, tender, "document", "Oppsummering av dialogen",
+        step(session, day(67), lup.publish, tender, "document", "Oppsummering av dialogen",
               "Alle innspill, anonymisert, og hva vi tar med videre.",
               "https://www.lillestrom.kommune.no/innkjop/fallvarsling", actor_id=actor,
               mailer=mailer, now=day(67))
-        _step(session, day(60), lup.convert, tender, "innovation-partnership",
+        step(session, day(60), lup.convert, tender, "innovation-partnership",
               actor_id=actor, now=day(60))
-        _step(session, day(59), lup.save_follow_up, tender,
+        step(session, day(59), lup.save_follow_up, tender,
               "Effekten måles hvert kvartal i kontraktsperioden: antall fall med innleggelse, "
               "tid fra fall til hjelp, og brukertilfredshet.", actor_id=actor, now=day(59))
         # The innovation partnership was announced and the negotiations are under way.
@@ -149,14 +143,14 @@ def apply_demo_dialogue(session: Session, organisation: Organisation, rulebook: 
                          "Fire idrettshaller varmes opp med gamle oljekjeler og elkjeler.",
                          "71314000-2", 12_000_000, day(40))
         _backdate(session, mark, day(40))
-        _step(session, day(35), lup.save_anchoring, tender,
+        step(session, day(35), lup.save_anchoring, tender,
               "Del av klimaplanen 2026–2030; vedtatt av formannskapet. Eier: eiendom.",
               actor_id=actor, now=day(35))
-        _step(session, day(30), lup.save_needs, tender,
+        step(session, day(30), lup.save_needs, tender,
               "Holde 18 °C i hallene og varmt tappevann i garderobene hele året.",
               "Halvert energibruk og ingen direkte utslipp fra oppvarmingen innen 2028.",
               actor_id=actor, now=day(30))
-        _step(session, day(24), dialogue.add_event, tender, {
+        step(session, day(24), dialogue.add_event, tender, {
             "title": "Dialogkonferanse: varme i idrettshaller", "description":
             "Vi deler energidata for hallene og ønsker innspill.",
             "starts_at": (now + timedelta(days=30)).replace(hour=8, minute=0, second=0,

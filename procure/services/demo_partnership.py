@@ -25,27 +25,21 @@ from procure.domain.rules import RuleBook
 from procure.models import Organisation, Supplier, Tender, User
 from procure.services import audit, chooser, tender_criteria
 from procure.services import innovation_partnership as ip
-from procure.services.demo_competition import _backdate, _last_event
+from procure.services.demo_competition import _backdate, _last_event, step
 
 KEY = "DEMO-IP1"
 
 
-def _step(session: Session, when: datetime, action: Callable, *args, **kwargs):
-    mark = _last_event(session)
-    result = action(session, *args, **kwargs)
-    _backdate(session, mark, when)
-    return result
-
 
 def _set_up(session: Session, tender: Tender, actor: int | None, when: datetime,
             terms: dict) -> None:
-    _step(session, when, ip.save_requirements, tender, terms["rnd"], terms["implementation"],
+    step(session, when, ip.save_requirements, tender, terms["rnd"], terms["implementation"],
           actor_id=actor)
     for name, targets, cost in terms["phases"]:
-        _step(session, when, ip.add_phase, tender, name, targets, Decimal(cost), actor_id=actor)
-    _step(session, when, ip.save_option, tender, terms["option"], Decimal(terms["purchase"]),
+        step(session, when, ip.add_phase, tender, name, targets, Decimal(cost), actor_id=actor)
+    step(session, when, ip.save_option, tender, terms["option"], Decimal(terms["purchase"]),
           actor_id=actor)
-    _step(session, when, ip.save_ipr, tender, terms["ownership"], terms["licence"],
+    step(session, when, ip.save_ipr, tender, terms["ownership"], terms["licence"],
           terms["ipr"], actor_id=actor)
 
 
@@ -53,7 +47,7 @@ def _decide(session: Session, tender: Tender, decisions: dict[str, tuple[str, st
             actor: int | None, when: datetime) -> None:
     for candidate in ip.candidates(session, tender):
         decision, reason = decisions[candidate.supplier.orgnr]
-        _step(session, when, ip.decide_candidate, tender, candidate.row, decision, reason,
+        step(session, when, ip.decide_candidate, tender, candidate.row, decision, reason,
               actor_id=actor, now=when)
 
 
@@ -98,17 +92,17 @@ def continue_dialogue_demo(session: Session, tender: Tender, rulebook: RuleBook,
     participants prequalified, three invited to negotiate and the first round held."""
     _set_up(session, tender, actor, day(55), FALL_TERMS)
     rules = ip.rules_for(tender, rulebook, day(50).date())
-    _step(session, day(50), ip.open_for_requests, tender, (day(50) + timedelta(days=34)).date(),
+    step(session, day(50), ip.open_for_requests, tender, (day(50) + timedelta(days=34)).date(),
           rules=rules, actor_id=actor, today=day(50).date(), now=day(50))
     for person in ip.dialogue_candidates(session, tender):
-        _step(session, day(20), ip.add_participant, tender, person.id, actor_id=actor,
+        step(session, day(20), ip.add_participant, tender, person.id, actor_id=actor,
               now=day(20))
     _decide(session, tender, FALL_DECISIONS, actor, day(16))
     qualified = [c.row.id for c in ip.candidates(session, tender)
                  if c.row.decision == "qualified"]
-    _step(session, day(15), ip.invite_to_negotiation, tender, qualified, None, "",
+    step(session, day(15), ip.invite_to_negotiation, tender, qualified, None, "",
           rules=rules, actor_id=actor, now=day(15))
-    _step(session, day(8), ip.add_round, tender, day(8).date(),
+    step(session, day(8), ip.add_round, tender, day(8).date(),
           "Hvordan fall oppdages uten kamera, personvern, integrasjon mot "
           "trygghetsalarmplattformen og pris per bolig i piloten.",
           "Alle tre leverer reviderte tilbud innen to uker; kravet om drift uten mobildekning "
@@ -194,34 +188,34 @@ def apply_demo_partnership(session: Session, organisation: Organisation, ruleboo
 
     _set_up(session, tender, actor, day(400), LEAK_TERMS)
     rules = ip.rules_for(tender, rulebook, day(380).date())
-    _step(session, day(380), ip.open_for_requests, tender, (day(380) + timedelta(days=35)).date(),
+    step(session, day(380), ip.open_for_requests, tender, (day(380) + timedelta(days=35)).date(),
           rules=rules, actor_id=actor, today=day(380).date(), now=day(380))
     for orgnr in LEAK_CANDIDATES:
-        _step(session, day(346), ip.add_candidate, tender, suppliers[orgnr].id, actor_id=actor,
+        step(session, day(346), ip.add_candidate, tender, suppliers[orgnr].id, actor_id=actor,
               now=day(346))
     _decide(session, tender, LEAK_DECISIONS, actor, day(340))
     invited = [c.row.id for c in ip.candidates(session, tender)
                if c.supplier.orgnr in ("987654325", "928374653", "975312461")]
-    _step(session, day(338), ip.invite_to_negotiation, tender, invited, 3, "", rules=rules,
+    step(session, day(338), ip.invite_to_negotiation, tender, invited, 3, "", rules=rules,
           actor_id=actor, now=day(338))
-    _step(session, day(320), ip.add_round, tender, day(320).date(),
+    step(session, day(320), ip.add_round, tender, day(320).date(),
           "Metode for å skille lekkasjer fra vanlig forbruk, sensortetthet, tilgang til "
           "driftsdata, pris per fase og fordeling av IPR.",
           "Nordisk Bygg og Anlegg AS trakk ønsket om eksklusiv lisens; alle leverer reviderte "
           "tilbud.", actor_id=actor, today=day(320).date(), now=day(320))
-    _step(session, day(300), ip.add_round, tender, day(300).date(),
+    step(session, day(300), ip.add_round, tender, day(300).date(),
           "Reviderte tilbud: delmål for prototypen, makspris for piloten og driftskostnad.",
           "Endelige tilbud mottatt fra alle tre.", actor_id=actor, today=day(300).date(),
           now=day(300))
     partners = [c.row.id for c in ip.candidates(session, tender)
                 if c.supplier.orgnr in ("987654325", "928374653")]
-    _step(session, day(285), ip.select_partners, tender, partners,
+    step(session, day(285), ip.select_partners, tender, partners,
           "Kjeller Elektro AS og Fetsund IT-Service AS har best forhold mellom kostnad og "
           "kvalitet (84 og 79 poeng av 100); de utfyller hverandre med sensorer og "
           "maskinlæring. Nordisk Bygg og Anlegg AS fikk 68 poeng.", actor_id=actor,
           now=day(285))
     phase = ip.phases(session, tender)[0]
-    _step(session, day(150), ip.decide_phase, tender, phase, "continue",
+    step(session, day(150), ip.decide_phase, tender, phase, "continue",
           "Delmålene er nådd: metoden fant 11 av 12 kjente lekkasjer i modellen, og "
           "sensorplanen for Strømmen er godkjent av driftssjefen. Kostnaden ble 1,86 mill. kr, "
           "under maks. Begge partnere går videre.", True, [], actor_id=actor, now=day(150))

@@ -25,17 +25,9 @@ from procure.web.officer.track_forms import (
     QuestionForm,
     SendInvitationsForm,
 )
+from procure.web.officer.views import _tender
 
 PAGES = ("invitations", "questions", "offers", "award")
-
-
-def _tender(tender_id: int) -> Tender:
-    if current_user.organisation_id is None:
-        abort(403)
-    row = tenders.get_tender(get_session(), tender_id, current_user.organisation_id)
-    if row is None:
-        abort(404)
-    return row
 
 
 def _track_tender(tender_id: int) -> Tender | None:

@@ -27,15 +27,7 @@ from procure.web.officer.dialogue_forms import (
     ShareForm,
     SlotsForm,
 )
-
-
-def _tender(tender_id: int) -> Tender:
-    if current_user.organisation_id is None:
-        abort(403)
-    row = tenders.get_tender(get_session(), tender_id, current_user.organisation_id)
-    if row is None:
-        abort(404)
-    return row
+from procure.web.officer.views import _tender
 
 
 def _track_tender(tender_id: int) -> Tender | None:

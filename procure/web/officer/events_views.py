@@ -13,15 +13,7 @@ from procure.services import dialogue, interest, tenders
 from procure.services import public as public_service
 from procure.web.officer import bp
 from procure.web.officer.events_forms import DialogueEventForm, PublicPageForm
-
-
-def _tender(tender_id: int) -> Tender:
-    if current_user.organisation_id is None:
-        abort(403)
-    row = tenders.get_tender(get_session(), tender_id, current_user.organisation_id)
-    if row is None:
-        abort(404)
-    return row
+from procure.web.officer.views import _tender
 
 
 @bp.route("/tenders/<int:tender_id>/public", methods=["GET", "POST"])

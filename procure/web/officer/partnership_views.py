@@ -37,6 +37,7 @@ from procure.web.officer.partnership_forms import (
     RequirementsForm,
     RoundForm,
 )
+from procure.web.officer.views import _tender
 
 PAGES = ("setup", "candidates", "negotiation", "phases")
 PHASE_STATES = {"done": _l("Done"), "stopped": _l("Stopped"), "running": _l("Running"),
@@ -46,15 +47,6 @@ DECISION_LABELS = {c.value: c.label for c in PHASE_DECISION_CHOICES}
 ENDPOINTS = {"setup": "officer.partnership", "candidates": "officer.partnership_candidates",
              "negotiation": "officer.partnership_negotiation",
              "phases": "officer.partnership_phases"}
-
-
-def _tender(tender_id: int) -> Tender:
-    if current_user.organisation_id is None:
-        abort(403)
-    row = tenders.get_tender(get_session(), tender_id, current_user.organisation_id)
-    if row is None:
-        abort(404)
-    return row
 
 
 def _track_tender(tender_id: int) -> Tender | None:
