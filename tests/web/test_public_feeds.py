@@ -194,3 +194,19 @@ def test_feeds_in_english_on_request(client, data):
     feed = feedparser.parse(client.get("/purchases.atom?lang=en").data)
     assert feed.feed.language == "en"
     assert any("Planned" in e.title for e in feed.entries)
+
+
+def test_atom_ical_and_ocds_honour_the_list_filters(client, data):
+    """The same filters as the list: only the matching purchases are in each feed."""
+    query = "?type=goods&band=5m-20m"
+    listed = {r["title"] for r in csv.DictReader(io.StringIO(
+        client.get(f"/purchases.csv{query}").data.decode("utf-8-sig")))}
+    assert "Kontorstoler" in listed and len(listed) < public_count(data["db"])
+    atom = feedparser.parse(client.get(f"/purchases.atom{query}").data)
+    assert {e.title.rsplit(" (", 1)[0] for e in atom.entries} == listed
+    package = client.get(f"/purchases.json{query}").json
+    assert {r["tender"]["title"] for r in package["releases"]} == listed
+    calendar = icalendar.Calendar.from_ical(client.get(f"/purchases.ics{query}").data)
+    summaries = " ".join(str(e["SUMMARY"]) for e in calendar.walk("VEVENT"))
+    assert "Kontorstoler" in summaries
+    assert "Snøbrøyting" not in summaries  # a service, filtered out
