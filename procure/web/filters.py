@@ -131,6 +131,6 @@ def init_app(app: Flask) -> None:
         obligation_label=label(OBLIGATION_LABELS),
         contract_type_label=label(CONTRACT_TYPE_LABELS),
         task_status_label=label(TASK_STATUS_LABELS),
-        oslo_time=norwegian_date,
+        oslo_datetime=norwegian_date,
         action_label=label(ACTION_LABELS),
     )
