@@ -69,3 +69,30 @@ def post_form(client, url: str, data: dict, *, page: str | None = None, **kwargs
 
 def login(client, email: str, password: str):
     return post_form(client, "/login", {"email": email, "password": password})
+
+
+WORKS_DRAFT = "Rehabilitering av Kjeller skole, byggetrinn 2"
+
+
+def add_works_draft(session, title: str = WORKS_DRAFT):
+    """A works draft with the chooser's recommendation and nothing else: no track, no criteria
+    and § 7-9 not met. Every demo tender is complete, so tests that take an officer through
+    those steps start from this one."""
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from procure.domain.rules import DEFAULT_RULES_DIR, load_rulebook
+    from procure.services import chooser, tenders
+
+    organisation_id = tenders.default_organisation(session).id
+    tender = tenders.create_draft(
+        session, organisation_id, title,
+        "Utkast: rehabilitering med krav om fossilfri og utslippsfri byggeplass.", actor_id=None)
+    tenders.update_tender(session, tender, {
+        "contract_type": "works", "cpv_code": "45214200-2", "estimated_value": Decimal(48_000_000),
+        "planned_notice_date": date.today() + timedelta(days=60), "innovation": "none",
+        "market": "unknown", "needs_rnd": False}, actor_id=None)
+    chooser.refresh_recommendation(session, tender, load_rulebook(DEFAULT_RULES_DIR),
+                                   actor_id=None)
+    session.commit()
+    return tender

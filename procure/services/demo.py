@@ -12,7 +12,7 @@ from procure.domain.places import kommunenummer_for
 from procure.domain.rules import DEFAULT_RULES_DIR, load_rulebook
 from procure.models import Organisation, Supplier, Tender
 from procure.services import accounts, chooser, demo_public, market_dialogue
-from procure.services.demo_competition import apply_demo_competition
+from procure.services.demo_competition import apply_demo_competition, step
 from procure.services.demo_criteria import apply_demo_criteria
 from procure.services.demo_dialogue import apply_demo_dialogue
 from procure.services.demo_partnership import apply_demo_partnership
@@ -42,7 +42,11 @@ NEEDS = {"DEMO-3": (
     "Hjemmetjenesten og driften trenger tolv varebiler som dekker 150 km kjøring om dagen "
     "i all slags vær, med plass til utstyr og lading over natten ved basene.",
     "Ingen utslipp fra kjøringen, ingen tapte oppdrag på grunn av rekkevidde, og lavere "
-    "kostnad per kilometer enn dagens dieselbiler.")}
+    "kostnad per kilometer enn dagens dieselbiler."), "DEMO-5": (
+    "Kjeller skole skal rehabiliteres mens skolen er i drift: elever og ansatte trenger ro, "
+    "trygg adkomst og frisk luft, og naboene trenger lite støy og trafikk.",
+    "Byggeplassen gir ingen utslipp fra maskiner, oppvarming og uttørking, undervisningen går "
+    "som normalt, og erfaringene kan brukes i kommunens neste byggeprosjekter.")}
 
 
 def load_demo(session: Session, now: datetime | None = None) -> Organisation:
@@ -121,10 +125,11 @@ def _demo_tenders(session: Session, organisation: Organisation, now: datetime) -
         )
         session.add(tender)
         session.flush()
-        chooser.refresh_recommendation(session, tender, rulebook, actor_id=None)
-        if stamps:  # everything past draft has had its track chosen
-            chooser.choose_track(session, tender, tender.recommended_track, "", actor_id=None,
-                                 now=now - timedelta(days=149))
+        decided = now - timedelta(days=149)
+        step(session, decided, chooser.refresh_recommendation, tender, rulebook, actor_id=None)
+        step(session, decided, chooser.choose_track, tender, tender.recommended_track, "",
+             actor_id=None, now=decided)
         if key in NEEDS and tender.track == "market-dialogue":  # the need, as functions
-            market_dialogue.save_needs(session, tender, *NEEDS[key], actor_id=None,
-                                       now=now - timedelta(days=148))
+            described = now - timedelta(days=148)
+            step(session, described, market_dialogue.save_needs, tender, *NEEDS[key],
+                 actor_id=None, now=described)

@@ -1,9 +1,8 @@
 """Demo tenders with green criteria applied (issue 4). Applying twice changes nothing.
 
-Each published demo tender meets FOA § 7-9 in a different way, and one draft still uses
-vehicle criteria from the superseded 2025-1 set, so the superseded-criteria report has
-something to show. DEMO-5 is left without criteria for the officer (and the browser test)
-to apply them.
+Each demo tender meets FOA § 7-9 in a different way, and one draft still uses vehicle
+criteria from the superseded 2025-1 set, so the superseded-criteria report has something to
+show. Every demo tender's protocol is complete: the drafts are ready to publish.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from procure.domain.estimate import format_nok
 from procure.domain.rules import RuleBook
 from procure.models import Organisation, Tender, TenderCriterion
 from procure.services import chooser, tender_criteria
+from procure.services.demo_competition import step
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ class DemoCriteria:
     weights: tuple[int, int, int, int] | None = None  # price, quality, climate, other
     award_weights: dict[str, int] = field(default_factory=dict)
     spec_justification: str = ""
+    exemption: str | None = None  # one of rules.CLIMATE_EXEMPTIONS, with its justification
+    exemption_justification: str = ""
 
 
 PLANS = {
@@ -55,14 +57,24 @@ PLANS = {
         spec_justification=(
             "Kravene til treverk og holdbarhet kombineres med tildelingskriteriet for ombruk; "
             "til sammen gir det best klimaeffekt for møbler.")),
+    # Works: fossil-free site as requirements, and 30 % climate and environment in the award.
+    "DEMO-5": DemoCriteria(
+        ("bld-maskin-01:1", "bld-byggvarme-01:1", "bld-tomgang-01:1", "bld-rapport-01:1",
+         "bld-avfall-01:1", "bld-nullutslipp-01:1", "bld-klimagass-01:1"),
+        "avansert", (60, 10, 30, 0), {"bld-nullutslipp-01:1": 20, "bld-klimagass-01:1": 10}),
 }
 # A draft that pinned vehicle criteria while the 2025-1 set was in force.
 OLD_VEHICLES = ("K1", "Elbiler til hjemmetjenesten, runde 2", "34144900-7", 2_400_000,
-                ("veh-lov-01:1", "veh-ev-01:1", "veh-euro-01:1", "veh-energi-01:1"))
+                DemoCriteria(
+                    ("veh-lov-01:1", "veh-ev-01:1", "veh-euro-01:1", "veh-energi-01:1"),
+                    "basis", spec_justification=(
+                        "Kravet om nullutslipp gjelder hele bilparken i kontrakten og gir større "
+                        "klimaeffekt enn å vekte miljø i tildelingen (FOA § 7-9 (2)).")))
 
 
-def _apply(session: Session, tender: Tender, plan: DemoCriteria, library, rulebook: RuleBook,
-           now: datetime) -> None:
+def apply_plan(session: Session, tender: Tender, plan: DemoCriteria, library,
+               rulebook: RuleBook, now: datetime) -> None:
+    """Pin the plan's criteria with their weights and settle § 7-9, as an officer would."""
     for criterion_id in plan.criteria:
         tender_criteria.pin_criterion(session, tender, library, criterion_id, actor_id=None,
                                       now=now)
@@ -76,10 +88,11 @@ def _apply(session: Session, tender: Tender, plan: DemoCriteria, library, rulebo
         tender_criteria.set_weights(session, tender, dict(zip(
             tender_criteria.WEIGHT_FIELDS, (Decimal(w) for w in plan.weights), strict=True)),
             actor_id=None)
-    if plan.spec_justification:
+    if plan.spec_justification or plan.exemption:
         tender_criteria.set_climate_inputs(
-            session, tender, spec_justification=plan.spec_justification, exemption=None,
-            exemption_justification="", actor_id=None)
+            session, tender, spec_justification=plan.spec_justification,
+            exemption=plan.exemption, exemption_justification=plan.exemption_justification,
+            actor_id=None)
     tender_criteria.refresh_climate(session, tender, rulebook, actor_id=None)
 
 
@@ -98,8 +111,9 @@ def apply_demo_criteria(session: Session, organisation: Organisation, rulebook: 
             Tender.organisation_id == organisation.id,
             Tender.reference == f"{now.year}-{key}")).first()
         if tender is not None and not _has_pins(session, tender):
-            _apply(session, tender, plan, library, rulebook, now)
-    key, title, cpv, value, criteria = OLD_VEHICLES
+            chosen = now - timedelta(days=147)  # after the track, before the notice
+            step(session, chosen, apply_plan, tender, plan, library, rulebook, chosen)
+    key, title, cpv, value, plan = OLD_VEHICLES
     reference = f"{now.year}-DEMO-{key}"
     if session.exec(select(Tender).where(Tender.organisation_id == organisation.id,
                                          Tender.reference == reference)).first() is None:
@@ -115,6 +129,8 @@ def apply_demo_criteria(session: Session, organisation: Organisation, rulebook: 
             innovation="none", market="known", needs_rnd=False)
         session.add(tender)
         session.flush()
-        chooser.refresh_recommendation(session, tender, rulebook, actor_id=None)
-        _apply(session, tender, DemoCriteria(criteria, "basis"), library, rulebook,
-               now - timedelta(days=200))
+        decided = now - timedelta(days=199)
+        step(session, decided, chooser.refresh_recommendation, tender, rulebook, actor_id=None)
+        step(session, decided, chooser.choose_track, tender, tender.recommended_track, "",
+             actor_id=None, now=decided)
+        step(session, decided, apply_plan, tender, plan, library, rulebook, decided)

@@ -1,5 +1,6 @@
 """Demo data for the public pages: more planned and open purchases (simple ones among them),
-public contacts and dialogue conferences. Loading twice changes nothing."""
+public contacts and dialogue conferences. Each has its criteria and meets FOA § 7-9, as it
+must before it is published. Loading twice changes nothing."""
 
 from __future__ import annotations
 
@@ -8,11 +9,14 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
+from procure.domain.criteria import DEFAULT_CRITERIA_DIR, load_library
 from procure.domain.estimate import format_nok
 from procure.domain.purchases import oslo_to_utc
 from procure.domain.rules import DEFAULT_RULES_DIR, load_rulebook
 from procure.models import DialogueEvent, Organisation, Tender
 from procure.services import chooser
+from procure.services.demo_competition import step
+from procure.services.demo_criteria import DemoCriteria, apply_plan
 
 CONTACT = ("Innkjøpsavdelingen", "innkjop@lillestrom.example")
 # key, title, contract type, CPV, value, planned/open, deadline in days, confidential, text
@@ -35,10 +39,36 @@ PURCHASES = (
      "inviterer til dialogkonferanse før konkurransen for å høre hva markedet kan levere."),
 )
 
+# The criteria each purchase was published with, chosen before it was announced.
+PLANS = {
+    # Trail maintenance: fossil-free machines as requirements, justified.
+    "PUB-1": DemoCriteria(
+        ("bld-maskin-01:1", "bld-tomgang-01:1"), "basis", (70, 30, 0, 0),
+        spec_justification=(
+            "Maskinene står for nesten hele klimaavtrykket i oppdraget; krav om fossilfrie "
+            "maskiner gir større effekt enn å vekte miljø i tildelingen (FOA § 7-9 (2)).")),
+    # Snow clearing: zero-emission share of the work weighted 30 %.
+    "PUB-2": DemoCriteria(
+        ("trn-euro-01:1", "trn-bio-01:1", "trn-tomgang-01:1", "trn-ze-02:1"), "avansert",
+        (60, 10, 30, 0), {"trn-ze-02:1": 30}),
+    # Office supplies: ecolabels required for the whole range, justified.
+    "PUB-3": DemoCriteria(
+        ("off-merke-01:1", "off-papir-01:1", "off-levering-01:1", "off-emballasje-01:1"),
+        "basis", (70, 30, 0, 0),
+        spec_justification=(
+            "Krav om miljømerke for hele sortimentet og samlet levering gir større "
+            "klimaeffekt enn å vekte miljø i tildelingen (FOA § 7-9 (2)).")),
+    # Charging points: the share of zero-emission machines weighted 30 %.
+    "PUB-4": DemoCriteria(
+        ("bld-maskin-01:1", "bld-avfall-01:1", "bld-rapport-01:1", "bld-nullutslipp-01:1"),
+        "avansert", (50, 20, 30, 0), {"bld-nullutslipp-01:1": 30}),
+}
+
 
 def load_public_demo(session: Session, organisation: Organisation, now: datetime) -> None:
     today = now.date()
     rulebook = load_rulebook(DEFAULT_RULES_DIR)
+    library = load_library(DEFAULT_CRITERIA_DIR)
     for (key, title, kind, cpv, value, state, days, confidential,
          description) in PURCHASES:
         reference = f"{now.year}-{key}"
@@ -63,9 +93,12 @@ def load_public_demo(session: Session, organisation: Organisation, now: datetime
         )
         session.add(tender)
         session.flush()
-        chooser.refresh_recommendation(session, tender, rulebook, actor_id=None)
-        chooser.choose_track(session, tender, tender.recommended_track, "", actor_id=None,
-                             now=now - timedelta(days=30))
+        decided = now - timedelta(days=30)
+        step(session, decided, chooser.refresh_recommendation, tender, rulebook, actor_id=None)
+        step(session, decided, chooser.choose_track, tender, tender.recommended_track, "",
+             actor_id=None, now=decided)
+        chosen = now - timedelta(days=25)
+        step(session, chosen, apply_plan, tender, PLANS[key], library, rulebook, chosen)
     _events(session, organisation, now)
 
 

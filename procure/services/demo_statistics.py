@@ -12,12 +12,16 @@ from functools import cache
 from sqlalchemy import select
 from sqlmodel import Session
 
+from procure.domain.criteria import DEFAULT_CRITERIA_DIR, load_library
+from procure.domain.estimate import format_nok
 from procure.domain.orgnr import check_digit
 from procure.domain.places import kommunenummer_for
-from procure.domain.rules import DEFAULT_RULES_DIR, NoRuleSetError, load_rulebook
+from procure.domain.rules import DEFAULT_RULES_DIR, load_rulebook
 from procure.domain.size_class import classify
 from procure.models import Award, Organisation, SpendLine, Supplier, Tender
-from procure.services import spend_summary
+from procure.services import chooser, market_dialogue, spend_summary
+from procure.services.demo_competition import step
+from procure.services.demo_criteria import DemoCriteria, apply_plan
 from procure.services.imports import start_run
 from procure.services.imports.awards import AwardData, WinnerData, decision_days, store_awards
 from procure.services.imports.spend import upsert_sql
@@ -182,26 +186,54 @@ def _spend(session: Session, rng: random.Random, suppliers: list[Supplier],
     session.add(run)
 
 
-# reference, title, cpv, value, months ago opened, procedure, track, innovation,
-# climate status, basis, awarded (days after deadline) or None, cancelled
+# reference, title, contract type, CPV, value, months ago opened, track, innovation, market,
+# § 7-9 plan, awarded (days after deadline) or None
 TENDERS = (
-    ("01", "Renhold av rådhuset", "90911200-8", 2_400_000, 2, "open-tender-competition",
-     None, "none", "met", "criteria", 35, False),
-    ("02", "Elbiler til hjemmetjenesten", "34144900-7", 5_600_000, 4, "open-procedure", None,
-     "none", "met", "spec", 52, False),
-    ("03", "Skolemat med lokale råvarer", "55524000-9", 1_900_000, 5, "simplified-competition",
-     None, "adapt", "met", "combination", 28, False),
-    ("04", "Velferdsteknologi for hjemmeboende", "33196200-2", 3_100_000, 7, None,
-     "market-dialogue", "new", "met", "criteria", None, False),
-    ("05", "Kontorrekvisita", "30192000-1", 600_000, 3, "simplified-competition", None,
-     "none", "not-met", None, 21, False),
-    ("06", "Snøbrøyting av kommunale veier", "90620000-9", 1_200_000, 9,
-     "open-tender-competition", None, "none", "met", "exemption-insignificant", 40, False),
-    ("08", "Digital innbyggerdialog", "72000000-5", 4_500_000, 14, None,
-     "innovation-partnership", "new", "met", "spec", 90, False),
-    ("11", "Transport av skoleelever", "60000000-8", 6_800_000, 18,
-     "open-tender-competition", None, "none", None, None, 60, False),
+    ("01", "Renhold av rådhuset", "services", "90911200-8", 2_400_000, 2, "open-procedure",
+     "none", "known", DemoCriteria(
+         ("cln-kjem-01:1", "cln-dose-01:1", "cln-merke-01:1"), "basis", (60, 10, 30, 0),
+         {"cln-merke-01:1": 30}), 35),
+    ("02", "Elbiler til hjemmetjenesten", "goods", "34144900-7", 5_600_000, 4,
+     "open-procedure", "none", "known", DemoCriteria(
+         ("veh-lov-01:1", "veh-ev-01:2"), "basis", (70, 30, 0, 0),
+         spec_justification="Krav om nullutslipp for alle bilene gir størst klimaeffekt."), 52),
+    ("03", "Skolemat med lokale råvarer", "services", "55524000-9", 1_900_000, 5,
+     "open-tender-competition", "adapt", "known", DemoCriteria(
+         ("food-veg-01:1", "food-svinn-02:1", "food-kjem-01:1"), "basis", (70, 30, 0, 0),
+         spec_justification="Kravene gjelder alle måltidene og gir mer enn vekting."), 28),
+    ("04", "Velferdsteknologi for hjemmeboende", "goods", "33196200-2", 3_100_000, 7,
+     "market-dialogue", "new", "unknown", DemoCriteria(
+         ("it-batteri-01:1", "it-energi-01:1", "it-oppdatering-01:1"), "avansert",
+         (50, 20, 30, 0), {"it-energi-01:1": 15, "it-oppdatering-01:1": 15}), None),
+    ("05", "Arbeidsklær til teknisk drift", "goods", "18110000-3", 600_000, 3,
+     "simplified-competition", "none", "known", DemoCriteria(
+         ("tex-kjem-01:1", "tex-holdbarhet-01:1", "tex-pfas-01:1"), "basis", (70, 30, 0, 0),
+         spec_justification="Krav til kjemikalier og holdbarhet gjelder hvert plagg."), 21),
+    ("06", "Snøbrøyting av kommunale veier", "services", "90620000-9", 1_200_000, 9,
+     "simplified-competition", "none", "known", DemoCriteria(
+         ("trn-euro-01:1", "trn-bio-01:1", "trn-ze-02:1"), "avansert", (60, 10, 30, 0),
+         {"trn-ze-02:1": 30}), 40),
+    ("08", "Digital innbyggerdialog", "services", "72000000-5", 4_500_000, 14,
+     "innovation-partnership", "new", "unknown", DemoCriteria(
+         (), "basis", (50, 50, 0, 0), exemption="insignificant",
+         exemption_justification=(
+             "Utvikling av programvare som kjøres i kommunens eksisterende skytjeneste; "
+             "klimaavtrykket er ubetydelig.")), 90),
+    ("11", "Transport av skoleelever", "services", "60000000-8", 6_800_000, 18,
+     "open-procedure", "none", "known", DemoCriteria(
+         ("trn-euro-01:1", "trn-tomgang-01:1", "trn-ze-02:1"), "avansert", (60, 10, 30, 0),
+         {"trn-ze-02:1": 30}), 60),
 )
+NEED = ("Hjemmeboende eldre skal kunne varsle og få hjelp raskt, også om natten, og pårørende "
+        "skal kunne følge med når brukeren ønsker det.",
+        "Færre fall uten hjelp, færre unødvendige nattbesøk og trygghet for brukeren.")
+# Why a track other than the recommended one was chosen (it goes into the protocol).
+DEVIATIONS = {
+    "03": "Markedet kjenner vi fra forrige avtaleperiode og en åpen høring i fjor; vi gikk "
+          "derfor rett til konkurranse.",
+    "08": "Behovet ble drøftet med markedet i KS-nettverket for digital innbyggerdialog; vi "
+          "gikk derfor rett til innovasjonspartnerskap.",
+}
 
 
 @cache
@@ -209,17 +241,12 @@ def _rulebook():
     return load_rulebook(DEFAULT_RULES_DIR)
 
 
-def _rules_version(day: date) -> str | None:
-    """The rule set in force on the day, as the chooser would have recorded it."""
-    try:
-        return _rulebook().for_date(day).id
-    except NoRuleSetError:
-        return None
-
-
 def _tenders(session: Session, organisation: Organisation, now: datetime) -> None:
-    for (key, title, cpv, value, months, procedure, track, innovation, status, basis,
-         awarded_after, cancelled) in TENDERS:
+    """Earlier procurements, each taken through the chooser, its criteria and § 7-9 as an
+    officer would; the trail is dated to when the steps happened."""
+    library = load_library(DEFAULT_CRITERIA_DIR)
+    for (key, title, kind, cpv, value, months, track, innovation, market, plan,
+         awarded_after) in TENDERS:
         reference = f"STAT-{key}"
         exists = session.scalar(select(Tender.id).where(
             Tender.organisation_id == organisation.id, Tender.reference == reference))
@@ -232,17 +259,30 @@ def _tenders(session: Session, organisation: Organisation, now: datetime) -> Non
                    if awarded_after is not None else None)
         if awarded is not None and awarded > now:
             awarded = None
-        session.add(Tender(
+        tender = Tender(
             organisation_id=organisation.id, reference=reference, title=title,
             description="Demo: en tidligere anskaffelse for statistikken.",
-            contract_type="services", cpv_code=cpv, estimated_value=Decimal(value),
-            procedure=procedure, track=track or procedure, innovation=innovation,
-            climate_status=status, climate_basis=basis, tender_deadline=deadline,
-            rules_version=_rules_version(opened.date()),
-            created_at=opened - timedelta(days=20), planned_at=opened - timedelta(days=10),
-            opened_at=opened, evaluation_at=opened + timedelta(days=36),
-            awarded_at=awarded, cancelled_at=opened + timedelta(days=20) if cancelled else None,
-        ))
+            contract_type=kind, cpv_code=cpv, estimated_value=Decimal(value),
+            innovation=innovation, market=market, needs_rnd=track == "innovation-partnership",
+            planned_notice_date=(opened - timedelta(days=10)).date(),
+            value_estimate={"lines": [f"Anslått verdi i alt: {format_nok(value)} ekskl. mva."],
+                            "total": str(value)},
+            tender_deadline=deadline, created_at=opened - timedelta(days=20),
+            planned_at=opened - timedelta(days=10), opened_at=opened,
+            evaluation_at=opened + timedelta(days=36), awarded_at=awarded)
+        session.add(tender)
+        session.flush()
+        decided = opened - timedelta(days=18)
+        step(session, decided, chooser.refresh_recommendation, tender, _rulebook(),
+             actor_id=None)
+        reason = "" if track == tender.recommended_track else DEVIATIONS[key]
+        step(session, decided, chooser.choose_track, tender, track, reason, actor_id=None,
+             now=decided)
+        if track == "market-dialogue":
+            step(session, decided, market_dialogue.save_needs, tender, *NEED, actor_id=None,
+                 now=decided)
+        pinned = opened - timedelta(days=14)
+        step(session, pinned, apply_plan, tender, plan, library, _rulebook(), pinned)
 
 
 def _awards(session: Session, rng: random.Random, suppliers: list[Supplier],

@@ -12,7 +12,7 @@ from werkzeug.serving import make_server
 from procure import create_app
 from procure.services.demo import load_demo
 from tests.conftest import TEST_DATABASE_URL
-from tests.helpers import TestDatabase
+from tests.helpers import TestDatabase, add_works_draft
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -30,6 +30,7 @@ def live_server(tmp_path_factory):
     with Session(database.engine) as session:
         load_demo(session)
         session.commit()
+        add_works_draft(session)  # every demo tender is complete: one left for the officer
     app = create_app({
         "SECRET_KEY": "live-server-secret-" + "x" * 32,
         "DATABASE_URL": database.engine.url.render_as_string(hide_password=False),

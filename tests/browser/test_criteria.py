@@ -5,6 +5,7 @@ import re
 import pytest
 
 from tests.browser.conftest import sign_in
+from tests.helpers import WORKS_DRAFT
 
 pytestmark = pytest.mark.browser
 
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.browser
 def test_officer_applies_criteria_to_a_demo_tender_until_section_7_9_passes(
         page, live_server, screenshot):
     sign_in(page, live_server, "officer@lillestrom.example")
-    page.get_by_role("link", name="Fossilfri byggeplass for Kjeller skole").click()
+    page.get_by_role("link", name=WORKS_DRAFT).click()
     overview = page.url
     assert page.locator('[data-blocker="climate"]').is_visible()
     page.get_by_role("link", name="Velg kriterier").click()
@@ -59,7 +60,7 @@ def test_officer_applies_criteria_to_a_demo_tender_until_section_7_9_passes(
     assert "Publisert som planlagt" in page.locator(".alert--success").inner_text()
     screenshot(page, "officer-tender-published")
     page.goto(live_server + "/")
-    assert page.get_by_text("Fossilfri byggeplass for Kjeller skole").first.is_visible()
+    assert page.get_by_text(WORKS_DRAFT).first.is_visible()
 
 
 def test_cpv_field_autocompletes_with_javascript(page, live_server):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from pypdf import PdfReader
 from sqlmodel import select
@@ -35,6 +36,9 @@ def test_protocol_page_and_pdf_for_every_demo_tender(login_as, db):
                         "5. Klima og miljø (§ 7-9)", "Milepæler", "Logg over endringer"):
             assert heading in text, (tender.title, heading)
         assert tender.rules_version and tender.rules_version in text
+        trail = text[text.index('id="p-trail"'):]
+        # Every entry is dated: the trail of a tender spans months.
+        assert re.search(r"<td>\d{2}\.\d{2}\.\d{4} kl\. \d{2}:\d{2}</td>", trail), tender.title
         pdf = client.get(f"/officer/tenders/{tender.id}/protocol.pdf")
         assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     last = PdfReader(io.BytesIO(pdf.data))
@@ -54,22 +58,32 @@ def test_protocol_records_a_deviation_and_its_reason(login_as, db):
     assert "forenklet konkurranse" in text  # what was recommended
 
 
-def test_the_protocol_of_every_track_demo_tender_past_draft_is_complete(runner, db):
-    """The demo tenders that show the tracks leave nothing missing once they are under way.
-    Drafts list what is still to do; the statistics history (STAT-*) and the public-portal
-    examples (PUB-*) are not track demos."""
+def test_the_protocol_of_every_demo_tender_is_complete(runner, db):
+    """Every demo tender leaves nothing missing: the track demos at each stage, the drafts
+    (ready to publish), the public-portal examples and the statistics history."""
     import json
 
     assert runner.invoke(args=["demo", "load"]).exit_code == 0
     items = json.loads(runner.invoke(args=["tender", "list", "--json"]).output)
-    checked = []
     for item in items:
-        if "-DEMO-" not in item["reference"] or item["status"] == "draft":
-            continue
         shown = json.loads(runner.invoke(args=["tender", "show", str(item["id"]),
                                                "--json"]).output)
         assert shown["protocol"]["missing"] == [], (item["reference"],
                                                     shown["protocol"]["missing"])
-        checked.append(item["track"])
-    assert {"simplified-competition", "market-dialogue",
-            "innovation-partnership"} <= set(checked)
+    assert len(items) == 22
+    assert {"simplified-competition", "market-dialogue", "innovation-partnership",
+            "open-procedure"} <= {item["track"] for item in items}
+    assert {"draft", "planned", "open", "evaluation", "awarded"} <= {
+        item["status"] for item in items}
+
+
+def test_a_partnership_run_outside_procure_says_so_instead_of_empty_tables(login_as, db):
+    client = login_as("officer")
+    history = db.exec(select(Tender).where(Tender.reference == "STAT-08")).one()
+    assert (history.track, history.status) == ("innovation-partnership", "awarded")
+    text = client.get(f"/officer/tenders/{history.id}/protocol").get_data(as_text=True)
+    assert "Partnerskapet ble ikke gjennomført i procure." in text
+    assert "Partnerne er ikke valgt" not in text
+    run_here = db.exec(select(Tender).where(Tender.reference.endswith("-DEMO-IP1"))).one()
+    text = client.get(f"/officer/tenders/{run_here.id}/protocol").get_data(as_text=True)
+    assert "ikke gjennomført i procure" not in text and "Prekvalifisering" in text

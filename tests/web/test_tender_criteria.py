@@ -17,7 +17,7 @@ from procure import create_app
 from procure.domain.criteria import DEFAULT_CRITERIA_DIR
 from procure.models import Tender, TenderCriterion
 from procure.services import tenders
-from tests.helpers import login, post_form
+from tests.helpers import add_works_draft, login, post_form
 
 
 def demo_tender(db, key: str) -> Tender:
@@ -70,7 +70,7 @@ def save_duty(client, tender: Tender, *, spec="", exemption="", justification=""
 
 def test_apply_criteria_to_a_demo_tender_until_the_duty_is_met(login_as, db):
     client = login_as("officer")
-    tender = demo_tender(db, "DEMO-5")  # construction works, a draft without criteria
+    tender = add_works_draft(db)  # construction works, a draft without criteria
     url = f"/officer/tenders/{tender.id}/criteria"
     page = client.get(url).get_data(as_text=True)
     assert "Bygg- og anleggsarbeider" in page and "Foreslått" in page  # suggested from CPV 45
