@@ -181,12 +181,7 @@ def add_phase(session: Session, tender: Tender, name: str, targets: str, max_cos
               actor_id: int | None) -> PartnershipPhase:
     partnership_for(session, tender)
     _require_setup_open(tender)
-    name, targets = (name or "").strip(), (targets or "").strip()
-    if not name:
-        raise PartnershipError(N_("Name the phase, for example concept, prototype or pilot."))
-    if not targets:
-        raise PartnershipError(N_("Describe the interim targets of the phase."))
-    cost = _money(max_cost, N_("Give the maximum cost of the phase in NOK excluding VAT."))
+    name, targets, cost = _phase_values(name, targets, max_cost)
     number = len(phases(session, tender)) + 1
     phase = PartnershipPhase(tender_id=tender.id, number=number, name=name[:200],
                              interim_targets=targets, max_cost=cost)
@@ -196,6 +191,37 @@ def add_phase(session: Session, tender: Tender, name: str, targets: str, max_cos
             name=phase.name, max_cost=str(cost), interim_targets=targets)
     sync_estimate(session, tender, actor_id=actor_id)
     return phase
+
+
+def change_phase(session: Session, tender: Tender, phase: PartnershipPhase, name: str,
+                 targets: str, max_cost: object, *, actor_id: int | None) -> bool:
+    """Edit a phase until the notice is out; the trail keeps what it said before. Returns
+    whether anything changed."""
+    partnership_for(session, tender)
+    _require_setup_open(tender)
+    name, targets, cost = _phase_values(name, targets, max_cost)
+    changes = {label: [str(old), str(new)] for label, old, new in (
+        ("name", phase.name, name[:200]), ("interim_targets", phase.interim_targets, targets),
+        ("max_cost", phase.max_cost, cost)) if old != new}
+    if not changes:
+        return False
+    phase.name, phase.interim_targets, phase.max_cost = name[:200], targets, cost
+    session.add(phase)
+    session.flush()
+    _record(session, tender, "partnership.phase_changed", actor_id, number=phase.number,
+            changes=changes)
+    sync_estimate(session, tender, actor_id=actor_id)
+    return True
+
+
+def _phase_values(name: str, targets: str, max_cost: object) -> tuple[str, str, Decimal]:
+    name, targets = (name or "").strip(), (targets or "").strip()
+    if not name:
+        raise PartnershipError(N_("Name the phase, for example concept, prototype or pilot."))
+    if not targets:
+        raise PartnershipError(N_("Describe the interim targets of the phase."))
+    cost = _money(max_cost, N_("Give the maximum cost of the phase in NOK excluding VAT."))
+    return name, targets, cost
 
 
 def remove_phase(session: Session, tender: Tender, phase: PartnershipPhase, *,

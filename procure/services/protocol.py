@@ -53,6 +53,7 @@ ACTION_NB = {
     "partnership.ipr_saved": "IPR-vilkår lagret",
     "partnership.option_saved": "Vilkår for kjøpsopsjonen lagret",
     "partnership.phase_added": "Fase lagt til",
+    "partnership.phase_changed": "Fase endret",
     "partnership.phase_removed": "Fase fjernet",
     "partnership.estimate_updated": "Anslått verdi oppdatert fra FoU-fasene og senere kjøp",
     "partnership.requests_deadline_set": "Frist for forespørsler om deltakelse satt",

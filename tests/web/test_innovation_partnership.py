@@ -241,3 +241,46 @@ def test_sending_the_letters_from_the_pages(app, login_as, db):
     assert "Melding om valg av partner" in client.get(negotiation).text
     assert post_form(client, f"/officer/tenders/{tender.id}/partnership/letters/nonsense", {},
                      page=negotiation).status_code == 404
+
+
+def test_a_phase_is_changed_until_the_notice_and_the_trail_keeps_the_old_terms(login_as, db):
+    client = login_as("officer")
+    tender = partnership_tender(client, db)
+    base = f"/officer/tenders/{tender.id}/partnership"
+    for name, cost in (("Konsept", "2000000"), ("Prototyp", "5000000")):
+        assert post_form(client, f"{base}/phases", {
+            "phase_name": name, "interim_targets": f"Delmål for {name.lower()}.",
+            "phase_cost": cost}, page=base).status_code == 302
+    first = db.exec(select(PartnershipPhase).where(PartnershipPhase.tender_id == tender.id,
+                                                   PartnershipPhase.number == 1)).one()
+    edit = f"{base}/phases/{first.id}/edit"
+    assert edit in client.get(base).text  # not only the last phase
+
+    response = post_form(client, edit, {"phase_name": "Konsept", "phase_cost": "2500000",
+                                        "interim_targets": ""}, page=edit)
+    assert response.status_code == 400
+    assert "2500000" in response.text  # what was typed is kept
+    assert post_form(client, edit, {
+        "phase_name": "Konsept og behovsavklaring", "phase_cost": "2500000",
+        "interim_targets": "Tre konsepter testet mot ledningsdata."},
+        page=edit).status_code == 302
+    db.refresh(first)
+    db.refresh(tender)
+    assert (first.name, str(first.max_cost)) == ("Konsept og behovsavklaring", "2500000.00")
+    assert str(tender.estimated_value) == "7500000.00"  # the phases, no purchase option yet
+    event = db.exec(select(AuditEvent).where(
+        AuditEvent.action == "partnership.phase_changed")).one()
+    assert event.details["changes"]["max_cost"] == ["2000000.00", "2500000.00"]
+    protocol = client.get(f"/officer/tenders/{tender.id}/protocol").text
+    assert "Fase endret" in protocol and "«Konsept» → «Konsept og behovsavklaring»" in protocol
+
+    # Once the notice is out, the terms are what candidates apply on.
+    tender.opened_at = utcnow()
+    db.add(tender)
+    db.commit()
+    assert edit not in client.get(base).text
+    response = post_form(client, edit, {"phase_name": "Ny", "phase_cost": "1",
+                                        "interim_targets": "Ny."})
+    assert response.status_code == 400 and "kan ikke lenger endres" in response.text
+    db.refresh(first)
+    assert first.name == "Konsept og behovsavklaring"

@@ -190,6 +190,36 @@ def partnership_add_phase(tender_id: int):
     return _post(tender_id, PhaseForm, "phase", "setup", "#phases", action, _setup)
 
 
+@bp.route("/tenders/<int:tender_id>/partnership/phases/<int:phase_id>/edit",
+          methods=["GET", "POST"])
+def partnership_edit_phase(tender_id: int, phase_id: int):
+    row = _track_tender(tender_id)
+    if row is None:
+        return redirect(url_for("officer.tender", tender_id=tender_id))
+    session = get_session()
+    phase = ip.get_phase(session, row, phase_id)
+    if phase is None:
+        abort(404)
+    form = PhaseForm(data={"phase_name": phase.name, "interim_targets": phase.interim_targets,
+                           "phase_cost": phase.max_cost})
+    if form.validate_on_submit():
+        try:
+            changed = ip.change_phase(session, row, phase, form.phase_name.data,
+                                      form.interim_targets.data, form.phase_cost.data,
+                                      actor_id=current_user.id)
+        except (ip.PartnershipError, tenders.TenderError) as error:
+            session.rollback()
+            session.refresh(row)
+            form.form_errors.append(_(error.msgid, **error.params))
+        else:
+            session.commit()
+            flash(_("Phase %(number)s is saved; the estimated value is updated.",
+                    number=phase.number) if changed else _("Nothing was changed."), "success")
+            return _back(row, "setup", "#phases")
+    status = 400 if request.method == "POST" else 200
+    return _render(row, "edit_phase", status, phase=phase, phase_form=form)
+
+
 @bp.post("/tenders/<int:tender_id>/partnership/phases/<int:phase_id>/remove")
 def partnership_remove_phase(tender_id: int, phase_id: int):
     row = _tender(tender_id)
