@@ -87,3 +87,33 @@ def test_a_partnership_run_outside_procure_says_so_instead_of_empty_tables(login
     run_here = db.exec(select(Tender).where(Tender.reference.endswith("-DEMO-IP1"))).one()
     text = client.get(f"/officer/tenders/{run_here.id}/protocol").get_data(as_text=True)
     assert "ikke gjennomført i procure" not in text and "Prekvalifisering" in text
+
+
+def test_deviations_show_in_the_protocol_once_the_invitations_are_out(login_as, db, tmp_path):
+    from datetime import date, timedelta
+
+    from procure.mail import Mailer
+    from procure.services import competition, suppliers, tenders
+
+    client = login_as("officer")
+    tender = tenders.create_draft(db, tenders.default_organisation(db).id, "Vaktmester",
+                                  "Drift.", actor_id=None)
+    tenders.update_tender(db, tender, {"track": "simplified-competition"}, actor_id=None)
+    supplier = suppliers.create_supplier(db, {"orgnr": "811958611", "name": "Oslo Drift AS",
+                                              "postal_code": "0150", "size_class": "large"},
+                                         actor_id=None)
+    suppliers.add_contact(db, supplier, {"name": "Post", "email": "post@oslodrift.example"},
+                          actor_id=None)
+    competition.invite_supplier(db, tender, supplier.id, actor_id=None)
+    db.commit()
+    url = f"/officer/tenders/{tender.id}/protocol"
+    assert "<h3>Avvik</h3>" not in client.get(url).text  # still choosing whom to invite
+
+    today = date.today()
+    competition.send_invitations(db, tender, today + timedelta(days=14), "Smalt marked.",
+                                 actor_id=None, mailer=Mailer(sender="x <x@example.org>",
+                                                              outbox=tmp_path), today=today)
+    db.commit()
+    text = client.get(url).text
+    assert "<h3>Avvik</h3>" in text and "Færre enn tre leverandører er invitert." in text
+    assert "Smalt marked." in text
