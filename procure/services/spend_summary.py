@@ -180,28 +180,30 @@ class Accumulator:
         valid, supplier id)."""
         connection = session.connection()
         sqlite = connection.dialect.name == "sqlite"
-        rows: dict[tuple, list] = {}
-        month, org, size = self.month.value, self.org.value, self.size.value
-        for key, total in self.org_sums.items():
-            lines, amount = _split(total)
-            raw = org(key)
+        months, month_mask = self.month.values, self.month.mask
+        # Per organisation number as read (thousands, where the sums are tens of thousands):
+        # its spend_month columns and size.
+        targets = []
+        for raw in self.org.values:
             number, valid, supplier_id = orgs[raw]  # type: ignore[index]
-            row = rows.setdefault(
-                (month(key), number, int(valid) if sqlite else valid, supplier_id or 0),
-                [self.sizes.get(supplier_id, UNKNOWN) if supplier_id else UNKNOWN, 0, 0])
-            row[1] += lines
-            row[2] += amount
+            targets.append((number, int(valid) if sqlite else valid, supplier_id or 0,
+                            self.sizes.get(supplier_id, UNKNOWN) if supplier_id else UNKNOWN))
+        rows: dict[tuple, int] = {}  # two numbers as read may normalise to the same one
+        get = rows.get
+        for key, total in self.org_sums.items():
+            row = (months[key & month_mask], *targets[key >> _MONTH])
+            rows[row] = get(row, 0) + total
         mark = "?" if sqlite else "%s"
         if rows:
             connection.exec_driver_sql(_ADD_MONTH.replace("?", mark),
-                                       [(*key, *row) for key, row in rows.items()])
+                                       [(*row, *_split(total)) for row, total in rows.items()])
         if self.dim_sums:
-            department, category, division = (self.department.value, self.category.value,
-                                              self.division.value)
+            department, category, division, size = (
+                self.department.value, self.category.value, self.division.value, self.size.value)
             connection.exec_driver_sql(
                 _ADD_DIMS.replace("?", mark),
-                [(month(key), department(key), category(key), division(key), size(key),
-                  *_split(total)) for key, total in self.dim_sums.items()])
+                [(months[key & month_mask], department(key), category(key), division(key),
+                  size(key), *_split(total)) for key, total in self.dim_sums.items()])
 
 
 _ADD_MONTH = (

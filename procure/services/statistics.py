@@ -287,19 +287,48 @@ def _top(rows: list[dict], amount_key: str = "amount") -> list[dict]:
 
 
 def _spend_group(session: Session, filters: Filters, key: ColumnElement,
-                 suppliers: bool = False, source: _Spend | None = None) -> list[dict]:
+                 source: _Spend | None = None) -> list[dict]:
+    """Sums per key, without supplier counts (see `_supplier_groups`)."""
     source = source or _spend(filters)
     amount = source.amount
     size = _size()
-    # Counting distinct suppliers costs a quarter of the query: only where it is shown.
-    supplier_count = func.count(distinct(source.orgnr)) if suppliers else literal(0)
     statement = (
         source.select(key.label("key"), source.lines, func.coalesce(func.sum(amount), 0),
                       _sum(size.in_(SME_CLASSES), amount), _sum(size.in_(KNOWN_CLASSES), amount),
-                      supplier_count)
+                      literal(0))
         .group_by(key)
     )
     return _group_rows(session, statement)
+
+
+def _supplier_groups(session: Session, source: _Spend) -> tuple[list[dict], list[dict]]:
+    """The size and the kommune breakdowns, with supplier counts, from one pass: sums per
+    organisation number, size and kommune, added up here (a number counts once for each size
+    and each kommune it has). With a department, category or CPV filter each pass is a scan of
+    the lines."""
+    size = _size()
+    kommune = func.coalesce(Supplier.kommunenummer, "")
+    statement = (source.select(source.orgnr, size, kommune, source.lines,
+                               func.coalesce(func.sum(source.amount), 0))
+                 .group_by(source.orgnr, size, kommune))
+    by_size: dict[str, list] = {}
+    by_kommune: dict[str, list] = {}
+    for orgnr, size_class, kommune_number, lines, amount in session.execute(statement):
+        amount = int(amount)
+        for groups, key in ((by_size, size_class), (by_kommune, kommune_number)):
+            group = groups.setdefault(key if key is not None else "", [0, 0, 0, 0, set()])
+            group[0] += int(lines)
+            group[1] += amount
+            group[2] += amount if size_class in SME_CLASSES else 0
+            group[3] += amount if size_class in KNOWN_CLASSES else 0
+            group[4].add(orgnr)
+
+    def rows(groups: dict[str, list]) -> list[dict]:
+        return [{"key": key, "lines": lines, "amount": _nok(amount), "sme_amount": _nok(sme),
+                 "known_size_amount": _nok(known), "suppliers": len(numbers)}
+                for key, (lines, amount, sme, known, numbers) in groups.items()]
+
+    return rows(by_size), rows(by_kommune)
 
 
 def _dims_group(session: Session, filters: Filters, key: ColumnElement) -> list[dict]:
@@ -344,8 +373,8 @@ def _with_shares(rows: list[dict]) -> tuple[list[dict], float]:
 def spend_breakdowns(session: Session, filters: Filters) -> dict[str, Breakdown]:
     size_order = {size: index for index, size in enumerate((*KNOWN_CLASSES, UNKNOWN))}
     source = _spend(filters)
-    by_size = sorted(_spend_group(session, filters, _size(), suppliers=True, source=source),
-                     key=lambda row: size_order.get(row["key"], 99))
+    by_size, by_kommune = _supplier_groups(session, source)
+    by_size.sort(key=lambda row: size_order.get(row["key"], 99))
     if _dims_usable(session, filters):
         dims = SpendMonthDims
         category = _dims_group(session, filters, dims.category)
@@ -360,9 +389,7 @@ def spend_breakdowns(session: Session, filters: Filters) -> dict[str, Breakdown]
                            source=lines)
         month = _spend_group(session, filters, _month(session, source.month), source=source)
     result = {"size": by_size,
-              "kommune": _top(_spend_group(session, filters,
-                                           func.coalesce(Supplier.kommunenummer, ""),
-                                           suppliers=True, source=source)),
+              "kommune": _top(by_kommune),
               "category": _top(category),
               "department": _top(department),
               "cpv": _top(cpv),
@@ -442,33 +469,32 @@ QUALITY_ISSUES = ("invalid", "unmatched", "unknown")
 
 
 def data_quality(session: Session, filters: Filters, limit: int = 200) -> Quality:
+    """Per issue: the totals and the organisation numbers with the largest amounts. One pass
+    over the spend (a scan of the lines when a filter rules out the summaries), grouped by
+    organisation number with conditional sums per issue, instead of one pass per issue."""
     source = _spend(filters)
-    amount = source.amount
-    totals: dict[str, dict[str, float]] = {}
-    rows: list[dict] = []
-    base = source.select()
-    conditions = {}
+    conditions = []
     for issue in QUALITY_ISSUES:
         condition = _spend_flag(filters, issue, source)
-        if issue == "unknown":
-            condition = and_(condition, source.matched)
-        conditions[issue] = condition
-    # The three totals in one pass: conditional sums, and distinct numbers where it holds.
-    sums = session.execute(base.add_columns(*(
-        column for condition in conditions.values() for column in (
-            _sum(condition, source.line_value), _sum(condition, amount),
-            func.count(distinct(case((condition, source.orgnr), else_=None))))))).one()
+        conditions.append(and_(condition, source.matched) if issue == "unknown" else condition)
+    columns = [column for condition in conditions for column in (
+        _sum(condition), _sum(condition, source.line_value), _sum(condition, source.amount),
+        func.max(case((condition, Supplier.name))),
+        func.max(case((condition, Supplier.size_basis))))]
+    # Ordered by number in the database's collation; the stable sort by amount below keeps
+    # that order among equal amounts, as ORDER BY amount DESC, orgnr would.
+    groups = session.execute(source.select(source.orgnr, *columns).where(or_(*conditions))
+                             .group_by(source.orgnr).order_by(source.orgnr)).all()
+    totals: dict[str, dict[str, float]] = {}
+    rows: list[dict] = []
     for index, issue in enumerate(QUALITY_ISSUES):
-        lines, total, suppliers = sums[3 * index:3 * index + 3]
-        totals[issue] = {"lines": int(lines), "amount": _nok(total),
-                         "suppliers": int(suppliers)}
-    for issue, condition in conditions.items():
-        statement = (base.add_columns(source.orgnr, func.max(Supplier.name),
-                                      func.max(Supplier.size_basis), source.lines,
-                                      func.coalesce(func.sum(amount), 0))
-                     .where(condition).group_by(source.orgnr)
-                     .order_by(func.sum(amount).desc(), source.orgnr).limit(limit))
-        for orgnr, name, basis, count, total in session.execute(statement):
+        found = [(group[0], *group[2 + 5 * index:6 + 5 * index]) for group in groups
+                 if group[1 + 5 * index]]
+        totals[issue] = {"lines": sum(int(row[1]) for row in found),
+                         "amount": _nok(sum(int(row[2]) for row in found)),
+                         "suppliers": len(found)}
+        for orgnr, count, total, name, basis in sorted(found, key=lambda row: -int(row[2]))[
+                :limit]:
             rows.append({"issue": issue, "orgnr": orgnr, "name": name or "",
                          "basis": basis or "", "lines": int(count), "amount": _nok(total)})
     register = {basis or "": int(n) for basis, n in session.execute(

@@ -24,11 +24,11 @@ from __future__ import annotations
 import gc
 import re
 from collections.abc import Sequence
-from itertools import islice, repeat
+from itertools import islice
 from operator import itemgetter
 from typing import IO
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from procure.domain import orgnr as orgnr_rules
@@ -38,6 +38,7 @@ from procure.services import spend_summary
 from procure.services.imports import (
     ImportRejected,
     RowErrors,
+    bulk,
     count_rows,
     finish_run,
     start_run,
@@ -83,14 +84,22 @@ BAD_LINE = N_("The line must be a whole number of 1 or more.")
 
 
 def upsert_sql(dialect: str) -> str:
-    mark = "?" if dialect == "sqlite" else "%s"
-    columns = ", ".join(INSERT_COLUMNS)
-    marks = ", ".join([mark] * len(INSERT_COLUMNS))
+    """One row's upsert, every column a parameter (the demo loader's)."""
+    upsert = _upsert()
+    marks = ", ".join([bulk.mark(dialect)] * len(INSERT_COLUMNS))
+    return f"{upsert.head()} VALUES ({marks}) {upsert.conflict}"
+
+
+def _upsert(import_id: int | None = None) -> bulk.Upsert:
+    """The spend line upsert; with `import_id` that column is a constant, not a parameter."""
     updates = ", ".join(f"{name} = excluded.{name}" for name in INSERT_COLUMNS[2:])
     changed = " OR ".join(f"spend_line.{name} IS DISTINCT FROM excluded.{name}"
                           for name in COMPARED)
-    return (f"INSERT INTO spend_line ({columns}) VALUES ({marks}) "  # noqa: S608 (fixed names)
-            f"ON CONFLICT (invoice_id, line_no) DO UPDATE SET {updates} WHERE {changed}")
+    constants = {} if import_id is None else {"import_id": str(int(import_id))}
+    return bulk.Upsert(
+        "spend_line", INSERT_COLUMNS[:-1] if constants else INSERT_COLUMNS,
+        f"ON CONFLICT (invoice_id, line_no) DO UPDATE SET {updates} WHERE {changed}",
+        ("invoice_id", "line_no"), constants)
 
 
 def import_spend(
@@ -117,7 +126,8 @@ class _Caches:
     """Distinct raw values seen so far, parsed once: dates, line numbers, orgnr, CPV.
 
     `canonical_*` hold the raw values that are already in the form stored (ISO dates and plain
-    line numbers on SQLite): a batch made only of those goes to the database as read."""
+    line numbers on SQLite, organisation numbers as normalised): a batch made only of those goes
+    to the database as read."""
 
     def __init__(self, suppliers: dict[str, int], iso_dates: bool) -> None:
         self.suppliers = suppliers
@@ -132,6 +142,7 @@ class _Caches:
         self.cpvs: dict[str, object] = {"": ""}
         self.canonical_dates: set[str] = set()
         self.canonical_lines: set[str] = {"1"} if iso_dates else set()
+        self.canonical_orgs: set[str] = set()
 
     def date(self, raw: str) -> object:
         try:
@@ -160,6 +171,8 @@ class _Caches:
         # SQLite stores booleans as 0 and 1, and binds an int faster than a bool.
         self.org_numbers[raw], self.org_ids[raw] = normalised, value[2]
         self.org_valid[raw] = int(valid) if self.iso_dates else valid
+        if normalised == raw:
+            self.canonical_orgs.add(raw)
         return value
 
     def cpv(self, raw: str) -> object:
@@ -170,18 +183,20 @@ class _Caches:
 def _import_rows(session: Session, run: ImportRun, table, index: dict[str, int],
                  batch_size: int) -> ImportRun:
     importer = _SpendImporter(session, run, index, batch_size)
-    before = count_rows(session, SpendLine)
+    last = session.scalar(select(func.max(SpendLine.id))) or 0
     importer.read(table.rows)
     if importer.errors:
         raise ImportRejected("spend", run.filename, importer.errors, importer.rows_read)
-    inserted = count_rows(session, SpendLine) - before
-    touched = count_rows(session, SpendLine, SpendLine.import_id == run.id)
+    # New lines get ids past the last one (a range of the primary key, not a scan of the
+    # table); the driver's row counts add the lines updated.
+    inserted = count_rows(session, SpendLine, SpendLine.id > last,
+                          SpendLine.import_id == run.id)
     if inserted == importer.rows_read and importer.summary.complete:
         importer.summary.write(session, importer.caches.orgs)  # only new lines: add them
     else:
         spend_summary.rebuild(session)  # lines that were there changed: sum again
     return finish_run(session, run, rows_read=importer.rows_read, inserted=inserted,
-                      updated=touched - inserted,
+                      updated=importer.writer.changed - inserted,
                       notes={"invalid_orgnr": importer.invalid_orgnr,
                              "unmatched_orgnr": importer.unmatched})
 
@@ -200,10 +215,9 @@ class _SpendImporter:
                  batch_size: int) -> None:
         self.connection = session.connection()
         dialect = self.connection.dialect.name
-        self.sql = upsert_sql(dialect)
+        self.writer = bulk.writer(self.connection, _upsert(run.id))
         self.caches = _Caches(dict(session.execute(select(Supplier.orgnr, Supplier.id)).all()),
                               iso_dates=dialect == "sqlite")
-        self.run_id = run.id
         self.batch_size = batch_size
         self.positions = [index.get(name) for name in _FIELDS]
         self.width = max(index.values()) + 1
@@ -233,9 +247,9 @@ class _SpendImporter:
             self._write_pending()
 
     def _write_pending(self) -> None:
-        self.connection.exec_driver_sql(self.sql, self.pending)
+        self.writer.rows(self.pending)
         (_invoices, _lines, days, _numbers, _valid, _ids, amounts, _accounts, categories, cpvs,
-         departments, _runs) = zip(*self.pending, strict=True)
+         departments) = zip(*self.pending, strict=True)
         self.summary.add(days, self.pending_orgs, self.caches.org_ids, departments, categories,
                          cpvs, amounts)
         self.pending, self.pending_orgs = [], []
@@ -252,13 +266,13 @@ class _SpendImporter:
             first += len(chunk)
 
     def _batch(self, chunk: list[list[str]], first: int) -> None:
-        rows = self._fast(chunk)
-        if rows is None:
+        columns = self._fast(chunk)
+        if columns is None:
             self._slow(chunk, first)
             return
-        self.rows_read += len(rows)
+        self.rows_read += len(chunk)
         if self.writing:
-            self.connection.exec_driver_sql(self.sql, rows)
+            self.writer.columns(columns)
 
     @staticmethod
     def _lookup(cache: dict, raw: Sequence[str], fill) -> list:
@@ -284,7 +298,8 @@ class _SpendImporter:
         values = list(map(cache.__getitem__, raw))
         return None if _BAD in values else values
 
-    def _fast(self, chunk: list[list[str]]) -> list[tuple] | None:
+    def _fast(self, chunk: list[list[str]]) -> list[Sequence] | None:
+        """The batch as the columns written (INSERT_COLUMNS but import_id), or None."""
         count = len(chunk)
         if min(map(len, chunk)) < self.width:
             return None
@@ -295,8 +310,9 @@ class _SpendImporter:
         invoices = _clean(invoices, LIMITS["invoice_id"])
         if invoices is None or "" in invoices:
             return None
-        texts = [_clean(column, LIMITS[name]) for name, column in
-                 (("account", accounts), ("category", categories), ("department", departments))]
+        accounts, categories, departments = texts = [
+            _clean_few(column, LIMITS[name]) for name, column in
+            (("account", accounts), ("category", categories), ("department", departments))]
         if None in texts:
             return None
         caches = self.caches
@@ -312,21 +328,28 @@ class _SpendImporter:
             return None
         keys = raw_lines if lines is raw_lines else map(caches.line_keys.__getitem__, raw_lines)
         hashes = list(map(hash, zip(invoices, keys, strict=True)))
-        if len(set(hashes)) != count or not self.seen.isdisjoint(hashes):
+        seen = self.seen
+        if not seen.isdisjoint(hashes):
             return None
-        self.seen.update(hashes)
-        if not caches.orgs.keys() >= set(raw_orgs):
-            for key in set(raw_orgs).difference(caches.orgs):
+        size = len(seen)
+        seen.update(hashes)
+        if len(seen) - size != count:  # a line twice in the batch: the slow path names it
+            seen.difference_update(hashes)  # none of them was there before (isdisjoint)
+            return None
+        orgs = set(raw_orgs)
+        if not caches.orgs.keys() >= orgs:
+            for key in orgs.difference(caches.orgs):
                 caches.org(key)
-        numbers = list(map(caches.org_numbers.__getitem__, raw_orgs))
+        numbers = (raw_orgs if orgs <= caches.canonical_orgs
+                   else list(map(caches.org_numbers.__getitem__, raw_orgs)))
         valid = list(map(caches.org_valid.__getitem__, raw_orgs))
         supplier_ids = list(map(caches.org_ids.__getitem__, raw_orgs))
         invalid = valid.count(False)
         self.invalid_orgnr += invalid
         self.unmatched += supplier_ids.count(None) - invalid
-        self.summary.add(days, raw_orgs, caches.org_ids, texts[2], texts[1], cpvs, amounts)
-        return list(zip(invoices, lines, days, numbers, valid, supplier_ids, amounts, texts[0],
-                        texts[1], cpvs, texts[2], repeat(self.run_id, count), strict=False))
+        self.summary.add(days, raw_orgs, caches.org_ids, departments, categories, cpvs, amounts)
+        return [invoices, lines, days, numbers, valid, supplier_ids, amounts, accounts,
+                categories, cpvs, departments]
 
     def _slow(self, chunk: list[list[str]], first: int) -> None:
         caches = self.caches
@@ -374,7 +397,7 @@ class _SpendImporter:
             elif org[2] is None:
                 self.unmatched += 1
             self.pending.append((invoice, line, day, org[0], org[1], org[2], amount, account,
-                                 category, cpv, department, self.run_id))
+                                 category, cpv, department))
             self.pending_orgs.append(raw_org)
             if len(self.pending) >= self.batch_size:
                 self._write_pending()
@@ -384,6 +407,16 @@ def _clean(column: Sequence[str], limit: int) -> list[str] | None:
     """The column stripped, or None when a value is longer than the limit."""
     column = list(map(str.strip, column))
     return None if max(map(len, column)) > limit else column
+
+
+def _clean_few(column: Sequence[str], limit: int) -> Sequence[str] | None:
+    """As `_clean`, for a column of few distinct values (accounts, categories, departments):
+    those are checked once each, and a column already clean is kept as it is."""
+    distinct = list(set(column))
+    stripped = list(map(str.strip, distinct))
+    if max(map(len, stripped)) > limit:
+        return None
+    return column if stripped == distinct else list(map(str.strip, column))
 
 
 def _amounts(raw: Sequence[str]) -> list[int] | None:
