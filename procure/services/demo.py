@@ -7,12 +7,11 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from procure.domain.estimate import format_nok
 from procure.domain.places import kommunenummer_for
 from procure.domain.rules import DEFAULT_RULES_DIR, load_rulebook
 from procure.models import Organisation, Supplier, Tender
 from procure.services import accounts, chooser, demo_public, market_dialogue
-from procure.services.demo_competition import apply_demo_competition, step
+from procure.services.demo_competition import apply_demo_competition, estimate, step
 from procure.services.demo_criteria import apply_demo_criteria
 from procure.services.demo_dialogue import apply_demo_dialogue
 from procure.services.demo_partnership import apply_demo_partnership
@@ -119,8 +118,7 @@ def _demo_tenders(session: Session, organisation: Organisation, now: datetime) -
             description=description, contract_type=contract_type, cpv_code=cpv,
             estimated_value=Decimal(value), tender_deadline=deadline,
             created_at=now - timedelta(days=150), planned_notice_date=notice,
-            value_estimate={"lines": [f"Anslått verdi i alt: {format_nok(value)} ekskl. mva."],
-                            "total": str(value)},
+            value_estimate=estimate(value),
             innovation=innovation, market=market, needs_rnd=False, **stamps,
         )
         session.add(tender)

@@ -60,6 +60,12 @@ def _last_event(session: Session) -> int:
     return session.exec(select(func.max(AuditEvent.id))).one() or 0
 
 
+def estimate(value: int) -> dict:
+    """A demo tender's value estimate: one total, as the wizard stores it."""
+    return {"lines": [f"Anslått verdi i alt: {format_nok(value)} ekskl. mva."],
+            "total": str(value)}
+
+
 def step(session: Session, when: datetime, action, *args, **kwargs):
     """Run a service call and date the audit events it wrote to when it happened."""
     mark = _last_event(session)
@@ -99,8 +105,7 @@ def apply_demo_competition(session: Session, organisation: Organisation, ruleboo
                      "innganger ved seks skoler og barnehager i Skedsmokorset, vintrene "
                      "2026–2028. Utslippsfrie maskiner og lokal beredskap er ønsket."),
         contract_type="services", cpv_code="90620000-9", estimated_value=Decimal(value),
-        value_estimate={"lines": [f"Anslått verdi i alt: {format_nok(value)} ekskl. mva."],
-                        "total": str(value)},
+        value_estimate=estimate(value),
         planned_notice_date=day(40).date(), innovation="none", market="known",
         needs_rnd=False, contact_name="Olav Innkjøper",
         contact_email="innkjop@lillestrom.example", created_by_id=actor, created_at=day(60))

@@ -14,11 +14,10 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from procure.domain.criteria import DEFAULT_CRITERIA_DIR, load_library
-from procure.domain.estimate import format_nok
 from procure.domain.rules import RuleBook
 from procure.models import Organisation, Tender, TenderCriterion
 from procure.services import chooser, tender_criteria
-from procure.services.demo_competition import step
+from procure.services.demo_competition import estimate, step
 
 
 @dataclass(frozen=True)
@@ -124,8 +123,7 @@ def apply_demo_criteria(session: Session, organisation: Organisation, rulebook: 
             contract_type="goods", cpv_code=cpv, estimated_value=Decimal(value),
             created_at=now - timedelta(days=200),
             planned_notice_date=(now + timedelta(days=30)).date(),
-            value_estimate={"lines": [f"Anslått verdi i alt: {format_nok(value)} ekskl. mva."],
-                            "total": str(value)},
+            value_estimate=estimate(value),
             innovation="none", market="known", needs_rnd=False)
         session.add(tender)
         session.flush()

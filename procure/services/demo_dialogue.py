@@ -20,12 +20,11 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from procure.domain.estimate import format_nok
 from procure.domain.rules import RuleBook
 from procure.models import Organisation, Supplier, Tender, User
 from procure.services import audit, chooser, dialogue, tender_criteria
 from procure.services import market_dialogue as lup
-from procure.services.demo_competition import DemoMailer, _backdate, _last_event, step
+from procure.services.demo_competition import DemoMailer, _backdate, _last_event, estimate, step
 from procure.services.demo_partnership import continue_dialogue_demo
 
 EXTRA = {"934567897": "post@stromrenhold.example", "987654325": "salg@kjellerelektro.example",
@@ -39,8 +38,7 @@ def _tender(session, organisation, actor, rulebook, reference, title, descriptio
         organisation_id=organisation.id, reference=reference, title=title,
         description=description, contract_type="services", cpv_code=cpv,
         estimated_value=Decimal(value),
-        value_estimate={"lines": [f"Anslått verdi i alt: {format_nok(value)} ekskl. mva."],
-                        "total": str(value)},
+        value_estimate=estimate(value),
         planned_notice_date=created.date() + timedelta(days=20), innovation="new",
         market="unknown", needs_rnd=False, contact_name="Olav Innkjøper",
         contact_email="innkjop@lillestrom.example", created_by_id=actor, created_at=created)

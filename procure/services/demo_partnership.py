@@ -20,12 +20,11 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
-from procure.domain.estimate import format_nok
 from procure.domain.rules import RuleBook
 from procure.models import Organisation, Supplier, Tender, User
 from procure.services import audit, chooser, tender_criteria
 from procure.services import innovation_partnership as ip
-from procure.services.demo_competition import _backdate, _last_event, step
+from procure.services.demo_competition import _backdate, _last_event, estimate, step
 
 KEY = "DEMO-IP1"
 
@@ -166,8 +165,7 @@ def apply_demo_partnership(session: Session, organisation: Organisation, ruleboo
         description=("Om lag 30 % av drikkevannet lekker ut før det når abonnentene. Vi trenger "
                      "å finne lekkasjer tidlig, før de blir brudd, uten å grave."),
         contract_type="services", cpv_code="73000000-2", estimated_value=Decimal(value),
-        value_estimate={"lines": [f"Anslått verdi i alt: {format_nok(value)} ekskl. mva."],
-                        "total": str(value)},
+        value_estimate=estimate(value),
         planned_notice_date=day(380).date(), innovation="new", market="unknown",
         needs_rnd=True, contact_name="Olav Innkjøper",
         contact_email="innkjop@lillestrom.example", created_by_id=actor, created_at=day(420))

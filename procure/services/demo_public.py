@@ -10,12 +10,11 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from procure.domain.criteria import DEFAULT_CRITERIA_DIR, load_library
-from procure.domain.estimate import format_nok
 from procure.domain.purchases import oslo_to_utc
 from procure.domain.rules import DEFAULT_RULES_DIR, load_rulebook
 from procure.models import DialogueEvent, Organisation, Tender
 from procure.services import chooser
-from procure.services.demo_competition import step
+from procure.services.demo_competition import estimate, step
 from procure.services.demo_criteria import DemoCriteria, apply_plan
 
 CONTACT = ("Innkjøpsavdelingen", "innkjop@lillestrom.example")
@@ -85,8 +84,7 @@ def load_public_demo(session: Session, organisation: Organisation, now: datetime
             created_at=now - timedelta(days=40), planned_notice_date=today
             + timedelta(days=max(days - 35, 1)) if state == "planned" else today
             - timedelta(days=2),
-            value_estimate={"lines": [f"Anslått verdi i alt: {format_nok(value)} ekskl. mva."],
-                            "total": str(value)},
+            value_estimate=estimate(value),
             innovation="none", market="known", needs_rnd=False,
             value_confidential=confidential, contact_name=CONTACT[0],
             contact_email=CONTACT[1], **stamps,

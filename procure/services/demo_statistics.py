@@ -13,14 +13,13 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from procure.domain.criteria import DEFAULT_CRITERIA_DIR, load_library
-from procure.domain.estimate import format_nok
 from procure.domain.orgnr import check_digit
 from procure.domain.places import kommunenummer_for
 from procure.domain.rules import DEFAULT_RULES_DIR, load_rulebook
 from procure.domain.size_class import classify
 from procure.models import Award, Organisation, SpendLine, Supplier, Tender
 from procure.services import chooser, market_dialogue, spend_summary
-from procure.services.demo_competition import step
+from procure.services.demo_competition import estimate, step
 from procure.services.demo_criteria import DemoCriteria, apply_plan
 from procure.services.imports import start_run
 from procure.services.imports.awards import AwardData, WinnerData, decision_days, store_awards
@@ -265,8 +264,7 @@ def _tenders(session: Session, organisation: Organisation, now: datetime) -> Non
             contract_type=kind, cpv_code=cpv, estimated_value=Decimal(value),
             innovation=innovation, market=market, needs_rnd=track == "innovation-partnership",
             planned_notice_date=(opened - timedelta(days=10)).date(),
-            value_estimate={"lines": [f"Anslått verdi i alt: {format_nok(value)} ekskl. mva."],
-                            "total": str(value)},
+            value_estimate=estimate(value),
             tender_deadline=deadline, created_at=opened - timedelta(days=20),
             planned_at=opened - timedelta(days=10), opened_at=opened,
             evaluation_at=opened + timedelta(days=36), awarded_at=awarded)
