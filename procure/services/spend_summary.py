@@ -22,10 +22,11 @@ import leaves both tables as they were.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from itertools import chain, repeat
-from operator import add, mul
+from itertools import chain
 
+import numpy as np
 from sqlalchemy import Date, cast, delete, event, func, insert, literal_column, select
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
@@ -82,128 +83,136 @@ def dims_current(session: OrmSession, date_from: date, date_to: date) -> bool:
 
 
 class _Codes:
-    """Distinct values of one column, numbered; each value's code is its number shifted into
-    its own bits of an int key (ints hash at once, tuples of strings hash anew every time)."""
+    """Distinct values of one column, numbered in the order first seen; `derive` maps a raw
+    value to the value kept (a date to its month, a CPV code to its division)."""
 
-    def __init__(self, shift: int, bits: int, derive=None) -> None:
-        self.shift, self.mask = shift, (1 << bits) - 1
-        self.derive = derive  # raw value -> the value kept (e.g. a date -> its month)
-        self.codes: dict[object, int] = {}  # raw value -> shifted code
+    def __init__(self, bits: int, derive=None) -> None:
+        self.limit = 1 << bits
+        self.derive = derive
+        self.codes: dict[object, int] = {}  # raw value -> number
         self.numbers: dict[object, int] = {}  # kept value -> number
         self.values: list[object] = []  # number -> kept value
 
-    def __call__(self, column) -> list[int]:
+    def __call__(self, column: Sequence) -> np.ndarray:
+        """The column's numbers (one C-level map; only values not seen before cost more)."""
         try:
-            return list(map(self.codes.__getitem__, column))
+            return np.fromiter(map(self.codes.__getitem__, column), np.int64, len(column))
         except KeyError:
             for raw in set(column).difference(self.codes):
-                value = self.derive(raw) if self.derive else raw
-                number = self.numbers.get(value)
-                if number is None:
-                    number = self.numbers[value] = len(self.values)
-                    if number > self.mask:
-                        raise _TooMany from None
-                    self.values.append(value)
-                self.codes[raw] = number << self.shift
-            return list(map(self.codes.__getitem__, column))
+                self.codes[raw] = self.number(self.derive(raw) if self.derive else raw)
+            return np.fromiter(map(self.codes.__getitem__, column), np.int64, len(column))
 
-    def value(self, key: int) -> object:
-        return self.values[(key >> self.shift) & self.mask]
-
-
-_ONE_LINE = 1 << 32  # a sum of amount * _ONE_LINE + 1 per line: lines in the low 32 bits
-
-
-def _split(total: int) -> tuple[int, int]:
-    """(lines, amount) from such a sum (>> floors, so negative amounts come out right)."""
-    return total & (_ONE_LINE - 1), total >> 32
+    def number(self, value: object) -> int:
+        number = self.numbers.get(value)
+        if number is None:
+            number = self.numbers[value] = len(self.values)
+            if number >= self.limit:
+                raise _TooMany
+            self.values.append(value)
+        return number
 
 
 class _TooMany(Exception):
-    """More distinct values than a column's bits hold: the import sums again in SQL."""
+    """More distinct values than a key's bits hold: the import sums again in SQL."""
 
 
-# Keys: month and organisation number in 30 bits (an int of one digit for CPython); month,
-# department, category, CPV division and size in 50.
-_MONTH, _ORG, _TEXT, _DIVISION = 10, 20, 14, 8
+# Bits of the two int64 keys: month and organisation number as read; month, department,
+# category, CPV division and size class.
+_MONTH, _ORG, _TEXT, _DIVISION, _SIZE = 10, 20, 14, 8, 4
+_MAX_TOTAL = 1 << 62  # the int64 sums cannot overflow while the amounts' sizes add up below
 
 
 class Accumulator:
-    """Sums of the lines an import inserts, per spend_month and spend_month_dims key, built
-    column by column while the import reads: C-level maps turn each column into int codes, and
-    one loop adds each line as amount * 2**32 + 1, so one sum holds both the amount and the
-    number of lines (the low 32 bits)."""
+    """Sums of the lines an import inserts, per spend_month and spend_month_dims key. While
+    the import reads, each batch's columns become two int64 keys per line (one C-level map
+    per column, then numpy); `write` sorts all keys once and sums each run of equal keys."""
 
-    def __init__(self, iso_dates: bool, sizes: dict[int, str]) -> None:
+    def __init__(self, iso_dates: bool, sizes: dict[int, str],
+                 orgs: dict[str, tuple[str, bool, int | None]]) -> None:
+        """orgs: organisation number as read -> (normalised, valid, supplier id), filled by
+        the import before it adds a batch."""
         self.sizes = sizes  # supplier id -> size class
+        self.sqlite = iso_dates
         month = (lambda day: day[:8] + "01") if iso_dates else (lambda day: day.replace(day=1))
-        self.month = _Codes(0, _MONTH, month)
-        self.org = _Codes(_MONTH, _ORG)  # the organisation number as read
-        self.department = _Codes(_MONTH, _TEXT)
-        self.category = _Codes(_MONTH + _TEXT, _TEXT)
-        self.division = _Codes(_MONTH + 2 * _TEXT, _DIVISION, lambda cpv: cpv[:2])
-        self.size = _Codes(_MONTH + 2 * _TEXT + _DIVISION, 4)
-        self.org_sizes: dict[int, int] = {}  # org code -> size code
-        self.complete = True  # False when a column had too many values to code
-        self.org_sums: dict[int, int] = {}
-        self.dim_sums: dict[int, int] = {}
+        self.month = _Codes(_MONTH, month)
+        # Numbered by spend_month's columns: two numbers as read may normalise to the same one.
+        self.org = _Codes(_ORG, lambda raw: (*orgs[raw][:2], orgs[raw][2] or 0))
+        self.department = _Codes(_TEXT)
+        self.category = _Codes(_TEXT)
+        self.division = _Codes(_DIVISION, lambda cpv: cpv[:2])
+        self.size = _Codes(_SIZE)
+        self.org_sizes = np.zeros(0, np.int64)  # org number -> size number
+        self.complete = True  # False when a key ran out of bits, or the sums could overflow
+        self.org_keys: list[np.ndarray] = []
+        self.dim_keys: list[np.ndarray] = []
+        self.amounts: list[np.ndarray] = []
+        self.magnitude = 0  # a bound on the absolute sum of every amount added
 
-    def add(self, days, raw_orgs, org_ids, departments, categories, cpvs, amounts) -> None:
-        """One batch, as columns; raw_orgs are the organisation numbers as read (org_ids maps
-        each to its supplier id or None)."""
+    def add(self, days, raw_orgs, departments, categories, cpvs, amounts) -> None:
+        """One batch, as columns; raw_orgs are the organisation numbers as read."""
         if not self.complete:
             return
         try:
             months = self.month(days)
             orgs = self.org(raw_orgs)
-            org_keys = list(map(add, months, orgs))
-            if len(self.org.values) > len(self.org_sizes):  # numbers not seen before
-                sizes, size = self.sizes, self.size
-                for raw in self.org.values[len(self.org_sizes):]:
-                    code = size([sizes.get(org_ids[raw], UNKNOWN)])[0]
-                    self.org_sizes[self.org.codes[raw]] = code
-            dim_keys = list(map(sum, zip(months, self.department(departments),
-                                         self.category(categories), self.division(cpvs),
-                                         map(self.org_sizes.__getitem__, orgs), strict=True)))
-        except _TooMany:
-            self.complete = False
+            if len(self.org.values) > len(self.org_sizes):  # organisation numbers not seen before
+                new = [self.size.number(self.sizes.get(supplier_id, UNKNOWN))
+                       for _number, _valid, supplier_id in self.org.values[len(self.org_sizes):]]
+                self.org_sizes = np.append(self.org_sizes, new)
+            dims = (months | self.department(departments) << _MONTH
+                    | self.category(categories) << (_MONTH + _TEXT)
+                    | self.division(cpvs) << (_MONTH + 2 * _TEXT)
+                    | self.org_sizes[orgs] << (_MONTH + 2 * _TEXT + _DIVISION))
+            values = np.fromiter(amounts, np.int64, len(amounts))
+        except (_TooMany, OverflowError):
+            self._give_up()
             return
-        org_sums, dim_sums = self.org_sums, self.dim_sums
-        org_get, dim_get = org_sums.get, dim_sums.get
-        values = map(add, map(mul, amounts, repeat(_ONE_LINE)), repeat(1))
-        for org_key, dim_key, value in zip(org_keys, dim_keys, values, strict=True):
-            org_sums[org_key] = org_get(org_key, 0) + value
-            dim_sums[dim_key] = dim_get(dim_key, 0) + value
+        self.magnitude += int(np.abs(values).max(initial=0)) * len(values)
+        if self.magnitude >= _MAX_TOTAL:
+            self._give_up()
+            return
+        self.org_keys.append(months | orgs << _MONTH)
+        self.dim_keys.append(dims)
+        self.amounts.append(values)
 
-    def write(self, session: OrmSession, orgs: dict[str, tuple[str, bool, int | None]]) -> None:
-        """Add the sums to both tables (orgs: organisation number as read -> normalised,
-        valid, supplier id)."""
+    def _give_up(self) -> None:
+        self.complete = False
+        self.org_keys, self.dim_keys, self.amounts = [], [], []
+
+    def write(self, session: OrmSession) -> None:
+        """Add the sums to both tables."""
+        if not self.amounts:
+            return
         connection = session.connection()
-        sqlite = connection.dialect.name == "sqlite"
-        months, month_mask = self.month.values, self.month.mask
-        # Per organisation number as read (thousands, where the sums are tens of thousands):
-        # its spend_month columns and size.
-        targets = []
-        for raw in self.org.values:
-            number, valid, supplier_id = orgs[raw]  # type: ignore[index]
-            targets.append((number, int(valid) if sqlite else valid, supplier_id or 0,
-                            self.sizes.get(supplier_id, UNKNOWN) if supplier_id else UNKNOWN))
-        rows: dict[tuple, int] = {}  # two numbers as read may normalise to the same one
-        get = rows.get
-        for key, total in self.org_sums.items():
-            row = (months[key & month_mask], *targets[key >> _MONTH])
-            rows[row] = get(row, 0) + total
-        mark = "?" if sqlite else "%s"
-        if rows:
-            connection.exec_driver_sql(_ADD_MONTH.replace("?", mark),
-                                       [(*row, *_split(total)) for row, total in rows.items()])
-        if self.dim_sums:
-            department, category, division, size = (
-                self.department.value, self.category.value, self.division.value, self.size.value)
-            connection.exec_driver_sql(
-                _ADD_DIMS.replace("?", mark),
-                [(months[key & month_mask], department(key), category(key), division(key),
-                  size(key), *_split(total)) for key, total in self.dim_sums.items()])
+        amounts = np.concatenate(self.amounts)
+        months, month_mask = self.month.values, (1 << _MONTH) - 1
+        targets = [(number, int(valid) if self.sqlite else valid, supplier_id,
+                    self.sizes.get(supplier_id, UNKNOWN) if supplier_id else UNKNOWN)
+                   for number, valid, supplier_id in self.org.values]
+        mark = "?" if self.sqlite else "%s"
+        connection.exec_driver_sql(_ADD_MONTH.replace("?", mark), [
+            (months[key & month_mask], *targets[key >> _MONTH], lines, total)
+            for key, lines, total in _grouped(np.concatenate(self.org_keys), amounts)])
+        department, category, division, size = (
+            self.department.values, self.category.values, self.division.values,
+            self.size.values)
+        text_mask, division_mask = (1 << _TEXT) - 1, (1 << _DIVISION) - 1
+        connection.exec_driver_sql(_ADD_DIMS.replace("?", mark), [
+            (months[key & month_mask], department[key >> _MONTH & text_mask],
+             category[key >> (_MONTH + _TEXT) & text_mask],
+             division[key >> (_MONTH + 2 * _TEXT) & division_mask],
+             size[key >> (_MONTH + 2 * _TEXT + _DIVISION)], lines, total)
+            for key, lines, total in _grouped(np.concatenate(self.dim_keys), amounts)])
+
+
+def _grouped(keys: np.ndarray, amounts: np.ndarray) -> zip:
+    """(key, lines, sum of amounts) for each distinct key, as Python ints."""
+    order = np.argsort(keys, kind="stable")
+    keys, amounts = keys[order], amounts[order]
+    starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    lines = np.diff(np.append(starts, len(keys)))
+    return zip(keys[starts].tolist(), lines.tolist(),
+               np.add.reduceat(amounts, starts).tolist(), strict=True)
 
 
 _ADD_MONTH = (

@@ -80,6 +80,10 @@ class Table:
     header: list[str]
     rows: Iterator[list[str]]
     close: Any = None
+    # A CSV file's text after the header, and its delimiter: `batches.batches` reads these
+    # instead of `rows` (which then must not be read).
+    text: Any = None
+    delimiter: str = ","
 
 
 @contextmanager
@@ -246,7 +250,7 @@ def _read_csv(stream: IO[bytes]) -> Table:
         raise ImportFileError(N_("The file is empty."))
     delimiter = max((";", ",", "\t"), key=first.count)
     header = next(csv.reader([first], delimiter=delimiter))
-    return Table(header, csv.reader(text, delimiter=delimiter), text.detach)
+    return Table(header, csv.reader(text, delimiter=delimiter), text.detach, text, delimiter)
 
 
 def cell_text(value: object) -> str:
