@@ -82,32 +82,21 @@ def dims_current(session: OrmSession, date_from: date, date_to: date) -> bool:
     return stale is None
 
 
-class _Codes:
-    """Distinct values of one column, numbered in the order first seen; `derive` maps a raw
-    value to the value kept (a date to its month, a CPV code to its division)."""
+class _Numbering:
+    """Distinct values numbered in the order first seen, up to 2**bits of them."""
 
-    def __init__(self, bits: int, derive=None) -> None:
+    def __init__(self, bits: int) -> None:
         self.limit = 1 << bits
-        self.derive = derive
-        self.codes: dict[object, int] = {}  # raw value -> number
-        self.numbers: dict[object, int] = {}  # kept value -> number
-        self.values: list[object] = []  # number -> kept value
+        self.numbers: dict[object, int] = {}
+        self.values: list[object] = []
 
-    def __call__(self, column: Sequence) -> np.ndarray:
-        """The column's numbers (one C-level map; only values not seen before cost more)."""
-        try:
-            return np.fromiter(map(self.codes.__getitem__, column), np.int64, len(column))
-        except KeyError:
-            for raw in set(column).difference(self.codes):
-                self.codes[raw] = self.number(self.derive(raw) if self.derive else raw)
-            return np.fromiter(map(self.codes.__getitem__, column), np.int64, len(column))
-
-    def number(self, value: object) -> int:
+    def __call__(self, value: object) -> int:
         number = self.numbers.get(value)
         if number is None:
-            number = self.numbers[value] = len(self.values)
+            number = len(self.values)
             if number >= self.limit:
                 raise _TooMany
+            self.numbers[value] = number
             self.values.append(value)
         return number
 
@@ -116,55 +105,67 @@ class _TooMany(Exception):
     """More distinct values than a key's bits hold: the import sums again in SQL."""
 
 
-# Bits of the two int64 keys: month and organisation number as read; month, department,
-# category, CPV division and size class.
+# Bits of the two int64 keys: month and organisation number; month, department, category, CPV
+# division and size class.
 _MONTH, _ORG, _TEXT, _DIVISION, _SIZE = 10, 20, 14, 8, 4
 _MAX_TOTAL = 1 << 62  # the int64 sums cannot overflow while the amounts' sizes add up below
 
 
 class Accumulator:
-    """Sums of the lines an import inserts, per spend_month and spend_month_dims key. While
-    the import reads, each batch's columns become two int64 keys per line (one C-level map
-    per column, then numpy); `write` sorts all keys once and sums each run of equal keys."""
+    """Sums of the lines an import inserts, per spend_month and spend_month_dims key.
 
-    def __init__(self, iso_dates: bool, sizes: dict[int, str],
-                 orgs: dict[str, tuple[str, bool, int | None]]) -> None:
-        """orgs: organisation number as read -> (normalised, valid, supplier id), filled by
-        the import before it adds a batch."""
+    The import numbers each distinct value once (`number`, `org_number`: a date's month, an
+    organisation number's spend_month columns, a department, ...) and hands over each batch as
+    numpy arrays of those numbers; they become two int64 keys per line. `write` sorts all keys
+    once and sums each run of equal keys."""
+
+    def __init__(self, sqlite: bool, sizes: dict[int, str]) -> None:
         self.sizes = sizes  # supplier id -> size class
-        self.sqlite = iso_dates
-        month = (lambda day: day[:8] + "01") if iso_dates else (lambda day: day.replace(day=1))
-        self.month = _Codes(_MONTH, month)
-        # Numbered by spend_month's columns: two numbers as read may normalise to the same one.
-        self.org = _Codes(_ORG, lambda raw: (*orgs[raw][:2], orgs[raw][2] or 0))
-        self.department = _Codes(_TEXT)
-        self.category = _Codes(_TEXT)
-        self.division = _Codes(_DIVISION, lambda cpv: cpv[:2])
-        self.size = _Codes(_SIZE)
-        self.org_sizes = np.zeros(0, np.int64)  # org number -> size number
+        self.sqlite = sqlite
+        self.month = _Numbering(_MONTH)  # the first day of the month, as stored
+        self.org = _Numbering(_ORG)  # (organisation number, valid, supplier id or 0)
+        self.department = _Numbering(_TEXT)
+        self.category = _Numbering(_TEXT)
+        self.division = _Numbering(_DIVISION)
+        self.size = _Numbering(_SIZE)
+        self.org_sizes: list[int] = []  # org number -> size number
+        self._org_sizes = np.zeros(0, np.int64)
         self.complete = True  # False when a key ran out of bits, or the sums could overflow
         self.org_keys: list[np.ndarray] = []
         self.dim_keys: list[np.ndarray] = []
         self.amounts: list[np.ndarray] = []
         self.magnitude = 0  # a bound on the absolute sum of every amount added
 
-    def add(self, days, raw_orgs, departments, categories, cpvs, amounts) -> None:
-        """One batch, as columns; raw_orgs are the organisation numbers as read."""
+    def number(self, numbering: _Numbering, value: object) -> int:
+        """The value's number (-1 once the sums are given up)."""
+        if not self.complete:
+            return -1
+        try:
+            return numbering(value)
+        except _TooMany:
+            self._give_up()
+            return -1
+
+    def org_number(self, number: str, valid: bool, supplier_id: int | None) -> int:
+        """The number of an organisation number's spend_month columns (normalised, so two
+        numbers as read may share one)."""
+        org = self.number(self.org, (number, valid, supplier_id or 0))
+        if org == len(self.org_sizes):
+            size = self.number(self.size, self.sizes.get(supplier_id, UNKNOWN)
+                               if supplier_id else UNKNOWN)
+            self.org_sizes.append(size)
+        return org
+
+    def add(self, months: np.ndarray, orgs: np.ndarray, departments: np.ndarray,
+            categories: np.ndarray, divisions: np.ndarray, amounts: Sequence[int]) -> None:
+        """One batch: each line's numbers, and its amount in øre."""
         if not self.complete:
             return
+        if len(self._org_sizes) != len(self.org_sizes):
+            self._org_sizes = np.array(self.org_sizes, np.int64)
         try:
-            months = self.month(days)
-            orgs = self.org(raw_orgs)
-            if len(self.org.values) > len(self.org_sizes):  # organisation numbers not seen before
-                new = [self.size.number(self.sizes.get(supplier_id, UNKNOWN))
-                       for _number, _valid, supplier_id in self.org.values[len(self.org_sizes):]]
-                self.org_sizes = np.append(self.org_sizes, new)
-            dims = (months | self.department(departments) << _MONTH
-                    | self.category(categories) << (_MONTH + _TEXT)
-                    | self.division(cpvs) << (_MONTH + 2 * _TEXT)
-                    | self.org_sizes[orgs] << (_MONTH + 2 * _TEXT + _DIVISION))
             values = np.fromiter(amounts, np.int64, len(amounts))
-        except (_TooMany, OverflowError):
+        except OverflowError:
             self._give_up()
             return
         self.magnitude += int(np.abs(values).max(initial=0)) * len(values)
@@ -172,7 +173,10 @@ class Accumulator:
             self._give_up()
             return
         self.org_keys.append(months | orgs << _MONTH)
-        self.dim_keys.append(dims)
+        self.dim_keys.append(months | departments << _MONTH
+                             | categories << (_MONTH + _TEXT)
+                             | divisions << (_MONTH + 2 * _TEXT)
+                             | self._org_sizes[orgs] << (_MONTH + 2 * _TEXT + _DIVISION))
         self.amounts.append(values)
 
     def _give_up(self) -> None:
@@ -186,28 +190,28 @@ class Accumulator:
         connection = session.connection()
         amounts = np.concatenate(self.amounts)
         months, month_mask = self.month.values, (1 << _MONTH) - 1
+        sizes = self.size.values
         targets = [(number, int(valid) if self.sqlite else valid, supplier_id,
-                    self.sizes.get(supplier_id, UNKNOWN) if supplier_id else UNKNOWN)
-                   for number, valid, supplier_id in self.org.values]
+                    sizes[self.org_sizes[index]])
+                   for index, (number, valid, supplier_id) in enumerate(self.org.values)]
         mark = "?" if self.sqlite else "%s"
         connection.exec_driver_sql(_ADD_MONTH.replace("?", mark), [
             (months[key & month_mask], *targets[key >> _MONTH], lines, total)
             for key, lines, total in _grouped(np.concatenate(self.org_keys), amounts)])
-        department, category, division, size = (
-            self.department.values, self.category.values, self.division.values,
-            self.size.values)
+        department, category, division = (
+            self.department.values, self.category.values, self.division.values)
         text_mask, division_mask = (1 << _TEXT) - 1, (1 << _DIVISION) - 1
         connection.exec_driver_sql(_ADD_DIMS.replace("?", mark), [
             (months[key & month_mask], department[key >> _MONTH & text_mask],
              category[key >> (_MONTH + _TEXT) & text_mask],
              division[key >> (_MONTH + 2 * _TEXT) & division_mask],
-             size[key >> (_MONTH + 2 * _TEXT + _DIVISION)], lines, total)
+             sizes[key >> (_MONTH + 2 * _TEXT + _DIVISION)], lines, total)
             for key, lines, total in _grouped(np.concatenate(self.dim_keys), amounts)])
 
 
 def _grouped(keys: np.ndarray, amounts: np.ndarray) -> zip:
     """(key, lines, sum of amounts) for each distinct key, as Python ints."""
-    order = np.argsort(keys, kind="stable")
+    order = np.argsort(keys, kind="stable")  # faster than the default here
     keys, amounts = keys[order], amounts[order]
     starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
     lines = np.diff(np.append(starts, len(keys)))

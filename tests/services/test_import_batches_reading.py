@@ -62,7 +62,7 @@ def test_batches_read_what_the_csv_module_reads(rows, line_end, final, size, blo
 
 
 @settings(max_examples=200, deadline=None)
-@given(text=st.text(alphabet="ab;\"\r\n ", min_size=0, max_size=80), size=st.integers(1, 5),
+@given(text=st.text(alphabet="aø;\"\r\n ", min_size=0, max_size=80), size=st.integers(1, 5),
        block=st.integers(1, 30))
 def test_batches_read_any_text_as_the_csv_module_does(text, size, block):
     data = ("h1;h2\n" + text).encode()
@@ -83,6 +83,11 @@ def test_plain_lines_come_as_columns_without_the_csv_module():
     assert [batch.count for batch in found] == [4, 4, 2]
     assert found[0].columns() == [["x0", "x1", "x2", "x3"], ["0", "1", "2", "3"], ["æ"] * 4]
     assert found[2].first == 10
+    _header, small = _batched(data.encode(), 4, block=20)  # a batch ends where a block does
+    assert sum(batch.count for batch in small) == 10
+    assert max(batch.count for batch in small) <= 4
+    for found_batches in (found, small):  # never through the csv module
+        assert all(batch._text is not None for batch in found_batches)
 
 
 def test_a_row_of_another_width_or_a_blank_line_means_no_columns():

@@ -168,3 +168,33 @@ def test_the_one_row_upsert_for_the_demo_loader_still_writes_and_updates(db):
     sql = upsert_sql(connection.dialect.name)
     connection.exec_driver_sql(sql, [row, (*row[:6], 7, *row[7:])])
     assert db.scalar(select(SpendLine.amount_ore)) == 7
+
+
+def test_line_ends_quotes_and_line_numbers_do_not_change_what_is_imported(registered):
+    db = registered
+    rows = [_row(n) for n in range(200)]
+    _import(db, rows)
+    expected = _state(db)
+    db.rollback()
+    text = HEADER + "".join(rows)
+    crlf = text.replace("\n", "\r\n")
+    invoice, line, rest = rows[150].split(";", 2)
+    quoted = (HEADER + "".join(rows[:150]) + f'"{invoice}";"{line}";{rest}'
+              + "".join(rows[151:]))  # the csv module reads on from the first quote
+    padded = HEADER + "".join(row.replace(";1;", ";01;", 1) for row in rows)  # not plain
+    for variant in (crlf, quoted, padded):
+        import_spend(db, io.BytesIO(variant.encode()), "variant.csv", batch_size=BATCH)
+        assert _state(db) == expected
+        db.rollback()
+
+
+def test_a_line_number_written_two_ways_is_still_a_duplicate(registered):
+    db = registered
+    rows = [_row(n) for n in range(120)]
+    assert rows[3].startswith("B1;1;")
+    rows[100] = rows[3].replace("B1;1;", "B1;01;", 1)  # a later batch, through the coded path
+    with pytest.raises(ImportRejected) as caught:
+        _import(db, rows)
+    db.rollback()
+    assert [(row, field) for row, field, *_ in caught.value.errors.items] == [
+        (102, "invoice_id")]

@@ -2,11 +2,12 @@
 
 An import that checks whole columns at a time (the spend import) would otherwise spend more
 time building a million small row lists and transposing them than reading the file. For CSV
-text without quotes, a batch comes straight from the text: its lines are split once, and its
-columns are slices of all its fields (`str.split` and slicing run in C). That is exactly what
-the `csv` module makes of such lines. From the first block that holds a quote or a lone
-carriage return on, the `csv` module reads the rest, so quoted fields (with delimiters or
-line breaks inside) read as before.
+without quotes, a batch comes straight from the bytes: numpy finds the line breaks and counts
+each line's delimiters, and the batch's text is split once, its columns being slices of all its
+fields. That is exactly what the `csv` module makes of such lines. From the first block that
+holds a quote or a lone carriage return on, the `csv` module reads the rest, so quoted fields
+(with delimiters or line breaks inside) read as before. Delimiters and line breaks are ASCII,
+never part of a multi-byte UTF-8 character, so finding them in the bytes is safe.
 """
 
 from __future__ import annotations
@@ -14,50 +15,51 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator, Sequence
-from itertools import chain, islice, repeat
+from itertools import chain, islice
+
+import numpy as np
 
 from procure.services.imports.reading import Table, max_rows, too_many_rows
 
-BLOCK = 1 << 18  # characters read from the text at a time
+BLOCK = 1 << 18  # bytes read at a time
 
 
 class Batch:
-    """Rows `first` .. `first + count - 1` (the header is row 1), given as the quote-free lines
-    of a CSV file or as rows already split."""
+    """Rows `first` .. `first + count - 1` (the header is row 1): CSV lines without quotes as
+    one text joined by LF (`width` fields each, or None when they differ), or rows already
+    split. Batches
+    follow the blocks read, so a batch holds at most `size` rows, and may hold fewer."""
 
-    def __init__(self, first: int, *, lines: list[str] | None = None,
-                 rows: list[list[str]] | None = None, delimiter: str = ";") -> None:
+    def __init__(self, first: int, count: int, *, text: str | None = None,
+                 width: int | None = None, rows: list[list[str]] | None = None,
+                 delimiter: str = ";") -> None:
         self.first = first
-        self._lines = lines
+        self.count = count
+        self._text = text
+        self._width = width
         self._rows = rows
         self.delimiter = delimiter
-        self.count = len(lines if lines is not None else rows or ())
 
     def rows(self) -> list[list[str]]:
         """Each row as its fields; a blank line as an empty list, as the `csv` module has it."""
         if self._rows is None:
             delimiter = self.delimiter
-            self._rows = [line.split(delimiter) if line else [] for line in self._lines or ()]
+            self._rows = [line.split(delimiter) if line else []
+                          for line in (self._text or "").split("\n")]
         return self._rows
 
     def columns(self) -> list[Sequence[str]] | None:
         """The fields column by column when every row has as many; else None."""
-        if self._lines is None:
+        if self._text is None:
             rows = self.rows()
             width = len(rows[0]) if rows else 0
             if not width or any(len(row) != width for row in rows):
                 return None
             return list(zip(*rows, strict=True))
-        lines, delimiter = self._lines, self.delimiter
-        counts = list(map(str.count, lines, repeat(delimiter)))
-        if not counts:
+        width, delimiter = self._width, self.delimiter
+        if width is None:
             return None
-        width = counts[0] + 1
-        if counts.count(width - 1) != len(counts):
-            return None  # a blank line (no delimiter) also makes the counts differ
-        if width == 1 and not all(lines):
-            return None  # a blank line among single fields
-        fields = delimiter.join(lines).split(delimiter)
+        fields = self._text.replace("\n", delimiter).split(delimiter)
         return [fields[index::width] for index in range(width)]
 
 
@@ -65,67 +67,86 @@ def batches(table: Table, size: int, block: int = BLOCK) -> Iterator[Batch]:
     """The table's rows in batches of `size` (the last may be shorter). Stops with
     ImportFileError past the row limit; decoding and CSV errors come from the iteration, as
     with `table.rows` (iterate inside `reading_errors()`)."""
-    if table.text is None:
-        yield from _row_batches(table.rows, size, 2)
+    if table.binary is None:
+        rows = _row_batches(table.rows, size, 2)
     else:
-        yield from _text_batches(table.text, table.delimiter, size, block)
+        rows = _byte_batches(table, size, block)
+    limit = max_rows()
+    for batch in rows:
+        if batch.first - 2 + batch.count > limit:
+            raise too_many_rows(limit)
+        yield batch
 
 
 def _row_batches(rows, size: int, first: int) -> Iterator[Batch]:
     rows = iter(rows)
     while chunk := list(islice(rows, size)):
-        yield Batch(first, rows=chunk)
+        yield Batch(first, len(chunk), rows=chunk)
         first += len(chunk)
 
 
-def _text_batches(text: io.TextIOBase, delimiter: str, size: int,
-                  block_size: int) -> Iterator[Batch]:
-    limit = max_rows()
+def _byte_batches(table: Table, size: int, block_size: int) -> Iterator[Batch]:
+    delimiter = table.delimiter
     first = 2
-    pending: list[str] = []  # whole lines not yet handed out
-    rest = ""  # the start of a line whose end is not read yet
+    carry = b""  # the start of a line whose end is not read yet
     while True:
-        block = text.read(block_size)
+        block = table.binary.read(block_size)
+        data = carry + block
         if block:
-            block = rest + block
-            cut = block.rfind("\n")
+            cut = data.rfind(b"\n")
             if cut < 0:
-                rest = block
+                carry = data
                 continue
-            raw, rest = block[:cut], block[cut + 1:]
-        else:  # the end: what is left is the last line, which has no line break
-            raw, rest = rest, ""
-        body = raw
-        if "\r" in raw and block:  # a CRLF file (the cut above leaves the last line's CR)
-            body = raw.replace("\r\n", "\n").removesuffix("\r")
-        if '"' in body or "\r" in body:
-            # Quoted fields, or old Mac line ends: the csv module reads on from the first line
-            # not handed out yet. readline() ends the partial line, so the csv module sees it
-            # whole.
-            restart = "".join(line + "\n" for line in pending) + raw
-            if block:
-                restart += "\n" + rest + text.readline()
-            reader = csv.reader(chain(io.StringIO(restart, newline=""), text),
-                                delimiter=delimiter)
-            yield from _counted(_row_batches(reader, size, first), limit)
+            body, carry = data[:cut], data[cut + 1:]
+        elif not data:
             return
-        if block or body:
-            pending += body.split("\n")
-        start = 0
-        while len(pending) - start >= size or (not block and start < len(pending)):
-            lines = pending[start:start + size]
-            if first - 2 + len(lines) > limit:
-                raise too_many_rows(limit)
-            yield Batch(first, lines=lines, delimiter=delimiter)
-            first += len(lines)
-            start += len(lines)
-        if not block:
+        else:  # the end: the last line has no line break
+            body, carry = data, b""
+        separator = _separator(body, bool(block))
+        if separator is None or b'"' in body:
+            # Quoted fields, or line ends other than LF or CRLF throughout: the csv module
+            # reads on from here. readline() ends the partial line, so it sees it whole.
+            tail = b"\n" + carry + table.binary.readline() if block else b""
+            reader = csv.reader(chain(io.StringIO((body + tail).decode(), newline=""),
+                                      table.text), delimiter=delimiter)
+            yield from _row_batches(reader, size, first)
             return
-        del pending[:start]
+        if separator == b"\r\n":
+            body = body.translate(None, b"\r")  # each CR is one of a CRLF (in C, at once)
+        lines, cuts, widths = _lines(body, delimiter.encode())
+        for start in range(0, lines, size):
+            count = min(size, lines - start)
+            part = widths[start:start + count]
+            width = (int(part[0]) or None) if (part == part[0]).all() else None
+            text = body[cuts[start]:cuts[start + count] - 1].decode()
+            yield Batch(first, count, text=text, width=width, delimiter=delimiter)
+            first += count
 
 
-def _counted(batches_: Iterator[Batch], limit: int) -> Iterator[Batch]:
-    for batch in batches_:
-        if batch.first - 2 + batch.count > limit:
-            raise too_many_rows(limit)
-        yield batch
+def _separator(body: bytes, cut: bool) -> bytes | None:
+    """How the lines in `body` end: LF, CRLF (each LF after a CR, and after the cut, which
+    took an LF, a CR left at the end), or None when there is any other CR."""
+    returns = body.count(b"\r")
+    if not returns:
+        return b"\n"
+    pairs = body.count(b"\r\n")
+    if pairs != body.count(b"\n"):
+        return None
+    if returns == pairs or (returns == pairs + 1 and body.endswith(b"\r") and cut):
+        return b"\r\n"
+    return None
+
+
+def _lines(body: bytes, delimiter: bytes) -> tuple[int, list[int], np.ndarray]:
+    """The number of lines in `body` (joined by LF, none at the end), where each starts (and
+    where one more would), and each one's number of fields; a blank line has none, so that it
+    never matches a width."""
+    data = np.frombuffer(body, np.uint8)
+    breaks = np.flatnonzero(data == ord("\n"))
+    starts = np.concatenate(([0], breaks + 1))
+    ends = np.append(breaks, len(body))
+    delimiters = np.flatnonzero(data == ord(delimiter))
+    before = np.searchsorted(delimiters, ends)
+    fields = np.diff(before, prepend=0) + 1
+    fields[ends == starts] = 0
+    return len(ends), [*starts.tolist(), len(body) + 1], fields

@@ -81,9 +81,10 @@ class Table:
     rows: Iterator[list[str]]
     close: Any = None
     # A CSV file's text after the header, and its delimiter: `batches.batches` reads these
-    # instead of `rows` (which then must not be read).
+    # (and `binary`) instead of `rows`, which then must not be read.
     text: Any = None
     delimiter: str = ","
+    binary: Any = None  # the same rows as bytes
 
 
 @contextmanager
@@ -240,17 +241,60 @@ def _without_control_characters(value: Any) -> Any:
 
 
 def _read_csv(stream: IO[bytes]) -> Table:
-    text = io.TextIOWrapper(io.BufferedReader(_WithoutControlBytes(stream), 1 << 16),
-                            encoding="utf-8-sig", newline="")
+    binary = io.BufferedReader(_WithoutControlBytes(stream), 1 << 16)
+    line, rest = _first_line(binary)
     try:
-        first = text.readline()
+        first = line.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ImportFileError(N_("The file is not UTF-8 text. Save it as CSV UTF-8.")) from None
     if not first.strip():
         raise ImportFileError(N_("The file is empty."))
     delimiter = max((";", ",", "\t"), key=first.count)
     header = next(csv.reader([first], delimiter=delimiter))
-    return Table(header, csv.reader(text, delimiter=delimiter), text.detach, text, delimiter)
+    # The rows, as bytes for `batches` or as text for the csv module: one or the other is read.
+    source = io.BufferedReader(_Prefixed(rest, binary), 1 << 16)
+    text = io.TextIOWrapper(source, encoding="utf-8", newline="")
+    return Table(header, csv.reader(text, delimiter=delimiter), text.detach, text, delimiter,
+                 source)
+
+
+def _first_line(binary: IO[bytes]) -> tuple[bytes, bytes]:
+    """The first line (without its line break: LF, CRLF or CR) and what was read after it."""
+    head = b""
+    while True:
+        ends = [index for index in (head.find(b"\n"), head.find(b"\r")) if index >= 0]
+        more = b""
+        if not ends or min(ends) == len(head) - 1:  # no line break yet, or a CR that may be CRLF
+            more = binary.read(1 << 16)
+            if more:
+                head += more
+                continue
+        if not ends:
+            return head, b""
+        end = min(ends)
+        return head[:end], head[end + (2 if head[end:end + 2] == b"\r\n" else 1):]
+
+
+class _Prefixed(io.RawIOBase):
+    """Bytes already read, then the rest of a stream."""
+
+    def __init__(self, prefix: bytes, raw: IO[bytes]) -> None:
+        super().__init__()
+        self.prefix = prefix
+        self.raw = raw
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self.prefix:
+            size = min(len(buffer), len(self.prefix))
+            buffer[:size] = self.prefix[:size]
+            self.prefix = self.prefix[size:]
+            return size
+        block = self.raw.read(len(buffer))
+        buffer[:len(block)] = block
+        return len(block)
 
 
 def cell_text(value: object) -> str:

@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import gc
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from operator import itemgetter
 from typing import IO
 
+import numpy as np
 from sqlalchemy import func, select
 from sqlmodel import Session
 
@@ -43,6 +44,7 @@ from procure.services.imports import (
     start_run,
 )
 from procure.services.imports.batches import Batch, batches
+from procure.services.imports.coded import BAD, CodedColumn
 from procure.services.imports.reading import (
     BAD_AMOUNT,
     BAD_DATE,
@@ -120,67 +122,69 @@ def import_spend(
         table.close()
 
 
-_BAD = object()  # a cached "this value is invalid"
 _FIELDS = ("invoice_id", "date", "supplier_orgnr", "amount_nok", "line", "account", "category",
            "cpv", "department")
+_ABSENT = ("", "", "", "", "1", "", "", "", "")  # what a column left out reads as (line 1)
 
 
-class _Caches:
-    """Distinct raw values seen so far, parsed once: dates, line numbers, orgnr, CPV.
+class _Columns:
+    """The columns of few distinct values, each value checked once (see coded.py). Values are
+    stored as the database takes them fastest: on SQLite ISO dates, line numbers and validity
+    as 0 or 1 (a raw value already in that form is written as read); elsewhere dates and
+    booleans."""
 
-    `canonical_*` hold the raw values that are already in the form stored (ISO dates and plain
-    line numbers on SQLite, organisation numbers as normalised): a batch made only of those goes
-    to the database as read."""
-
-    def __init__(self, suppliers: dict[str, int], iso_dates: bool) -> None:
+    def __init__(self, suppliers: dict[str, int], sqlite: bool,
+                 summary: spend_summary.Accumulator) -> None:
         self.suppliers = suppliers
-        self.iso_dates = iso_dates
-        self.dates: dict[str, object] = {}
-        self.lines: dict[str, object] = {"": 1, "1": 1}
-        self.line_keys: dict[str, str] = {"": "1", "1": "1"}  # raw -> str(line), for duplicates
-        self.orgs: dict[str, tuple[str, bool, int | None]] = {}
-        self.org_numbers: dict[str, str] = {}
-        self.org_valid: dict[str, bool | int] = {}
-        self.org_ids: dict[str, int | None] = {}
-        self.cpvs: dict[str, object] = {"": ""}
-        self.canonical_dates: set[str] = set()
-        self.canonical_lines: set[str] = {"1"} if iso_dates else set()
-        self.canonical_orgs: set[str] = set()
+        self.sqlite = sqlite
+        self.summary = summary
+        self.date = CodedColumn(self._date)  # (stored, month number)
+        self.line = CodedColumn(self._line)  # (stored, the line as text: canonical)
+        # (normalised, valid as stored, supplier id or None, valid, matched, spend_month number)
+        self.org = CodedColumn(self._org)
+        self.account = CodedColumn(self._text(LIMITS["account"]))  # (stripped, 0)
+        self.category = CodedColumn(self._text(LIMITS["category"], summary.category))
+        self.department = CodedColumn(self._text(LIMITS["department"], summary.department))
+        self.cpv = CodedColumn(self._cpv)  # (official code, division number)
 
-    def date(self, raw: str) -> object:
+    def _date(self, raw: str) -> tuple:
         try:
             parsed = parse_date(raw)
         except ValueError:
-            parsed = None
-        value = _BAD if parsed is None else parsed.isoformat() if self.iso_dates else parsed
-        self.dates[raw] = value
-        if self.iso_dates and value == raw:
-            self.canonical_dates.add(raw)
-        return value
+            return BAD, -1
+        month = parsed.replace(day=1)
+        if self.sqlite:
+            return parsed.isoformat(), self.summary.number(self.summary.month,
+                                                           month.isoformat())
+        return parsed, self.summary.number(self.summary.month, month)
 
-    def line(self, raw: str) -> object:
-        value = self.lines[raw] = _line_number(raw) or _BAD
-        if value is not _BAD:
-            self.line_keys[raw] = str(value)
-            if self.iso_dates and str(value) == raw:
-                self.canonical_lines.add(raw)
-        return value
+    def _line(self, raw: str) -> tuple:
+        number = 1 if raw == "" else _line_number(raw)
+        if number is None:
+            return BAD, ""
+        return (raw if self.sqlite and str(number) == raw else number), str(number)
 
-    def org(self, raw: str) -> tuple[str, bool, int | None]:
+    def _org(self, raw: str) -> tuple:
         normalised = orgnr_rules.normalise(raw)[:20]
         valid = orgnr_rules.is_valid(normalised)
-        value = self.orgs[raw] = (normalised, valid,
-                                  self.suppliers.get(normalised) if valid else None)
-        # SQLite stores booleans as 0 and 1, and binds an int faster than a bool.
-        self.org_numbers[raw], self.org_ids[raw] = normalised, value[2]
-        self.org_valid[raw] = int(valid) if self.iso_dates else valid
-        if normalised == raw:
-            self.canonical_orgs.add(raw)
-        return value
+        supplier_id = self.suppliers.get(normalised) if valid else None
+        return (normalised, int(valid) if self.sqlite else valid, supplier_id, int(valid),
+                int(supplier_id is not None),
+                self.summary.org_number(normalised, valid, supplier_id))
 
-    def cpv(self, raw: str) -> object:
-        value = self.cpvs[raw] = lookup_cpv(raw) or _BAD
-        return value
+    def _text(self, limit: int, numbering=None) -> Callable[[str], tuple]:
+        def parse(raw: str) -> tuple:
+            value = raw.strip()
+            if len(value) > limit:
+                return BAD, -1
+            return value, (self.summary.number(numbering, value) if numbering else 0)
+        return parse
+
+    def _cpv(self, raw: str) -> tuple:
+        code = lookup_cpv(raw) if raw else ""
+        if code is None:
+            return BAD, -1
+        return code, self.summary.number(self.summary.division, code[:2])
 
 
 def _import_rows(session: Session, run: ImportRun, table, index: dict[str, int],
@@ -190,10 +194,8 @@ def _import_rows(session: Session, run: ImportRun, table, index: dict[str, int],
     importer.read(batches(table, batch_size))
     if importer.errors:
         raise ImportRejected("spend", run.filename, importer.errors, importer.rows_read)
-    # New lines get ids past the last one (a range of the primary key, not a scan of the
-    # table); the driver's row counts add the lines updated.
-    inserted = count_rows(session, SpendLine, SpendLine.id > last,
-                          SpendLine.import_id == run.id)
+    # New lines get ids past the last one; the driver's row counts add the lines updated.
+    inserted = _inserted(session, last, run.id)
     if inserted == importer.rows_read and importer.summary.complete:
         importer.summary.write(session)  # only new lines: add them
     else:
@@ -204,6 +206,17 @@ def _import_rows(session: Session, run: ImportRun, table, index: dict[str, int],
                              "unmatched_orgnr": importer.unmatched})
 
 
+def _inserted(session: Session, last: int, run_id: int) -> int:
+    """Lines inserted since the largest id was `last`. SQLite gives a new row the largest id
+    plus one, and this transaction has held the write lock since start_run (no other writer
+    comes between): the ids are consecutive. Elsewhere ids may skip (a sequence also moves
+    for a row that conflicted), so they are counted, over a range of the primary key."""
+    if session.connection().dialect.name == "sqlite":
+        return (session.scalar(select(func.max(SpendLine.id))) or 0) - last
+    return count_rows(session, SpendLine, SpendLine.id > last, SpendLine.import_id == run_id)
+
+
+_PLAIN_LINES = re.compile(r"(?:[1-9]\d{0,8}\n)*[1-9]\d{0,8}", re.ASCII)
 _TWO_DECIMALS = re.compile(r"(?:-?\d{1,13}[.,]\d\d\n)*-?\d{1,13}[.,]\d\d", re.ASCII)
 _WHOLE_KRONER = re.compile(r"(?:-?\d{1,13}\n)*-?\d{1,13}", re.ASCII)
 _NO_SEPARATORS = str.maketrans("", "", ".,")
@@ -219,8 +232,10 @@ class _SpendImporter:
         self.connection = session.connection()
         dialect = self.connection.dialect.name
         self.writer = bulk.writer(self.connection, _upsert(run.id))
-        self.caches = _Caches(dict(session.execute(select(Supplier.orgnr, Supplier.id)).all()),
-                              iso_dates=dialect == "sqlite")
+        self.summary = spend_summary.Accumulator(dialect == "sqlite",
+                                                 spend_summary.supplier_sizes(session))
+        self.coded = _Columns(dict(session.execute(select(Supplier.orgnr, Supplier.id)).all()),
+                              dialect == "sqlite", self.summary)
         self.batch_size = batch_size
         self.positions = [index.get(name) for name in _FIELDS]
         self.width = max(index.values()) + 1
@@ -228,11 +243,14 @@ class _SpendImporter:
         self.get = itemgetter(*(-1 if position is None else position
                                 for position in self.positions))
         self.errors = RowErrors()
-        self.seen: set[int] = set()
+        # Each good line's hash((invoice id, line)) and row, batch by batch in file order;
+        # duplicates across batches are found at the end, all at once (a sort), rather than
+        # by looking each line up in a set of a million.
+        self.keys: list[np.ndarray] = []
+        self.key_rows: list[np.ndarray] = []
+        self.pending_keys: set[int] = set()  # written together: PostgreSQL needs them distinct
         self.pending: list[tuple] = []
-        self.pending_orgs: list[str] = []  # the organisation numbers as read, for the summary
-        self.summary = spend_summary.Accumulator(
-            dialect == "sqlite", spend_summary.supplier_sizes(session), self.caches.orgs)
+        self.pending_raw: list[tuple] = []  # date, org, department, category, cpv as read
         self.rows_read = self.invalid_orgnr = self.unmatched = 0
         self.writing = True
 
@@ -248,13 +266,40 @@ class _SpendImporter:
                 gc.enable()
         if self.writing and self.pending:
             self._write_pending()
+        self._report_duplicates()
+
+    def _report_duplicates(self) -> None:
+        """Name each line whose invoice id and line an earlier line has."""
+        if not self.keys:
+            return
+        keys = np.concatenate(self.keys)
+        order = np.argsort(keys, kind="stable")  # equal keys stay in file order
+        keys = keys[order]
+        again = np.concatenate(self.key_rows)[order][1:][keys[1:] == keys[:-1]]
+        if not again.size:
+            return
+        for row in np.sort(again).tolist():
+            self.errors.add(row, "invoice_id", DUPLICATE)
+        self.errors.items.sort(key=itemgetter(0))  # stable: a row's reasons keep their order
 
     def _write_pending(self) -> None:
         self.writer.rows(self.pending)
-        (_invoices, _lines, days, _numbers, _valid, _ids, amounts, _accounts, categories, cpvs,
-         departments) = zip(*self.pending, strict=True)
-        self.summary.add(days, self.pending_orgs, departments, categories, cpvs, amounts)
-        self.pending, self.pending_orgs = [], []
+        days, orgs, departments, categories, cpvs = map(list, zip(*self.pending_raw,
+                                                                  strict=True))
+        amounts = [row[6] for row in self.pending]
+        coded = self.coded
+        self._summarise(coded.date(days), coded.org(orgs), coded.department(departments),
+                        coded.category(categories), coded.cpv(cpvs), amounts)
+        self.pending, self.pending_raw = [], []
+        self.pending_keys = set()
+
+    def _summarise(self, days: np.ndarray, orgs: np.ndarray, departments: np.ndarray,
+                   categories: np.ndarray, cpvs: np.ndarray, amounts: Sequence[int]) -> None:
+        """Add a batch of good lines (their coded columns) to the monthly sums."""
+        coded = self.coded
+        self.summary.add(coded.date.fact(1, days), coded.org.fact(5, orgs),
+                         coded.department.fact(1, departments),
+                         coded.category.fact(1, categories), coded.cpv.fact(1, cpvs), amounts)
 
     def _read(self, batches_: Iterator[Batch]) -> None:
         first = 2  # the header is row 1
@@ -269,7 +314,7 @@ class _SpendImporter:
     def _batch(self, batch: Batch) -> None:
         columns = batch.columns()
         if columns is not None and len(columns) >= self.width:
-            columns = self._fast(columns, batch.count)
+            columns = self._fast(columns, batch.count, batch.first)
         else:
             columns = None
         if columns is None:
@@ -279,84 +324,64 @@ class _SpendImporter:
         if self.writing:
             self.writer.columns(columns)
 
-    @staticmethod
-    def _lookup(cache: dict, raw: Sequence[str], fill) -> list:
-        values = list(map(cache.get, raw))
-        if None in values:
-            for key in set(raw).difference(cache):
-                fill(key)
-            values = list(map(cache.get, raw))
-        return values
-
-    @staticmethod
-    def _stored(cache: dict, canonical: set[str], raw: Sequence[str], fill) -> Sequence | None:
-        """The column as stored: the raw values themselves when every distinct one is already
-        in stored form (one set() in C instead of a lookup per row), else the parsed values;
-        None when any is invalid."""
-        distinct = set(raw)
-        if distinct <= canonical:
-            return raw
-        for key in distinct.difference(cache):
-            fill(key)
-        if distinct <= canonical:
-            return raw
-        values = list(map(cache.__getitem__, raw))
-        return None if _BAD in values else values
-
-    def _fast(self, columns: list[Sequence[str]], count: int) -> list[Sequence] | None:
+    def _fast(self, columns: list[Sequence[str]], count: int,
+              first: int) -> list[Sequence] | None:
         """The batch (its fields column by column) as the columns written (INSERT_COLUMNS but
-        import_id), or None."""
+        import_id), or None when anything in it needs the row-by-row path."""
         (invoices, raw_dates, raw_orgs, raw_amounts, raw_lines, accounts, categories,
-         raw_cpvs, departments) = (columns[p] if p is not None else ("",) * count
-                                   for p in self.positions)
+         raw_cpvs, departments) = (columns[p] if p is not None else (absent,) * count
+                                   for p, absent in zip(self.positions, _ABSENT, strict=True))
         invoices = _clean(invoices, LIMITS["invoice_id"])
         if invoices is None or "" in invoices:
             return None
-        accounts, categories, departments = texts = [
-            _clean_few(column, LIMITS[name]) for name, column in
-            (("account", accounts), ("category", categories), ("department", departments))]
-        if None in texts:
-            return None
-        caches = self.caches
-        days = self._stored(caches.dates, caches.canonical_dates, raw_dates, caches.date)
-        lines = self._stored(caches.lines, caches.canonical_lines, raw_lines, caches.line)
-        if days is None or lines is None:
-            return None
-        cpvs = self._lookup(caches.cpvs, raw_cpvs, caches.cpv)
-        if _BAD in cpvs:
+        coded = self.coded
+        fields = [coded.date, coded.org, coded.account, coded.category, coded.cpv,
+                  coded.department]
+        raw = [raw_dates, raw_orgs, accounts, categories, raw_cpvs, departments]
+        # Line numbers as plain as 1, 2, 3 (the usual case) are stored and compared as read.
+        plain_lines = _PLAIN_LINES.fullmatch("\n".join(raw_lines)) is not None
+        if not plain_lines:
+            fields.append(coded.line)
+            raw.append(raw_lines)
+        numbers = [field(column) for field, column in zip(fields, raw, strict=True)]
+        if any(field.any_bad(number) for field, number in zip(fields, numbers, strict=True)):
             return None
         amounts = _amounts(raw_amounts)
         if amounts is None:
             return None
-        keys = raw_lines if lines is raw_lines else map(caches.line_keys.__getitem__, raw_lines)
-        hashes = list(map(hash, zip(invoices, keys, strict=True)))
-        seen = self.seen
-        if not seen.isdisjoint(hashes):
-            return None
-        size = len(seen)
-        seen.update(hashes)
-        if len(seen) - size != count:  # a line twice in the batch: the slow path names it
-            seen.difference_update(hashes)  # none of them was there before (isdisjoint)
-            return None
-        orgs = set(raw_orgs)
-        if not caches.orgs.keys() >= orgs:
-            for key in orgs.difference(caches.orgs):
-                caches.org(key)
-        numbers = (raw_orgs if orgs <= caches.canonical_orgs
-                   else list(map(caches.org_numbers.__getitem__, raw_orgs)))
-        valid = list(map(caches.org_valid.__getitem__, raw_orgs))
-        supplier_ids = list(map(caches.org_ids.__getitem__, raw_orgs))
-        invalid = valid.count(False)
+        days, orgs, account_numbers, category_numbers, cpv_numbers, department_numbers = (
+            numbers[:6])
+        if plain_lines:
+            line_keys: Sequence[str] = raw_lines
+            lines = raw_lines if self.coded.sqlite else list(map(int, raw_lines))
+        else:
+            line_keys = coded.line.fact(1, numbers[6]).tolist()
+            lines = coded.line.stored(raw_lines, numbers[6])
+        keys = np.fromiter(map(hash, zip(invoices, line_keys, strict=True)), np.int64, count)
+        ordered = np.sort(keys)
+        if (ordered[1:] == ordered[:-1]).any():  # a line twice in the batch: the slow path
+            return None  # names it
+        self.keys.append(keys)
+        self.key_rows.append(np.arange(first, first + count))
+        valid = coded.org.fact(3, orgs)
+        matched = coded.org.fact(4, orgs)
+        invalid = count - int(valid.sum())
         self.invalid_orgnr += invalid
-        self.unmatched += supplier_ids.count(None) - invalid
-        self.summary.add(days, raw_orgs, departments, categories, cpvs, amounts)
-        return [invoices, lines, days, numbers, valid, supplier_ids, amounts, accounts,
-                categories, cpvs, departments]
+        self.unmatched += count - int(matched.sum()) - invalid
+        self._summarise(days, orgs, department_numbers, category_numbers, cpv_numbers, amounts)
+        return [invoices, lines,
+                coded.date.stored(raw_dates, days), coded.org.stored(raw_orgs, orgs),
+                coded.org.fact(1, orgs).tolist(), coded.org.fact(2, orgs).tolist(), amounts,
+                coded.account.stored(accounts, account_numbers),
+                coded.category.stored(categories, category_numbers),
+                coded.cpv.stored(raw_cpvs, cpv_numbers),
+                coded.department.stored(departments, department_numbers)]
 
     def _slow(self, chunk: list[list[str]], first: int) -> None:
-        caches = self.caches
-        dates, lines, orgs, cpvs = caches.dates, caches.lines, caches.orgs, caches.cpvs
+        coded = self.coded
         errors, get = self.errors, self.get
+        keys: list[int] = []  # of the good lines, for _report_duplicates
+        rows: list[int] = []
         for number, values in enumerate(chunk, start=first):
             if len(values) < self.width:
                 if any(value.strip() for value in values):
@@ -365,60 +390,48 @@ class _SpendImporter:
                     self.writing = False
                 continue
             self.rows_read += 1
-            (invoice, raw_date, raw_org, raw_amount, raw_line, account, category, raw_cpv,
-             department) = get([*values, ""])
+            (invoice, raw_date, raw_org, raw_amount, raw_line, raw_account, raw_category,
+             raw_cpv, raw_department) = get([*values, ""])
             invoice = invoice.strip()
-            account = account.strip()
-            category = category.strip()
-            department = department.strip()
-            day = dates.get(raw_date) or caches.date(raw_date)
-            line = lines.get(raw_line) or caches.line(raw_line)
-            org = orgs.get(raw_org) or caches.org(raw_org)
-            cpv = cpvs.get(raw_cpv)
-            if cpv is None:
-                cpv = caches.cpv(raw_cpv)
+            day = coded.date.get(raw_date)[0]
+            line, line_key = coded.line.get(raw_line)
+            account = coded.account.get(raw_account)[0]
+            category = coded.category.get(raw_category)[0]
+            department = coded.department.get(raw_department)[0]
+            cpv = coded.cpv.get(raw_cpv)[0]
             amount = amount_ore(raw_amount)
-            if (day is _BAD or line is _BAD or cpv is _BAD or amount is None or not invoice
-                    or len(invoice) > LIMITS["invoice_id"] or len(account) > LIMITS["account"]
-                    or len(category) > LIMITS["category"]
-                    or len(department) > LIMITS["department"]):
-                _report(errors, number, invoice, account, category, department, day, raw_date,
-                        line, cpv, amount, raw_amount)
+            if (BAD in (day, line, cpv, account, category, department) or amount is None
+                    or not invoice or len(invoice) > LIMITS["invoice_id"]):
+                _report(errors, number, invoice, raw_account, raw_category, raw_department,
+                        day, raw_date, line, cpv, amount, raw_amount)
                 self.writing = False
                 continue
-            size = len(self.seen)
-            self.seen.add(hash((invoice, str(line))))  # as in _fast
-            if len(self.seen) == size:
+            key = hash((invoice, line_key))  # as in _fast
+            if key in self.pending_keys:
                 errors.add(number, "invoice_id", DUPLICATE)
                 self.writing = False
                 continue
+            self.pending_keys.add(key)
+            keys.append(key)
+            rows.append(number)
             if not self.writing:
                 continue  # keep checking the rest, but write nothing more
-            if not org[1]:
-                self.invalid_orgnr += 1
-            elif org[2] is None:
-                self.unmatched += 1
-            self.pending.append((invoice, line, day, org[0], org[1], org[2], amount, account,
-                                 category, cpv, department))
-            self.pending_orgs.append(raw_org)
+            org_number, valid, supplier_id, is_valid, matched, _summary = coded.org.get(raw_org)
+            self.invalid_orgnr += 1 - is_valid
+            self.unmatched += is_valid - matched
+            self.pending.append((invoice, line, day, org_number, valid, supplier_id, amount,
+                                 account, category, cpv, department))
+            self.pending_raw.append((raw_date, raw_org, raw_department, raw_category, raw_cpv))
             if len(self.pending) >= self.batch_size:
                 self._write_pending()
+        self.keys.append(np.array(keys, np.int64))
+        self.key_rows.append(np.array(rows, np.int64))
 
 
 def _clean(column: Sequence[str], limit: int) -> list[str] | None:
     """The column stripped, or None when a value is longer than the limit."""
     column = list(map(str.strip, column))
     return None if max(map(len, column)) > limit else column
-
-
-def _clean_few(column: Sequence[str], limit: int) -> Sequence[str] | None:
-    """As `_clean`, for a column of few distinct values (accounts, categories, departments):
-    those are checked once each, and a column already clean is kept as it is."""
-    distinct = list(set(column))
-    stripped = list(map(str.strip, distinct))
-    if max(map(len, stripped)) > limit:
-        return None
-    return column if stripped == distinct else list(map(str.strip, column))
 
 
 def _amounts(raw: Sequence[str]) -> list[int] | None:
@@ -440,17 +453,17 @@ def _report(errors: RowErrors, number: int, invoice: str, account: str, category
         errors.add(number, "invoice_id", MISSING)
     elif len(invoice) > LIMITS["invoice_id"]:
         errors.add(number, "invoice_id", TOO_LONG, max=LIMITS["invoice_id"])
-    if day is _BAD:
+    if day is BAD:
         errors.add(number, "date", MISSING if not raw_date.strip() else BAD_DATE)
     if amount is None:
         errors.add(number, "amount_nok", MISSING if not raw_amount.strip() else BAD_AMOUNT)
-    if line is _BAD:
+    if line is BAD:
         errors.add(number, "line", BAD_LINE)
-    if cpv is _BAD:
+    if cpv is BAD:
         errors.add(number, "cpv", BAD_CPV)
     for name, value in (("account", account), ("category", category),
                         ("department", department)):
-        if len(value) > LIMITS[name]:
+        if len(value.strip()) > LIMITS[name]:
             errors.add(number, name, TOO_LONG, max=LIMITS[name])
 
 
