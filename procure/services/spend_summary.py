@@ -34,6 +34,7 @@ from sqlalchemy.sql import ColumnElement
 
 from procure.domain.size_class import UNKNOWN
 from procure.models import SpendLine, SpendMonth, SpendMonthDims, Supplier
+from procure.services import bulk
 
 MIXED = "mixed"  # spend_month.size_class when lines were summed under two different sizes
 
@@ -194,19 +195,18 @@ class Accumulator:
         targets = [(number, int(valid) if self.sqlite else valid, supplier_id,
                     sizes[self.org_sizes[index]])
                    for index, (number, valid, supplier_id) in enumerate(self.org.values)]
-        mark = "?" if self.sqlite else "%s"
-        connection.exec_driver_sql(_ADD_MONTH.replace("?", mark), [
+        bulk.writer(connection, _ADD_MONTH).rows(sorted(  # in the unique index's order
             (months[key & month_mask], *targets[key >> _MONTH], lines, total)
-            for key, lines, total in _grouped(np.concatenate(self.org_keys), amounts)])
+            for key, lines, total in _grouped(np.concatenate(self.org_keys), amounts)))
         department, category, division = (
             self.department.values, self.category.values, self.division.values)
         text_mask, division_mask = (1 << _TEXT) - 1, (1 << _DIVISION) - 1
-        connection.exec_driver_sql(_ADD_DIMS.replace("?", mark), [
+        bulk.writer(connection, _ADD_DIMS).rows(sorted([
             (months[key & month_mask], department[key >> _MONTH & text_mask],
              category[key >> (_MONTH + _TEXT) & text_mask],
              division[key >> (_MONTH + 2 * _TEXT) & division_mask],
              sizes[key >> (_MONTH + 2 * _TEXT + _DIVISION)], lines, total)
-            for key, lines, total in _grouped(np.concatenate(self.dim_keys), amounts)])
+            for key, lines, total in _grouped(np.concatenate(self.dim_keys), amounts)]))
 
 
 def _grouped(keys: np.ndarray, amounts: np.ndarray) -> zip:
@@ -219,20 +219,22 @@ def _grouped(keys: np.ndarray, amounts: np.ndarray) -> zip:
                np.add.reduceat(amounts, starts).tolist(), strict=True)
 
 
-_ADD_MONTH = (
-    "INSERT INTO spend_month (month, supplier_orgnr, orgnr_valid, supplier_id, size_class, "
-    "lines, amount_ore) VALUES (?, ?, ?, ?, ?, ?, ?) "
+_ADD_MONTH = bulk.Upsert(
+    "spend_month", ("month", "supplier_orgnr", "orgnr_valid", "supplier_id", "size_class",
+                    "lines", "amount_ore"),
     "ON CONFLICT (month, supplier_orgnr, orgnr_valid, supplier_id) DO UPDATE SET "
     "lines = spend_month.lines + excluded.lines, "
     "amount_ore = spend_month.amount_ore + excluded.amount_ore, "
     "size_class = CASE WHEN spend_month.size_class = excluded.size_class "
-    "THEN excluded.size_class ELSE 'MIXED' END").replace("MIXED", MIXED)
-_ADD_DIMS = (
-    "INSERT INTO spend_month_dims (month, department, category, cpv_division, size_class, "
-    "lines, amount_ore) VALUES (?, ?, ?, ?, ?, ?, ?) "
+    f"THEN excluded.size_class ELSE '{MIXED}' END",
+    ("month", "supplier_orgnr", "orgnr_valid", "supplier_id"))
+_ADD_DIMS = bulk.Upsert(
+    "spend_month_dims", ("month", "department", "category", "cpv_division", "size_class",
+                         "lines", "amount_ore"),
     "ON CONFLICT (month, department, category, cpv_division, size_class) DO UPDATE SET "
     "lines = spend_month_dims.lines + excluded.lines, "
-    "amount_ore = spend_month_dims.amount_ore + excluded.amount_ore")
+    "amount_ore = spend_month_dims.amount_ore + excluded.amount_ore",
+    ("month", "department", "category", "cpv_division", "size_class"))
 
 
 def supplier_sizes(session: OrmSession) -> dict[int, str]:

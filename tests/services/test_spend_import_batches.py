@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import func, select
 
 from procure.models import SpendLine, SpendMonth, SpendMonthDims
-from procure.services import spend_summary
-from procure.services.imports import ImportRejected, bulk
+from procure.services import bulk, spend_summary
+from procure.services.imports import ImportRejected
 from procure.services.imports.spend import _upsert, import_spend, upsert_sql
 from procure.services.imports.suppliers import import_suppliers
 from tests.services.test_imports import FIXTURES, HEADER

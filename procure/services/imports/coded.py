@@ -28,7 +28,10 @@ class CodedColumn:
         self.facts: list[tuple] = []
         self._raw: list[str] = []
         self._arrays: list[np.ndarray] = []
-        self._bad = self._same = np.zeros(0, bool)
+        self._bad: np.ndarray | None = None
+        self._same: np.ndarray | None = None
+        self._done = 0  # facts written into the arrays
+        self.has_bad = False  # whether any value seen so far is invalid
 
     def __call__(self, column: Sequence[str]) -> np.ndarray:
         """The number of each value in the column."""
@@ -42,8 +45,10 @@ class CodedColumn:
         number = self.numbers.get(raw)
         if number is None:
             number = self.numbers[raw] = len(self.facts)
-            self.facts.append(self.parse(raw))
+            facts = self.parse(raw)
+            self.facts.append(facts)
             self._raw.append(raw)
+            self.has_bad = self.has_bad or facts[0] is BAD
         return number
 
     def get(self, raw: str) -> tuple:
@@ -51,20 +56,31 @@ class CodedColumn:
         return self.facts[self.number(raw)]
 
     def _build(self) -> None:
-        """Extend the arrays by the values first seen since the last call."""
-        done = len(self._bad)
-        if done == len(self.facts):
+        """Write the values first seen since the last call into the arrays (which grow by
+        doubling, so that a column whose new values trickle in costs little per batch)."""
+        done, count = self._done, len(self.facts)
+        if done == count:
             return
         columns = list(zip(*self.facts[done:], strict=True))
-        pieces = [_array(column) for column in columns]
-        self._arrays = [_joined(array, piece) for array, piece in
-                        zip(self._arrays, pieces, strict=True)] if self._arrays else pieces
+        if self._bad is None or count > len(self._bad):
+            capacity = max(1024, 2 * count)
+            self._arrays = [_grown(array, capacity, column) for array, column in
+                            zip(self._arrays or [None] * len(columns), columns, strict=True)]
+            self._bad = _grown(self._bad, capacity, [False])
+            self._same = _grown(self._same, capacity, [False])
+        for index, column in enumerate(columns):
+            if self._arrays[index].dtype not in (object, _dtype(column)):  # ints, now a None
+                self._arrays[index] = self._arrays[index].astype(object)
+            self._arrays[index][done:count] = column
         values, raws = columns[0], self._raw[done:]
-        self._bad = np.append(self._bad, [value is BAD for value in values])
-        self._same = np.append(self._same, [type(value) is str and value == raw
-                                            for value, raw in zip(values, raws, strict=True)])
+        self._bad[done:count] = [value is BAD for value in values]
+        self._same[done:count] = [value is not BAD and type(value) is type(raw) and value == raw
+                                  for value, raw in zip(values, raws, strict=True)]
+        self._done = count
 
     def any_bad(self, numbers: np.ndarray) -> bool:
+        if not self.has_bad:
+            return False
         self._build()
         return bool(self._bad[numbers].any())
 
@@ -81,15 +97,17 @@ class CodedColumn:
         return self._arrays[index][numbers]
 
 
-def _array(values: tuple) -> np.ndarray:
-    if all(type(value) is int for value in values):
-        return np.array(values, np.int64)
-    array = np.empty(len(values), object)
-    array[:] = values
-    return array
+def _dtype(values: Sequence) -> np.dtype:
+    for kind, dtype in ((bool, np.dtype(bool)), (int, np.dtype(np.int64))):
+        if all(type(value) is kind for value in values):
+            return dtype
+    return np.dtype(object)
 
 
-def _joined(array: np.ndarray, piece: np.ndarray) -> np.ndarray:
-    if array.dtype != piece.dtype:  # ints so far, and now a None (or the other way round)
-        array, piece = array.astype(object), piece.astype(object)
-    return np.concatenate([array, piece])
+def _grown(array: np.ndarray | None, capacity: int, sample: Sequence) -> np.ndarray:
+    """A copy of `array` with room for `capacity` (of the dtype `sample` needs when there is
+    no array yet)."""
+    grown = np.zeros(capacity, _dtype(sample) if array is None else array.dtype)
+    if array is not None:
+        grown[:len(array)] = array
+    return grown

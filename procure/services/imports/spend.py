@@ -34,11 +34,10 @@ from sqlmodel import Session
 from procure.domain import orgnr as orgnr_rules
 from procure.errors import N_
 from procure.models import ImportRun, SpendLine, Supplier
-from procure.services import spend_summary
+from procure.services import bulk, spend_summary
 from procure.services.imports import (
     ImportRejected,
     RowErrors,
-    bulk,
     count_rows,
     finish_run,
     start_run,
