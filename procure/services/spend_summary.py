@@ -158,14 +158,16 @@ class Accumulator:
         return org
 
     def add(self, months: np.ndarray, orgs: np.ndarray, departments: np.ndarray,
-            categories: np.ndarray, divisions: np.ndarray, amounts: Sequence[int]) -> None:
+            categories: np.ndarray, divisions: np.ndarray,
+            amounts: Sequence[int] | np.ndarray) -> None:
         """One batch: each line's numbers, and its amount in øre."""
         if not self.complete:
             return
         if len(self._org_sizes) != len(self.org_sizes):
             self._org_sizes = np.array(self.org_sizes, np.int64)
         try:
-            values = np.fromiter(amounts, np.int64, len(amounts))
+            values = (amounts if isinstance(amounts, np.ndarray)
+                      else np.fromiter(amounts, np.int64, len(amounts)))
         except OverflowError:
             self._give_up()
             return

@@ -9,12 +9,15 @@ import io
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from procure.models import SpendLine, SpendMonth, SpendMonthDims
 from procure.services import bulk, spend_summary
 from procure.services.imports import ImportRejected
-from procure.services.imports.spend import _upsert, import_spend, upsert_sql
+from procure.services.imports.reading import amount_ore
+from procure.services.imports.spend import _amounts, _upsert, import_spend, upsert_sql
 from procure.services.imports.suppliers import import_suppliers
 from tests.services.test_imports import FIXTURES, HEADER
 from tests.services.test_spend_summary import _kept_equal_to_a_rebuild, _summaries
@@ -198,3 +201,26 @@ def test_a_line_number_written_two_ways_is_still_a_duplicate(registered):
     db.rollback()
     assert [(row, field) for row, field, *_ in caught.value.errors.items] == [
         (102, "invoice_id")]
+
+
+AMOUNT = st.one_of(
+    st.from_regex(r"-?[0-9]{1,14}[.,][0-9]{2}", fullmatch=True),
+    st.from_regex(r"-?[0-9]{1,14}", fullmatch=True),
+    st.text(alphabet="0123456789-+.,  e_", min_size=0, max_size=8))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(AMOUNT, min_size=1, max_size=6))
+def test_a_batch_of_amounts_parses_as_each_amount_does(raw):
+    parsed = _amounts(raw)
+    if parsed is None:  # the row-by-row path takes it
+        return
+    assert parsed.tolist() == [amount_ore(value) for value in raw]
+
+
+def test_the_common_amount_forms_take_the_batch_path():
+    assert _amounts(["1234,50", "-0.05", "9999999999999,99"]).tolist() == [
+        123450, -5, 999999999999999]
+    assert _amounts(["12", "-7", "0"]).tolist() == [1200, -700, 0]
+    for mixed in (["12", "12,50"], ["1 234,50"], ["-"], [""], ["12,5"], ["+12,50"]):
+        assert _amounts(mixed) is None

@@ -216,14 +216,11 @@ def _inserted(session: Session, last: int, run_id: int) -> int:
 
 
 _PLAIN_LINES = re.compile(r"(?:[1-9]\d{0,8}\n)*[1-9]\d{0,8}", re.ASCII)
-_TWO_DECIMALS = re.compile(r"(?:-?\d{1,13}[.,]\d\d\n)*-?\d{1,13}[.,]\d\d", re.ASCII)
-_WHOLE_KRONER = re.compile(r"(?:-?\d{1,13}\n)*-?\d{1,13}", re.ASCII)
-_NO_SEPARATORS = str.maketrans("", "", ".,")
 
 
 class _SpendImporter:
     """Reads rows in batches. A clean batch goes through the fast path: column by column with
-    C-level map/zip and one regex for all its amounts. A batch with anything unusual goes
+    C-level maps, and numpy for all its amounts at once. A batch with anything unusual goes
     through the row-by-row path, which gives every bad row its exact report."""
 
     def __init__(self, session: Session, run: ImportRun, index: dict[str, int],
@@ -293,7 +290,8 @@ class _SpendImporter:
         self.pending_keys = set()
 
     def _summarise(self, days: np.ndarray, orgs: np.ndarray, departments: np.ndarray,
-                   categories: np.ndarray, cpvs: np.ndarray, amounts: Sequence[int]) -> None:
+                   categories: np.ndarray, cpvs: np.ndarray,
+                   amounts: Sequence[int] | np.ndarray) -> None:
         """Add a batch of good lines (their coded columns) to the monthly sums."""
         coded = self.coded
         self.summary.add(coded.date.fact(1, days), coded.org.fact(5, orgs),
@@ -370,7 +368,8 @@ class _SpendImporter:
         self._summarise(days, orgs, department_numbers, category_numbers, cpv_numbers, amounts)
         return [invoices, lines,
                 coded.date.stored(raw_dates, days), coded.org.stored(raw_orgs, orgs),
-                coded.org.fact(1, orgs).tolist(), coded.org.fact(2, orgs).tolist(), amounts,
+                coded.org.fact(1, orgs).tolist(), coded.org.fact(2, orgs).tolist(),
+                amounts.tolist(),
                 coded.account.stored(accounts, account_numbers),
                 coded.category.stored(categories, category_numbers),
                 coded.cpv.stored(raw_cpvs, cpv_numbers),
@@ -433,15 +432,43 @@ def _clean(column: Sequence[str], limit: int) -> list[str] | None:
     return None if max(map(len, column)) > limit else column
 
 
-def _amounts(raw: Sequence[str]) -> list[int] | None:
-    """All amounts of a batch in øre when they share one plain format (two decimals, or whole
-    kroner), checked with one regex; None sends the batch down the row-by-row path."""
+def _amounts(raw: Sequence[str]) -> np.ndarray | None:
+    """All amounts of a batch in øre when each has the form -1234,50 (or -1234.50), or each
+    the form -1234 (whole kroner), with at most 13 digits before the decimals: parsed all at
+    once with numpy. None sends the batch down the row-by-row path, which takes every form
+    `amount_ore` does."""
     joined = "\n".join(raw)
-    if _TWO_DECIMALS.fullmatch(joined):
-        return list(map(int, joined.translate(_NO_SEPARATORS).split("\n")))
-    if _WHOLE_KRONER.fullmatch(joined):
-        return [kroner * 100 for kroner in map(int, raw)]
-    return None
+    if not joined.isascii():
+        return None
+    data = np.frombuffer(joined.encode(), np.uint8)
+    count = len(raw)
+    breaks = np.flatnonzero(data == ord("\n"))
+    ends = np.append(breaks, len(data))
+    starts = np.concatenate(([0], breaks + 1))
+    lengths = ends - starts
+    if len(ends) != count or lengths.min() == 0:
+        return None
+    negative = data[starts] == ord("-")
+    digits = lengths - negative  # with the separator, for two decimals
+    digit = (data >= ord("0")) & (data <= ord("9"))
+    others = len(data) - int(np.count_nonzero(digit))  # line breaks, signs, separators
+    signs = int(np.count_nonzero(negative))
+    position = np.arange(len(data))
+    exponent = ends[np.repeat(np.arange(count), lengths + 1)[:len(data)]] - 1 - position
+    if (digits >= 4).all() and digits.max() <= 16 and others == count - 1 + signs + count \
+            and np.isin(data[ends - 3], (ord(","), ord("."))).all():
+        exponent -= exponent > 2  # the separator takes no place
+    elif digits.min() >= 1 and digits.max() <= 13 and others == count - 1 + signs:
+        exponent += 2  # whole kroner
+    else:
+        return None
+    weights = _POWERS[np.clip(exponent, 0, len(_POWERS) - 1)]
+    values = np.where(digit, (data.astype(np.int64) - ord("0")) * weights, 0)
+    sums = np.add.reduceat(values, starts)
+    return np.where(negative, -sums, sums)
+
+
+_POWERS = 10 ** np.arange(16, dtype=np.int64)
 
 
 def _report(errors: RowErrors, number: int, invoice: str, account: str, category: str,
