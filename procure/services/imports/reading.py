@@ -263,7 +263,6 @@ def _first_line(binary: IO[bytes]) -> tuple[bytes, bytes]:
     head = b""
     while True:
         ends = [index for index in (head.find(b"\n"), head.find(b"\r")) if index >= 0]
-        more = b""
         if not ends or min(ends) == len(head) - 1:  # no line break yet, or a CR that may be CRLF
             more = binary.read(1 << 16)
             if more:
