@@ -239,11 +239,6 @@ _ADD_DIMS = bulk.Upsert(
     ("month", "department", "category", "cpv_division", "size_class"))
 
 
-def supplier_sizes(session: OrmSession) -> dict[int, str]:
-    return {supplier_id: UNKNOWN if size is None else size for supplier_id, size in session.execute(
-        select(Supplier.id, Supplier.size_class))}
-
-
 # --- keeping ORM writes in step --------------------------------------------------------------
 
 

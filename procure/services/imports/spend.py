@@ -32,6 +32,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from procure.domain import orgnr as orgnr_rules
+from procure.domain.size_class import UNKNOWN
 from procure.errors import N_
 from procure.models import ImportRun, SpendLine, Supplier
 from procure.services import bulk, spend_summary
@@ -228,9 +229,11 @@ class _SpendImporter:
         self.connection = session.connection()
         dialect = self.connection.dialect.name
         self.writer = bulk.writer(self.connection, _upsert(run.id))
-        self.summary = spend_summary.Accumulator(dialect == "sqlite",
-                                                 spend_summary.supplier_sizes(session))
-        self.coded = _Columns(dict(session.execute(select(Supplier.orgnr, Supplier.id)).all()),
+        register = session.execute(
+            select(Supplier.orgnr, Supplier.id, Supplier.size_class)).all()  # one read of it
+        sizes = {supplier_id: size or UNKNOWN for _, supplier_id, size in register}
+        self.summary = spend_summary.Accumulator(dialect == "sqlite", sizes)
+        self.coded = _Columns({orgnr: supplier_id for orgnr, supplier_id, _ in register},
                               dialect == "sqlite", self.summary)
         self.batch_size = batch_size
         self.positions = [index.get(name) for name in _FIELDS]
