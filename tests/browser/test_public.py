@@ -74,6 +74,8 @@ def test_filtering_keeps_the_filters_in_the_address(page, live_server, screensho
     page.get_by_label("Prosedyre").select_option("simplified-competition")
     page.get_by_label("Sorter etter").select_option("title")
     page.get_by_role("button", name="Vis anskaffelser").click()
+    # The results are read at once (no auto-wait): wait for the new page to have loaded.
+    page.wait_for_url(re.compile(r".*sort=title"))
     assert "procedure=simplified-competition" in page.url and "sort=title" in page.url
     titles = page.locator(".result__title").all_inner_texts()
     assert titles == sorted(titles, key=str.casefold) and CLEANING in titles
@@ -84,8 +86,10 @@ def test_filtering_keeps_the_filters_in_the_address(page, live_server, screensho
     screenshot(page, "public-purchases-filtered")
     page.get_by_label("Søk", exact=True).fill("brøyting")
     page.get_by_label("Søk", exact=True).press("Enter")
+    page.wait_for_url(re.compile(r".*[?&]q=br"))
     assert page.locator(".result__title").all_inner_texts() == [SNOW]
     page.get_by_role("link", name="Fjern filtrene").click()
+    page.wait_for_url(f"{live_server}/purchases")
     assert page.url == f"{live_server}/purchases"
 
 
