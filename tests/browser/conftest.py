@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlmodel import Session
 from werkzeug.serving import make_server
 
@@ -67,6 +68,9 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # Assertions retry until the page after a click or a submit has loaded; a bare
+    # is_visible() reads whatever page is there at that instant (it flaked in CI under load).
+    expect.set_options(timeout=15_000)
     yield page
     context.close()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 
@@ -34,28 +35,28 @@ def _invite(page, name: str) -> None:
     page.get_by_label("Søk i registeret").fill(name)
     page.get_by_role("button", name="Søk", exact=True).click()
     page.get_by_role("button", name=f"Inviter {name}").click()
-    assert "Leverandøren står på invitasjonslisten" in page.locator(".alert").first.inner_text()
+    expect(page.locator(".alert").first).to_contain_text("Leverandøren står på invitasjonslisten")
 
 
 def test_officer_runs_a_simplified_competition(page, live_server, screenshot):
     sign_in(page, live_server, "officer@lillestrom.example")
     _new_simplified_tender(page, live_server)
     page.get_by_role("link", name="1. Leverandører og invitasjoner").click()
-    assert page.locator('[data-warning="too-few"]').is_visible()
+    expect(page.locator('[data-warning="too-few"]')).to_be_visible()
 
     _invite(page, "Akershus Transport AS")
     _invite(page, "Nordisk Bygg og Anlegg AS")
-    assert page.locator('[data-warning="no-local-sme"]').is_visible()
+    expect(page.locator('[data-warning="no-local-sme"]')).to_be_visible()
     _invite(page, "Strømmen Renhold AS")
-    assert page.locator("[data-warning]").count() == 0
-    assert page.get_by_text("Lokal SMB").is_visible()
+    expect(page.locator("[data-warning]")).to_have_count(0)
+    expect(page.get_by_text("Lokal SMB")).to_be_visible()
 
     deadline = (date.today() + timedelta(days=21)).isoformat()
     page.get_by_label("Tilbudsfrist").fill(deadline)
     screenshot(page, "officer-competition-invitations")
     page.get_by_role("button", name="Send invitasjonene").click()
-    assert "3 invitasjoner er sendt" in page.locator(".alert").first.inner_text()
-    assert page.locator(".tag--open").is_visible()
+    expect(page.locator(".alert").first).to_contain_text("3 invitasjoner er sendt")
+    expect(page.locator(".tag--open")).to_be_visible()
 
     page.get_by_role("link", name="2. Spørsmål og svar").click()
     page.get_by_label("Spørsmålet slik det kom inn").fill("Inngår glassvask?")
@@ -63,7 +64,7 @@ def test_officer_runs_a_simplified_competition(page, live_server, screenshot):
     page.get_by_role("button", name="Registrer spørsmålet").click()
     page.get_by_label("Svar", exact=True).fill("Nei, glassvask er ikke med.")
     page.get_by_role("button", name="Send svaret til alle 3 inviterte leverandører").click()
-    assert page.locator('[data-check="qa-equal"]').is_visible()
+    expect(page.locator('[data-check="qa-equal"]')).to_be_visible()
     screenshot(page, "officer-competition-questions")
 
     # The demo competition is further on: ranking, award and the letters sent.
@@ -71,10 +72,11 @@ def test_officer_runs_a_simplified_competition(page, live_server, screenshot):
     page.get_by_role("link", name="Snørydding og strøing ved kommunale bygg").click()
     page.get_by_role("link", name="3. Tilbud og evaluering").click()
     first = page.locator(".ranking tbody tr").first
-    assert "Strømmen Renhold AS" in first.inner_text() and "87,75" in first.inner_text()
+    expect(first).to_contain_text("Strømmen Renhold AS")
+    expect(first).to_contain_text("87,75")
     screenshot(page, "officer-competition-ranking")
     page.get_by_role("link", name="4. Tildeling og brev").click()
-    assert page.locator("details.letter").count() == 3
+    expect(page.locator("details.letter")).to_have_count(3)
     page.locator("details.letter summary").first.click()
-    assert "til dere" in page.locator("details.letter").first.inner_text()
+    expect(page.locator("details.letter").first).to_contain_text("til dere")
     screenshot(page, "officer-competition-award")

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 
@@ -14,17 +15,17 @@ pytestmark = pytest.mark.browser
 
 def test_dashboard_charts_drill_down_and_export(page, live_server, screenshot):
     sign_in(page, live_server, "controller@lillestrom.example")
-    assert page.get_by_role("heading", level=1).inner_text() == "Leverandøroversikt"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Leverandøroversikt")
     assert page.locator("svg.chart").count() >= 8
-    assert page.get_by_role("img", name="Innkjøp etter leverandørstørrelse").is_visible()
-    assert page.locator(".figure-card").count() == 13
+    expect(page.get_by_role("img", name="Innkjøp etter leverandørstørrelse")).to_be_visible()
+    expect(page.locator(".figure-card")).to_have_count(13)
     screenshot(page, "controller-dashboard")
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Last ned Excel-arbeidsbok").click()
     book = load_workbook(io.BytesIO(download_info.value.path().read_bytes()))
     assert book.sheetnames[0] == "Sammendrag"
     page.locator("#figure-sme_share_value").get_by_role("link", name="Vis detaljer").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Leverandører som er SMB"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Leverandører som er SMB")
     screenshot(page, "controller-drill-down")
     page.locator("table tbody a").first.click()
     assert page.get_by_role("heading", level=1).inner_text().startswith("Innkjøpslinjer for")
@@ -46,14 +47,14 @@ def test_filters_and_imports_work_without_javascript(browser, live_server, scree
     page.get_by_label("Avdeling", exact=True).select_option("Kultur")
     page.get_by_role("button", name="Vis", exact=True).click()
     assert "quarter=1" in page.url and "department=Kultur" in page.url
-    assert "Avdeling: Kultur" in page.locator(".lead").inner_text()
+    expect(page.locator(".lead")).to_contain_text("Avdeling: Kultur")
     page.goto(live_server + "/controller/imports")
     page.locator("#file-spend").set_input_files(files=[{
         "name": "spend.csv", "mimeType": "text/csv",
         "buffer": b"invoice_id;date;supplier_orgnr;amount_nok\nB1;2025-01-01;x;abc\n"}])
     page.locator("#file-spend").locator("xpath=ancestor::form").get_by_role(
         "button", name="Importer").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Importrapport"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Importrapport")
     assert "Avvist" in page.content()
     screenshot(page, "controller-import-report")
     page.goto(live_server + "/controller/imports")

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 from tests.helpers import WORKS_DRAFT
@@ -15,7 +16,7 @@ def test_officer_applies_criteria_to_a_demo_tender_until_section_7_9_passes(
     sign_in(page, live_server, "officer@lillestrom.example")
     page.get_by_role("link", name=WORKS_DRAFT).click()
     overview = page.url
-    assert page.locator('[data-blocker="climate"]').is_visible()
+    expect(page.locator('[data-blocker="climate"]')).to_be_visible()
     page.get_by_role("link", name="Velg kriterier").click()
 
     page.get_by_label("Avansert").check()
@@ -23,15 +24,15 @@ def test_officer_applies_criteria_to_a_demo_tender_until_section_7_9_passes(
     selection = page.locator("#selection")
     assert selection.get_by_role("link", name=re.compile("Bygg- og anleggsarbeider")).get_attribute(
         "aria-current") == "page"  # suggested from the CPV code
-    assert page.get_by_label(re.compile("Fossilfrie anleggsmaskiner")).is_checked()
-    assert page.get_by_label(re.compile("Andel utslippsfrie maskiner")).is_checked()
-    assert not page.get_by_label(re.compile("Utslippsfri byggeplass")).is_checked()
+    expect(page.get_by_label(re.compile("Fossilfrie anleggsmaskiner"))).to_be_checked()
+    expect(page.get_by_label(re.compile("Andel utslippsfrie maskiner"))).to_be_checked()
+    expect(page.get_by_label(re.compile("Utslippsfri byggeplass"))).not_to_be_checked()
     page.get_by_label(re.compile("Utslippsfri byggeplass")).check()  # one criterion above
     screenshot(page, "officer-criteria-select")
     page.get_by_role("button", name=re.compile("Lagre utvalget for")).click()
     pinned = page.locator("#pinned tbody tr")
-    assert pinned.count() == 11  # 5 basis, 5 avansert and the one spydspiss criterion
-    assert page.locator('[data-pin="bld-utslippsfri-01:1"]').is_visible()
+    expect(pinned).to_have_count(11)  # 5 basis, 5 avansert and the one spydspiss criterion
+    expect(page.locator('[data-pin="bld-utslippsfri-01:1"]')).to_be_visible()
     screenshot(page, "officer-criteria-pinned")
 
     page.get_by_role("link", name="Vekting og § 7-9").last.click()
@@ -40,14 +41,14 @@ def test_officer_applies_criteria_to_a_demo_tender_until_section_7_9_passes(
     page.get_by_label("Klima og miljø", exact=True).fill("20")
     page.get_by_label("Annet", exact=True).fill("0")
     page.get_by_role("button", name="Lagre vektingen").click()
-    assert "10 prosentpoeng mindre enn 100 %" in page.get_by_role("alert").inner_text()
+    expect(page.get_by_role("alert")).to_contain_text("10 prosentpoeng mindre enn 100 %")
     screenshot(page, "officer-climate-weights-error")
     page.get_by_label("Klima og miljø", exact=True).fill("30")
     page.get_by_role("button", name="Lagre vektingen").click()
     result = page.locator(".climate-result")
-    assert result.get_attribute("data-climate-status") == "met"
-    assert result.locator(".climate-result__status").inner_text() == "Oppfylt"
-    assert result.locator(".climate-result__code").inner_text() == "quality-nor-env-criteria"
+    expect(result).to_have_attribute("data-climate-status", "met")
+    expect(result.locator(".climate-result__status")).to_have_text("Oppfylt")
+    expect(result.locator(".climate-result__code")).to_have_text("quality-nor-env-criteria")
     screenshot(page, "officer-climate-met")
 
     # Publishing still waits for the choice of track, and says so.
@@ -57,10 +58,10 @@ def test_officer_applies_criteria_to_a_demo_tender_until_section_7_9_passes(
     page.get_by_role("link", name="Anbefaling og valg av spor").click()
     page.get_by_role("button", name="Registrer valget").click()
     page.get_by_role("button", name="Publiser som planlagt").click()
-    assert "Publisert som planlagt" in page.locator(".alert--success").inner_text()
+    expect(page.locator(".alert--success")).to_contain_text("Publisert som planlagt")
     screenshot(page, "officer-tender-published")
     page.goto(live_server + "/")
-    assert page.get_by_text(WORKS_DRAFT).first.is_visible()
+    expect(page.get_by_text(WORKS_DRAFT).first).to_be_visible()
 
 
 def test_cpv_field_autocompletes_with_javascript(page, live_server):
@@ -85,5 +86,5 @@ def test_catalogue_and_superseded_report(page, live_server, screenshot):
     assert page.get_by_role("heading", level=1).inner_text() == (
         "Klimagassutslipp i kjøretøyets livsløp")
     page.get_by_role("link", name="Utdaterte kriterier").first.click()
-    assert page.locator('[data-pin="veh-ev-01:1"]').is_visible()
+    expect(page.locator('[data-pin="veh-ev-01:1"]')).to_be_visible()
     screenshot(page, "officer-criteria-superseded")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 
@@ -19,7 +20,7 @@ def test_each_role_signs_in_and_lands_in_their_area(page, live_server, screensho
                                                     landing, heading):
     sign_in(page, live_server, f"{role}@lillestrom.example")
     assert page.url == live_server + landing
-    assert page.get_by_role("heading", level=1).inner_text() == heading
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     screenshot(page, f"{role}-home")
     page.get_by_role("button", name="Logg ut").click()
     assert page.url == live_server + "/"
@@ -28,7 +29,7 @@ def test_each_role_signs_in_and_lands_in_their_area(page, live_server, screensho
 def test_public_home_and_sign_in_page(page, live_server, screenshot):
     page.goto(live_server + "/")
     assert page.get_attribute("html", "lang") == "nb"
-    assert page.get_by_role("heading", name="Planlagte og åpne anskaffelser").is_visible()
+    expect(page.get_by_role("heading", name="Planlagte og åpne anskaffelser")).to_be_visible()
     screenshot(page, "public-home")
     page.set_viewport_size({"width": 375, "height": 800})
     screenshot(page, "public-home-phone")
@@ -48,7 +49,7 @@ def test_anonymous_officer_page_goes_to_login_and_back(page, live_server):
 def test_wrong_password_shows_error_summary(page, live_server):
     sign_in(page, live_server, "controller@lillestrom.example", "not the password")
     summary = page.get_by_role("alert")
-    assert "Feil e-post eller passord." in summary.inner_text()
+    expect(summary).to_contain_text("Feil e-post eller passord.")
 
 
 def test_skip_link_is_first_and_visible_on_focus(page, live_server):
@@ -66,7 +67,7 @@ def test_language_switch_without_javascript(browser, live_server):
     page.goto(live_server + "/login")
     page.get_by_role("button", name="English").click()
     assert page.get_attribute("html", "lang") == "en"
-    assert page.get_by_role("heading", level=1).inner_text() == "Sign in"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
     context.close()
 
 

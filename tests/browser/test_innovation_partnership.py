@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 
@@ -38,7 +39,7 @@ def test_officer_sets_up_and_runs_an_innovation_partnership(page, live_server, s
     sign_in(page, live_server, "officer@lillestrom.example")
     _new_partnership_tender(page, live_server)
     page.get_by_role("link", name="1. Krav, vilkår og faser").first.click()
-    assert page.locator("[data-missing]").is_visible()
+    expect(page.locator("[data-missing]")).to_be_visible()
 
     page.get_by_label("Krav til forskning og utvikling").fill(
         "Forskning på autonome maskiner siste fem år.")
@@ -52,7 +53,7 @@ def test_officer_sets_up_and_runs_an_innovation_partnership(page, live_server, s
         page.locator("#phases").get_by_label("Delmål").fill(f"Delmål for {name.lower()}.")
         page.locator("#phases").get_by_label("Makskostnad (kr ekskl. mva.)").fill(cost)
         page.get_by_role("button", name="Legg til fasen").click()
-        assert "er lagt til" in page.locator(".alert").first.inner_text()
+        expect(page.locator(".alert").first).to_contain_text("er lagt til")
     page.get_by_label("Ytelsesnivå").fill("Rydder 10 km fortau per natt uten skader.")
     page.get_by_label("Makskostnad for kjøpet (kr ekskl. mva.)").fill("12000000")
     page.get_by_role("button", name="Lagre kjøpsopsjonen").click()
@@ -60,17 +61,17 @@ def test_officer_sets_up_and_runs_an_innovation_partnership(page, live_server, s
     page.get_by_label("Rett til å bruke, endre og dele den med andre offentlige "
                       "oppdragsgivere").check()
     page.get_by_role("button", name="Lagre IPR-vilkårene").click()
-    assert page.locator("[data-missing]").count() == 0
-    assert page.locator('[data-value="17500000.00"]').is_visible()
+    expect(page.locator("[data-missing]")).to_have_count(0)
+    expect(page.locator('[data-value="17500000.00"]')).to_be_visible()
     page.get_by_label("Frist for forespørsler om deltakelse").fill(
         (date.today() + timedelta(days=10)).isoformat())
     page.get_by_role("button", name="Registrer kunngjøringen og åpne for forespørsler").click()
-    assert "minst 30 dager" in page.locator(".error-summary").inner_text()
+    expect(page.locator(".error-summary")).to_contain_text("minst 30 dager")
     page.get_by_label("Frist for forespørsler om deltakelse").fill(
         (date.today() + timedelta(days=35)).isoformat())
     screenshot(page, "officer-partnership-setup")
     page.get_by_role("button", name="Registrer kunngjøringen og åpne for forespørsler").click()
-    assert page.locator(".tag--open").first.is_visible()
+    expect(page.locator(".tag--open").first).to_be_visible()
 
     page.get_by_role("link", name="2. Prekvalifisering").first.click()
     page.get_by_label("Søk i registeret").fill("Kjeller Elektro")
@@ -80,25 +81,25 @@ def test_officer_sets_up_and_runs_an_innovation_partnership(page, live_server, s
     candidate.get_by_label("Kvalifisert").check()
     candidate.get_by_label("Begrunnelse").fill("Oppfyller begge kravene.")
     candidate.get_by_role("button", name="Registrer beslutningen").click()
-    assert page.locator('[data-candidate="987654325"][data-decision="qualified"]').is_visible()
-    assert page.locator('[data-warning="fewer-than-three"]').is_visible()
+    expect(page.locator('[data-candidate="987654325"][data-decision="qualified"]')).to_be_visible()
+    expect(page.locator('[data-warning="fewer-than-three"]')).to_be_visible()
     screenshot(page, "officer-partnership-prequalification")
 
     # The demo partnerships are further on.
     page.goto(f"{live_server}/officer/")
     page.get_by_role("link", name="Digital fallvarsling for hjemmeboende eldre").click()
     page.get_by_role("link", name="2. Prekvalifisering").first.click()
-    assert page.get_by_text("Fra markedsdialogen").count() == 4
+    expect(page.get_by_text("Fra markedsdialogen")).to_have_count(4)
     screenshot(page, "officer-partnership-dialogue-candidates")
 
     page.goto(f"{live_server}/officer/")
     page.get_by_role("link", name="Tidlig varsling av lekkasjer i vannledningsnettet").click()
     page.get_by_role("link", name="3. Forhandling og partnere").first.click()
-    assert page.locator("[data-round]").count() == 2
+    expect(page.locator("[data-round]")).to_have_count(2)
     screenshot(page, "officer-partnership-negotiation")
     page.get_by_role("link", name="4. Faser og beslutninger").first.click()
-    assert page.locator('[data-phase="1"][data-state="done"]').is_visible()
-    assert page.locator('[data-phase="2"][data-state="running"]').is_visible()
+    expect(page.locator('[data-phase="1"][data-state="done"]')).to_be_visible()
+    expect(page.locator('[data-phase="2"][data-state="running"]')).to_be_visible()
     screenshot(page, "officer-partnership-phases")
     page.get_by_label("Ja", exact=True).check()
     page.get_by_label("Redusere antall partnere").check()
@@ -106,11 +107,11 @@ def test_officer_sets_up_and_runs_an_innovation_partnership(page, live_server, s
     page.locator("#phase-2").get_by_label("Begrunnelse").fill(
         "Fetsund IT-Service AS nådde ikke delmålet for falske varsler.")
     page.get_by_role("button", name="Registrer beslutningen").click()
-    assert "Beslutningen etter fase 2 er registrert" in page.locator(".alert").first.inner_text()
-    assert page.locator('[data-phase="3"][data-state="running"]').is_visible()
+    expect(page.locator(".alert").first).to_contain_text("Beslutningen etter fase 2 er registrert")
+    expect(page.locator('[data-phase="3"][data-state="running"]')).to_be_visible()
 
     page.goto(page.url.replace("/partnership/phases", "/protocol"))
     section = page.locator("#p-partnership")
-    assert "Innovasjonspartnerskap" in section.inner_text()
-    assert "gikk ut etter fase 2" in section.inner_text()
+    expect(section).to_contain_text("Innovasjonspartnerskap")
+    expect(section).to_contain_text("gikk ut etter fase 2")
     screenshot(page, "officer-partnership-protocol")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 
@@ -40,7 +41,7 @@ def _add(page, orgnr: str, name: str, email: str) -> None:
     page.get_by_label("Navn", exact=True).fill(name)
     page.get_by_label("E-post").fill(email)
     page.get_by_role("button", name="Legg til deltakeren").click()
-    assert f"{name} deltar i dialogen" in page.locator(".alert").first.inner_text()
+    expect(page.locator(".alert").first).to_contain_text(f"{name} deltar i dialogen")
 
 
 def test_officer_runs_a_market_dialogue(page, live_server, screenshot):
@@ -52,31 +53,31 @@ def test_officer_runs_a_market_dialogue(page, live_server, screenshot):
     page.get_by_label("Funksjoner som trengs").fill("Lys der og når folk ferdes.")
     page.get_by_label("Ønskede resultater").fill("Halvert strømbruk og tryggere skoleveier.")
     page.get_by_role("button", name="Lagre behovsbeskrivelsen").click()
-    assert "Behovsbeskrivelsen er lagret" in page.locator(".alert").first.inner_text()
-    assert "Halvert strømbruk" in page.locator("[data-pin]").inner_text()
-    assert page.locator('[data-phase="needs"][data-status="done"]').is_visible()
+    expect(page.locator(".alert").first).to_contain_text("Behovsbeskrivelsen er lagret")
+    expect(page.locator("[data-pin]")).to_contain_text("Halvert strømbruk")
+    expect(page.locator('[data-phase="needs"][data-status="done"]')).to_be_visible()
     screenshot(page, "officer-dialogue-overview")
 
     page.get_by_role("link", name="Deltakere og en-til-en-møter").first.click()
     _add(page, "934567897", "Strømmen Renhold AS", "post@stromrenhold.example")
     _add(page, "987654325", "Kjeller Elektro AS", "salg@kjellerelektro.example")
-    assert page.locator('[data-check="unequal"]').is_visible()
+    expect(page.locator('[data-check="unequal"]')).to_be_visible()
     day = (date.today() + timedelta(days=20)).isoformat()
     page.get_by_label("Dato").fill(day)
     page.get_by_label("Første møte starter").fill("09:00")
     page.get_by_label("Lengde på hvert møte").select_option("45")
     page.get_by_role("button", name="Tilby møtene").click()
-    assert "2 deltakere fikk tilbud om møte" in page.locator(".alert").first.inner_text()
-    assert page.locator('[data-check="equal"]').is_visible()
-    assert page.locator("[data-meeting]").count() == 2
+    expect(page.locator(".alert").first).to_contain_text("2 deltakere fikk tilbud om møte")
+    expect(page.locator('[data-check="equal"]')).to_be_visible()
+    expect(page.locator("[data-meeting]")).to_have_count(2)
     screenshot(page, "officer-dialogue-meetings")
 
     page.get_by_role("link", name="Delt med alle").click()
     page.get_by_label("Spørsmål, eller dokumentets tittel").fill("Finnes det lysdata?")
     page.get_by_label("Svar, eller dokumentets tekst").fill("Ja, for alle gater siden 2024.")
     page.get_by_role("button", name="Send til alle 2 deltakerne").click()
-    assert "Sendt til alle deltakerne samtidig" in page.locator(".alert").first.inner_text()
-    assert page.locator('[data-check="shared-equal"]').is_visible()
+    expect(page.locator(".alert").first).to_contain_text("Sendt til alle deltakerne samtidig")
+    expect(page.locator('[data-check="shared-equal"]')).to_be_visible()
     screenshot(page, "officer-dialogue-shared")
 
 
@@ -86,12 +87,12 @@ def test_demo_dialogue_is_converted_and_in_the_protocol(page, live_server, scree
     page.get_by_role("link", name="Digital fallvarsling for hjemmeboende eldre").first.click()
     page.locator("#market-dialogue").get_by_role(
         "link", name="Faser, behov og kunngjøring").click()
-    assert page.locator('[data-converted="innovation-partnership"]').is_visible()
-    assert page.locator('[data-phase="follow-up"][data-status="done"]').is_visible()
+    expect(page.locator('[data-converted="innovation-partnership"]')).to_be_visible()
+    expect(page.locator('[data-phase="follow-up"][data-status="done"]')).to_be_visible()
     screenshot(page, "officer-dialogue-converted")
     tender_url = page.url.rsplit("/dialogue", 1)[0]
     page.goto(f"{tender_url}/protocol")
     section = page.locator("#p-dialogue")
-    assert "60 minutter for alle" in section.inner_text()
-    assert "Alle deltakerne fikk tilbud om ett møte av samme lengde" in section.inner_text()
+    expect(section).to_contain_text("60 minutter for alle")
+    expect(section).to_contain_text("Alle deltakerne fikk tilbud om ett møte av samme lengde")
     screenshot(page, "officer-dialogue-protocol")

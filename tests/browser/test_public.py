@@ -12,6 +12,7 @@ from email.policy import default
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.browser.conftest import LIVE, sign_in
 
@@ -70,7 +71,7 @@ def register(page, live_server, start: str, email: str, *, name: str | None = No
 
 def test_filtering_keeps_the_filters_in_the_address(page, live_server, screenshot):
     page.goto(f"{live_server}/purchases")
-    assert page.get_by_role("heading", level=1).inner_text() == "Planlagte og åpne anskaffelser"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Planlagte og åpne anskaffelser")
     page.get_by_label("Prosedyre").select_option("simplified-competition")
     page.get_by_label("Sorter etter").select_option("title")
     page.get_by_role("button", name="Vis anskaffelser").click()
@@ -80,9 +81,9 @@ def test_filtering_keeps_the_filters_in_the_address(page, live_server, screensho
     titles = page.locator(".result__title").all_inner_texts()
     assert titles == sorted(titles, key=str.casefold) and CLEANING in titles
     assert "Skolemat med økologiske råvarer" not in titles
-    assert page.locator(".tag--simple").count() == len(titles)
+    expect(page.locator(".tag--simple")).to_have_count(len(titles))
     feed = page.locator('link[rel="alternate"][type="application/atom+xml"]')
-    assert feed.get_attribute("href") == "/purchases.atom?procedure=simplified-competition"
+    expect(feed).to_have_attribute("href", "/purchases.atom?procedure=simplified-competition")
     screenshot(page, "public-purchases-filtered")
     page.get_by_label("Søk", exact=True).fill("brøyting")
     page.get_by_label("Søk", exact=True).press("Enter")
@@ -95,13 +96,13 @@ def test_filtering_keeps_the_filters_in_the_address(page, live_server, screensho
 
 def test_a_purchase_page(page, live_server, screenshot):
     page.goto(live_server + purchase_path(page, live_server, CLEANING))
-    assert page.get_by_role("heading", level=1).inner_text() == CLEANING
-    assert page.get_by_text("Enkel anskaffelse.").is_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text(CLEANING)
+    expect(page.get_by_text("Enkel anskaffelse.")).to_be_visible()
     conference = page.locator(".event", has_text="Dialogkonferanse om renhold av barnehager")
-    assert "Lillestrøm rådhus" in conference.inner_text()
-    assert "09:00" in conference.inner_text()  # Norwegian time, as entered
-    assert page.get_by_role("heading", name="Grønne kriterier").is_visible()
-    assert page.get_by_role("link", name="Legg til i kalenderen").is_visible()
+    expect(conference).to_contain_text("Lillestrøm rådhus")
+    expect(conference).to_contain_text("09:00")  # Norwegian time, as entered
+    expect(page.get_by_role("heading", name="Grønne kriterier")).to_be_visible()
+    expect(page.get_by_role("link", name="Legg til i kalenderen")).to_be_visible()
     screenshot(page, "public-purchase")
     page.set_viewport_size({"width": 375, "height": 800})
     screenshot(page, "public-purchase-phone")
@@ -113,25 +114,26 @@ def test_register_interest_through_confirmation(page, live_server, screenshot):
     path = purchase_path(page, live_server, CLEANING)
     page.goto(live_server + path)
     page.get_by_role("link", name="Registrer interesse").click()
-    assert page.get_by_label("90 – Avløp, søppel, sanitære og miljømessige tjenester").is_checked()
+    expect(page.get_by_label("90 – Avløp, søppel, sanitære og miljømessige tjenester")
+           ).to_be_checked()
     screenshot(page, "public-interest")
     register(page, live_server, page.url.removeprefix(live_server), email)
-    assert page.get_by_role("heading", level=1).inner_text() == "Sjekk e-posten din"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sjekk e-posten din")
     [message] = messages_to(email)
     assert "Strømmen Renhold AS" in message.get_content()
     page.goto(live_server + link_in(message, "/interest/confirm/"))
-    assert CLEANING in page.locator(".summary").inner_text()
+    expect(page.locator(".summary")).to_contain_text(CLEANING)
     assert axe_violations(page) == []
     page.get_by_role("button", name="Bekreft registreringen").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Interessen din er registrert"
-    assert page.get_by_role("status").inner_text() == "Takk. Interessen din er registrert."
+    expect(page.get_by_role("heading", level=1)).to_have_text("Interessen din er registrert")
+    expect(page.get_by_role("status")).to_have_text("Takk. Interessen din er registrert.")
     sign_in(page, live_server, "officer@lillestrom.example")
     officer_page = page.url.rsplit("/officer/", 1)[0] + "/officer/"
     page.goto(officer_page)
     page.get_by_role("link", name=CLEANING).click()
     page.get_by_role("link", name="Offentlig side, dialogkonferanser og interesserte "
                                    "virksomheter").click()
-    assert email in page.locator("table").inner_text()
+    expect(page.locator("table")).to_contain_text(email)
     assert axe_violations(page) == []
     screenshot(page, "officer-public-page")
 
@@ -145,18 +147,18 @@ def test_unsubscribe_and_erase_from_the_emails(page, live_server):
     page.goto(live_server + unsubscribe)
     assert axe_violations(page) == []
     page.get_by_role("button", name="Stopp alle varsler").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Varslene er stoppet"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Varslene er stoppet")
     page.goto(f"{live_server}/privacy")
     page.get_by_label("E-postadresse").fill(email)
     page.get_by_role("button", name="Send meg en lenke for sletting").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Sjekk e-posten din"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sjekk e-posten din")
     erase = link_in(messages_to(email)[-1], "/privacy/erase/")
     page.goto(live_server + erase)
     assert axe_violations(page) == []
     page.get_by_role("button", name="Slett alle opplysningene mine").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Opplysningene dine er slettet"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Opplysningene dine er slettet")
     page.goto(live_server + erase)
-    assert page.get_by_role("heading", level=1).inner_text() == "Lenken virker ikke"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lenken virker ikke")
 
 
 def test_keyboard_only(page, live_server):
@@ -181,7 +183,7 @@ def test_keyboard_only(page, live_server):
         pytest.fail("the first result cannot be reached with Tab")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.get_by_role("heading", level=1).inner_text() == CLEANING
+    expect(page.get_by_role("heading", level=1)).to_have_text(CLEANING)
     for _press in range(60):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.textContent.trim()") == "Registrer interesse":
@@ -190,7 +192,7 @@ def test_keyboard_only(page, live_server):
         pytest.fail("the register button cannot be reached with Tab")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.get_by_role("heading", level=1).inner_text() == "Registrer interesse"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Registrer interesse")
     page.keyboard.press("Tab")  # skip link first, as everywhere
     assert page.evaluate("document.activeElement.textContent.trim()") == "Hopp til hovedinnhold"
 
@@ -200,33 +202,33 @@ def test_everything_works_without_javascript(browser, live_server):
                                   viewport={"width": 375, "height": 800})
     page = context.new_page()
     page.goto(f"{live_server}/purchases")
-    assert page.get_by_label("Kontraktstype").is_visible()  # filters stay open without JS
+    expect(page.get_by_label("Kontraktstype")).to_be_visible()  # filters stay open without JS
     page.get_by_label("Kontraktstype").select_option("goods")
     page.get_by_role("button", name="Vis anskaffelser").click()
     assert "type=goods" in page.url
-    assert "Kontorrekvisita med miljømerke" in page.locator(".results").inner_text()
+    expect(page.locator(".results")).to_contain_text("Kontorrekvisita med miljømerke")
     email = f"nojs-{uuid.uuid4().hex[:8]}@bedrift.example"
     register(page, live_server, "/interest", email,
              category="30 – Kontor- og PC-maskineri, utstyr og forsyninger bortsett fra "
                       "møbler og programvarepakker")
-    assert page.get_by_role("heading", level=1).inner_text() == "Sjekk e-posten din"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sjekk e-posten din")
     page.goto(live_server + link_in(messages_to(email)[0], "/interest/confirm/"))
     page.get_by_role("button", name="Bekreft registreringen").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Interessen din er registrert"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Interessen din er registrert")
     context.close()
 
 
 def test_filters_fold_away_on_a_phone_with_javascript(page, live_server, screenshot):
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(f"{live_server}/purchases")
-    assert not page.get_by_label("Kontraktstype").is_visible()
-    assert page.get_by_label("Søk", exact=True).is_visible()
+    expect(page.get_by_label("Kontraktstype")).not_to_be_visible()
+    expect(page.get_by_label("Søk", exact=True)).to_be_visible()
     screenshot(page, "public-purchases-phone")
     assert no_sideways_scroll(page)
     page.get_by_text("Filtre og sortering").click()
-    assert page.get_by_label("Kontraktstype").is_visible()
+    expect(page.get_by_label("Kontraktstype")).to_be_visible()
     page.goto(f"{live_server}/purchases?type=goods")
-    assert page.get_by_label("Kontraktstype").is_visible()  # open while a filter is in use
+    expect(page.get_by_label("Kontraktstype")).to_be_visible()  # open while a filter is in use
 
 
 def test_errors_are_announced_and_linked(page, live_server, screenshot):
@@ -235,7 +237,7 @@ def test_errors_are_announced_and_linked(page, live_server, screenshot):
     time.sleep(1.1)
     page.get_by_role("button", name="Registrer interesse").click()
     summary = page.get_by_role("alert")
-    assert "Skriv et gyldig organisasjonsnummer" in summary.inner_text()
+    expect(summary).to_contain_text("Skriv et gyldig organisasjonsnummer")
     summary.get_by_role("link", name=re.compile("organisasjonsnummer")).click()
     assert page.evaluate("document.activeElement.id") == "orgnr"
     assert axe_violations(page) == []

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 
@@ -15,7 +16,7 @@ def test_officer_walks_the_wizard_to_a_recommendation(page, live_server, screens
     page.get_by_label("CPV-kode").fill("90620000-9")
     page.get_by_role("button", name="Opprett utkast").click()
 
-    assert page.get_by_role("heading", level=1).inner_text() == "Anslått verdi"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Anslått verdi")
     page.get_by_label("Beløp per måned (kr ekskl. mva.)").fill("30000")
     page.get_by_label("Fast varighet i måneder").fill("24")
     page.get_by_label("Mulige forlengelser i måneder").fill("12")
@@ -31,10 +32,10 @@ def test_officer_walks_the_wizard_to_a_recommendation(page, live_server, screens
     page.get_by_role("group", name="Trengs forskning og utvikling").get_by_label("Nei").check()
     page.get_by_role("button", name="Lagre og se anbefalingen").click()
 
-    assert page.locator(".recommendation__track").inner_text() == "Forenklet konkurranse"
-    assert page.locator('[data-obligation="protocol"]').is_visible()
+    expect(page.locator(".recommendation__track")).to_have_text("Forenklet konkurranse")
+    expect(page.locator('[data-obligation="protocol"]')).to_be_visible()
     assert "1 080 000 kr" in page.content()  # 30 000 × 36 months
     screenshot(page, "officer-wizard-recommendation")
     page.get_by_role("button", name="Registrer valget").click()
-    assert page.locator(".tag--task-done").count() == 5
+    expect(page.locator(".tag--task-done")).to_have_count(5)
     screenshot(page, "officer-wizard-overview")
