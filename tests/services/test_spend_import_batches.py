@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from procure.models import SpendLine, SpendMonth, SpendMonthDims
 from procure.services import bulk, spend_summary
-from procure.services.imports import ImportRejected
+from procure.services.imports import ImportRejected, spend
 from procure.services.imports.reading import amount_ore
 from procure.services.imports.spend import _amounts, _upsert, import_spend, upsert_sql
 from procure.services.imports.suppliers import import_suppliers
@@ -42,8 +42,11 @@ def _import(db, rows: list[str]):
     return import_spend(db, _file(rows), "batches.csv", batch_size=BATCH)
 
 
-@pytest.fixture
-def registered(db):
+@pytest.fixture(params=["in-process", "forked"])
+def registered(db, request, monkeypatch):
+    """The register loaded; each test runs with the file read in this process and in a forked
+    reader (forked.py), which must import exactly the same."""
+    monkeypatch.setattr(spend, "FORK_MIN_BYTES", 0 if request.param == "forked" else 1 << 40)
     with (FIXTURES / "enheter_page.json").open("rb") as handle:
         import_suppliers(db, handle, "enheter_page.json")
     db.commit()

@@ -15,7 +15,18 @@ from itertools import repeat
 
 import numpy as np
 
-BAD = object()  # the value stored for an invalid raw value
+
+class _Bad:
+    """The value stored for an invalid raw value: one object, also after pickling."""
+
+    def __reduce__(self) -> str:
+        return "BAD"
+
+    def __repr__(self) -> str:
+        return "BAD"
+
+
+BAD = _Bad()
 
 
 class CodedColumn:
@@ -51,6 +62,18 @@ class CodedColumn:
             self.has_bad = self.has_bad or facts[0] is BAD
         return number
 
+    def new_since(self, count: int) -> tuple[list[str], list[tuple]]:
+        """The raw values numbered from `count` on, and their facts."""
+        return self._raw[count:], self.facts[count:]
+
+    def extend(self, raws: Sequence[str], facts: Sequence[tuple]) -> None:
+        """Number values as a copy of this column numbered them (in a forked reader)."""
+        for raw, fact in zip(raws, facts, strict=True):
+            self.numbers[raw] = len(self.facts)
+            self.facts.append(fact)
+            self._raw.append(raw)
+            self.has_bad = self.has_bad or fact[0] is BAD
+
     def get(self, raw: str) -> tuple:
         """(value stored or BAD, *facts) of one raw value."""
         return self.facts[self.number(raw)]
@@ -84,10 +107,11 @@ class CodedColumn:
         self._build()
         return bool(self._bad[numbers].any())
 
-    def stored(self, column: Sequence[str], numbers: np.ndarray) -> Sequence:
-        """The values stored: the column itself when every value is stored as read."""
+    def stored(self, column: Sequence[str] | None, numbers: np.ndarray) -> Sequence:
+        """The values stored: the column itself when every value is stored as read (and the
+        column is given)."""
         self._build()
-        if self._same[numbers].all():
+        if column is not None and self._same[numbers].all():
             return column
         return self._arrays[0][numbers].tolist()
 

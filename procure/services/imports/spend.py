@@ -17,11 +17,15 @@ Columns (header names are case-insensitive; Norwegian names in brackets are acce
 (invoice_id, line) is the natural key: importing the file again changes nothing, and a line
 whose values changed is updated. A line with a missing or invalid organisation number is kept
 and reported under data quality; its supplier size is unknown.
+
+A large CSV file is read in a forked child while this process writes (forked.py): the same
+importer, its writes sent down a pipe (`_SpendImporter.sink`) and made here (`receive`).
 """
 
 from __future__ import annotations
 
 import gc
+import io
 import re
 from collections.abc import Callable, Iterator, Sequence
 from operator import itemgetter
@@ -41,6 +45,7 @@ from procure.services.imports import (
     RowErrors,
     count_rows,
     finish_run,
+    forked,
     start_run,
 )
 from procure.services.imports.batches import Batch, batches
@@ -113,13 +118,31 @@ def import_spend(
     A batch of 2,000 lines (about 1 MB of strings) stays in the CPU's cache while each of its
     columns is checked in turn: 10,000 were 10-15 % slower overall (bench/)."""
     kind = file_type(stream, filename, ("csv", "xlsx"))
+    size = _remaining_bytes(stream)
     table = read_table(stream, kind)
     try:
         index = column_index(table.header, COLUMNS, REQUIRED)
         run = start_run(session, "spend", filename, actor_id)
-        return _import_rows(session, run, table, index, batch_size)
+        in_child = (kind == "csv" and size is not None and size >= FORK_MIN_BYTES
+                    and forked.available())
+        return _import_rows(session, run, table, index, batch_size, in_child)
     finally:
         table.close()
+
+
+# From about 50,000 lines on, the file is read in a forked child while this process writes
+# (forked.py): below that, starting the child costs more than it saves.
+FORK_MIN_BYTES = 4 << 20
+
+
+def _remaining_bytes(stream: IO[bytes]) -> int | None:
+    try:
+        position = stream.tell()
+        end = stream.seek(0, io.SEEK_END)
+        stream.seek(position)
+    except (AttributeError, OSError, ValueError):
+        return None
+    return end - position
 
 
 _FIELDS = ("invoice_id", "date", "supplier_orgnr", "amount_nok", "line", "account", "category",
@@ -188,10 +211,17 @@ class _Columns:
 
 
 def _import_rows(session: Session, run: ImportRun, table, index: dict[str, int],
-                 batch_size: int) -> ImportRun:
+                 batch_size: int, in_child: bool) -> ImportRun:
     importer = _SpendImporter(session, run, index, batch_size)
     last = session.scalar(select(func.max(SpendLine.id))) or 0
-    importer.read(batches(table, batch_size))
+    if in_child:
+        def read() -> dict[str, object]:
+            importer.read(batches(table, batch_size))
+            return importer.result()
+
+        vars(importer).update(forked.run(importer, read, importer.receive))
+    else:
+        importer.read(batches(table, batch_size))
     if importer.errors:
         raise ImportRejected("spend", run.filename, importer.errors, importer.rows_read)
     # New lines get ids past the last one; the driver's row counts add the lines updated.
@@ -214,6 +244,55 @@ def _inserted(session: Session, last: int, run_id: int) -> int:
     if session.connection().dialect.name == "sqlite":
         return (session.scalar(select(func.max(SpendLine.id))) or 0) - last
     return count_rows(session, SpendLine, SpendLine.id > last, SpendLine.import_id == run_id)
+
+
+_CODED = ("date", "org", "account", "category", "cpv", "department", "line")
+
+
+class _Encoded:
+    """A clean batch: its invoice ids and line numbers, the number of each coded value, and
+    the amounts. `columns()` gives the columns written (INSERT_COLUMNS but import_id). Sent to
+    another process (`to_send`), the raw columns stay behind and a text column travels as one
+    string, which pickles far faster than a list of short strings."""
+
+    def __init__(self, invoices: Sequence[str] | str, lines: Sequence | str, plain: bool,
+                 numbers: tuple[np.ndarray, ...], amounts: np.ndarray,
+                 raw: tuple | None = None) -> None:
+        self.invoices = invoices
+        self.lines = lines  # as read when plain (1, 2, 3), else as stored
+        self.plain = plain
+        self.numbers = numbers  # days, orgs, accounts, categories, cpvs, departments
+        self.amounts = amounts
+        self.raw = raw  # the coded columns as read: stored as they are when they may be
+
+    def to_send(self) -> _Encoded:
+        numbers = tuple(number.astype(np.int32) for number in self.numbers)  # < 2**20
+        return _Encoded(_joined(self.invoices), _joined(self.lines) if self.plain else self.lines,
+                        self.plain, numbers, self.amounts)
+
+    def columns(self, coded: _Columns) -> list[Sequence]:
+        days, orgs, accounts, categories, cpvs, departments = self.numbers
+        raw_days, raw_orgs, raw_accounts, raw_categories, raw_cpvs, raw_departments = (
+            self.raw or (None,) * 6)
+        invoices = self.invoices.split("\n") if isinstance(self.invoices, str) else self.invoices
+        lines = self.lines.split("\n") if isinstance(self.lines, str) else self.lines
+        if self.plain and not coded.sqlite:
+            lines = list(map(int, lines))
+        return [invoices, lines,
+                coded.date.stored(raw_days, days), coded.org.stored(raw_orgs, orgs),
+                coded.org.fact(1, orgs).tolist(), coded.org.fact(2, orgs).tolist(),
+                self.amounts.tolist(),
+                coded.account.stored(raw_accounts, accounts),
+                coded.category.stored(raw_categories, categories),
+                coded.cpv.stored(raw_cpvs, cpvs),
+                coded.department.stored(raw_departments, departments)]
+
+
+def _joined(values: Sequence[str]) -> Sequence[str] | str:
+    """The values as one text, split again by `_Encoded.columns`; as they are when one holds a
+    line break (a quoted field read by the csv module may)."""
+    text = "\n".join(values)
+    return text if text.count("\n") == len(values) - 1 else values
 
 
 _PLAIN_LINES = re.compile(r"(?:[1-9]\d{0,8}\n)*[1-9]\d{0,8}", re.ASCII)
@@ -252,6 +331,20 @@ class _SpendImporter:
         self.pending_raw: list[tuple] = []  # date, org, department, category, cpv as read
         self.rows_read = self.invalid_orgnr = self.unmatched = 0
         self.writing = True
+        # A forked reader sends what it would write here (forked.py); the values each coded
+        # column has numbered are sent along once.
+        self.sink = None
+        self.synced = dict.fromkeys(_CODED, 0)
+
+    def receive(self, kind: str, payload) -> None:
+        """Write what a forked reader sent (its copy of this importer)."""
+        if kind == "rows":
+            self.writer.rows(payload)
+            return
+        grown, encoded = payload
+        for name, (raws, facts) in grown.items():
+            getattr(self.coded, name).extend(raws, facts)
+        self.writer.columns(encoded.columns(self.coded))
 
     def read(self, batches_: Iterator[Batch]) -> None:
         # A million rows make a million small lists: the cyclic garbage collector would walk
@@ -266,6 +359,12 @@ class _SpendImporter:
         if self.writing and self.pending:
             self._write_pending()
         self._report_duplicates()
+
+    def result(self) -> dict[str, object]:
+        """What the import needs from the reading once it is done (sent by a forked reader)."""
+        return {"errors": self.errors, "rows_read": self.rows_read,
+                "invalid_orgnr": self.invalid_orgnr, "unmatched": self.unmatched,
+                "summary": self.summary}
 
     def _report_duplicates(self) -> None:
         """Name each line whose invoice id and line an earlier line has."""
@@ -282,7 +381,10 @@ class _SpendImporter:
         self.errors.items.sort(key=itemgetter(0))  # stable: a row's reasons keep their order
 
     def _write_pending(self) -> None:
-        self.writer.rows(self.pending)
+        if self.sink is None:
+            self.writer.rows(self.pending)
+        else:
+            self.sink.send(("rows", self.pending))
         days, orgs, departments, categories, cpvs = map(list, zip(*self.pending_raw,
                                                                   strict=True))
         amounts = [row[6] for row in self.pending]
@@ -321,13 +423,23 @@ class _SpendImporter:
             self._slow(batch.rows(), batch.first)
             return
         self.rows_read += batch.count
-        if self.writing:
-            self.writer.columns(columns)
+        if not self.writing:
+            return
+        if self.sink is None:
+            self.writer.columns(columns.columns(self.coded))
+        else:  # a forked reader: numbers, with the values numbered since the last batch
+            grown = {}
+            for name in _CODED:
+                column = getattr(self.coded, name)
+                if len(column.facts) > self.synced[name]:
+                    grown[name] = column.new_since(self.synced[name])
+                    self.synced[name] = len(column.facts)
+            self.sink.send(("batch", (grown, columns.to_send())))
 
     def _fast(self, columns: list[Sequence[str]], count: int,
-              first: int) -> list[Sequence] | None:
-        """The batch (its fields column by column) as the columns written (INSERT_COLUMNS but
-        import_id), or None when anything in it needs the row-by-row path."""
+              first: int) -> _Encoded | None:
+        """The batch (its fields column by column) checked and summed, or None when anything
+        in it needs the row-by-row path."""
         (invoices, raw_dates, raw_orgs, raw_amounts, raw_lines, accounts, categories,
          raw_cpvs, departments) = (columns[p] if p is not None else (absent,) * count
                                    for p, absent in zip(self.positions, _ABSENT, strict=True))
@@ -351,9 +463,9 @@ class _SpendImporter:
             return None
         days, orgs, account_numbers, category_numbers, cpv_numbers, department_numbers = (
             numbers[:6])
-        if plain_lines:
+        if plain_lines:  # stored as read on SQLite, as numbers elsewhere (`_Encoded.columns`)
             line_keys: Sequence[str] = raw_lines
-            lines = raw_lines if self.coded.sqlite else list(map(int, raw_lines))
+            lines: Sequence = raw_lines
         else:
             line_keys = coded.line.fact(1, numbers[6]).tolist()
             lines = coded.line.stored(raw_lines, numbers[6])
@@ -369,14 +481,10 @@ class _SpendImporter:
         self.invalid_orgnr += invalid
         self.unmatched += count - int(matched.sum()) - invalid
         self._summarise(days, orgs, department_numbers, category_numbers, cpv_numbers, amounts)
-        return [invoices, lines,
-                coded.date.stored(raw_dates, days), coded.org.stored(raw_orgs, orgs),
-                coded.org.fact(1, orgs).tolist(), coded.org.fact(2, orgs).tolist(),
-                amounts.tolist(),
-                coded.account.stored(accounts, account_numbers),
-                coded.category.stored(categories, category_numbers),
-                coded.cpv.stored(raw_cpvs, cpv_numbers),
-                coded.department.stored(departments, department_numbers)]
+        return _Encoded(invoices, lines, plain_lines,
+                        (days, orgs, account_numbers, category_numbers, cpv_numbers,
+                         department_numbers), amounts,
+                        (raw_dates, raw_orgs, accounts, categories, raw_cpvs, departments))
 
     def _slow(self, chunk: list[list[str]], first: int) -> None:
         coded = self.coded

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from procure.domain.statistics import INDICATORS, Filters
 from procure.models import ImportRun, SpendLine
 from procure.services import statistics
+from procure.services.imports import spend
 from tests.helpers import csrf_token
 
 THIS_YEAR = date.today().year
@@ -115,7 +116,11 @@ SPEND = ("invoice_id;date;supplier_orgnr;amount_nok;department\n"
          "W1;2025-01-10;934567897;100,00;Kultur\nW2;2025-01-11;934567897;200;Kultur\n")
 
 
-def test_upload_spend_reimport_bad_rows_and_wrong_files(app, controller, db):
+@pytest.mark.parametrize("reading", ["in-process", "forked"])
+def test_upload_spend_reimport_bad_rows_and_wrong_files(app, controller, db, monkeypatch,
+                                                        reading):
+    # A large upload is read in a forked child while the request writes (forked.py).
+    monkeypatch.setattr(spend, "FORK_MIN_BYTES", 0 if reading == "forked" else 1 << 40)
     before = db.scalar(select(func.count()).select_from(SpendLine))
     response = upload(controller, "spend", SPEND.encode(), "spend.csv")
     assert response.status_code == 302

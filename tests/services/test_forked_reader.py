@@ -1,0 +1,144 @@
+"""A large spend file is read in a forked child while this process writes (forked.py): the
+same lines as in one process, and every way the child can fail reaches the caller as a clear
+error, with nothing written and no process left behind."""
+
+from __future__ import annotations
+
+import io
+import os
+
+import pytest
+from sqlalchemy import func, select
+
+from procure.errors import N_
+from procure.models import SpendLine
+from procure.services.imports import ImportFileError, forked, spend
+from procure.services.imports.spend import import_spend
+from tests.services.test_imports import HEADER
+from tests.services.test_spend_import_batches import _row
+
+
+class _Importer:
+    sink = None
+
+
+def test_a_large_file_is_read_in_another_process_and_written_in_this_one(db, monkeypatch):
+    monkeypatch.setattr(spend, "FORK_MIN_BYTES", 0)
+    readers: list[int] = []
+    run = forked.run
+
+    def spy(importer, read, receive):
+        def read_and_tell():
+            state = read()
+            return {**state, "reader_pid": os.getpid()}
+
+        state = run(importer, read_and_tell, receive)
+        readers.append(state.pop("reader_pid"))
+        return state
+
+    monkeypatch.setattr(forked, "run", spy)
+    content = (HEADER + "".join(_row(n) for n in range(500))).encode()
+    result = import_spend(db, io.BytesIO(content), "large.csv", batch_size=50)
+    assert readers and readers[0] != os.getpid()
+    assert result.inserted == 500 and result.rows_read == 500
+    assert db.scalar(select(func.count()).select_from(SpendLine)) == 500
+
+
+def test_a_file_too_small_to_gain_is_read_in_this_process(db, monkeypatch):
+    def refuse(*_args):
+        raise AssertionError("forked for a small file")
+
+    monkeypatch.setattr(forked, "run", refuse)
+    content = (HEADER + "".join(_row(n) for n in range(20))).encode()
+    assert import_spend(db, io.BytesIO(content), "small.csv").inserted == 20
+
+
+def test_what_the_reader_sends_arrives_in_order_and_its_result_comes_back():
+    received = []
+
+    def read():
+        for number in range(300):  # more than the pipe holds at once
+            _Importer.sink.send(("batch", (number, "x" * 5000)))
+        return {"rows_read": 300}
+
+    assert forked.run(_Importer, read, lambda kind, payload: received.append(
+        (kind, payload[0]))) == {"rows_read": 300}
+    assert received == [("batch", number) for number in range(300)]
+
+
+def test_an_error_raised_in_the_reader_is_raised_here_with_its_message():
+    def read():
+        raise ImportFileError(N_("The file is not UTF-8 text (near row %(row)d). Save it as "
+                                 "CSV UTF-8."), row=4711)
+
+    with pytest.raises(ImportFileError) as caught:
+        forked.run(_Importer, read, lambda *_: None)
+    assert caught.value.params == {"row": 4711}
+    assert "near row 4711" in str(caught.value)
+
+
+def test_an_error_that_cannot_be_sent_still_arrives_as_text():
+    class Unpicklable(Exception):
+        def __reduce__(self):
+            raise TypeError("no")
+
+    def read():
+        raise Unpicklable("the reason")
+
+    with pytest.raises(RuntimeError, match="Unpicklable: the reason"):
+        forked.run(_Importer, read, lambda *_: None)
+
+
+def test_a_reader_that_dies_is_reported_as_a_user_error():
+    def read():
+        os._exit(3)
+
+    with pytest.raises(forked.ChildFailed) as caught:
+        forked.run(_Importer, read, lambda *_: None)
+    assert caught.value.params == {"code": 3}
+
+
+def test_a_failed_write_stops_the_reader():
+    processes = []
+
+    def read():
+        while True:  # would never end by itself
+            _Importer.sink.send(("batch", b"x" * 10_000))
+
+    def receive(_kind, _payload):
+        import multiprocessing
+
+        processes.extend(multiprocessing.active_children())
+        raise RuntimeError("the database refused the batch")
+
+    with pytest.raises(RuntimeError, match="refused"):
+        forked.run(_Importer, read, receive)
+    assert processes and not any(process.is_alive() for process in processes)
+
+
+def test_an_undecodable_row_deep_in_a_forked_import_names_its_row_and_writes_nothing(
+        db, monkeypatch):
+    monkeypatch.setattr(spend, "FORK_MIN_BYTES", 0)
+    rows = [_row(n).encode() for n in range(400)]
+    rows[350] = rows[350].replace(b"Oppvekst", b"Oppv\xffkst").replace(b"Kultur", b"Kult\xffr")
+    content = HEADER.encode() + b"".join(rows)
+    with pytest.raises(ImportFileError, match="not UTF-8"):
+        import_spend(db, io.BytesIO(content), "broken.csv", batch_size=50)
+    db.rollback()
+    assert db.scalar(select(func.count()).select_from(SpendLine)) == 0
+
+
+def test_a_quoted_line_break_in_an_invoice_id_arrives_whole(db, monkeypatch):
+    rows = [_row(n) for n in range(120)]
+    invoice, rest = rows[60].split(";", 1)
+    rows[60] = f'"{invoice}\nwith a break";{rest}'  # the csv module reads on from here
+    content = (HEADER + "".join(rows)).encode()
+    stored = {}
+    for mode, threshold in (("forked", 0), ("in-process", 1 << 40)):
+        monkeypatch.setattr(spend, "FORK_MIN_BYTES", threshold)
+        assert import_spend(db, io.BytesIO(content), "quoted.csv",
+                            batch_size=50).inserted == 120
+        stored[mode] = sorted(db.scalars(select(SpendLine.invoice_id)).all())
+        db.rollback()
+    assert stored["forked"] == stored["in-process"]
+    assert f"{invoice}\nwith a break" in stored["forked"]
