@@ -5,13 +5,16 @@ error, with nothing written and no process left behind."""
 from __future__ import annotations
 
 import io
+import multiprocessing
 import os
+import time
 
 import pytest
 from sqlalchemy import func, select
 
 from procure.errors import N_
 from procure.models import SpendLine
+from procure.services import bulk
 from procure.services.imports import ImportFileError, forked, spend
 from procure.services.imports.spend import import_spend
 from tests.services.test_imports import HEADER
@@ -106,14 +109,84 @@ def test_a_failed_write_stops_the_reader():
             _Importer.sink.send(("batch", b"x" * 10_000))
 
     def receive(_kind, _payload):
-        import multiprocessing
-
         processes.extend(multiprocessing.active_children())
         raise RuntimeError("the database refused the batch")
 
     with pytest.raises(RuntimeError, match="refused"):
         forked.run(_Importer, read, receive)
-    assert processes and not any(process.is_alive() for process in processes)
+    # It ended by itself (its next send failed), not by the kill that would follow.
+    assert [process.exitcode for process in processes] == [0]
+
+
+def test_a_reader_that_stops_answering_is_given_up(monkeypatch):
+    monkeypatch.setattr(forked, "SILENT_SECONDS", 0.5)
+
+    def read():
+        time.sleep(60)
+
+    def receive(*_args):
+        raise AssertionError("nothing was sent")
+
+    with pytest.raises(forked.ChildFailed, match="stopped answering"):
+        forked.run(_Importer, read, receive)
+    assert not any(child.name == "procure-import-reader"
+                   for child in multiprocessing.active_children())
+
+
+def test_where_no_process_can_be_started_the_file_is_read_here(db, monkeypatch):
+    def refuse(_self):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.context.ForkProcess, "start", refuse)
+    monkeypatch.setattr(spend, "FORK_MIN_BYTES", 0)
+    content = (HEADER + "".join(_row(n) for n in range(200))).encode()
+    assert import_spend(db, io.BytesIO(content), "no-fork.csv", batch_size=50).inserted == 200
+
+
+def _written(db, monkeypatch, content: bytes, threshold: int) -> list[list]:
+    """Every spend line handed to the writer, each value with its type."""
+    monkeypatch.setattr(spend, "FORK_MIN_BYTES", threshold)
+    written: list[list] = []
+    make = bulk.writer
+
+    class Recorder:
+        def __init__(self, inner):
+            self.inner = inner
+
+        def columns(self, columns):
+            written.extend(zip(*columns, strict=True))
+            self.inner.columns(columns)
+
+        def rows(self, rows):
+            written.extend(map(tuple, rows))
+            self.inner.rows(rows)
+
+        @property
+        def changed(self):
+            return self.inner.changed
+
+    monkeypatch.setattr(bulk, "writer", lambda connection, upsert: (
+        Recorder(make(connection, upsert)) if upsert.table == "spend_line"
+        else make(connection, upsert)))
+    import_spend(db, io.BytesIO(content), "mixed.csv", batch_size=40)
+    db.rollback()
+    return [[(type(value).__name__, value) for value in row] for row in written]
+
+
+def test_both_ways_hand_the_writer_the_same_values_of_the_same_types(db, monkeypatch):
+    rows = [_row(n) for n in range(400)]
+    for n in (5, 100, 101, 250):
+        rows[n] = _row(n, amount=f"1 {n % 997:03d},{n % 100:02d}")  # row by row
+    rows[130] = _row(130, day="07.11.2025")
+    rows[200] = _row(200, org="NO 934 567 897 MVA")
+    rows[300] = _row(300, department=" Kultur ")
+    rows[310] = rows[310].replace(";1;", ";01;", 1)  # a line number not as plain as 1
+    invoice, rest = rows[350].split(";", 1)
+    rows[350] = f'"{invoice}";{rest}'  # the csv module reads on from here
+    content = (HEADER + "".join(rows)).encode()
+    in_process = _written(db, monkeypatch, content, 1 << 40)
+    assert len(in_process) == 400
+    assert _written(db, monkeypatch, content, 0) == in_process
 
 
 def test_an_undecodable_row_deep_in_a_forked_import_names_its_row_and_writes_nothing(
@@ -122,9 +195,10 @@ def test_an_undecodable_row_deep_in_a_forked_import_names_its_row_and_writes_not
     rows = [_row(n).encode() for n in range(400)]
     rows[350] = rows[350].replace(b"Oppvekst", b"Oppv\xffkst").replace(b"Kultur", b"Kult\xffr")
     content = HEADER.encode() + b"".join(rows)
-    with pytest.raises(ImportFileError, match="not UTF-8"):
+    with pytest.raises(ImportFileError, match="not UTF-8") as caught:
         import_spend(db, io.BytesIO(content), "broken.csv", batch_size=50)
-    db.rollback()
+    assert caught.value.params == {"row": 352}  # the header is row 1
+    db.rollback()  # as the view and the CLI do: the lines before it were written
     assert db.scalar(select(func.count()).select_from(SpendLine)) == 0
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from procure.models import SpendLine, SpendMonth, SpendMonthDims
 from procure.services import bulk, spend_summary
-from procure.services.imports import ImportRejected, spend
+from procure.services.imports import ImportRejected, forked, spend
 from procure.services.imports.reading import amount_ore
 from procure.services.imports.spend import _amounts, _upsert, import_spend, upsert_sql
 from procure.services.imports.suppliers import import_suppliers
@@ -47,10 +47,14 @@ def registered(db, request, monkeypatch):
     """The register loaded; each test runs with the file read in this process and in a forked
     reader (forked.py), which must import exactly the same."""
     monkeypatch.setattr(spend, "FORK_MIN_BYTES", 0 if request.param == "forked" else 1 << 40)
+    forks = []
+    run = forked.run
+    monkeypatch.setattr(forked, "run", lambda *args: forks.append(1) or run(*args))
     with (FIXTURES / "enheter_page.json").open("rb") as handle:
         import_suppliers(db, handle, "enheter_page.json")
     db.commit()
-    return db
+    yield db
+    assert bool(forks) == (request.param == "forked")  # each import went the way it says
 
 
 def _lines(db) -> list[tuple]:

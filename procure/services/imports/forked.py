@@ -8,17 +8,18 @@ process writes them on the other core, in its own transaction, as it would have 
 itself. The child never touches the database: the connection stays with this process.
 
 The child is a copy of this process made by fork (the importer with everything it has read of
-the register comes along), so this is used only where fork exists, and only for files large
-enough to gain more than starting a process costs.
+the register comes along), so this is used only on Linux, where fork is safe and cheap, and
+only for files large enough to gain more than starting a process costs. Where no process can
+be started (a process limit, no memory), the reading happens here instead, as for a small file.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import gc
 import multiprocessing
 import pickle
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -30,6 +31,9 @@ JOIN_SECONDS = 10
 # until this process had written the batch before, so that the two took turns instead of
 # working at once; 1 MB (Linux's default most) lets the child run ahead by some batches.
 PIPE_BYTES = 1 << 20
+# A child that has sent nothing for this long is taken to be stuck. A batch takes milliseconds;
+# the longest silence is the end of a file of two million lines (duplicates, sums): seconds.
+SILENT_SECONDS = 120
 
 
 class ChildFailed(UserError):
@@ -38,23 +42,30 @@ class ChildFailed(UserError):
 
 def available() -> bool:
     """Whether a child can be forked here (a daemonic process may have none)."""
-    return ("fork" in multiprocessing.get_all_start_methods()
-            and not multiprocessing.current_process().daemon)
+    return sys.platform == "linux" and not multiprocessing.current_process().daemon
 
 
 def run(importer: Any, read: Callable[[], dict[str, Any]],
         receive: Callable[[str, Any], None]) -> dict[str, Any]:
     """Call `read()` in a child whose copy of `importer` has a `sink` (a pipe) to send
     (kind, payload) messages to this process, which hands each to `receive`. Returns what
-    `read()` returned (its state, pickled), or raises what it raised."""
+    `read()` returned (its state, pickled), or raises what it raised. When no child can be
+    started, `read()` runs here, with no sink."""
+    import fcntl  # Linux only, as is `available()`
+
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    # Not on Linux, or above the system's limit: the default size works too, more slowly.
-    with contextlib.suppress(AttributeError, OSError):
+    # Above the system's limit the default size works too, more slowly.
+    with contextlib.suppress(OSError):
         fcntl.fcntl(sender.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
     process = context.Process(target=_child, args=(importer, read, sender, receiver),
                               name="procure-import-reader", daemon=True)
-    process.start()
+    try:
+        process.start()
+    except OSError:  # no process to be had: read here, nothing has been read yet
+        receiver.close()
+        sender.close()
+        return read()
     sender.close()  # ours: the child's copy stays open until it is done
     # Unpickling a batch makes thousands of small objects that hold no cycles: the cyclic
     # collector would walk them again and again for nothing.
@@ -63,6 +74,9 @@ def run(importer: Any, read: Callable[[], dict[str, Any]],
     finished = False
     try:
         while True:
+            if not receiver.poll(SILENT_SECONDS):
+                raise ChildFailed(N_("Reading the file stopped answering. Nothing was "
+                                     "imported; try again."))
             try:
                 kind, payload = receiver.recv()
             except EOFError:
@@ -91,11 +105,15 @@ def _child(importer: Any, read: Callable[[], dict[str, Any]], sender, receiver) 
     importer.sink = sender
     try:
         try:
-            state = read()
+            message = ("done", read())
         except BaseException as error:  # sent to the parent, which raises it
+            message = ("error", _picklable(error))
+        try:
+            sender.send(message)
+        except (BrokenPipeError, OSError):
+            raise
+        except BaseException as error:  # the state would not pickle: say why
             sender.send(("error", _picklable(error)))
-        else:
-            sender.send(("done", state))
     except (BrokenPipeError, OSError):
         pass  # the parent has stopped listening: it has its own error to report
     finally:

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from procure.domain.statistics import INDICATORS, Filters
 from procure.models import ImportRun, SpendLine
 from procure.services import statistics
-from procure.services.imports import spend
+from procure.services.imports import forked, spend
 from tests.helpers import csrf_token
 
 THIS_YEAR = date.today().year
@@ -121,6 +121,9 @@ def test_upload_spend_reimport_bad_rows_and_wrong_files(app, controller, db, mon
                                                         reading):
     # A large upload is read in a forked child while the request writes (forked.py).
     monkeypatch.setattr(spend, "FORK_MIN_BYTES", 0 if reading == "forked" else 1 << 40)
+    forks = []
+    real_run = forked.run
+    monkeypatch.setattr(forked, "run", lambda *args: forks.append(1) or real_run(*args))
     before = db.scalar(select(func.count()).select_from(SpendLine))
     response = upload(controller, "spend", SPEND.encode(), "spend.csv")
     assert response.status_code == 302
@@ -133,6 +136,7 @@ def test_upload_spend_reimport_bad_rows_and_wrong_files(app, controller, db, mon
     run = db.scalar(select(ImportRun).order_by(ImportRun.id.desc()))
     assert (run.inserted, run.updated, run.unchanged) == (0, 0, 2)
     _upload_with_bad_rows_changes_nothing_and_offers_the_report(controller, db)
+    assert bool(forks) == (reading == "forked")
     _upload_refuses_wrong_types_and_missing_files(app, controller)
 
 
