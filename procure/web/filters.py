@@ -110,6 +110,11 @@ def money(value: Decimal | int | None) -> str:
     return f"{format_decimal(value, format='#,##0')} kr"
 
 
+def number(value: int | None) -> str:
+    """A whole number with the locale's thousands separator (100 000 in bokmål)."""
+    return "–" if value is None else format_decimal(value, format="#,##0")
+
+
 def day(value: date | datetime | None) -> str:
     if value is None:
         return "–"
@@ -121,6 +126,7 @@ def day(value: date | datetime | None) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         money=money,
+        number=number,
         day=day,
         status_label=label(STATUS_LABELS),
         role_label=label(ROLE_LABELS),

@@ -129,6 +129,7 @@ def test_upload_spend_reimport_bad_rows_and_wrong_files(app, controller, db, mon
     assert response.status_code == 302
     page = controller.get(response.location).get_data(as_text=True)
     assert "Importert" in page and "Rader lest" in page
+    assert "<dd>2</dd>" in page  # counts as numbers of the locale (see the large import)
     assert db.scalar(select(func.count()).select_from(SpendLine)) == before + 2
     again = upload(controller, "spend", SPEND.encode(), "spend.csv")
     text = controller.get(again.location).get_data(as_text=True)
@@ -138,6 +139,15 @@ def test_upload_spend_reimport_bad_rows_and_wrong_files(app, controller, db, mon
     _upload_with_bad_rows_changes_nothing_and_offers_the_report(controller, db)
     assert bool(forks) == (reading == "forked")
     _upload_refuses_wrong_types_and_missing_files(app, controller)
+
+
+def test_the_import_report_writes_large_counts_as_bokmal_numbers(controller):
+    lines = "".join(f"L{n};2025-03-{1 + n % 28:02d};934567897;{n},50;Kultur\n"
+                    for n in range(1234))
+    response = upload(controller, "spend", (SPEND.splitlines(True)[0] + lines).encode(),
+                      "spend.csv")
+    page = controller.get(response.location).get_data(as_text=True)
+    assert "<dd>1\xa0234</dd>" in page  # rows read and new: 1 234, with a no-break space
 
 
 def _upload_with_bad_rows_changes_nothing_and_offers_the_report(controller, db):
