@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, text
@@ -12,9 +13,16 @@ from sqlmodel import SQLModel
 
 import procure.models  # noqa: F401  (registers the tables)
 from procure.db import make_engine
+from procure.domain.purchases import oslo_today as _oslo_today
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
                      r'name="csrf_token" value="([^"]+)"')
+
+
+def oslo_today() -> date:
+    """Today as the app counts it: the date in Oslo. On a UTC machine date.today() is still
+    yesterday for an hour or two after Oslo's midnight (a deadline then shows a day less)."""
+    return _oslo_today(datetime.now(UTC))
 
 
 @dataclass
@@ -78,7 +86,7 @@ def add_works_draft(session, title: str = WORKS_DRAFT):
     """A works draft with the chooser's recommendation and nothing else: no track, no criteria
     and § 7-9 not met. Every demo tender is complete, so tests that take an officer through
     those steps start from this one."""
-    from datetime import date, timedelta
+    from datetime import timedelta
     from decimal import Decimal
 
     from procure.domain.rules import DEFAULT_RULES_DIR, load_rulebook
@@ -90,7 +98,7 @@ def add_works_draft(session, title: str = WORKS_DRAFT):
         "Utkast: rehabilitering med krav om fossilfri og utslippsfri byggeplass.", actor_id=None)
     tenders.update_tender(session, tender, {
         "contract_type": "works", "cpv_code": "45214200-2", "estimated_value": Decimal(48_000_000),
-        "planned_notice_date": date.today() + timedelta(days=60), "innovation": "none",
+        "planned_notice_date": oslo_today() + timedelta(days=60), "innovation": "none",
         "market": "unknown", "needs_rnd": False}, actor_id=None)
     chooser.refresh_recommendation(session, tender, load_rulebook(DEFAULT_RULES_DIR),
                                    actor_id=None)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from itertools import count
 
 from sqlmodel import Session, select
 
 from procure.models import DialogueEvent, Organisation, Tender
+from tests.helpers import oslo_today
 
 _numbers = count(1)
 NOW = datetime.now(UTC)
@@ -45,7 +46,7 @@ def tender(db: Session, title: str, *, status: str = "planned", **fields) -> Ten
         "contract_type": "services",
         "cpv_code": "90911200-8",
         "estimated_value": Decimal(900_000),
-        "tender_deadline": date.today() + timedelta(days=30),
+        "tender_deadline": oslo_today() + timedelta(days=30),
         "track": "simplified-competition",
         **stamps,
         **fields,

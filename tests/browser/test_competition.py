@@ -3,12 +3,13 @@ competition's ranking and letters."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
+from tests.helpers import oslo_today
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +52,7 @@ def test_officer_runs_a_simplified_competition(page, live_server, screenshot):
     expect(page.locator("[data-warning]")).to_have_count(0)
     expect(page.get_by_text("Lokal SMB")).to_be_visible()
 
-    deadline = (date.today() + timedelta(days=21)).isoformat()
+    deadline = (oslo_today() + timedelta(days=21)).isoformat()
     page.get_by_label("Tilbudsfrist").fill(deadline)
     screenshot(page, "officer-competition-invitations")
     page.get_by_role("button", name="Send invitasjonene").click()

@@ -4,12 +4,13 @@ negotiation, phase decisions and protocol."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
+from tests.helpers import oslo_today
 
 pytestmark = pytest.mark.browser
 
@@ -64,11 +65,11 @@ def test_officer_sets_up_and_runs_an_innovation_partnership(page, live_server, s
     expect(page.locator("[data-missing]")).to_have_count(0)
     expect(page.locator('[data-value="17500000.00"]')).to_be_visible()
     page.get_by_label("Frist for forespørsler om deltakelse").fill(
-        (date.today() + timedelta(days=10)).isoformat())
+        (oslo_today() + timedelta(days=10)).isoformat())
     page.get_by_role("button", name="Registrer kunngjøringen og åpne for forespørsler").click()
     expect(page.locator(".error-summary")).to_contain_text("minst 30 dager")
     page.get_by_label("Frist for forespørsler om deltakelse").fill(
-        (date.today() + timedelta(days=35)).isoformat())
+        (oslo_today() + timedelta(days=35)).isoformat())
     screenshot(page, "officer-partnership-setup")
     page.get_by_role("button", name="Registrer kunngjøringen og åpne for forespørsler").click()
     expect(page.locator(".tag--open").first).to_be_visible()

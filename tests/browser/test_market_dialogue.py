@@ -3,12 +3,13 @@ meeting slots, a Q&A shared with all; then the demo dialogue converted into a co
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
+from tests.helpers import oslo_today
 
 pytestmark = pytest.mark.browser
 
@@ -62,7 +63,7 @@ def test_officer_runs_a_market_dialogue(page, live_server, screenshot):
     _add(page, "934567897", "Strømmen Renhold AS", "post@stromrenhold.example")
     _add(page, "987654325", "Kjeller Elektro AS", "salg@kjellerelektro.example")
     expect(page.locator('[data-check="unequal"]')).to_be_visible()
-    day = (date.today() + timedelta(days=20)).isoformat()
+    day = (oslo_today() + timedelta(days=20)).isoformat()
     page.get_by_label("Dato").fill(day)
     page.get_by_label("Første møte starter").fill("09:00")
     page.get_by_label("Lengde på hvert møte").select_option("45")

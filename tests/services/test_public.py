@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from werkzeug.datastructures import MultiDict
@@ -8,9 +8,10 @@ from werkzeug.datastructures import MultiDict
 from procure.domain.purchases import parse_filters
 from procure.models import TenderCriterion, utcnow
 from procure.services import public
+from tests.helpers import oslo_today
 from tests.public_data import event, tender
 
-TODAY = date.today()
+TODAY = oslo_today()
 
 
 def titles(page) -> list[str]:

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 from sqlmodel import select
 
 from procure.domain.purchases import oslo_to_utc
 from procure.models import AuditEvent, DialogueEvent, Tender
-from tests.helpers import csrf_token, post_form
+from tests.helpers import csrf_token, oslo_today, post_form
 
-DAY = date.today() + timedelta(days=30)
+DAY = oslo_today() + timedelta(days=30)
 
 
 def cleaning(db) -> Tender:

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from sqlmodel import select
 
 from procure.models import Tender
-from tests.helpers import post_form
+from tests.helpers import oslo_today, post_form
 
 
 def test_history_shows_who_changed_what(login_as, db):
@@ -90,7 +90,7 @@ def test_a_partnership_run_outside_procure_says_so_instead_of_empty_tables(login
 
 
 def test_deviations_show_in_the_protocol_once_the_invitations_are_out(login_as, db, tmp_path):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from procure.mail import Mailer
     from procure.services import competition, suppliers, tenders
@@ -109,7 +109,7 @@ def test_deviations_show_in_the_protocol_once_the_invitations_are_out(login_as, 
     url = f"/officer/tenders/{tender.id}/protocol"
     assert "<h3>Avvik</h3>" not in client.get(url).text  # still choosing whom to invite
 
-    today = date.today()
+    today = oslo_today()
     competition.send_invitations(db, tender, today + timedelta(days=14), "Smalt marked.",
                                  actor_id=None, mailer=Mailer(sender="x <x@example.org>",
                                                               outbox=tmp_path), today=today)

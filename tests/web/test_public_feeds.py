@@ -3,7 +3,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from referencing.jsonschema import DRAFT4
 
 from procure.services import public
 from procure.services.demo import load_demo
+from tests.helpers import oslo_today
 from tests.public_data import event, tender
 
 SCHEMA_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "ocds" / "schema-1.1.5"
@@ -161,7 +162,7 @@ def test_ocds_release_package_validates_against_the_1_1_5_schema(client, data):
 
 def test_ocds_pages_with_links_next(client, db):
     for number in range(105):
-        tender(db, f"Kjøp {number}", tender_deadline=date.today() + timedelta(days=3))
+        tender(db, f"Kjøp {number}", tender_deadline=oslo_today() + timedelta(days=3))
     db.commit()
     first = client.get("/purchases.json").json
     assert len(first["releases"]) == 100

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
 from procure.services.demo import load_demo
-from tests.helpers import csrf_token, post_form
+from tests.helpers import csrf_token, oslo_today, post_form
 from tests.public_data import event, tender
 
 
@@ -65,7 +65,7 @@ def test_pagination_links_keep_the_filters(client, db):
 def test_detail_page(client, db):
     row = tender(db, "Renhold av barnehager", estimated_value=Decimal("950000"),
                  contact_name="Innkjøp", contact_email="innkjop@kommune.example",
-                 tender_deadline=date.today() + timedelta(days=12))
+                 tender_deadline=oslo_today() + timedelta(days=12))
     event(db, row, "Dialogkonferanse om renhold", place="Rådhuset, sal 2")
     db.commit()
     text = client.get(f"/purchases/{row.id}").text

@@ -14,9 +14,9 @@ from procure.domain.statistics import INDICATORS, Filters
 from procure.models import ImportRun, SpendLine
 from procure.services import statistics
 from procure.services.imports import forked, spend
-from tests.helpers import csrf_token
+from tests.helpers import csrf_token, oslo_today
 
-THIS_YEAR = date.today().year
+THIS_YEAR = oslo_today().year
 
 
 @pytest.fixture
