@@ -21,7 +21,7 @@ test: install chromium fonts
 # Load test of the public pages (issue 8): gunicorn with 2 workers, wrk from Debian.
 # Set PROCURE_BENCH_DATABASE_URL to run it on PostgreSQL; the 60 s soak test (issue 9,
 # bench/soak.py) needs it. Not part of `make test`.
-bench: install
+bench: install fonts
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	@command -v wrk >/dev/null || { echo "Installing Debian's wrk"; apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \

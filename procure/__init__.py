@@ -7,15 +7,16 @@ from pathlib import Path
 
 from flask import Flask
 
-from procure.config import PROJECT_ROOT, build_config
+from procure.config import build_config
+from procure.paths import SOURCE_ROOT, is_checkout, resource_dir
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Application factory: config, database, extensions, blueprints, CLI."""
     app = Flask(
         __name__,
-        template_folder=str(PROJECT_ROOT / "templates"),
-        instance_path=os.environ.get("PROCURE_INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
+        template_folder=str(resource_dir("templates")),
+        instance_path=os.environ.get("PROCURE_INSTANCE_PATH") or _default_instance_path(),
     )
     test_config = dict(test_config or {})
     engine = test_config.pop("ENGINE", None)
@@ -30,3 +31,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_web(app)
     register_cli(app)
     return app
+
+
+def _default_instance_path() -> str | None:
+    """`instance/` in a checkout; an installed wheel uses Flask's own default (prefix/var)."""
+    return str(SOURCE_ROOT / "instance") if is_checkout() else None

@@ -6,7 +6,8 @@ import os
 import secrets
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from procure.paths import resource_dir
+
 PREFIX = "PROCURE_"
 
 
@@ -19,8 +20,8 @@ def default_config(instance_path: Path) -> dict:
     return {
         "ENV": "development",
         "DATABASE_URL": f"sqlite:///{instance_path / 'procure.sqlite3'}",
-        "TEMPLATES_DIR": str(PROJECT_ROOT / "templates"),
-        "CRITERIA_DIR": str(PROJECT_ROOT / "criteria"),
+        "TEMPLATES_DIR": str(resource_dir("templates")),
+        "CRITERIA_DIR": str(resource_dir("criteria")),
         "RULES_DIR": str(Path(__file__).resolve().parent / "rules"),
         "OUTBOX_DIR": str(instance_path / "outbox"),
         "BABEL_DEFAULT_LOCALE": "nb",

@@ -19,8 +19,9 @@ from pathlib import Path
 
 from procure.domain.sources import Source
 from procure.domain.toml_lines import TablePath, TomlLines
+from procure.paths import resource_dir
 
-DEFAULT_CRITERIA_DIR = Path(__file__).resolve().parents[2] / "criteria"
+DEFAULT_CRITERIA_DIR = resource_dir("criteria")
 
 TYPES = ("qualification", "specification", "award", "contract-clause")
 LEVELS = ("basis", "avansert", "spydspiss")
