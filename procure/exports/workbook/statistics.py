@@ -434,7 +434,7 @@ def _line_rows(lines: Iterable[dict], labels: Labels):
 def _line_sheet(number: int, _) -> Sheet:
     return Sheet(_("Lines %(number)d", number=number), [
         Column(_("Invoice"), width=14), Column(_("Line"), COUNT, 7),
-        Column(_("Date"), DATE, 11), Column(_("Organisation number"), width=12),
+        Column(_("Date"), DATE, 12), Column(_("Organisation number"), width=12),
         Column(_("Supplier"), width=30), Column(_("Size class"), width=10),
         Column(_("Kommunenummer"), width=10), Column(_("Amount (NOK)"), NOK, 16),
         Column(_("Account"), width=9), Column(_("Category"), width=20),
