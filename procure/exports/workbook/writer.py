@@ -231,9 +231,9 @@ def _longest_word(text: str) -> int:
 
 
 LINE_HEIGHT = 15.0  # points, one line of 11-point text
-# Characters per width unit (a digit's width): running text is a little narrower than digits,
+# Width units (a digit's width) per character: running text is a little narrower than digits,
 # bold text a little wider. Estimates err towards a spare line rather than a clipped one.
-NORMAL, BOLD = 0.87, 1.0
+NORMAL, BOLD = 0.9, 1.02
 BOLD_WORD = 1.1  # a header's longest word is given this much room: it must never break
 
 
