@@ -228,6 +228,31 @@ def test_data_quality_totals_are_numbers_formatted_by_excel(workbook_bytes):
                     assert not re.search(r"\d[ ,]\d{3}|\d kr|NOK$", cell.value), cell.value
 
 
+def test_notes_below_a_table_stay_within_its_printed_width():
+    note = "A note that runs on for much longer than the two narrow columns of this table. " * 3
+    data = xlsx.WorkbookData([xlsx.Sheet("T", [xlsx.Column("Name", width=10),
+                                               xlsx.Column("Amount", xlsx.NOK, 10)],
+                                         [("a", 1.0)], notes=[note])])
+    sheet = load_workbook(io.BytesIO(xlsx.build_workbook(data)))["T"]
+    width = sum(sheet.column_dimensions[letter].width for letter in "AB")
+    lines = [row[0].value for row in sheet.iter_rows(min_row=4) if row[0].value]
+    assert " ".join(lines) == note.strip()
+    assert len(lines) > 1 and all(len(line) <= width / 0.9 for line in lines)
+
+
+def test_filters_are_named_under_the_period_within_the_printed_width(report):
+    filters = replace(report.filters, department="Teknisk drift og eiendomsforvaltning",
+                      category="Bygg og vedlikehold", procedure="open")
+    data = xlsx.statistics_workbook(replace(report, filters=filters), labels())
+    sheet = load_workbook(io.BytesIO(data))["Green by basis"]
+    width = sum(sheet.column_dimensions[letter].width for letter in "ABC")
+    titles = [row[0].value for row in sheet.iter_rows(max_row=header_row(sheet) - 2)]
+    assert titles[1] == PERIOD
+    assert " ".join(titles[2:]) == ("Department: Teknisk drift og eiendomsforvaltning; "
+                                    "Category: Bygg og vedlikehold; Procedure: open")
+    assert len(titles) > 3 and all(len(title) * 1.02 * 0.9 <= width for title in titles[1:])
+
+
 def test_definitions_and_labels_wrap_and_fit(workbook_bytes):
     book = load_workbook(io.BytesIO(workbook_bytes))
     sheet = book["Definitions"]

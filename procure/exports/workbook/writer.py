@@ -279,9 +279,10 @@ def fit_widths(columns: Sequence[Column], headers: Sequence[str],
 
 
 def _write_sheet(workbook: Workbook, spec: Sheet, name: str, table_names: set[str],
-                 page: PageText, stream: IO[str] | None = None) -> int:
-    """Write one sheet; returns the number of data rows. With `stream`, the data rows are
-    written there as worksheet XML (see `_row_xml`) and spliced in after saving."""
+                 page: PageText, stream: IO[str] | None = None) -> tuple[int, int]:
+    """Write one sheet; returns the number of data rows and the header's row. With `stream`,
+    the data rows are written there as worksheet XML (see `_row_xml`) and spliced in after
+    saving."""
     sheet = workbook.create_sheet(title=name)
     headers = _headers(spec.columns)
     rows: Sequence[Sequence[Any]] = []
@@ -290,16 +291,16 @@ def _write_sheet(workbook: Workbook, spec: Sheet, name: str, table_names: set[st
     widths = fit_widths(spec.columns, headers, rows)
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    header_row = len(spec.title_lines) + 2 if spec.title_lines else 1
+    titles = _title_rows(spec.title_lines, sum(widths))
+    header_row = len(titles) + 2 if titles else 1
     sheet.freeze_panes = f"A{header_row + 1}"
     setup_sheet(sheet, page, sum(widths), header_row)
-    for number, line in enumerate(spec.title_lines):
-        cell = WriteOnlyCell(sheet, value=safe_text(line))
+    for line, font in titles:
+        cell = WriteOnlyCell(sheet, value=line)
         cell.data_type = "s"
-        cell.font = Font(name=FONT, bold=True, size=14) if number == 0 else Font(name=FONT,
-                                                                                  bold=True)
+        cell.font = font
         sheet.append([cell])
-    if spec.title_lines:
+    if titles:
         sheet.append([])
     header_row_height = row_height(headers, widths, [True] * len(headers), BOLD)
     if header_row_height:
@@ -347,8 +348,12 @@ def _write_sheet(workbook: Workbook, spec: Sheet, name: str, table_names: set[st
         sheet.add_table(table)
     if spec.notes:
         sheet.append([])
+        # Text running past the table's last column is cut off in print: a long note goes on
+        # as many rows as it needs within the table's width.
+        per_line = max(20, int(sum(widths) / NORMAL))
         for note in spec.notes:
-            sheet.append([_cell(sheet, note)])
+            for line in textwrap.wrap(note, per_line, break_long_words=False) or [""]:
+                sheet.append([_cell(sheet, line)])
     if spec.chart is not None and count > 0:
         chart_sheet = workbook.create_chartsheet(
             sheet_name(spec.chart.sheet or spec.chart.title, _taken(workbook)))
@@ -358,7 +363,23 @@ def _write_sheet(workbook: Workbook, spec: Sheet, name: str, table_names: set[st
         chart.anchor = AbsoluteAnchor(pos=XDRPoint2D(0, 0),
                                       ext=XDRPositiveSize2D(CHART_WIDTH, CHART_HEIGHT))
         setup_chartsheet(chart_sheet, page)
-    return count
+    return count, header_row
+
+
+HEADING = 1.45  # a 14-point heading against 11-point text
+
+
+def _title_rows(lines: Sequence[str], width: float) -> list[tuple[str, Font]]:
+    """The title lines, the first as the heading, each on as many rows as it needs to stay
+    within the table's width (text running past the last column is cut off in print)."""
+    rows = []
+    for number, line in enumerate(lines):
+        scale = HEADING if number == 0 else BOLD
+        font = Font(name=FONT, bold=True, size=14 if number == 0 else 11)
+        per_line = max(20, int(width / (NORMAL * scale)))
+        for part in textwrap.wrap(safe_text(line), per_line, break_long_words=False) or [""]:
+            rows.append((part, font))
+    return rows
 
 
 def _taken(workbook: Workbook) -> set[str]:
@@ -424,11 +445,10 @@ def build_workbook(data: WorkbookData, lines: Iterable[Sequence[Any]] | None = N
                 spec.rows = _prepend(first, chunk)
                 stream = (files.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8"))
                           if first is not None else None)
-                count = _write_sheet(workbook, spec, sheet_name(spec.name, names), tables,
-                                     data.page, stream)
+                count, header_row = _write_sheet(workbook, spec, sheet_name(spec.name, names),
+                                                 tables, data.page, stream)
                 names = _taken(workbook)
                 if stream is not None:
-                    header_row = len(spec.title_lines) + 2 if spec.title_lines else 1
                     streamed.append((len(workbook.worksheets), stream, header_row + count,
                                      get_column_letter(len(spec.columns))))
                 number += 1
