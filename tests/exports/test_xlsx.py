@@ -199,6 +199,12 @@ def test_unknown_values_are_empty_with_a_reason_never_zero(db, report):
     assert first[2].value is None and "number of tenders" in first[2].comment.text
     first = data_rows(book["By category"])[0]
     assert first[4].value is None and "known size" in first[4].comment.text
+    # Comments do not print: the page says what an empty cell means.
+    sheet = book["By category"]
+    below = [row[0].value for row in sheet.iter_rows(min_row=sheet.max_row)]
+    assert below == ["An empty cell is a figure that is not known; its comment says why."]
+    assert book["By size class"].max_row == header_row(book["By size class"]) + len(
+        data_rows(book["By size class"]))  # nothing unknown there, no note
 
 
 def test_breakdowns_are_typed_numbers_and_months_are_dates(workbook_bytes):

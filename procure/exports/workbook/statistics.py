@@ -345,7 +345,10 @@ def _breakdown_sheets(report, labels: Labels) -> list[Sheet]:
     sheets = []
 
     def add(name: str, columns: list[Column], rows: list, make_chart) -> None:
-        sheets.append(Sheet(name, columns, rows, make_chart(name)))
+        # Comments do not print: a printed page says what its empty cells mean.
+        unknown = any(isinstance(value, Unknown) for row in rows for value in row)
+        notes = [_("An empty cell is a figure that is not known; its comment says why.")]
+        sheets.append(Sheet(name, columns, rows, make_chart(name), notes if unknown else []))
 
     add(_("By size class"),
         [Column(_("Size class"), width=18, wrap=True), Column(_("Suppliers"), COUNT, 10),
