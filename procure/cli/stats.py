@@ -129,9 +129,17 @@ def stats_export(output: Path, lines: bool, lang: str, **options) -> None:
     with current_app.test_request_context(), force_locale(lang):
         report = statistics.report(session, filters)
         rows = statistics.iter_lines(session, filters) if lines else None
-        data = statistics_workbook(report, export_labels(), rows)
+        data = statistics_workbook(report, export_labels(), rows,
+                                   organisation=_organisation_name(session))
     write_atomically(output, data)  # an interrupted export leaves no half-written file
     click.echo(f"Wrote {output} ({len(data):,} bytes).".replace(",", " "))
+
+
+def _organisation_name(session) -> str | None:
+    from procure.services.tenders import default_organisation
+
+    organisation = default_organisation(session)
+    return organisation.name if organisation else None
 
 
 def register_statistics_cli(app) -> None:

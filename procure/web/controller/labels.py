@@ -74,4 +74,4 @@ def translate(msgid: str, **params: object) -> str:
 
 
 def export_labels() -> Labels:
-    return Labels(text=translate, key=key_label)
+    return Labels(text=translate, key=key_label, language=lang())

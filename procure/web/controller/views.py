@@ -319,7 +319,9 @@ def export():
                     count=format_decimal(count), limit=format_decimal(limit)), "warning")
             return redirect(url_for("controller.index", **filters.as_params()))
         lines = statistics.iter_lines(db, filters)
-    data = xlsx.statistics_workbook(report, export_labels(), lines)
+    organisation = _organisation()
+    data = xlsx.statistics_workbook(report, export_labels(), lines,
+                                    organisation=organisation.name if organisation else None)
     name = f"procure-statistics-{filters.date_from}-{filters.date_to}.xlsx"
     return Response(data, mimetype=XLSX_MIME,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
