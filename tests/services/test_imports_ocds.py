@@ -416,3 +416,34 @@ def test_foreign_awards_count_in_count_indicators_and_are_shown_as_excluded_from
     nok = db.scalar(select(func.sum(Award.value_ore)).where(Award.currency == "NOK"))
     assert sum(row["amount"] for row in breakdown.rows) == pytest.approx(nok / 100)
     assert sum(row["awards"] for row in breakdown.rows) == 5
+
+
+# --- command line ------------------------------------------------------------------------------
+
+
+def test_cli_exits_1_when_a_package_has_nothing_to_import(runner, db):
+    result = runner.invoke(args=["import", "ocds",
+                                 str(PACKAGES / "record_package_linked_only.json")])
+    assert result.exit_code == 1
+    assert "linked releases cannot be compiled" in result.output
+    result = runner.invoke(args=["import", "ocds", str(PACKAGES / "record_package_versioned.json")])
+    assert result.exit_code == 1
+    assert "Versioned releases are not supported" in result.output
+    assert db.scalar(select(func.count()).select_from(Award)) == 0
+
+
+def test_cli_rates_import_reports_the_rates_used_and_what_is_left_out(runner, db):
+    result = runner.invoke(args=["import", "ocds", str(PACKAGES / "record_package_compiled.json")])
+    assert result.exit_code == 0, result.output
+    assert "PYG: 0 of 2 awards valued in NOK; 2 left out of the value indicators" in result.output
+    result = runner.invoke(args=["import", "ocds", str(PACKAGES / "record_package_embedded.json")])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["rates", "import", str(RATES / "norges_bank_exr.csv")])
+    assert result.exit_code == 0, result.output
+    assert "MXN: 3 daily rates 2015-12-29 to 2016-02-12; 1 of 1 awards valued in NOK" in (
+        result.output)
+    assert "SEK: 1 daily rates 2015-12-30 to 2015-12-30" in result.output
+    result = runner.invoke(args=["stats", "show", "--from", "2015-01-01", "--to", "2025-12-31"])
+    assert result.exit_code == 0, result.output
+    assert "Awards left out of award values (no exchange rate for their date): PYG 2." in (
+        result.output)

@@ -210,8 +210,8 @@ def _releases(values: list[tuple[int, Any]], errors: RowErrors) -> list[tuple[in
                     raise ImportFileError(NOT_OCDS)
         else:
             if line:
-                raise ImportFileError(N_("Line %(line)d: %(reason)s"), line=line,
-                                      reason=NOT_OCDS)
+                raise ImportFileError(N_("Line %(line)d is not an OCDS release, record or "
+                                         "package."), line=line)
             raise ImportFileError(NOT_OCDS)
     numbered: list[tuple[int, dict]] = []
     for row, (form, item) in enumerate(items, start=1):
