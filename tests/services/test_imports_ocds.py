@@ -447,3 +447,36 @@ def test_cli_rates_import_reports_the_rates_used_and_what_is_left_out(runner, db
     assert result.exit_code == 0, result.output
     assert "Awards left out of award values (no exchange rate for their date): PYG 2." in (
         result.output)
+
+
+def test_procure_awards_take_the_partnership_value_and_are_unknown_without_one(db):
+    from procure.models import InnovationPartnership, PartnershipPhase
+
+    organisation = Organisation(name="Testkommune", orgnr="923456783", kommunenummer="3205")
+    db.add(organisation)
+    db.flush()
+    moment = datetime(2025, 5, 2, 10, tzinfo=UTC)
+    partnership = Tender(organisation_id=organisation.id, reference="2025-010",
+                         title="Partnerskap", track="innovation-partnership",
+                         estimated_value=Decimal("5000000"), awarded_at=moment)
+    unknown = Tender(organisation_id=organisation.id, reference="2025-011", title="Åpen anbud",
+                     procedure="open", estimated_value=Decimal("2000000"), awarded_at=moment)
+    db.add_all([partnership, unknown])
+    db.flush()
+    db.add(InnovationPartnership(tender_id=partnership.id, partners_selected_at=moment,
+                                 purchase_max_cost=Decimal("3000000")))
+    for number, cost in ((1, "400000"), (2, "1100000.50")):
+        db.add(PartnershipPhase(tender_id=partnership.id, number=number, name=f"Fase {number}",
+                                interim_targets="Mål", max_cost=Decimal(cost)))
+    db.commit()
+    sync_tender_awards(db)
+    db.commit()
+    values = {a.tender_id: (a.value_ore, a.amount, a.tender_value_ore)
+              for a in db.scalars(select(Award))}
+    assert values[partnership.id] == (450_000_050, Decimal("4500000.50"), 500_000_000)
+    # No competition and no partnership: the awarded value is unknown, not 0 or the estimate.
+    assert values[unknown.id] == (None, None, 200_000_000)
+    rows = {r["key"]: r for r in statistics.award_breakdown(
+        db, Filters(date(2025, 1, 1), date(2025, 12, 31))).rows}
+    assert rows["open"]["amount"] is None
+    assert rows["innovation-partnership"]["amount"] == pytest.approx(4_500_000.5)
