@@ -480,3 +480,11 @@ def test_procure_awards_take_the_partnership_value_and_are_unknown_without_one(d
         db, Filters(date(2025, 1, 1), date(2025, 12, 31))).rows}
     assert rows["open"]["amount"] is None
     assert rows["innovation-partnership"]["amount"] == pytest.approx(4_500_000.5)
+
+
+def test_a_json_array_of_packages_and_a_compiled_release_without_its_own_ocid(db):
+    record = json.loads((PACKAGES / "record_package_compiled.json").read_text())["records"][0]
+    del record["compiledRelease"]["ocid"]
+    run = ocds(db, [{"records": [record]}, {"releases": PACKAGE["releases"][2:]}])
+    assert run.inserted == 3
+    assert db.scalar(select(Award.ocid).where(Award.currency == "PYG")) == record["ocid"]

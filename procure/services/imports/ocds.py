@@ -96,7 +96,8 @@ def import_ocds(session: Session, stream: IO[bytes], filename: str, *,
     if PurePath(filename or "").suffix.lower() not in SUFFIXES:
         raise ImportFileError(N_("Upload a file of type %(types)s."),
                               types=", ".join(SUFFIXES))
-    file_type(stream, "upload.json", ("json",))  # empty, a zip, or not JSON at all
+    # The content checks of a JSON upload (empty, a zip, not JSON at all) for .jsonl too.
+    file_type(stream, PurePath(filename).with_suffix(".json").name, ("json",))
     values = _json_values(stream)
     errors = RowErrors()
     releases = _releases(values, errors)
@@ -193,7 +194,9 @@ def _is_record(value: dict) -> bool:
 
 def _releases(values: list[tuple[int, Any]], errors: RowErrors) -> list[tuple[int, dict]]:
     """(row, release) for every release in the file, records compiled; ordered by date."""
-    items: list[tuple[int, Any]] = []
+    if len(values) == 1 and values[0][0] == 0 and isinstance(values[0][1], list):
+        values = [(0, value) for value in values[0][1]]  # a JSON array of them
+    items: list[tuple[str, Any]] = []
     for line, value in values:
         if isinstance(value, dict) and isinstance(value.get("releases"), list) and \
                 "ocid" not in value:
@@ -202,16 +205,10 @@ def _releases(values: list[tuple[int, Any]], errors: RowErrors) -> list[tuple[in
             items.extend(("record", v) for v in value["records"])
         elif isinstance(value, dict) and "ocid" in value:
             items.append(("record" if _is_record(value) else "release", value))
-        elif isinstance(value, list) and line == 0:
-            for item in value:
-                if isinstance(item, dict) and "ocid" in item:
-                    items.append(("record" if _is_record(item) else "release", item))
-                else:
-                    raise ImportFileError(NOT_OCDS)
+        elif line:
+            raise ImportFileError(N_("Line %(line)d is not an OCDS release, record or "
+                                     "package."), line=line)
         else:
-            if line:
-                raise ImportFileError(N_("Line %(line)d is not an OCDS release, record or "
-                                         "package."), line=line)
             raise ImportFileError(NOT_OCDS)
     numbered: list[tuple[int, dict]] = []
     for row, (form, item) in enumerate(items, start=1):
@@ -234,6 +231,8 @@ def _compile_record(row: int, record: dict, errors: RowErrors) -> dict | None:
     if isinstance(compiled, dict):
         if _is_versioned(compiled):
             raise ImportFileError(VERSIONED)
+        if "ocid" not in compiled and "ocid" in record:  # the record's ocid is the process's
+            compiled = {**compiled, "ocid": record["ocid"]}
         return compiled
     releases = record.get("releases")
     if isinstance(releases, list) and releases:
