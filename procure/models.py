@@ -141,7 +141,7 @@ class ImportRun(SQLModel, table=True):
 
     __tablename__ = "import_run"
     id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=20)  # suppliers | spend | ocds | tenders
+    kind: str = Field(max_length=20)  # suppliers | spend | ocds | tenders | rates
     filename: str = Field(default="", max_length=255)
     status: str = Field(max_length=10)  # imported | rejected
     created_at: datetime = created_field()
@@ -194,8 +194,16 @@ class Award(SQLModel, table=True):
     method_details: str = Field(default="", max_length=200)
     award_criteria: str | None = Field(default=None, max_length=30)
     number_of_tenderers: int | None = None
+    # The NOK values the indicators read, in øre; None when the amount is unknown, or is in
+    # another currency and no exchange rate is known for the award date.
     tender_value_ore: int | None = Field(default=None, sa_type=BigInteger)
     value_ore: int | None = Field(default=None, sa_type=BigInteger)
+    # The amounts as published, in their own currency (ISO 4217).
+    currency: str = Field(default="NOK", max_length=3, index=True)
+    amount: Decimal | None = Field(default=None, sa_column=Column(Numeric(20, 2), nullable=True))
+    tender_currency: str = Field(default="NOK", max_length=3)
+    tender_amount: Decimal | None = Field(default=None,
+                                          sa_column=Column(Numeric(20, 2), nullable=True))
     tender_deadline: date | None = None
     award_date: date | None = Field(default=None, index=True)
     decision_days: int | None = None
@@ -203,6 +211,18 @@ class Award(SQLModel, table=True):
     bids_known_size: int | None = None
     sme_bids: int | None = None
     tender_id: int | None = Field(default=None, foreign_key="tender.id")
+    import_id: int | None = Field(default=None, foreign_key="import_run.id")
+
+
+class ExchangeRate(SQLModel, table=True):
+    """NOK per one unit of a currency on a day (Norges Bank's rates, or a file of them)."""
+
+    __tablename__ = "exchange_rate"
+    __table_args__ = (UniqueConstraint("currency", "day"),)
+    id: int | None = Field(default=None, primary_key=True)
+    currency: str = Field(max_length=3)
+    day: date
+    nok_per_unit: Decimal = Field(sa_column=Column(Numeric(24, 10), nullable=False))
     import_id: int | None = Field(default=None, foreign_key="import_run.id")
 
 

@@ -1,4 +1,5 @@
-"""`procure import suppliers|spend|ocds FILE` and `procure import tenders`."""
+"""`procure import suppliers|spend|ocds FILE`, `procure import tenders` and
+`procure rates import FILE`."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ def _file_command(kind: str, help_text: str):
 def _run_import(kind: str, file: Path, report: Path | None) -> None:
     from procure.services.imports import ImportRejected, record_file_error, record_rejection
     from procure.services.imports.ocds import import_ocds
+    from procure.services.imports.rates import import_rates
     from procure.services.imports.reading import row_limit
     from procure.services.imports.spend import import_spend
     from procure.services.imports.suppliers import import_suppliers
@@ -49,6 +51,8 @@ def _run_import(kind: str, file: Path, report: Path | None) -> None:
                     current_app.config.get("STATS_EUR_NOK", 11.5)))
             elif kind == "spend":
                 run = import_spend(session, stream, file.name)
+            elif kind == "rates":
+                run = import_rates(session, stream, file.name)
             else:
                 run = import_ocds(session, stream, file.name)
         except ImportRejected as rejected:
@@ -65,8 +69,24 @@ def _run_import(kind: str, file: Path, report: Path | None) -> None:
         click.echo(f"Imported {file.name}: {run.inserted} new, {run.updated} changed, "
                    f"{run.unchanged} unchanged (import {run.id}).")
         for key, value in run.notes.items():
-            if value:
+            if key == "currencies":
+                for currency, used in value.items():
+                    click.echo(f"  {currency}: {_currency_note(used)}")
+            elif value:
                 click.echo(f"  {key.replace('_', ' ')}: {value}")
+
+
+def _currency_note(used: dict) -> str:
+    """One currency's line of the report: the rates used and the awards valued with them."""
+    parts = []
+    if "days" in used:
+        parts.append(f"{used['days']} daily rates {used['from']} to {used['to']}")
+    if "awards" in used:
+        parts.append(f"{used['valued']} of {used['awards']} awards valued in NOK")
+        if used["awards"] > used["valued"]:
+            parts.append(f"{used['awards'] - used['valued']} left out of the value "
+                         "indicators (no rate for their date)")
+    return "; ".join(parts)
 
 
 def _fail(run, report: Path | None) -> None:
@@ -90,7 +110,24 @@ def _fail(run, report: Path | None) -> None:
 
 _file_command("suppliers", "Suppliers from Brønnøysund: enheter API JSON or the bulk CSV.")
 _file_command("spend", "Spend lines (CSV or XLSX); the columns are listed in README.md.")
-_file_command("ocds", "Contract awards from an OCDS release or record package (JSON).")
+_file_command("ocds", "Contract awards from OCDS: a release or record package (JSON) or JSON "
+                      "Lines of releases or packages (.jsonl).")
+
+
+@click.group("rates")
+def rates_group() -> None:
+    """Exchange rates to NOK for awards in other currencies."""
+
+
+@rates_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the row-level report (CSV) here when rows are bad.")
+@with_appcontext
+def rates_import(file: Path, report: Path | None) -> None:
+    """Norges Bank's exchange rate CSV (data.norges-bank.no, EXR) or currency;date;rate.
+    Awards in those currencies get their NOK value from the rate of the award date."""
+    _run_import("rates", file, report)
 
 
 @import_group.command("tenders")

@@ -83,6 +83,7 @@ def stats_group() -> None:
 def stats_show(as_json: bool, **options) -> None:
     """Print every indicator by id, with its coverage."""
     from procure.services import statistics
+    from procure.services.rates import excluded_from_values
 
     filters = build_filters(**options)
     figures = statistics.indicator_figures(get_session(), filters)
@@ -95,6 +96,11 @@ def stats_show(as_json: bool, **options) -> None:
         coverage = "-" if figure.coverage is None else f"{figure.coverage:.1%}"
         click.echo(f"{indicator.id:<26} {_plain(figure.value, indicator.unit):>24}  "
                    f"coverage {coverage}")
+    excluded = excluded_from_values(get_session(), filters)
+    if excluded:
+        click.echo("Awards left out of award values (no exchange rate for their date): "
+                   + ", ".join(f"{currency} {count}" for currency, count in excluded.items())
+                   + ". Import rates with `procure rates import FILE`.")
 
 
 def _plain(value: object, unit: str) -> str:
@@ -143,8 +149,9 @@ def _organisation_name(session) -> str | None:
 
 
 def register_statistics_cli(app) -> None:
-    """Add `procure stats` and `procure import` to the app's CLI."""
-    from procure.cli.imports import import_group
+    """Add `procure stats`, `procure import` and `procure rates` to the app's CLI."""
+    from procure.cli.imports import import_group, rates_group
 
     app.cli.add_command(stats_group)
     app.cli.add_command(import_group)
+    app.cli.add_command(rates_group)

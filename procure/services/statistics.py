@@ -416,7 +416,7 @@ def award_breakdown(session: Session, filters: Filters) -> Breakdown:
         select(Award.procedure, func.count(), _sum(tenderers == 1), _sum(tenderers.is_not(None)),
                _sum(Award.award_criteria.in_(rules.PRICE_ONLY_CRITERIA)),
                _sum(Award.award_criteria.is_not(None)), func.avg(Award.decision_days),
-               func.coalesce(func.sum(Award.value_ore), 0),
+               func.sum(Award.value_ore),  # None when no award has a NOK value: unknown
                func.coalesce(func.sum(winners.c.sme), 0))
         .outerjoin(winners, winners.c.award_id == Award.id)
         .where(*_award_where(filters))
@@ -429,7 +429,8 @@ def award_breakdown(session: Session, filters: Filters) -> Breakdown:
                      "single_bidder_share": rules.ratio(int(single), int(known)),
                      "price_only_share": rules.ratio(int(price_only), int(known_criteria)),
                      "decision_days_avg": float(days) if days is not None else None,
-                     "amount": _nok(value), "sme_awards": int(sme)})
+                     "amount": _nok(value) if value is not None else None,
+                     "sme_awards": int(sme)})
     rows.sort(key=lambda row: (-row["awards"], row["key"]))
     return Breakdown("procedure", rows, float(sum(row["awards"] for row in rows)))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -13,7 +14,7 @@ from procure.models import Award, AwardSupplier, ImportRun, Supplier
 AWARD_FIELDS = ("title", "cpv_code", "procedure", "method_details", "award_criteria",
                 "number_of_tenderers", "tender_value_ore", "value_ore", "tender_deadline",
                 "award_date", "decision_days", "suitability_sme", "bids_known_size", "sme_bids",
-                "tender_id")
+                "tender_id", "currency", "amount", "tender_currency", "tender_amount")
 
 
 @dataclass
@@ -35,8 +36,12 @@ class AwardData:
     method_details: str = ""
     award_criteria: str | None = None
     number_of_tenderers: int | None = None
-    tender_value_ore: int | None = None
-    value_ore: int | None = None
+    tender_value_ore: int | None = None  # NOK, in øre
+    value_ore: int | None = None  # NOK, in øre
+    currency: str = "NOK"
+    amount: Decimal | None = None  # as published, in `currency`
+    tender_currency: str = "NOK"
+    tender_amount: Decimal | None = None
     tender_deadline: date | None = None
     award_date: date | None = None
     decision_days: int | None = None

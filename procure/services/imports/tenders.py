@@ -4,17 +4,31 @@ The winner and the offers come from the simplified competition where there is on
 (`Competition.winner_supplier_id`, `CompetitionOffer`): the number of tenders received, and the
 bids by supplier size from the register. The award criteria are "price only" when price weighs
 100 %, else "rated criteria"; unknown while no weights are set.
+
+The awarded value is the winning offer's price (NOK, excluding VAT) in a simplified
+competition; in an innovation partnership, the maximum cost of its phases plus the purchase
+option's, as agreed with the partners. Otherwise the value is unknown (None), never 0: the
+estimated value is the tender's value, not the award's.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select
 from sqlmodel import Session
 
 from procure.domain.size_class import KNOWN_CLASSES, SME_CLASSES
-from procure.models import Competition, CompetitionOffer, ImportRun, Supplier, Tender
+from procure.models import (
+    Competition,
+    CompetitionOffer,
+    ImportRun,
+    InnovationPartnership,
+    PartnershipPhase,
+    Supplier,
+    Tender,
+)
 from procure.services.imports import finish_run, start_run
 from procure.services.imports.awards import (
     AwardData,
@@ -25,6 +39,10 @@ from procure.services.imports.awards import (
 from procure.services.imports.reading import lookup_cpv
 
 OSLO = ZoneInfo("Europe/Oslo")
+
+
+def _kroner(ore: int | None) -> Decimal | None:
+    return None if ore is None else Decimal(ore) / 100
 
 
 def tender_ocid(tender: Tender) -> str:
@@ -51,6 +69,30 @@ def _winners(session: Session) -> dict[int, Supplier]:
     return {tender_id: supplier for tender_id, supplier in session.execute(statement)}
 
 
+def _winning_prices(session: Session) -> dict[int, int]:
+    """tender id -> the winner's offer price in øre (simplified competitions)."""
+    statement = (select(CompetitionOffer.tender_id, CompetitionOffer.price)
+                 .join(Competition, (Competition.tender_id == CompetitionOffer.tender_id)
+                       & (Competition.winner_supplier_id == CompetitionOffer.supplier_id)))
+    return {tender_id: round(price * 100) for tender_id, price in session.execute(statement)}
+
+
+def _partnership_values(session: Session) -> dict[int, int]:
+    """tender id -> the partnership's maximum cost in øre: its phases plus the purchase
+    option; only for partnerships whose partners are chosen and that have phases."""
+    phases = dict(session.execute(
+        select(PartnershipPhase.tender_id, func.sum(PartnershipPhase.max_cost))
+        .group_by(PartnershipPhase.tender_id)).all())
+    values = {}
+    for partnership in session.scalars(select(InnovationPartnership).where(
+            InnovationPartnership.partners_selected_at.is_not(None))):
+        if phases.get(partnership.tender_id) is None:
+            continue
+        total = phases[partnership.tender_id] + (partnership.purchase_max_cost or 0)
+        values[partnership.tender_id] = round(total * 100)
+    return values
+
+
 def _criteria(tender: Tender) -> str | None:
     if tender.weight_price is None:
         return None
@@ -63,6 +105,7 @@ def sync_tender_awards(session: Session, *, actor_id: int | None = None) -> Impo
                                      Tender.cancelled_at.is_(None)).order_by(Tender.id)
     offers = _offers(session)
     winners = _winners(session)
+    values = {**_partnership_values(session), **_winning_prices(session)}
     awards = []
     for tender in session.scalars(statement):
         awarded = tender.awarded_at.astimezone(OSLO).date()
@@ -75,7 +118,9 @@ def sync_tender_awards(session: Session, *, actor_id: int | None = None) -> Impo
             cpv_code=(lookup_cpv(tender.cpv_code) or "") if tender.cpv_code else "",
             procedure=(tender.procedure or tender.track or "")[:60],
             award_criteria=_criteria(tender), number_of_tenderers=count,
-            tender_value_ore=value, tender_deadline=tender.tender_deadline,
+            tender_value_ore=value, value_ore=values.get(tender.id),
+            amount=_kroner(values.get(tender.id)), tender_amount=tender.estimated_value,
+            tender_deadline=tender.tender_deadline,
             award_date=awarded, decision_days=decision_days(tender.tender_deadline, awarded),
             bids_known_size=known, sme_bids=sme, tender_id=tender.id,
             winners=[WinnerData(party_key=winner.orgnr, name=winner.name, orgnr=winner.orgnr)]

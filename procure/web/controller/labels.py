@@ -33,7 +33,8 @@ SIZE_BASIS_LABELS = {
 }
 IMPORT_KINDS = {"suppliers": _l("Suppliers (Brønnøysund)"), "spend": _l("Spend lines"),
                 "ocds": _l("Contracts and awards (OCDS)"),
-                "tenders": _l("Awards from procure's tenders")}
+                "tenders": _l("Awards from procure's tenders"),
+                "rates": _l("Exchange rates (Norges Bank)")}
 
 
 def lang() -> str:

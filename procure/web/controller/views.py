@@ -35,10 +35,12 @@ from procure.services.imports import (
     record_rejection,
 )
 from procure.services.imports.ocds import import_ocds
+from procure.services.imports.rates import import_rates
 from procure.services.imports.reading import row_limit
 from procure.services.imports.spend import import_spend
 from procure.services.imports.suppliers import import_suppliers
 from procure.services.imports.tenders import sync_tender_awards
+from procure.services.rates import excluded_from_values
 from procure.web.controller import bp
 from procure.web.controller.charts import bar_chart, column_chart
 from procure.web.controller.forms import ConfirmForm, FilterForm, UploadForm
@@ -46,8 +48,9 @@ from procure.web.controller.labels import IMPORT_KINDS, export_labels, key_label
 
 OSLO = ZoneInfo("Europe/Oslo")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-UPLOAD_KINDS = ("suppliers", "spend", "ocds")
-ACCEPT = {"suppliers": ".json,.csv,.xlsx", "spend": ".csv,.xlsx", "ocds": ".json"}
+UPLOAD_KINDS = ("suppliers", "spend", "ocds", "rates")
+ACCEPT = {"suppliers": ".json,.csv,.xlsx", "spend": ".csv,.xlsx", "ocds": ".json,.jsonl,.ndjson",
+          "rates": ".csv"}
 DEFAULT_IMPORT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_EXPORT_MAX_LINES = 300_000
 
@@ -224,6 +227,7 @@ def index():
         "controller/index.html", form=form, filters=filters, report=report, params=params,
         indicators=rules.BY_ID, groups=FIGURE_GROUPS, drill=DRILL, charts=charts,
         previous=filters.previous(), change=rules.change,
+        value_excluded=excluded_from_values(db, filters),
     )
 
 
@@ -370,6 +374,8 @@ def upload(kind: str):
                                                                             11.5)))
             elif kind == "spend":
                 run = import_spend(db, upload.stream, filename, actor_id=current_user.id)
+            elif kind == "rates":
+                run = import_rates(db, upload.stream, filename, actor_id=current_user.id)
             else:
                 run = import_ocds(db, upload.stream, filename, actor_id=current_user.id)
     except ImportRejected as rejected:
@@ -415,8 +421,11 @@ def import_run(run_id: int):
     run = _run(run_id)
     shown = [(row, field, _(msgid, **(params or {})))
              for row, field, msgid, params in run.errors[:500]]
+    currencies = {currency: {**used, **{key: date.fromisoformat(used[key])
+                                        for key in ("from", "to") if key in used}}
+                  for currency, used in (run.notes.get("currencies") or {}).items()}
     return render_template("controller/import_run.html", run=run, errors=shown,
-                           kinds=IMPORT_KINDS)
+                           kinds=IMPORT_KINDS, currencies=currencies)
 
 
 @bp.get("/imports/<int:run_id>/report.csv")
