@@ -51,8 +51,9 @@ def test_summary_has_id_label_number_and_coverage(workbook_bytes):
     rows = {row[0].value: row for row in sheet.iter_rows(min_row=2) if row[0].value}
     sme = rows["sme_share_value"]
     assert sme[1].value == "SME share of spend"
-    assert sme[2].value == pytest.approx(0.375) and sme[2].number_format == "0.0%"
-    assert sme[3].value == pytest.approx(4000 / 4700) and sme[3].number_format == "0.0%"
+    # S2's June credit note counts 0 (the credit-note rule): 1500 of 4500 known, 5200 in all.
+    assert sme[2].value == pytest.approx(1500 / 4500) and sme[2].number_format == "0.0%"
+    assert sme[3].value == pytest.approx(4500 / 5200) and sme[3].number_format == "0.0%"
     assert sme[4].value == pytest.approx(1.0)  # previous period
     days = rows["decision_days_avg"]
     assert days[2].value == pytest.approx(37.5) and days[2].number_format == "0.0"

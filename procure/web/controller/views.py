@@ -201,7 +201,7 @@ DRILL = {  # where "details" goes for each figure
     "innovation_value": ("controller.tenders", {"flag": "innovative"}),
 }
 # The dashboard's pages after the overview (each under about 2 500 px at 1280 px wide).
-SECTIONS = ("suppliers", "organisation", "procurements", "quality")
+SECTIONS = ("suppliers", "organisation", "cpv", "procurements", "quality")
 
 
 @bp.app_template_filter("stats_parts")
@@ -250,9 +250,11 @@ def section(name: str):
     charts: dict[str, object] = {}
     breakdowns: dict[str, statistics.Breakdown] = {}
     quality = None
-    if name in ("suppliers", "organisation"):
-        breakdowns = statistics.spend_breakdowns(db, filters)
-        shown = ("size", "kommune") if name == "suppliers" else ("category", "department", "cpv")
+    if name in ("suppliers", "organisation", "cpv"):
+        shown = {"suppliers": ("size", "kommune"), "organisation": ("category", "department"),
+                 "cpv": ("cpv",)}[name]
+        breakdowns = statistics.spend_breakdowns(
+            db, filters, (*shown, "month") if name == "suppliers" else shown)
         charts = {key: _spend_bars(key, breakdowns[key].rows) for key in shown}
         if name == "suppliers":
             charts["month"] = _month_chart(breakdowns["month"].rows)
