@@ -650,22 +650,27 @@ def drill_suppliers(session: Session, filters: Filters, dimension: str | None,
                     department=dimension == "department")
     amount = source.amount
     base = source.select().where(*_dimension(session, filters, dimension, value, source))
-    total, grand = session.execute(base.add_columns(
-        func.count(distinct(source.orgnr)),
-        func.coalesce(func.sum(amount), 0))).one()
+    group_amount = func.coalesce(func.sum(amount), 0)
+    # One pass: the number of suppliers and the grand total ride along as window functions
+    # over every group, computed before the page is cut.
     statement = (
         base.add_columns(source.orgnr, func.max(Supplier.name),
                          func.max(_size()), func.max(Supplier.kommunenummer),
-                         func.max(Supplier.founded), source.lines,
-                         func.coalesce(func.sum(amount), 0))
+                         func.max(Supplier.founded), source.lines, group_amount,
+                         func.count().over(), func.sum(group_amount).over())
         .group_by(source.orgnr)
         .order_by(func.sum(amount).desc(), source.orgnr)
         .offset((page - 1) * per_page).limit(per_page)
     )
+    result = session.execute(statement).all()
     rows = [{"orgnr": orgnr, "name": name or "", "size_class": size or UNKNOWN,
              "kommunenummer": kommune or "", "founded": founded, "lines": int(lines),
              "amount": _nok(spent)}
-            for orgnr, name, size, kommune, founded, lines, spent in session.execute(statement)]
+            for orgnr, name, size, kommune, founded, lines, spent, _total, _grand in result]
+    total, grand = (result[0][-2], result[0][-1]) if result else (0, 0)
+    if not rows and page > 1:  # past the last page: the totals from a pass of their own
+        total, grand = session.execute(base.add_columns(
+            func.count(distinct(source.orgnr)), func.coalesce(func.sum(amount), 0))).one()
     return Page(rows, int(total), page, per_page, _nok(grand))
 
 

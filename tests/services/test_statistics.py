@@ -276,6 +276,8 @@ def test_drill_down_to_suppliers_and_lines(db, fixture):
     assert unknown.amount == 700 and unknown.total == 3
     paged = statistics.drill_suppliers(db, YEAR, None, None, page=2, per_page=2)
     assert paged.total == 6 and len(paged.rows) == 2 and paged.pages == 3
+    past = statistics.drill_suppliers(db, YEAR, None, None, page=9, per_page=2)
+    assert (past.rows, past.total, past.amount) == ([], 6, paged.amount)
     department = statistics.drill_suppliers(db, YEAR, "department", "B")
     assert department.amount == 2800 and department.total == 3
     lines = statistics.drill_lines(db, YEAR, ORGNR["S2"])
