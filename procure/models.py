@@ -278,6 +278,24 @@ class SpendMonthDims(SQLModel, table=True):
     amount_ore: int = Field(sa_type=BigInteger)
 
 
+class SpendMonthDepartment(SQLModel, table=True):
+    """Spend lines summed per month, department and supplier: what `spend_month` is for the
+    whole organisation, for one department (the statistics read it when a department filter
+    is set, so a department's page costs what the whole one does)."""
+
+    __tablename__ = "spend_month_department"
+    __table_args__ = (UniqueConstraint("department", "month", "supplier_orgnr", "orgnr_valid",
+                                       "supplier_id", name="uq_spend_month_department_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    department: str = Field(max_length=100)
+    month: date
+    supplier_orgnr: str = Field(max_length=20)
+    orgnr_valid: bool
+    supplier_id: int = Field(default=0)
+    lines: int
+    amount_ore: int = Field(sa_type=BigInteger)
+
+
 # --- end of statistics ---------------------------------------------------------------------------
 
 

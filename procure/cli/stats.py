@@ -78,7 +78,9 @@ def stats_group() -> None:
 
 @stats_group.command("show")
 @filter_options
-@click.option("--json", "as_json", is_flag=True, help="id -> value as JSON (shares 0..1).")
+@click.option("--json", "as_json", is_flag=True,
+              help="id -> {value, coverage, numerator, denominator, reason} as JSON "
+                   "(shares and coverage 0..1).")
 @with_appcontext
 def stats_show(as_json: bool, **options) -> None:
     """Print every indicator by id, with its coverage."""
@@ -94,8 +96,9 @@ def stats_show(as_json: bool, **options) -> None:
     for indicator in rules.INDICATORS:
         figure = figures[indicator.id]
         coverage = "-" if figure.coverage is None else f"{figure.coverage:.1%}"
+        reason = f"  ({figure.reason})" if figure.value is None and figure.reason else ""
         click.echo(f"{indicator.id:<26} {_plain(figure.value, indicator.unit):>24}  "
-                   f"coverage {coverage}")
+                   f"coverage {coverage}{reason}")
     excluded = excluded_from_values(get_session(), filters)
     if excluded:
         click.echo("Awards left out of award values (no exchange rate for their date): "

@@ -6,6 +6,12 @@ to the functions below, which turn sums into figures. A figure has a value and a
 The convention for every share: the denominator holds only what is known, and the coverage
 says how much of the whole is known. A supplier of unknown size is never counted as an SME;
 it lowers the coverage instead. `unknown_size_share_value` reports that gap on its own.
+
+Credit notes: spend shares count each supplier's net amount per calendar month (within the
+filters); a supplier whose credit notes exceed its invoices in a month counts 0 that month,
+in the numerator and the denominator alike. A share therefore lies between 0 and 100 %.
+Any share that would still fall outside 0-100 % is not given: its value is None and its
+reason says why (`OUT_OF_RANGE`), so no page or sheet shows -49 % or 1000 %.
 """
 
 from __future__ import annotations
@@ -24,6 +30,9 @@ INNOVATION_TRACKS = ("market-dialogue", "innovation-partnership")
 INNOVATION_LEVELS = ("adapt", "new")
 PRICE_ONLY_CRITERIA = ("priceOnly", "lowestCost")  # OCDS award criteria meaning "cheapest wins"
 CLIMATE_BASES = ("criteria", "spec", "combination", "exemption")
+# The regimes where FOA § 7-9 applies: `applies_to` of obligations.climate-environment in every
+# rule file (procure/rules/*.toml; a test keeps them equal). Below the lower limit it does not.
+CLIMATE_REGIMES = ("part-1", "part-2", "part-3")
 
 SPEND, AWARDS, TENDERS = "spend", "awards", "tenders"
 SHARE, COUNT, DAYS, NOK, SPLIT = "share", "count", "days", "nok", "split"
@@ -50,7 +59,15 @@ class Indicator:
     def filters(self) -> tuple[str, ...]:
         return FILTERS_BY_POPULATION[self.population]
 
+    @property
+    def credit_notes(self) -> str | None:
+        """msgid: how credit notes count, for the shares of spend."""
+        return CREDIT_NOTE_RULE if self.population == SPEND and self.unit == SHARE else None
 
+
+CREDIT_NOTE_RULE = N_("Credit notes are netted against the same supplier's invoices in the "
+                      "same month; a supplier whose net amount in a month is negative counts "
+                      "0 for that month, in both the numerator and the denominator.")
 SPEND_SOURCE = N_("Spend lines (ledger or invoice import), joined to the supplier register "
                   "(Brønnøysund import) on organisation number.")
 AWARD_SOURCE = N_("Contract awards: OCDS release packages and procure's own awarded tenders.")
@@ -61,18 +78,31 @@ INDICATORS: tuple[Indicator, ...] = (
         "sme_share_value", N_("SME share of spend"), SHARE, SPEND,
         N_("Share of spend with suppliers that are micro, small or medium-sized enterprises "
            "(EU 2003/361), among spend whose supplier size is known."),
-        N_("sum(amount, supplier SME) / sum(amount, supplier size known)"),
+        N_("sum(net per supplier and month if positive, supplier SME) / "
+           "sum(net per supplier and month if positive, supplier size known)"),
         SPEND_SOURCE,
         N_("Share of spend whose supplier size is known."),
     ),
     Indicator(
-        "sme_share_count", N_("SME share of contracts"), SHARE, AWARDS,
-        N_("Share of awarded contracts won by SMEs, counted per winning supplier, among "
-           "winners whose size is known (the size stated in the award, else the register)."),
+        "sme_share_contracts", N_("SME share of contracts (per contract)"), SHARE, AWARDS,
+        N_("Share of awarded contracts where at least one winner is an SME, counted once per "
+           "contract, among contracts whose winners' size is known (an SME winner makes it "
+           "known). Differs from the share per winning supplier: a contract with two winners "
+           "counts once here and twice there."),
+        N_("count(contracts, a winner SME) / count(contracts, winners' size known)"),
+        AWARD_SOURCE,
+        N_("Share of contracts whose winners' size is known."),
+        N_("Typical EU country 2024: 71 percent (SME contractors)."),
+    ),
+    Indicator(
+        "sme_share_winners", N_("SME share of winning suppliers"), SHARE, AWARDS,
+        N_("Share of winning suppliers that are SMEs, counted once per supplier and contract "
+           "it won, among winners whose size is known (the size stated in the award, else the "
+           "register). Differs from the share per contract: a contract with two winners counts "
+           "twice here and once there."),
         N_("count(winners, SME) / count(winners, size known)"),
         AWARD_SOURCE,
         N_("Share of winning suppliers whose size is known."),
-        N_("Typical EU country 2024: 71 percent (SME contractors)."),
     ),
     Indicator(
         "local_share_value", N_("Local share of spend"), SHARE, SPEND,
@@ -101,11 +131,13 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator(
         "green_share_count", N_("Green share of tenders"), SHARE, TENDERS,
-        N_("Share of tenders whose FOA § 7-9 climate and environment check passed, among "
-           "tenders where the check was made."),
-        N_("count(tenders, § 7-9 met) / count(tenders, § 7-9 checked)"),
+        N_("Share of the tenders where FOA § 7-9 applies (regulations part I, II or III, as "
+           "the procedure chooser found) whose climate and environment check passed. A "
+           "tender where § 7-9 applies and the check has not passed (yet) counts as not "
+           "green; a tender below the lower limit is left out."),
+        N_("count(tenders, § 7-9 applies and met) / count(tenders, § 7-9 applies)"),
         TENDER_SOURCE,
-        N_("Share of tenders where the § 7-9 check was made."),
+        N_("Share of tenders where the procedure chooser has found whether § 7-9 applies."),
     ),
     Indicator(
         "green_by_basis", N_("Green tenders by basis"), SPLIT, TENDERS,
@@ -185,23 +217,6 @@ CLIMATE_BASIS_LABELS = {
     "spec": N_("Requirements in the specification"),
     "combination": N_("Combination of criteria and requirements"),
     "exemption": N_("Justified exemption"),
-}
-# Procedure ids from procure's rules and OCDS `tender.procurementMethod` codes.
-PROCEDURE_LABELS = {
-    "direct-award": N_("Direct award"),
-    "simplified-competition": N_("Simplified competition"),
-    "open-tender-competition": N_("Open tender competition"),
-    "restricted-tender-competition": N_("Restricted tender competition"),
-    "open-procedure": N_("Open procedure"),
-    "restricted-procedure": N_("Restricted procedure"),
-    "competitive-negotiation": N_("Competitive procedure with negotiation"),
-    "competitive-dialogue": N_("Competitive dialogue"),
-    "innovation-partnership": N_("Innovation partnership"),
-    "market-dialogue": N_("Market dialogue"),
-    "open": N_("Open (OCDS)"),
-    "selective": N_("Selective (OCDS)"),
-    "limited": N_("Limited (OCDS)"),
-    "direct": N_("Direct (OCDS)"),
 }
 
 
@@ -306,13 +321,25 @@ def parse_region(text: str) -> tuple[str, ...]:
 # --- Figures from sums ---------------------------------------------------------------------
 
 
+NO_DATA = N_("Nothing in the period to measure.")
+NONE_KNOWN = N_("Nothing in the period is known for this figure.")
+OUT_OF_RANGE = N_("Not shown: credit notes and corrections make the share fall outside "
+                  "0-100 %.")
+
+
 @dataclass(frozen=True)
 class Figure:
-    """One indicator's value with its coverage (both None when there is nothing to measure)."""
+    """One indicator's value with its coverage (both None when there is nothing to measure).
+
+    For a share, `numerator` / `denominator` give the value (amounts in NOK, else counts);
+    `reason` (a msgid) says why the value is None."""
 
     value: float | dict[str, float] | None
     coverage: float | None
     count: int | float = 0  # the size of the population the figure is about (lines, awards…)
+    numerator: float | None = None
+    denominator: float | None = None
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -337,6 +364,8 @@ class AwardTotals:
     winners: int = 0
     winners_known_size: int = 0
     winners_sme: int = 0
+    contracts_known_size: int = 0  # awards with an SME winner or every winner's size known
+    contracts_sme: int = 0  # awards with at least one SME winner
     known_tenderers: int = 0
     single_bidder: int = 0
     known_criteria: int = 0
@@ -353,6 +382,9 @@ class TenderTotals:
     tenders: int = 0
     climate_checked: int = 0
     climate_met: int = 0
+    climate_known: int = 0  # tenders where the chooser has found whether § 7-9 applies
+    climate_applies: int = 0
+    climate_applies_met: int = 0
     by_basis: dict[str, int] = field(default_factory=dict)
     innovation_answered: int = 0
     innovative: int = 0
@@ -365,8 +397,24 @@ def ratio(numerator: float, denominator: float) -> float | None:
     return numerator / denominator if denominator else None
 
 
-def _share(part: float, known: float, whole: float, count: int | float) -> Figure:
-    return Figure(ratio(part, known), ratio(known, whole), count)
+def share(part: float, known: float) -> tuple[float | None, str | None]:
+    """part / known as a share and, when there is none, why: a share outside 0-100 % (net
+    amounts with credit notes) is never given."""
+    if not known:
+        return None, NONE_KNOWN
+    value = part / known
+    if known < 0 or not 0 <= value <= 1:
+        return None, OUT_OF_RANGE
+    return value, None
+
+
+def _share(part: float, known: float, whole: float, count: int | float,
+           scale: float = 1) -> Figure:
+    value, reason = share(part, known)
+    coverage, _reason = share(known, whole)
+    if not whole:
+        reason = NO_DATA
+    return Figure(value, coverage, count, part / scale, known / scale, reason)
 
 
 def figures(spend: SpendTotals, awards: AwardTotals, tenders: TenderTotals) -> dict[str, Figure]:
@@ -376,12 +424,16 @@ def figures(spend: SpendTotals, awards: AwardTotals, tenders: TenderTotals) -> d
     basis_split = ({basis: (t.by_basis.get(basis, 0) / met) for basis in CLIMATE_BASES}
                    if met else None)
     result = {
-        "sme_share_value": _share(s.sme, s.known_size, s.total, s.lines),
-        "sme_share_count": _share(a.winners_sme, a.winners_known_size, a.winners, a.winners),
-        "local_share_value": _share(s.local, s.known_kommune, s.total, s.lines),
-        "regional_share_value": _share(s.regional, s.known_kommune, s.total, s.lines),
-        "startup_share_value": _share(s.startup, s.known_founded, s.total, s.lines),
-        "green_share_count": _share(met, t.climate_checked, t.tenders, t.tenders),
+        "sme_share_value": _share(s.sme, s.known_size, s.total, s.lines, 100),
+        "sme_share_contracts": _share(a.contracts_sme, a.contracts_known_size, a.awards,
+                                      a.awards),
+        "sme_share_winners": _share(a.winners_sme, a.winners_known_size, a.winners, a.winners),
+        "local_share_value": _share(s.local, s.known_kommune, s.total, s.lines, 100),
+        "regional_share_value": _share(s.regional, s.known_kommune, s.total, s.lines, 100),
+        "startup_share_value": _share(s.startup, s.known_founded, s.total, s.lines, 100),
+        "green_share_count": replace(_share(t.climate_applies_met, t.climate_applies,
+                                            t.tenders, t.tenders),
+                                     coverage=ratio(t.climate_known, t.tenders)),
         "green_by_basis": Figure(basis_split, ratio(t.climate_checked, t.tenders), met),
         "innovation_count": Figure(t.innovative if t.tenders else None,
                                    ratio(t.innovation_answered, t.tenders), t.tenders),
@@ -391,12 +443,18 @@ def figures(spend: SpendTotals, awards: AwardTotals, tenders: TenderTotals) -> d
         "price_only_share": _share(a.price_only, a.known_criteria, a.awards, a.awards),
         "decision_days_avg": Figure(ratio(a.decision_days_sum, a.known_decision),
                                     ratio(a.known_decision, a.awards), a.awards),
-        "sme_bids_share": Figure(ratio(a.sme_bids, a.bids_known_size),
-                                 ratio(a.awards_with_bids, a.awards), a.bids_known_size),
-        "unknown_size_share_value": Figure(ratio(s.unknown_size, s.total),
-                                           1.0 if s.total else None, s.lines),
+        "sme_bids_share": replace(_share(a.sme_bids, a.bids_known_size, a.awards,
+                                         a.bids_known_size),
+                                  coverage=ratio(a.awards_with_bids, a.awards)),
+        "unknown_size_share_value": _share(s.unknown_size, s.total, s.total, s.lines, 100),
     }
-    return {indicator_id: result[indicator_id] for indicator_id in INDICATOR_IDS}
+    return {indicator_id: _why(result[indicator_id]) for indicator_id in INDICATOR_IDS}
+
+
+def _why(figure: Figure) -> Figure:
+    if figure.value is None and figure.reason is None:
+        return replace(figure, reason=NO_DATA if figure.coverage is None else NONE_KNOWN)
+    return figure
 
 
 def change(current: Figure, previous: Figure) -> float | None:
@@ -406,14 +464,23 @@ def change(current: Figure, previous: Figure) -> float | None:
     return None
 
 
-def as_json(values: dict[str, Figure]) -> dict[str, object]:
-    """id -> value: shares as fractions 0..1, counts and days as numbers, NOK as numbers."""
-    out: dict[str, object] = {}
+def _rounded(value: object) -> object:
+    if isinstance(value, float):
+        return round(value, 6)
+    if isinstance(value, dict):
+        return {key: _rounded(part) for key, part in value.items()}
+    return value
+
+
+def as_json(values: dict[str, Figure]) -> dict[str, dict[str, object]]:
+    """id -> {value, coverage, numerator, denominator, reason}: shares and coverage as
+    fractions 0..1, counts and days as numbers, amounts in NOK; numerator and denominator
+    only for shares (null otherwise); reason (English) only when the value is null."""
+    out: dict[str, dict[str, object]] = {}
     for indicator_id, figure in values.items():
-        value = figure.value
-        if isinstance(value, float):
-            value = round(value, 6)
-        elif isinstance(value, dict):
-            value = {key: round(share, 6) for key, share in value.items()}
-        out[indicator_id] = value
+        out[indicator_id] = {
+            "value": _rounded(figure.value), "coverage": _rounded(figure.coverage),
+            "numerator": _rounded(figure.numerator), "denominator": _rounded(figure.denominator),
+            "reason": figure.reason if figure.value is None else None,
+        }
     return out

@@ -1,6 +1,6 @@
 """Spend summed per month, kept equal to the spend lines in the same transaction.
 
-Two tables (see procure/models.py):
+Three tables (see procure/models.py):
 
 - `spend_month`: per month and supplier (the organisation number as given, valid or not, and
   the supplier id, 0 for none): lines and amount. The statistics join it to the register when
@@ -9,6 +9,8 @@ Two tables (see procure/models.py):
   class: lines and amount. The size is the register's when the lines were summed; spend_month
   keeps that size per supplier and month, and `dims_current` compares it with the register
   (a supplier whose size has changed since makes the statistics read the lines instead).
+- `spend_month_department`: as `spend_month`, per department as well (no size kept: it is
+  always joined to the register), for the statistics of one department.
 
 Who keeps them equal to spend_line:
 - the spend import adds what it inserted (summed while reading), or rebuilds both tables when
@@ -33,7 +35,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.sql import ColumnElement
 
 from procure.domain.size_class import UNKNOWN
-from procure.models import SpendLine, SpendMonth, SpendMonthDims, Supplier
+from procure.models import SpendLine, SpendMonth, SpendMonthDepartment, SpendMonthDims, Supplier
 from procure.services import bulk
 
 MIXED = "mixed"  # spend_month.size_class when lines were summed under two different sizes
@@ -52,6 +54,7 @@ def rebuild(session: OrmSession) -> None:
     dialect = connection.dialect.name
     connection.execute(delete(SpendMonth))
     connection.execute(delete(SpendMonthDims))
+    connection.execute(delete(SpendMonthDepartment))
     month = month_start(dialect, SpendLine.invoice_date)
     size = func.coalesce(Supplier.size_class, literal_column(f"'{UNKNOWN}'"))
     supplier_id = func.coalesce(SpendLine.supplier_id, literal_column("0"))
@@ -70,6 +73,14 @@ def rebuild(session: OrmSession) -> None:
                func.sum(SpendLine.amount_ore))
         .select_from(SpendLine).outerjoin(Supplier, Supplier.id == SpendLine.supplier_id)
         .group_by(month, SpendLine.department, SpendLine.category, division, size)))
+    connection.execute(insert(SpendMonthDepartment).from_select(
+        ["department", "month", "supplier_orgnr", "orgnr_valid", "supplier_id", "lines",
+         "amount_ore"],
+        select(SpendLine.department, month, SpendLine.supplier_orgnr, SpendLine.orgnr_valid,
+               supplier_id, func.count(), func.sum(SpendLine.amount_ore))
+        .select_from(SpendLine)
+        .group_by(SpendLine.department, month, SpendLine.supplier_orgnr, SpendLine.orgnr_valid,
+                  supplier_id)))
 
 
 def dims_current(session: OrmSession, date_from: date, date_to: date) -> bool:
@@ -133,6 +144,7 @@ class Accumulator:
         self._org_sizes = np.zeros(0, np.int64)
         self.complete = True  # False when a key ran out of bits, or the sums could overflow
         self.org_keys: list[np.ndarray] = []
+        self.department_keys: list[np.ndarray] = []
         self.dim_keys: list[np.ndarray] = []
         self.amounts: list[np.ndarray] = []
         self.magnitude = 0  # a bound on the absolute sum of every amount added
@@ -176,6 +188,8 @@ class Accumulator:
             self._give_up()
             return
         self.org_keys.append(months | orgs << _MONTH)
+        self.department_keys.append(months | departments << _MONTH
+                                    | orgs << (_MONTH + _TEXT))
         self.dim_keys.append(months | departments << _MONTH
                              | categories << (_MONTH + _TEXT)
                              | divisions << (_MONTH + 2 * _TEXT)
@@ -184,7 +198,7 @@ class Accumulator:
 
     def _give_up(self) -> None:
         self.complete = False
-        self.org_keys, self.dim_keys, self.amounts = [], [], []
+        self.org_keys, self.department_keys, self.dim_keys, self.amounts = [], [], [], []
 
     def write(self, session: OrmSession) -> None:
         """Add the sums to both tables."""
@@ -203,6 +217,10 @@ class Accumulator:
         department, category, division = (
             self.department.values, self.category.values, self.division.values)
         text_mask, division_mask = (1 << _TEXT) - 1, (1 << _DIVISION) - 1
+        bulk.writer(connection, _ADD_DEPARTMENT).rows(sorted(
+            (department[key >> _MONTH & text_mask], months[key & month_mask],
+             *targets[key >> (_MONTH + _TEXT)][:3], lines, total)
+            for key, lines, total in _grouped(np.concatenate(self.department_keys), amounts)))
         bulk.writer(connection, _ADD_DIMS).rows(sorted([
             (months[key & month_mask], department[key >> _MONTH & text_mask],
              category[key >> (_MONTH + _TEXT) & text_mask],
@@ -230,6 +248,13 @@ _ADD_MONTH = bulk.Upsert(
     "size_class = CASE WHEN spend_month.size_class = excluded.size_class "
     f"THEN excluded.size_class ELSE '{MIXED}' END",
     ("month", "supplier_orgnr", "orgnr_valid", "supplier_id"))
+_ADD_DEPARTMENT = bulk.Upsert(
+    "spend_month_department", ("department", "month", "supplier_orgnr", "orgnr_valid",
+                               "supplier_id", "lines", "amount_ore"),
+    "ON CONFLICT (department, month, supplier_orgnr, orgnr_valid, supplier_id) DO UPDATE SET "
+    "lines = spend_month_department.lines + excluded.lines, "
+    "amount_ore = spend_month_department.amount_ore + excluded.amount_ore",
+    ("department", "month", "supplier_orgnr", "orgnr_valid", "supplier_id"))
 _ADD_DIMS = bulk.Upsert(
     "spend_month_dims", ("month", "department", "category", "cpv_division", "size_class",
                          "lines", "amount_ore"),

@@ -18,10 +18,10 @@ from procure.domain.statistics import (
     period_bounds,
 )
 
-SPEC_IDS = ("sme_share_value", "sme_share_count", "local_share_value", "regional_share_value",
-            "startup_share_value", "green_share_count", "green_by_basis", "innovation_count",
-            "innovation_value", "single_bidder_share", "price_only_share", "decision_days_avg",
-            "sme_bids_share", "unknown_size_share_value")
+SPEC_IDS = ("sme_share_value", "sme_share_contracts", "sme_share_winners", "local_share_value",
+            "regional_share_value", "startup_share_value", "green_share_count", "green_by_basis",
+            "innovation_count", "innovation_value", "single_bidder_share", "price_only_share",
+            "decision_days_avg", "sme_bids_share", "unknown_size_share_value")
 
 
 def test_every_indicator_of_the_issue_is_defined_once_with_words_formula_and_source():
@@ -31,6 +31,55 @@ def test_every_indicator_of_the_issue_is_defined_once_with_words_formula_and_sou
         assert indicator.source and indicator.coverage
         assert indicator.unit in ("share", "count", "days", "nok", "split")
         assert indicator.filters[0] == "period"
+
+
+def test_the_two_sme_shares_of_contracts_have_distinct_labels_and_say_they_differ():
+    contracts, winners = rules.BY_ID["sme_share_contracts"], rules.BY_ID["sme_share_winners"]
+    assert contracts.label != winners.label
+    assert "per contract" in contracts.label or "contract" in contracts.label
+    assert "once" in contracts.description and "twice" in contracts.description
+    assert "twice" in winners.description and "once" in winners.description
+    labels = [indicator.label for indicator in rules.INDICATORS]
+    assert len(labels) == len(set(labels))
+
+
+def test_shares_of_spend_state_the_credit_note_rule():
+    spend_shares = [i for i in rules.INDICATORS if i.population == "spend" and i.unit == "share"]
+    assert spend_shares and all(i.credit_notes == rules.CREDIT_NOTE_RULE for i in spend_shares)
+    assert rules.BY_ID["single_bidder_share"].credit_notes is None
+
+
+def test_a_share_outside_0_to_100_percent_is_never_given():
+    assert rules.share(-49, 100) == (None, rules.OUT_OF_RANGE)
+    assert rules.share(1000, 100) == (None, rules.OUT_OF_RANGE)
+    assert rules.share(50, -100) == (None, rules.OUT_OF_RANGE)
+    assert rules.share(0, 0) == (None, rules.NONE_KNOWN)
+    assert rules.share(25, 100) == (0.25, None)
+    # Net sums that a credit note pushed out of range give no figure, with the reason.
+    result = figures(SpendTotals(lines=2, total=100, known_size=100, sme=-49), AwardTotals(),
+                     TenderTotals())
+    assert result["sme_share_value"].value is None
+    assert result["sme_share_value"].reason == rules.OUT_OF_RANGE
+    assert rules.as_json(result)["sme_share_value"]["reason"] == rules.OUT_OF_RANGE
+
+
+def test_green_share_counts_tenders_where_7_9_applies_not_only_those_checked():
+    """Old code: met / checked, 100 % whenever every check made had passed."""
+    tenders = TenderTotals(tenders=10, climate_checked=2, climate_met=2, climate_known=8,
+                           climate_applies=6, climate_applies_met=2)
+    green = figures(SpendTotals(), AwardTotals(), tenders)["green_share_count"]
+    assert green.value == pytest.approx(2 / 6)
+    assert green.coverage == pytest.approx(8 / 10)
+    assert (green.numerator, green.denominator) == (2, 6)
+
+
+def test_climate_regimes_are_those_of_every_rule_file():
+    from procure.domain.rules import DEFAULT_RULES_DIR, load_rulebook
+
+    book = load_rulebook(DEFAULT_RULES_DIR)
+    for ruleset in book.rulesets:
+        duty = next(o for o in ruleset.obligations if o.id == "climate-environment")
+        assert tuple(duty.applies_to) == rules.CLIMATE_REGIMES
 
 
 @pytest.mark.parametrize("number", ["123456785", "701730496", "923456783", "934567897"])
@@ -104,10 +153,12 @@ def test_figures_from_hand_made_sums():
                         known_kommune=4400, local=1400, regional=1900, known_founded=3900,
                         startup=1000)
     awards = AwardTotals(awards=4, winners=4, winners_known_size=3, winners_sme=2,
+                         contracts_known_size=3, contracts_sme=1,
                          known_tenderers=3, single_bidder=1, known_criteria=3, price_only=1,
                          known_decision=2, decision_days_sum=75, awards_with_bids=2,
                          bids_known_size=3, sme_bids=2)
-    tenders = TenderTotals(tenders=5, climate_checked=4, climate_met=3,
+    tenders = TenderTotals(tenders=5, climate_checked=4, climate_met=3, climate_known=5,
+                           climate_applies=4, climate_applies_met=3,
                            by_basis={"criteria": 1, "spec": 1, "exemption": 1},
                            innovation_answered=4, innovative=2, innovative_valued=1,
                            innovative_value=200_000_000)
@@ -119,15 +170,17 @@ def test_figures_from_hand_made_sums():
     assert result["local_share_value"].value == pytest.approx(1400 / 4400)
     assert result["regional_share_value"].value == pytest.approx(1900 / 4400)
     assert result["startup_share_value"].value == pytest.approx(1000 / 3900)
-    assert result["sme_share_count"].value == pytest.approx(2 / 3)
-    assert result["sme_share_count"].coverage == pytest.approx(3 / 4)
+    assert result["sme_share_winners"].value == pytest.approx(2 / 3)
+    assert result["sme_share_winners"].coverage == pytest.approx(3 / 4)
+    assert result["sme_share_contracts"].value == pytest.approx(1 / 3)
+    assert result["sme_share_contracts"].coverage == pytest.approx(3 / 4)
     assert result["single_bidder_share"].value == pytest.approx(1 / 3)
     assert result["price_only_share"].value == pytest.approx(1 / 3)
     assert result["decision_days_avg"].value == pytest.approx(37.5)
     assert result["decision_days_avg"].coverage == pytest.approx(0.5)
     assert result["sme_bids_share"].value == pytest.approx(2 / 3)
     assert result["green_share_count"].value == pytest.approx(3 / 4)
-    assert result["green_share_count"].coverage == pytest.approx(4 / 5)
+    assert result["green_share_count"].coverage == pytest.approx(5 / 5)
     assert result["green_by_basis"].value == pytest.approx(
         {"criteria": 1 / 3, "spec": 1 / 3, "combination": 0.0, "exemption": 1 / 3})
     assert result["innovation_count"].value == 2
@@ -146,13 +199,19 @@ def test_unknown_size_lowers_coverage_and_is_never_counted_as_sme():
 def test_nothing_to_measure_gives_none_not_zero():
     result = figures(SpendTotals(), AwardTotals(), TenderTotals())
     assert all(figure.value is None for figure in result.values())
-    assert rules.as_json(result) == dict.fromkeys(SPEC_IDS)
+    assert all(figure.reason == rules.NO_DATA for figure in result.values())
+    as_json = rules.as_json(result)
+    assert list(as_json) == list(SPEC_IDS)
+    assert all(entry["value"] is None and entry["coverage"] is None
+               and entry["reason"] == rules.NO_DATA for entry in as_json.values())
 
 
 def test_json_shares_are_fractions():
     result = figures(SpendTotals(lines=1, total=3, known_size=3, sme=1), AwardTotals(),
                      TenderTotals())
-    assert rules.as_json(result)["sme_share_value"] == pytest.approx(0.333333)
+    assert rules.as_json(result)["sme_share_value"] == {
+        "value": pytest.approx(0.333333), "coverage": 1.0, "numerator": 0.01,
+        "denominator": 0.03, "reason": None}
 
 
 @pytest.mark.parametrize(("start", "end", "previous"), [

@@ -137,12 +137,13 @@ def test_summary_has_value_previous_change_and_coverage(workbook_bytes):
     rows = by_id(sheet)
     sme = rows["sme_share_value"]
     assert sme[1].value == "SME share of spend"
-    assert sme[2].value == pytest.approx(0.375) and sme[2].number_format == "0.0%"
+    # S2's June credit note counts 0 (the credit-note rule): 1500 of 4500 known, 5200 in all.
+    assert sme[2].value == pytest.approx(1500 / 4500) and sme[2].number_format == "0.0%"
     assert sme[3].value == pytest.approx(1.0) and sme[3].number_format == "0.0%"
-    # Shares change in percentage points: 37.5 % - 100 % = -62.5 pp.
-    assert sme[4].value == pytest.approx(-62.5)
+    # Shares change in percentage points: 33.3 % - 100 % = -66.7 pp.
+    assert sme[4].value == pytest.approx((1500 / 4500 - 1) * 100)
     assert sme[4].number_format == '+0.0" pp";-0.0" pp";0.0" pp"'
-    assert sme[5].value == pytest.approx(4000 / 4700) and sme[5].number_format == "0.0%"
+    assert sme[5].value == pytest.approx(4500 / 5200) and sme[5].number_format == "0.0%"
     days = rows["decision_days_avg"]
     assert days[2].value == pytest.approx(37.5) and days[2].number_format == "0.0"
     assert days[3].value == pytest.approx(10)

@@ -91,7 +91,7 @@ def test_ocds_awards_feed_the_indicators(db):
     ocds(db, PACKAGE)
     db.commit()
     f = statistics.indicator_figures(db, Filters(date(2025, 1, 1), date(2025, 12, 31)))
-    assert f["sme_share_count"].value == pytest.approx(2 / 3)  # small, large, sme
+    assert f["sme_share_winners"].value == pytest.approx(2 / 3)  # small, large, sme
     assert f["single_bidder_share"].value == pytest.approx(1 / 2)
     assert f["single_bidder_share"].coverage == pytest.approx(2 / 3)
     assert f["price_only_share"].value == pytest.approx(1 / 2)

@@ -12,6 +12,9 @@ The fixture, in NOK (period 2025):
 | L6 | valid, not in register | | | | 200 (31 Dec) | B | | |
 | L7 | S1 | | | | 999 (31 Dec 2024: outside) | A | | |
 | L8 | S2 | | | | -500 (credit note) | B | Y | |
+
+L8 is S2's only line in June 2025: its net that month is negative, so the shares count it 0
+(the credit-note rule); the breakdowns of amounts keep it.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from decimal import Decimal
 
 import pytest
 
+from procure.domain import statistics as rules
 from procure.domain.statistics import Filters
 from procure.models import Award, AwardSupplier, Organisation, SpendLine, Supplier, Tender
 from procure.services import statistics
@@ -92,19 +96,21 @@ def build_statistics_fixture(db) -> dict[str, Supplier]:
     opened = datetime(2025, 5, 1, 10, tzinfo=UTC)
 
     def tender(ref, status=None, basis=None, track=None, innovation=None, value=None,
-               when=opened, cancelled=False):
+               when=opened, cancelled=False, regime=None):
         db.add(Tender(organisation_id=organisation.id, reference=ref, title=ref,
+                      recommendation={"regime": regime} if regime else {},
                       climate_status=status, climate_basis=basis, track=track,
                       procedure=track if track != "market-dialogue" else None,
                       innovation=innovation,
                       estimated_value=Decimal(value) if value is not None else None,
                       opened_at=when, cancelled_at=when if cancelled else None))
 
-    tender("T1", "met", "criteria", "open-tender-competition", "none", 1_000_000)
-    tender("T2", "met", "spec", "market-dialogue", "new", 2_000_000)
-    tender("T3", "met", "exemption-insignificant", None, "adapt")
-    tender("T4", "not-met", None, None, "none")
-    tender("T5")
+    tender("T1", "met", "criteria", "open-tender-competition", "none", 1_000_000,
+           regime="part-2")
+    tender("T2", "met", "spec", "market-dialogue", "new", 2_000_000, regime="part-3")
+    tender("T3", "met", "exemption-insignificant", None, "adapt", regime="part-1")
+    tender("T4", "not-met", None, None, "none", regime="part-2")
+    tender("T5", regime="part-2")  # § 7-9 applies, not checked yet: not green
     tender("T6", "met", "criteria", cancelled=True)
     tender("T7", "met", "criteria", when=datetime(2024, 12, 31, 22, 59, tzinfo=UTC))
     # 31 Dec 2025 23:30 in Oslo is inside the period, though 2025-12-31 22:30 UTC.
@@ -120,14 +126,15 @@ def fixture(db):
 
 def test_spend_indicators_match_hand_computed_values(db, fixture):
     f = statistics.indicator_figures(db, YEAR)
-    assert f["sme_share_value"].value == pytest.approx(1500 / 4000)
-    assert f["sme_share_value"].coverage == pytest.approx(4000 / 4700)
-    assert f["unknown_size_share_value"].value == pytest.approx(700 / 4700)
-    assert f["local_share_value"].value == pytest.approx(1400 / 4400)
-    assert f["local_share_value"].coverage == pytest.approx(4400 / 4700)
-    assert f["regional_share_value"].value == pytest.approx(1900 / 4400)
-    assert f["startup_share_value"].value == pytest.approx(1000 / 3900)
-    assert f["startup_share_value"].coverage == pytest.approx(3900 / 4700)
+    assert f["sme_share_value"].value == pytest.approx(1500 / 4500)
+    assert f["sme_share_value"].coverage == pytest.approx(4500 / 5200)
+    assert (f["sme_share_value"].numerator, f["sme_share_value"].denominator) == (1500, 4500)
+    assert f["unknown_size_share_value"].value == pytest.approx(700 / 5200)
+    assert f["local_share_value"].value == pytest.approx(1400 / 4900)
+    assert f["local_share_value"].coverage == pytest.approx(4900 / 5200)
+    assert f["regional_share_value"].value == pytest.approx(1900 / 4900)
+    assert f["startup_share_value"].value == pytest.approx(1000 / 4400)
+    assert f["startup_share_value"].coverage == pytest.approx(4400 / 5200)
 
 
 def test_unknown_size_is_never_counted_as_sme(db, fixture):
@@ -137,10 +144,40 @@ def test_unknown_size_is_never_counted_as_sme(db, fixture):
     assert totals.known_size + totals.unknown_size == totals.total
 
 
+def test_a_credit_note_nets_against_its_supplier_in_the_month_and_never_below_zero(db, fixture):
+    """Old code divided net sums: an SME credit note larger than the SME invoices in a month
+    gave a negative share (-49 %), and one day could give 1000 %."""
+    s = fixture
+    db.add(SpendLine(invoice_id="C1", invoice_date=date(2025, 6, 3), supplier_orgnr=ORGNR["S1"],
+                     orgnr_valid=True, supplier_id=s["S1"].id, amount_ore=-3000_00,
+                     department="A"))
+    db.add(SpendLine(invoice_id="C2", invoice_date=date(2025, 6, 4), supplier_orgnr=ORGNR["S3"],
+                     orgnr_valid=True, supplier_id=s["S3"].id, amount_ore=200_00,
+                     department="A"))
+    db.commit()
+    june = Filters(date(2025, 6, 1), date(2025, 6, 30))
+    for filters in (june, Filters(date(2025, 6, 1), date(2025, 6, 15)),
+                    Filters(june.date_from, june.date_to, department="A")):
+        figure = statistics.indicator_figures(db, filters)["sme_share_value"]
+        # S1 -3000 counts 0; S2 -500 counts 0; S3 +200: SME 200 of 200 known.
+        assert figure.value == pytest.approx(1.0), filters
+        assert (figure.numerator, figure.denominator) == (200, 200)
+    year = statistics.indicator_figures(db, YEAR)["sme_share_value"]
+    # The year: S1 nets -3000 in June only (counts 0 there), its January 1000 stays.
+    assert year.numerator == 1000 + 500 + 200 and 0 <= year.value <= 1
+    # The breakdown of amounts keeps the net: June's SME share would be below 0, so none.
+    months = {row["key"]: row for row in statistics.report(db, YEAR).breakdowns["month"].rows}
+    assert months["2025-06"]["amount"] == -3300
+    assert months["2025-06"]["sme_share"] is None
+    assert months["2025-06"]["sme_share_reason"] == rules.OUT_OF_RANGE
+
+
 def test_award_indicators_match_hand_computed_values(db, fixture):
     f = statistics.indicator_figures(db, YEAR)
-    assert f["sme_share_count"].value == pytest.approx(2 / 3)  # A1 small, A3 sme; A2 large
-    assert f["sme_share_count"].coverage == pytest.approx(3 / 4)  # A5's winner unknown
+    assert f["sme_share_winners"].value == pytest.approx(2 / 3)  # A1 small, A3 sme; A2 large
+    assert f["sme_share_winners"].coverage == pytest.approx(3 / 4)  # A5's winner unknown
+    assert f["sme_share_contracts"].value == pytest.approx(2 / 3)
+    assert f["sme_share_contracts"].coverage == pytest.approx(3 / 4)
     assert f["single_bidder_share"].value == pytest.approx(1 / 3)
     assert f["single_bidder_share"].coverage == pytest.approx(3 / 4)
     assert f["price_only_share"].value == pytest.approx(1 / 3)
@@ -152,9 +189,11 @@ def test_award_indicators_match_hand_computed_values(db, fixture):
 
 def test_tender_indicators_match_hand_computed_values(db, fixture):
     f = statistics.indicator_figures(db, YEAR)
-    # In scope: T1-T5 and T8 (T6 cancelled, T7 opened in 2024 Oslo time).
-    assert f["green_share_count"].value == pytest.approx(3 / 4)
-    assert f["green_share_count"].coverage == pytest.approx(4 / 6)
+    # In scope: T1-T5 and T8 (T6 cancelled, T7 opened in 2024 Oslo time). § 7-9 applies to
+    # T1-T5; T8 has no recommendation yet. Old code: met of checked, 3 / 4.
+    assert f["green_share_count"].value == pytest.approx(3 / 5)
+    assert f["green_share_count"].coverage == pytest.approx(5 / 6)
+    assert (f["green_share_count"].numerator, f["green_share_count"].denominator) == (3, 5)
     assert f["green_by_basis"].value == pytest.approx(
         {"criteria": 1 / 3, "spec": 1 / 3, "combination": 0, "exemption": 1 / 3})
     assert f["innovation_count"].value == 2  # T2 (new, market dialogue), T3 (adapt)
@@ -168,6 +207,9 @@ def test_filters_narrow_each_population(db, fixture):
                                                      department="A"))
     assert (department.total, department.known_size, department.sme) == (
         190_000, 150_000, 150_000)
+    department_b = statistics.spend_totals(db, Filters(YEAR.date_from, YEAR.date_to,
+                                                       department="B"))
+    assert (department_b.total, department_b.known_size) == (330_000, 300_000)
     cpv = statistics.indicator_figures(db, Filters(YEAR.date_from, YEAR.date_to,
                                                    cpv_division="45"))
     assert cpv["sme_share_value"].value == 0
@@ -186,9 +228,9 @@ def test_configurable_region_home_and_startup_age(db, fixture):
     filters = Filters(YEAR.date_from, YEAR.date_to, home_kommune="0301",
                       region=("0301", "3222"), startup_years=20)
     f = statistics.indicator_figures(db, filters)
-    assert f["local_share_value"].value == pytest.approx(2500 / 4400)
-    assert f["regional_share_value"].value == pytest.approx(3000 / 4400)
-    assert f["startup_share_value"].value == pytest.approx(1400 / 3900)  # S1 and S4
+    assert f["local_share_value"].value == pytest.approx(3000 / 4900)
+    assert f["regional_share_value"].value == pytest.approx(3500 / 4900)
+    assert f["startup_share_value"].value == pytest.approx(1400 / 4400)  # S1 and S4
 
 
 def test_breakdowns_add_up_to_the_total(db, fixture):
@@ -234,6 +276,10 @@ def test_drill_down_to_suppliers_and_lines(db, fixture):
     assert unknown.amount == 700 and unknown.total == 3
     paged = statistics.drill_suppliers(db, YEAR, None, None, page=2, per_page=2)
     assert paged.total == 6 and len(paged.rows) == 2 and paged.pages == 3
+    past = statistics.drill_suppliers(db, YEAR, None, None, page=9, per_page=2)
+    assert (past.rows, past.total, past.amount) == ([], 6, paged.amount)
+    department = statistics.drill_suppliers(db, YEAR, "department", "B")
+    assert department.amount == 2800 and department.total == 3
     lines = statistics.drill_lines(db, YEAR, ORGNR["S2"])
     assert [row["invoice_id"] for row in lines.rows] == ["L8", "L2"]
     assert lines.amount == 2500

@@ -55,13 +55,24 @@ def test_stats_show_json_and_text(runner, db):
     assert result.exit_code == 0, result.output
     values = json.loads(result.output)
     assert tuple(values) == INDICATOR_IDS
-    assert values["sme_share_value"] == pytest.approx(0.375)
-    assert values["decision_days_avg"] == pytest.approx(37.5)
-    assert values["innovation_count"] == 2
-    assert values["green_by_basis"]["spec"] == pytest.approx(1 / 3, abs=1e-6)
+    # Old code gave a flat id -> value map, without coverage.
+    assert values["sme_share_value"] == {"value": pytest.approx(1 / 3), "coverage":
+                                         pytest.approx(4500 / 5200), "numerator": 1500,
+                                         "denominator": 4500, "reason": None}
+    assert values["decision_days_avg"]["value"] == pytest.approx(37.5)
+    assert values["decision_days_avg"]["coverage"] == pytest.approx(0.5)
+    assert values["innovation_count"]["value"] == 2
+    assert values["green_by_basis"]["value"]["spec"] == pytest.approx(1 / 3, abs=1e-6)
+    assert all(set(entry) == {"value", "coverage", "numerator", "denominator", "reason"}
+               for entry in values.values())
+    empty = json.loads(runner.invoke(args=["stats", "show", "--year", "2020", "--json"]).output)
+    assert empty["sme_share_value"]["value"] is None
+    assert empty["sme_share_value"]["reason"] == "Nothing in the period to measure."
     text = runner.invoke(args=["stats", "show", "--year", "2025", "--department", "A"])
     assert text.exit_code == 0
     assert "sme_share_value" in text.output and "100.0%" in text.output
+    none = runner.invoke(args=["stats", "show", "--year", "2020"])
+    assert "coverage -  (Nothing in the period to measure.)" in none.output
     bad = runner.invoke(args=["stats", "show", "--from", "2025-13-01"])
     assert bad.exit_code == 2
 

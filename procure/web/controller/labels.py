@@ -9,10 +9,19 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from procure.domain.places import load_kommuner
-from procure.domain.statistics import CLIMATE_BASIS_LABELS, PROCEDURE_LABELS
+from procure.domain.statistics import CLIMATE_BASIS_LABELS
 from procure.exports.xlsx import Labels
 from procure.services.imports.reading import cpv_list
 from procure.services.statistics import OTHER
+from procure.web.filters import TRACK_LABELS
+
+# Procedures have one vocabulary across procure: TRACK_LABELS (the officer's and the public
+# pages' names for the procedure ids of the rule files). Imported OCDS awards carry only
+# the OCDS procurement method, a coarser code list; it is named as such, never as a procedure.
+OCDS_METHOD_LABELS = {"open": _l("Open (OCDS method, procedure not stated)"),
+                      "selective": _l("Selective (OCDS method, procedure not stated)"),
+                      "limited": _l("Limited (OCDS method, procedure not stated)"),
+                      "direct": _l("Direct (OCDS method, procedure not stated)")}
 
 SIZE_LABELS = {"micro": _l("Micro"), "small": _l("Small"), "medium": _l("Medium"),
                "sme": _l("SME (kind not stated)"), "large": _l("Large"),
@@ -60,7 +69,7 @@ def key_label(breakdown: str, key: str | None) -> str:
     if breakdown in ("procedure", "track"):
         if not key:
             return _("No track chosen yet") if breakdown == "track" else _("Not stated")
-        return _(PROCEDURE_LABELS[key]) if key in PROCEDURE_LABELS else key
+        return str(TRACK_LABELS.get(key) or OCDS_METHOD_LABELS.get(key) or key)
     if breakdown == "green_basis":
         return _(CLIMATE_BASIS_LABELS[key]) if key in CLIMATE_BASIS_LABELS else key
     if breakdown == "quality":

@@ -63,6 +63,17 @@ def share_text(value: float | None) -> str:
     return "–" if value is None else format_percent(value, "#,##0.0 %")
 
 
+@bp.app_template_global("stats_out_of_range")
+def out_of_range() -> str:
+    return rules.OUT_OF_RANGE
+
+
+@bp.app_template_filter("stats_reason")
+def reason_text(reason: str | None) -> str:
+    """Why a figure is not given (a msgid from procure.domain.statistics), translated."""
+    return _(reason) if reason else ""
+
+
 @bp.app_template_filter("stats_value")
 def value_text(value: object, unit: str) -> str:
     if value is None or isinstance(value, dict):
@@ -167,11 +178,13 @@ def _page() -> int:
 # --- dashboard ------------------------------------------------------------------------------
 
 
+# The headline: the shares a controller reads first, each with coverage and trend.
+HEADLINE = ("sme_share_value", "sme_share_contracts", "local_share_value", "green_share_count")
 FIGURE_GROUPS = (
     ("spend", ("sme_share_value", "local_share_value", "regional_share_value",
                "startup_share_value", "unknown_size_share_value")),
-    ("awards", ("sme_share_count", "single_bidder_share", "price_only_share",
-                "decision_days_avg", "sme_bids_share")),
+    ("awards", ("sme_share_contracts", "sme_share_winners", "single_bidder_share",
+                "price_only_share", "decision_days_avg", "sme_bids_share")),
     ("tenders", ("green_share_count", "innovation_count", "innovation_value")),
 )
 DRILL = {  # where "details" goes for each figure
@@ -180,7 +193,8 @@ DRILL = {  # where "details" goes for each figure
     "regional_share_value": ("controller.spend", {"dim": "flag", "value": "regional"}),
     "startup_share_value": ("controller.spend", {"dim": "flag", "value": "startup"}),
     "unknown_size_share_value": ("controller.spend", {"dim": "flag", "value": "unknown"}),
-    "sme_share_count": ("controller.awards", {}),
+    "sme_share_contracts": ("controller.awards", {}),
+    "sme_share_winners": ("controller.awards", {}),
     "single_bidder_share": ("controller.awards", {"flag": "single"}),
     "price_only_share": ("controller.awards", {"flag": "price_only"}),
     "decision_days_avg": ("controller.awards", {}),
@@ -189,46 +203,93 @@ DRILL = {  # where "details" goes for each figure
     "innovation_count": ("controller.tenders", {"flag": "innovative"}),
     "innovation_value": ("controller.tenders", {"flag": "innovative"}),
 }
+# The dashboard's pages after the overview (each under about 2 500 px at 1280 px wide).
+SECTIONS = ("suppliers", "organisation", "cpv", "procurements", "quality")
+
+
+@bp.app_template_filter("stats_parts")
+def parts_text(figure: rules.Figure, unit: str, population: str) -> str:
+    """'1 500 kr of 4 500 kr' or '3 of 5': what a share is made of."""
+    if unit != "share" or figure.numerator is None or not figure.denominator:
+        return ""
+    if population == rules.SPEND:
+        return _("%(part)s of %(whole)s", part=nok_text(figure.numerator),
+                 whole=nok_text(figure.denominator))
+    return _("%(part)s of %(whole)s", part=format_decimal(figure.numerator, format="#,##0"),
+             whole=format_decimal(figure.denominator, format="#,##0"))
 
 
 def _spend_bars(breakdown: str, rows: list[dict]) -> object:
     return bar_chart([(key_label(breakdown, row["key"]), row["amount"], nok_text(row["amount"]),
-                       f"chart__bar--{row['key']}" if breakdown == "size" else "")
+                      f"chart__bar--{row['key']}" if breakdown == "size" else "")
                       for row in rows])
+
+
+def _dashboard(template: str, section: str, form: FilterForm, filters: Filters,
+               **context) -> str:
+    return render_template(template, form=form, filters=filters, params=filters.as_params(),
+                           section=section, sections=SECTIONS, previous=filters.previous(),
+                           **context)
 
 
 @bp.get("/")
 def index():
     form, filters, _choices = _filters()
     db = get_session()
-    report = statistics.report(db, filters)
-    params = filters.as_params()
-    month_rows = report.breakdowns["month"].rows
-    charts = {name: _spend_bars(name, report.breakdowns[name].rows)
-              for name in ("size", "kommune", "category", "department", "cpv")}
+    return _dashboard(
+        "controller/index.html", "overview", form, filters,
+        figures=statistics.indicator_figures(db, filters),
+        before=statistics.indicator_figures(db, filters.previous()),
+        indicators=rules.BY_ID, headline=HEADLINE, groups=FIGURE_GROUPS, drill=DRILL,
+        change=rules.change)
+
+
+@bp.get("/overview/<name>")
+def section(name: str):
+    if name not in SECTIONS:
+        abort(404)
+    form, filters, _choices = _filters()
+    db = get_session()
+    charts: dict[str, object] = {}
+    breakdowns: dict[str, statistics.Breakdown] = {}
+    quality = None
+    value_excluded: dict[str, int] = {}
+    if name in ("suppliers", "organisation", "cpv"):
+        shown = {"suppliers": ("size", "kommune"), "organisation": ("category", "department"),
+                 "cpv": ("cpv",)}[name]
+        breakdowns = statistics.spend_breakdowns(
+            db, filters, (*shown, "month") if name == "suppliers" else shown)
+        charts = {key: _spend_bars(key, breakdowns[key].rows) for key in shown}
+        if name == "suppliers":
+            charts["month"] = _month_chart(breakdowns["month"].rows)
+    elif name == "procurements":
+        breakdowns = {"procedure": statistics.award_breakdown(db, filters),
+                      **statistics.tender_breakdowns(db, filters)}
+        charts["procedure"] = bar_chart(
+            [(key_label("procedure", row["key"]), row["awards"],
+              format_decimal(row["awards"], format="#,##0"), "") for row in
+             breakdowns["procedure"].rows])
+        charts["green_basis"] = bar_chart(
+            [(key_label("green_basis", row["key"]), row["tenders"],
+              format_decimal(row["tenders"], format="#,##0"), "chart__bar--green")
+             for row in breakdowns["green_basis"].rows])
+        charts["innovation_track"] = bar_chart(
+            [(key_label("track", row["key"]), row["amount"], nok_text(row["amount"]), "")
+             for row in breakdowns["innovation_track"].rows])
+        value_excluded = excluded_from_values(db, filters)
+    else:
+        quality = statistics.data_quality(db, filters)
+    return _dashboard("controller/section.html", name, form, filters, breakdowns=breakdowns,
+                      charts=charts, quality=quality, value_excluded=value_excluded)
+
+
+def _month_chart(month_rows: list[dict]) -> object:
     several_years = len({row["key"][:4] for row in month_rows}) > 1
-    charts["month"] = column_chart(
+    return column_chart(
         [(row["key"][2:] if several_years else row["key"][5:],
           [(row["sme_amount"], "chart__bar--sme"),
            (row["amount"] - row["sme_amount"], "chart__bar--rest")])
          for row in month_rows], nok_text)
-    charts["procedure"] = bar_chart(
-        [(key_label("procedure", row["key"]), row["awards"],
-          format_decimal(row["awards"], format="#,##0"), "") for row in
-         report.breakdowns["procedure"].rows])
-    charts["green_basis"] = bar_chart(
-        [(key_label("green_basis", row["key"]), row["tenders"],
-          format_decimal(row["tenders"], format="#,##0"), "chart__bar--green")
-         for row in report.breakdowns["green_basis"].rows])
-    charts["innovation_track"] = bar_chart(
-        [(key_label("track", row["key"]), row["amount"], nok_text(row["amount"]), "")
-         for row in report.breakdowns["innovation_track"].rows])
-    return render_template(
-        "controller/index.html", form=form, filters=filters, report=report, params=params,
-        indicators=rules.BY_ID, groups=FIGURE_GROUPS, drill=DRILL, charts=charts,
-        previous=filters.previous(), change=rules.change,
-        value_excluded=excluded_from_values(db, filters),
-    )
 
 
 @bp.get("/definitions")
@@ -319,9 +380,10 @@ def export():
             row["lines"] for row in report.breakdowns["size"].rows)
         if count and count > limit:
             flash(_("The period has %(count)s lines, more than %(limit)s for a download here. "
-                    "Narrow the filters or use `procure stats export --lines`.",
+                    "Narrow the filters to a shorter period or one department.",
                     count=format_decimal(count), limit=format_decimal(limit)), "warning")
-            return redirect(url_for("controller.index", **filters.as_params()))
+            return redirect(url_for("controller.section", name="quality",
+                                    **filters.as_params()))
         lines = statistics.iter_lines(db, filters)
     organisation = _organisation()
     data = xlsx.statistics_workbook(report, export_labels(), lines,

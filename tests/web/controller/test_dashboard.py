@@ -24,6 +24,9 @@ def controller(login_as):
     return login_as("controller")
 
 
+SECTIONS = ("suppliers", "organisation", "cpv", "procurements", "quality")
+
+
 def test_dashboard_shows_every_indicator_with_coverage_and_trend(controller):
     response = controller.get("/controller/")
     assert response.status_code == 200
@@ -32,12 +35,72 @@ def test_dashboard_shows_every_indicator_with_coverage_and_trend(controller):
     for indicator in INDICATORS:
         if indicator.id != "green_by_basis":  # shown as its own chart and table
             assert f'id="figure-{indicator.id}"' in html
-    assert html.count("Dekning ") >= 13
+    assert html.count("Dekning ") >= 14
+    assert html.count('<li class="figure-card') == 14  # each once: the headline, then the rest
     assert "prosentpoeng" in html  # trend against the previous period
-    assert html.count('<svg class="chart"') >= 8
-    assert html.count('role="img"') == html.count('<svg class="chart"')
     assert 'style="' not in html and "<script" not in html  # CSP: no inline styles/scripts
+    charts = 0
+    for name in SECTIONS:
+        page = controller.get(f"/controller/overview/{name}").get_data(as_text=True)
+        assert 'style="' not in page and "<script" not in page
+        assert page.count('role="img"') == page.count('<svg class="chart"')
+        charts += page.count('<svg class="chart"')
+    assert charts >= 8
+    assert controller.get("/controller/overview/nonsense").status_code == 404
     _filters_are_applied_and_bad_filters_are_explained(controller)
+
+
+def test_the_headline_gives_shares_with_parts_coverage_and_trend(controller, db):
+    """Old code led with the green share of checked tenders: 100 % whatever the data."""
+    html = controller.get(f"/controller/?year={THIS_YEAR}").get_data(as_text=True)
+    headline = html.split('id="headline"')[1].split("</section>")[0]
+    for indicator_id in ("sme_share_value", "sme_share_contracts", "local_share_value",
+                         "green_share_count"):
+        card = headline.split(f'id="figure-{indicator_id}"')[1].split("</li>")[0]
+        assert "Dekning " in card or "Ingen data i perioden" in card
+        assert "prosentpoeng" in card or "Ingen tall for forrige periode" in card
+    figures = statistics.indicator_figures(
+        db, Filters(date(THIS_YEAR, 1, 1), date(THIS_YEAR, 12, 31)))
+    green = figures["green_share_count"]
+    card = headline.split('id="figure-green_share_count"')[1].split("</li>")[0]
+    if green.denominator:
+        assert f"{int(green.numerator)} av {int(green.denominator)}" in card
+
+
+def test_dashboard_pages_give_no_command_line_hints(controller):
+    """Old pages told a controller to run `procure stats show --json` and the like."""
+    paths = ["/controller/", "/controller/definitions",
+             *(f"/controller/overview/{name}" for name in SECTIONS)]
+    for path in paths:
+        html = controller.get(path).get_data(as_text=True)
+        assert "`" not in html and "procure stats" not in html, path
+        assert "procure import" not in html, path
+
+
+def test_one_vocabulary_of_procedure_names(app):
+    """Old labels named procure's procedures otherwise than the rest of procure does (e.g.
+    'Open tender competition' beside 'Open tender competition (part II)')."""
+    from procure.web.controller.labels import key_label
+    from procure.web.filters import TRACK_LABELS
+
+    with app.test_request_context():
+        for key, label in TRACK_LABELS.items():
+            assert key_label("procedure", key) == str(label)
+        assert "OCDS" in key_label("procedure", "open")
+
+
+def test_a_share_out_of_range_shows_a_dash_and_the_reason(controller, db):
+    """A month where credit notes outweigh the invoices: old code showed -49 %."""
+    from procure.models import SpendLine
+
+    db.add(SpendLine(invoice_id="CN-1", invoice_date=date(2019, 3, 5),
+                     supplier_orgnr="934567897", orgnr_valid=True, amount_ore=-500_000,
+                     department="Kultur"))
+    db.commit()
+    html = controller.get("/controller/overview/suppliers?year=2019").get_data(as_text=True)
+    assert "−" not in html.split('id="over-time"')[1].split("</section>")[0].replace(
+        "−5", "")  # the amount is negative; no share is
+    assert "Vises ikke: kreditnotaer" in html
 
 
 def test_dashboard_and_export_show_the_same_numbers(app, controller, db):
