@@ -410,7 +410,7 @@ def test_foreign_awards_count_in_count_indicators_and_are_shown_as_excluded_from
     filters = Filters(date(2024, 1, 1), date(2025, 12, 31))
     figures = statistics.indicator_figures(db, filters)
     # Two PYG awards (SME and large winners) join the three NOK ones (small, large, SME).
-    assert figures["sme_share_count"].value == pytest.approx(3 / 5)
+    assert figures["sme_share_winners"].value == pytest.approx(3 / 5)
     assert excluded_from_values(db, filters) == {"PYG": 2}
     breakdown = statistics.award_breakdown(db, filters)
     nok = db.scalar(select(func.sum(Award.value_ore)).where(Award.currency == "NOK"))

@@ -39,7 +39,8 @@ def test_record_package_then_rates_and_the_dashboard_note(controller):
     assert "Valutakurser (Norges Bank)" in page
     assert "Dagskurser: 3, fra 29. des. 2015 til 12. feb. 2016." in page
     assert "Tildelinger verdsatt i NOK: 1 av 1." in page
-    dashboard = controller.get("/controller/?date_from=2015-01-01&date_to=2024-12-31")
+    dashboard = controller.get(
+        "/controller/overview/procurements?date_from=2015-01-01&date_to=2024-12-31")
     text = dashboard.get_data(as_text=True)
     assert ("Tildelinger i andre valutaer holdt utenfor verdikolonnen (ingen valutakurs for "
             "tildelingsdatoen): PYG 2.") in text
