@@ -164,6 +164,7 @@ def test_dato_and_fakturadato_stop_the_import(db):
     with pytest.raises(ColumnsUnclear) as caught:
         _import(db, content)
     assert caught.value.choices == {"date": ["Dato", "Fakturadato"]}
+    assert "date: «Dato» | «Fakturadato»" in str(caught.value)
     _import(db, content, mapping={"date": "Fakturadato"})
     assert db.scalar(select(SpendLine.invoice_date)) == date(2025, 12, 20)
 

@@ -166,7 +166,7 @@ class ColumnsUnclear(ImportFileError):
         text = "; ".join(
             f"{FIELD_NAMES[field]}: {' | '.join(f'«{name}»' for name in names)}"
             for field, names in choices.items())
-        if len(choices) == 1 and set(choices.get("amount_nok", ())) <= set(gross):
+        if list(choices) == ["amount_nok"] and set(choices["amount_nok"]) <= set(gross):
             super().__init__(N_("The only amount column, %(columns)s, includes VAT; amounts "
                                 "must exclude it. Add a column without VAT, or choose that "
                                 "one deliberately (--map amount=\"...\")."),
