@@ -223,6 +223,23 @@ def test_encodings_are_detected_and_reported(db, encoding, reported):
         "Bøker og Åpen hall", "Særskilt skyss"]
 
 
+@pytest.mark.parametrize(("text", "encoding", "reported"), [
+    ("Bøker 5 €", "utf-8", "utf-8"),  # three bytes in UTF-8: read by the decoder, not numpy
+    ("Bøker 5 €", "cp1252", "windows-1252"),  # one byte in Windows-1252
+    ("Åpen \U0001f4da", "utf-8", "utf-8")])
+def test_letters_beyond_latin_1_are_read_right(db, text, encoding, reported):
+    content = f"Fakturanr;Dato;Orgnr;Beløp;Avdeling\nF1;2025-01-10;934567897;10;{text}\n"
+    run = _import(db, content.encode(encoding))
+    assert (run.notes["encoding"], db.scalar(select(SpendLine.department))) == (reported, text)
+
+
+def test_a_byte_windows_1252_leaves_undefined_is_named_by_its_line(db):
+    content = "Fakturanr;Dato;Orgnr;Beløp\nF1;2025-01-10;934567897;10\n".encode("cp1252")
+    with pytest.raises(ImportFileError, match="neither UTF-8 nor Windows-1252") as caught:
+        _import(db, content + b"F2\x81;2025-01-10;934567897;10\n")
+    assert caught.value.params == {"line": 3}
+
+
 def test_a_bad_byte_in_a_large_utf8_file_is_named_by_its_line(db):
     rows = [f"F{n};2025-01-10;934567897;{n},00;Bø\n" for n in range(2, 100_001)]
     rows[70_000 - 2] = "F70000;2025-01-10;934567897;1,00;B\xf8\n"  # line 70 000: Latin-1

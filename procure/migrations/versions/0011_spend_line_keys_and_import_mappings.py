@@ -42,7 +42,7 @@ def upgrade() -> None:
     op.execute("UPDATE spend_line SET key_scope = 'org:' || supplier_orgnr")
     with op.batch_alter_table('spend_line', schema=None) as batch_op:
         batch_op.drop_constraint('uq_spend_line_invoice_id_line_no', type_='unique')
-        batch_op.create_unique_constraint('uq_spend_line_key', ['key_scope', 'invoice_id', 'line_no'])
+        batch_op.create_unique_constraint('uq_spend_line_key', ['invoice_id', 'line_no', 'key_scope'])
 
 
 def downgrade() -> None:

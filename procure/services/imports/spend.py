@@ -1,22 +1,31 @@
-"""Spend: ledger or invoice lines as CSV (UTF-8, `;` `,` or tab) or XLSX (first sheet).
+"""Spend: ledger or invoice lines as CSV (UTF-8 or Windows-1252; `;` `,` or tab) or XLSX (first
+sheet).
 
-Columns (header names are case-insensitive; Norwegian names in brackets are accepted too):
+Columns (header names are compared without case, dots, brackets; the names Visma, Unit4 and
+other ERPs use are accepted, see COLUMNS):
 
-| column | meaning | required |
+| field (--map name) | meaning | required |
 |---|---|---|
-| invoice_id (fakturanr, bilagsnr) | invoice or voucher id | yes |
-| line (linje) | line within the invoice; 1 when left out | |
-| date (fakturadato, dato) | YYYY-MM-DD or DD.MM.YYYY | yes |
-| supplier_orgnr (orgnr) | the supplier's organisation number | column yes, value may be empty |
-| amount_nok (belop) | NOK excluding VAT; 1234.50, 1 234,50; credit notes negative | yes |
-| account (konto) | ledger account | |
-| category (kategori) | purchase category | |
+| invoice_id (invoice: fakturanr) | invoice number | this or voucher_id |
+| voucher_id (voucher: bilagsnr) | voucher number: makes the file a ledger | this or invoice_id |
+| line (linje) | line within the invoice or voucher; 1 when left out | |
+| date (fakturadato, bilagsdato, dato) | the date the spend counts on | yes |
+| voucher_date (bilagsdato) | a ledger's voucher date: the year of its voucher series | |
+| supplier_orgnr (supplier: orgnr, org.nr.) | the supplier's organisation number | column yes |
+| amount_nok (amount: beløp eks. mva, nettobeløp, beløp) | NOK excluding VAT | yes |
+| account (konto, art, artskonto) | ledger account | |
+| category (kategori, varegruppe) | purchase category | |
 | cpv | CPV 2008 code, with or without check digit | |
-| department (avdeling, ansvar) | buying unit | |
+| department (avdeling, ansvar, koststed) | buying unit | |
 
-(invoice_id, line) is the natural key: importing the file again changes nothing, and a line
-whose values changed is updated. A line with a missing or invalid organisation number is kept
-and reported under data quality; its supplier size is unknown.
+A line is identified as its source identifies it (SpendLine.key_scope): in an invoice file by
+supplier, invoice number and line; in a ledger (a file with a voucher column) by the voucher
+date's year, voucher number and line, since voucher series restart every year. Importing the
+file again changes nothing; a file that would change lines already there is refused, naming
+them, unless `replace` is given. When more than one column could be a field, or the only amount
+includes VAT, the import stops naming the candidates (ColumnsUnclear) and the caller chooses
+(`mapping`, remembered per set of headers in ImportMapping). A line with a missing or invalid
+organisation number is kept and reported under data quality; its supplier size is unknown.
 
 A large CSV file is read in a forked child while this process writes (forked.py): the same
 importer, its writes sent down a pipe (`_SpendImporter.sink`) and made here (`receive`).
@@ -107,7 +116,7 @@ LIMITS = {"invoice_id": 60, "account": 40, "category": 100, "department": 100}
 INSERT_COLUMNS = ("key_scope", "invoice_id", "line_no", "invoice_date", "supplier_orgnr",
                   "orgnr_valid", "supplier_id", "amount_ore", "account", "category", "cpv_code",
                   "department", "import_id")
-KEY = ("key_scope", "invoice_id", "line_no")
+KEY = ("invoice_id", "line_no", "key_scope")  # the unique index's order (see SpendLine)
 # A change in these means the line changed; supplier_id follows the register (relinked).
 COMPARED = ("invoice_date", "supplier_orgnr", "amount_ore", "account", "category", "cpv_code",
             "department")
@@ -131,7 +140,7 @@ def upsert_sql(dialect: str) -> str:
 
 def _upsert(import_id: int | None = None) -> bulk.Upsert:
     """The spend line upsert; with `import_id` that column is a constant, not a parameter."""
-    updates = ", ".join(f"{name} = excluded.{name}" for name in INSERT_COLUMNS[len(KEY):])
+    updates = ", ".join(f"{name} = excluded.{name}" for name in INSERT_COLUMNS[3:])
     changed = " OR ".join(f"spend_line.{name} IS DISTINCT FROM excluded.{name}"
                           for name in COMPARED)
     constants = {} if import_id is None else {"import_id": str(int(import_id))}
