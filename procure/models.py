@@ -157,11 +157,21 @@ class ImportRun(SQLModel, table=True):
 
 
 class SpendLine(SQLModel, table=True):
-    """A ledger or invoice line; (invoice_id, line_no) is the natural key. Amounts in øre."""
+    """A ledger or invoice line; (key_scope, invoice_id, line_no) is the natural key, as the
+    source identifies a line: an invoice file's lines by supplier, invoice number and line
+    (key_scope "org:<orgnr>"), a ledger's by year, voucher number and line ("year:<yyyy>": voucher
+    series restart every year). invoice_id holds the invoice or the voucher number. Amounts in
+    øre."""
 
     __tablename__ = "spend_line"
-    __table_args__ = (UniqueConstraint("invoice_id", "line_no"),)
+    # The scope last: lines arrive in invoice or voucher order, and so reach the unique index
+    # near its end (with the scope first, a million lines went to 5,000 places in it and the
+    # import took twice as long, bench/).
+    __table_args__ = (UniqueConstraint("invoice_id", "line_no", "key_scope",
+                                       name="uq_spend_line_key"),)
     id: int | None = Field(default=None, primary_key=True)
+    # "" only for lines written by hand without a scope (the server default).
+    key_scope: str = Field(default="", max_length=30, sa_column_kwargs={"server_default": ""})
     invoice_id: str = Field(max_length=60)
     line_no: int = Field(default=1)
     # A fact table written a million rows at a time: no index on the date or the supplier (the
@@ -238,6 +248,22 @@ class AwardSupplier(SQLModel, table=True):
     supplier_orgnr: str = Field(default="", max_length=20)
     supplier_id: int | None = Field(default=None, foreign_key="supplier.id", index=True)
     size_class: str = Field(default="unknown", max_length=10)
+
+
+class ImportMapping(SQLModel, table=True):
+    """The columns a controller chose for one layout of file (its set of header names): which
+    column is the amount, the date, ... Used again for every file with the same headers."""
+
+    __tablename__ = "import_mapping"
+    __table_args__ = (UniqueConstraint("kind", "header_key", name="uq_import_mapping_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=20)  # spend
+    header_key: str = Field(max_length=64)  # sha256 of the normalised header names, sorted
+    header: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # field -> the header as written in the file, or "" for a field deliberately left out
+    columns: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = created_field()
+    actor_id: int | None = Field(default=None, foreign_key="user.id")
 
 
 class SpendMonth(SQLModel, table=True):

@@ -15,6 +15,10 @@ from procure.db import get_session
 from procure.errors import UserError
 
 SHOWN_ERRORS = 20
+ENCODINGS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with a byte order mark",
+             "windows-1252": "Windows-1252"}
+KEYS = {"invoice": "an invoice file: lines are identified by supplier, invoice and line",
+        "ledger": "a ledger: lines are identified by year, voucher and line"}
 
 
 @click.group("import")
@@ -34,12 +38,46 @@ def _file_command(kind: str, help_text: str):
     return command
 
 
-def _run_import(kind: str, file: Path, report: Path | None) -> None:
+@import_group.command("spend")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the row-level report (CSV) here when rows are bad.")
+@click.option("--map", "maps", multiple=True, metavar='FIELD="COLUMN"',
+              help='Which column is a field, e.g. --map amount="Beløp eks mva" (repeatable; '
+                   'fields: invoice, voucher, line, date, voucher_date, supplier, amount, '
+                   'account, category, cpv, department; an empty COLUMN leaves a field out).')
+@click.option("--replace", is_flag=True,
+              help="Replace lines already imported that the file changes (without it such a "
+                   "file is refused, naming the lines).")
+@with_appcontext
+def spend_command(file: Path, report: Path | None, maps: tuple[str, ...],
+                  replace: bool) -> None:
+    """Spend lines (CSV or XLSX); the columns are listed in README.md."""
+    from procure.services.imports.spend import FIELDS_BY_NAME
+
+    mapping = {}
+    for item in maps:
+        name, equals, column = item.partition("=")
+        field = FIELDS_BY_NAME.get(name.strip().lower())
+        if not equals or field is None:
+            raise click.BadParameter(
+                f"{item!r}: use FIELD=\"COLUMN\" with a field among "
+                f"{', '.join(sorted(set(FIELDS_BY_NAME)))}.", param_hint="--map")
+        mapping[field] = column.strip().strip('"')
+    _run_import("spend", file, report, mapping=mapping, replace=replace)
+
+
+def _run_import(kind: str, file: Path, report: Path | None, *,
+                mapping: dict[str, str] | None = None, replace: bool = False) -> None:
     from procure.services.imports import ImportRejected, record_file_error, record_rejection
     from procure.services.imports.ocds import import_ocds
     from procure.services.imports.rates import import_rates
     from procure.services.imports.reading import row_limit
-    from procure.services.imports.spend import import_spend
+    from procure.services.imports.spend import (
+        ChangesNeedConfirmation,
+        import_spend,
+        old_values,
+    )
     from procure.services.imports.suppliers import import_suppliers
 
     session = get_session()
@@ -50,11 +88,15 @@ def _run_import(kind: str, file: Path, report: Path | None) -> None:
                 run = import_suppliers(session, stream, file.name, eur_nok=float(
                     current_app.config.get("STATS_EUR_NOK", 11.5)))
             elif kind == "spend":
-                run = import_spend(session, stream, file.name)
+                run = import_spend(session, stream, file.name, mapping=mapping,
+                                   replace=replace)
             elif kind == "rates":
                 run = import_rates(session, stream, file.name)
             else:
                 run = import_ocds(session, stream, file.name)
+        except ChangesNeedConfirmation as changes:
+            session.rollback()
+            _changes(changes, old_values(session, changes.changes))
         except ImportRejected as rejected:
             session.rollback()
             run = record_rejection(session, rejected)
@@ -68,12 +110,41 @@ def _run_import(kind: str, file: Path, report: Path | None) -> None:
         session.commit()
         click.echo(f"Imported {file.name}: {run.inserted} new, {run.updated} changed, "
                    f"{run.unchanged} unchanged (import {run.id}).")
-        for key, value in run.notes.items():
-            if key == "currencies":
+        notes = dict(run.notes)
+        encoding, key, columns = (notes.pop(name, None) for name in ("encoding", "key",
+                                                                      "columns"))
+        for name, value in notes.items():
+            if name == "currencies":
                 for currency, used in value.items():
                     click.echo(f"  {currency}: {_currency_note(used)}")
             elif value:
-                click.echo(f"  {key.replace('_', ' ')}: {value}")
+                click.echo(f"  {name.replace('_', ' ')}: {value}")
+        if encoding:
+            click.echo(f"  read as {ENCODINGS.get(encoding, encoding)}")
+        if key:
+            click.echo(f"  {KEYS[key]}")
+        if columns:
+            from procure.services.imports.spend import FIELD_NAMES
+
+            click.echo("  columns: " + ", ".join(f"{FIELD_NAMES.get(field, field)} = "
+                                                 f"«{header}»"
+                                                 for field, header in columns.items()))
+
+
+def _changes(changes, shown: list[dict]) -> None:
+    """The lines a file would change, and how to accept it; exits 1 (nothing was written)."""
+    click.echo(f"Not imported {changes.filename}: it would change {changes.count} line(s) "
+               "already imported. Nothing was written; run again with --replace to replace "
+               "them.", err=True)
+    for change in shown:
+        scope = change["key_scope"].replace("org:", "supplier ").replace("year:", "year ")
+        old = (f"{change['old_date']}, {change['old_amount_ore'] / 100:.2f}"
+               if change.get("old_amount_ore") is not None else "?")
+        click.echo(f"  {change['invoice_id']} line {change['line_no']} ({scope}): {old} -> "
+                   f"{change['date']}, {change['amount_ore'] / 100:.2f}", err=True)
+    if changes.count > len(shown):
+        click.echo(f"  … and {changes.count - len(shown)} more.", err=True)
+    raise SystemExit(1)
 
 
 def _currency_note(used: dict) -> str:
@@ -109,7 +180,6 @@ def _fail(run, report: Path | None) -> None:
 
 
 _file_command("suppliers", "Suppliers from Brønnøysund: enheter API JSON or the bulk CSV.")
-_file_command("spend", "Spend lines (CSV or XLSX); the columns are listed in README.md.")
 _file_command("ocds", "Contract awards from OCDS: a release or record package (JSON) or JSON "
                       "Lines of releases or packages (.jsonl).")
 

@@ -175,10 +175,10 @@ def _spend(session: Session, rng: random.Random, suppliers: list[Supplier],
         if rng.random() < 0.01:
             amount *= 40
         day = start + timedelta(days=rng.randrange(days))
-        rows.append((f"DEMO-{number:05d}", 1, day.isoformat() if iso else day, orgnr, valid,
-                     supplier_id, round(amount * 100), str(6500 + rng.randrange(8) * 10),
-                     category, cpv if rng.random() < 0.7 else "", rng.choice(DEPARTMENTS),
-                     run.id))
+        rows.append((f"org:{orgnr}", f"DEMO-{number:05d}", 1, day.isoformat() if iso else day,
+                     orgnr, valid, supplier_id, round(amount * 100),
+                     str(6500 + rng.randrange(8) * 10), category,
+                     cpv if rng.random() < 0.7 else "", rng.choice(DEPARTMENTS), run.id))
     connection.exec_driver_sql(upsert_sql(connection.dialect.name), rows)
     spend_summary.rebuild(session)
     run.rows_read = run.inserted = len(rows)

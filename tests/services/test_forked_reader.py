@@ -189,17 +189,28 @@ def test_both_ways_hand_the_writer_the_same_values_of_the_same_types(db, monkeyp
     assert _written(db, monkeypatch, content, 0) == in_process
 
 
-def test_an_undecodable_row_deep_in_a_forked_import_names_its_row_and_writes_nothing(
+def test_an_undecodable_row_deep_in_a_forked_import_names_its_line_and_writes_nothing(
         db, monkeypatch):
     monkeypatch.setattr(spend, "FORK_MIN_BYTES", 0)
-    rows = [_row(n).encode() for n in range(400)]
-    rows[350] = rows[350].replace(b"Oppvekst", b"Oppv\xffkst").replace(b"Kultur", b"Kult\xffr")
+    rows = [_row(n, department="Bøker").encode() for n in range(400)]  # UTF-8 from the start
+    rows[350] = rows[350].replace(b"B\xc3\xb8ker", b"B\xf8ker")  # one line in Windows-1252
     content = HEADER.encode() + b"".join(rows)
     with pytest.raises(ImportFileError, match="not UTF-8") as caught:
         import_spend(db, io.BytesIO(content), "broken.csv", batch_size=50)
-    assert caught.value.params == {"row": 352}  # the header is row 1
-    db.rollback()  # as the view and the CLI do: the lines before it were written
+    assert caught.value.params == {"line": 352}  # the header is line 1
+    db.rollback()
     assert db.scalar(select(func.count()).select_from(SpendLine)) == 0
+
+
+def test_a_windows_1252_file_is_read_as_such_in_a_forked_reader(db, monkeypatch):
+    rows = [_row(n, department=("Bøker", "Særskilt", "Åpen")[n % 3]) for n in range(400)]
+    content = (HEADER + "".join(rows)).encode("cp1252")
+    for threshold in (0, 1 << 40):
+        monkeypatch.setattr(spend, "FORK_MIN_BYTES", threshold)
+        run = import_spend(db, io.BytesIO(content), "ansi.csv", batch_size=50)
+        assert (run.inserted, run.notes["encoding"]) == (400, "windows-1252")
+        assert set(db.scalars(select(SpendLine.department))) == {"Bøker", "Særskilt", "Åpen"}
+        db.rollback()
 
 
 def test_a_quoted_line_break_in_an_invoice_id_arrives_whole(db, monkeypatch):

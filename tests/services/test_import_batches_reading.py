@@ -24,6 +24,16 @@ def _csv_rows(data: bytes) -> tuple[list[str], list[list[str]]]:
     return table.header, list(table.rows)
 
 
+def _record_lines(data: bytes) -> list[int]:
+    """The line each data row starts on, as the csv module counts lines."""
+    reader = csv.reader(io.StringIO(data.decode(), newline=""), delimiter=";")
+    starts, start = [], reader.line_num
+    for _row in reader:
+        starts.append(start + 1)
+        start = reader.line_num
+    return starts[1:]
+
+
 def _batched(data: bytes, size: int, block: int = batches.BLOCK
              ) -> tuple[list[str], list[Batch]]:
     table = read_table(io.BytesIO(data), "csv")
@@ -35,11 +45,12 @@ def _check(data: bytes, size: int, block: int) -> None:
     batch_header, found = _batched(data, size, block)
     assert batch_header == header
     assert [row for batch in found for row in batch.rows()] == expected
-    first = 2
+    # Each row is numbered by the file's line it starts on (the header is line 1), also when
+    # a quoted field holds a line break.
+    assert [number for batch in found for number in batch.numbers()] == _record_lines(data)
     for batch in found:
-        assert batch.first == first
+        assert batch.first == batch.numbers()[0]
         assert 0 < batch.count <= size
-        first += batch.count
         columns = batch.columns()
         rows = batch.rows()
         if columns is None:

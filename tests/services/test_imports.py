@@ -18,7 +18,7 @@ from procure.services.imports import (
     relink_suppliers,
 )
 from procure.services.imports.reading import amount_ore, parse_amount_ore
-from procure.services.imports.spend import import_spend
+from procure.services.imports.spend import ChangesNeedConfirmation, import_spend, old_values
 from procure.services.imports.suppliers import import_suppliers
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "statistics"
@@ -111,7 +111,12 @@ def test_spend_csv_import_and_reimport(db):
     run = spend(db, GOOD)
     db.commit()
     assert (run.inserted, run.updated, run.unchanged) == (6, 0, 0)
-    assert run.notes == {"invalid_orgnr": 2, "unmatched_orgnr": 1}
+    assert run.notes == {"invalid_orgnr": 2, "unmatched_orgnr": 1, "encoding": "utf-8",
+                         "key": "invoice", "columns": {
+                             "invoice_id": "invoice_id", "line": "line", "date": "date",
+                             "supplier_orgnr": "supplier_orgnr", "amount_nok": "amount_nok",
+                             "account": "account", "category": "category", "cpv": "cpv",
+                             "department": "department"}}
     lines = {(line.invoice_id, line.line_no): line for line in db.scalars(select(SpendLine))}
     first = lines[("F1", 1)]
     assert (first.amount_ore, first.invoice_date, first.cpv_code) == (
@@ -125,7 +130,17 @@ def test_spend_csv_import_and_reimport(db):
     again = spend(db, GOOD)
     db.commit()
     assert (again.inserted, again.updated, again.unchanged) == (0, 0, 6)
-    changed = spend(db, GOOD.replace("3000.00", "3100.00") + "F6;1;2025-05-01;;1;;;;\n")
+    new_file = GOOD.replace("3000.00", "3100.00") + "F6;1;2025-05-01;;1;;;;\n"
+    with pytest.raises(ChangesNeedConfirmation) as caught:  # a change is never silent
+        spend(db, new_file)
+    db.rollback()
+    assert caught.value.count == 1
+    assert caught.value.changes == [{"key_scope": "org:975312461", "invoice_id": "F2",
+                                     "line_no": 1, "date": "2025-03-15", "amount_ore": 310000}]
+    assert old_values(db, caught.value.changes)[0] | {} == caught.value.changes[0] | {
+        "old_date": "2025-03-15", "old_amount_ore": 300000}
+    assert count(db, SpendLine) == 6
+    changed = import_spend(db, io.BytesIO(new_file.encode()), "spend.csv", replace=True)
     db.commit()
     assert (changed.inserted, changed.updated, changed.unchanged) == (1, 1, 5)
     assert db.scalar(select(SpendLine.amount_ore).where(SpendLine.invoice_id == "F2")) == 310000
@@ -191,7 +206,8 @@ def test_spend_from_xlsx_with_typed_cells(db):
     ("spend.csv", b"PK\x03\x04rest", "does not match"),
     ("spend.csv", b"", "empty"),
     ("spend.csv", b"invoice_id;dato\nF1;2025-01-01\n", "Missing columns"),
-    ("spend.csv", b"invoice_id;date;supplier_orgnr;amount_nok\nF1;\xff\xfe;1;2\n", "UTF-8"),
+    ("spend.csv", "invoice_id;date;supplier_orgnr;amount_nok\nF1;2025-01-01;1;2,00\nBø;"
+     "2025-01-01;1;2\n".encode() + b"F\xf8;2025-01-01;1;2\n", "Line 4 is not UTF-8"),
     ("spend.xlsx", b"PK\x03\x04not really a zip", "not an Excel workbook"),
 ])
 def test_whole_file_problems_are_user_errors(db, name, content, message):
@@ -249,8 +265,8 @@ def test_fast_and_row_by_row_paths_store_the_same_lines(db, monkeypatch):
     row_by_row = []
     original = spend_module._SpendImporter._slow
     monkeypatch.setattr(spend_module._SpendImporter, "_slow",
-                        lambda self, chunk, first: (row_by_row.append(first),
-                                                    original(self, chunk, first)))
+                        lambda self, chunk, numbers: (row_by_row.append(numbers[0]),
+                                                      original(self, chunk, numbers)))
     fast = import_spend(db, io.BytesIO((header + body("")).encode()), "fast.csv",
                         batch_size=8)
     assert row_by_row == []
@@ -261,4 +277,5 @@ def test_fast_and_row_by_row_paths_store_the_same_lines(db, monkeypatch):
                         batch_size=8)
     assert row_by_row == [2, 10, 18, 26, 34, 42, 50, 58]  # every batch, by first row
     assert stored() == fast_rows and len(fast_rows) == 60
-    assert dict(slow.notes) == fast_notes == {"invalid_orgnr": 20, "unmatched_orgnr": 10}
+    assert dict(slow.notes) == fast_notes
+    assert (fast_notes["invalid_orgnr"], fast_notes["unmatched_orgnr"]) == (20, 10)

@@ -88,8 +88,9 @@ def test_reimport_inserts_updates_and_leaves_lines_as_counted(registered):
     db = registered
     rows = [_row(n) for n in range(1000)]
     run = _import(db, rows)
+    db.commit()
     assert (run.inserted, run.updated, run.unchanged) == (1000, 0, 0)
-    assert run.notes == {"invalid_orgnr": 400, "unmatched_orgnr": 200}
+    assert (run.notes["invalid_orgnr"], run.notes["unmatched_orgnr"]) == (400, 200)
     _kept_equal_to_a_rebuild(db)
     first = _state(db)
     again = _import(db, rows)
@@ -99,7 +100,15 @@ def test_reimport_inserts_updates_and_leaves_lines_as_counted(registered):
     for n in (0, 15, 16, 36, 37, 500, 999):
         changed[n] = _row(n, amount="1,00")
     changed += [_row(n) for n in range(1000, 1003)]
-    run = _import(db, changed)
+    with pytest.raises(spend.ChangesNeedConfirmation) as caught:
+        _import(db, changed)
+    db.rollback()
+    assert caught.value.count == 7
+    assert sorted((change["invoice_id"], change["line_no"]) for change in caught.value.changes
+                  ) == [("B0", 1), ("B12", 1), ("B12", 2), ("B166", 3), ("B333", 1), ("B5", 1),
+                        ("B5", 2)]
+    assert _state(db) == first
+    run = import_spend(db, _file(changed), "batches.csv", batch_size=BATCH, replace=True)
     assert (run.inserted, run.updated, run.unchanged) == (3, 7, 993)
     assert db.scalar(select(func.count()).select_from(SpendLine)) == 1003
     assert db.scalar(select(func.count()).where(SpendLine.amount_ore == 100)) == 7
@@ -160,11 +169,12 @@ def test_the_row_writer_writes_remainders_and_counts_changes(db):
     else:
         writer = bulk.writer(connection, _upsert())
     day = "2025-01-01" if connection.dialect.name == "sqlite" else date(2025, 1, 1)
-    rows = [(f"W{n}", 1, day, "", False, None, n, "", "", "", "", None) for n in range(10)]
+    rows = [("org:", f"W{n}", 1, day, "", False, None, n, "", "", "", "", None)
+            for n in range(10)]
     writer.columns(list(zip(*rows[:7], strict=True)))
     writer.rows(rows[7:])
     assert writer.changed == 10
-    writer.rows([(*rows[0][:6], 99, *rows[0][7:]), *rows[1:3]])  # one changed, two the same
+    writer.rows([(*rows[0][:7], 99, *rows[0][8:]), *rows[1:3]])  # one changed, two the same
     assert writer.changed == 11
     assert db.scalar(select(func.sum(SpendLine.amount_ore))) == sum(range(1, 10)) + 99
     with pytest.raises(ValueError, match="width"):
@@ -174,9 +184,9 @@ def test_the_row_writer_writes_remainders_and_counts_changes(db):
 def test_the_one_row_upsert_for_the_demo_loader_still_writes_and_updates(db):
     connection = db.connection()
     day = "2025-01-01" if connection.dialect.name == "sqlite" else date(2025, 1, 1)
-    row = ("D1", 1, day, "", False, None, 5, "", "", "", "", None)
+    row = ("org:", "D1", 1, day, "", False, None, 5, "", "", "", "", None)
     sql = upsert_sql(connection.dialect.name)
-    connection.exec_driver_sql(sql, [row, (*row[:6], 7, *row[7:])])
+    connection.exec_driver_sql(sql, [row, (*row[:7], 7, *row[8:])])
     assert db.scalar(select(SpendLine.amount_ore)) == 7
 
 

@@ -124,7 +124,8 @@ def test_imports_keep_the_summaries(db, monkeypatch):
     import_spend(db, io.BytesIO(GOOD.encode()), "spend.csv")  # new lines: added
     _kept_equal_to_a_rebuild(db)
     changed = GOOD.replace("3000.00", "3100.00") + "F9;1;2025-05-01;934567897;5;1;Annet;;Kultur\n"
-    import_spend(db, io.BytesIO(changed.encode()), "spend.csv")  # a changed line: summed again
+    import_spend(db, io.BytesIO(changed.encode()), "spend.csv",
+                 replace=True)  # a changed line: summed again
     _kept_equal_to_a_rebuild(db)
     db.commit()
     before = _summaries(db)

@@ -27,18 +27,27 @@ BLOCK = 1 << 18  # bytes read at a time
 class Batch:
     """Rows `first` .. `first + count - 1` (the header is row 1): CSV lines without quotes as
     one text joined by LF (`width` fields each, or None when they differ), or rows already
-    split. Batches
-    follow the blocks read, so a batch holds at most `size` rows, and may hold fewer."""
+    split. Batches follow the blocks read, so a batch holds at most `size` rows, and may hold
+    fewer. A row's number is the file's line it starts on: `lines` gives each row's when a
+    quoted field holds a line break (then rows and lines differ)."""
 
     def __init__(self, first: int, count: int, *, text: str | None = None,
                  width: int | None = None, rows: list[list[str]] | None = None,
-                 delimiter: str = ";") -> None:
+                 delimiter: str = ";", lines: list[int] | None = None,
+                 after: int | None = None) -> None:
         self.first = first
         self.count = count
+        self.lines = lines
+        self.after = first + count if after is None else after  # the line after the batch
         self._text = text
         self._width = width
         self._rows = rows
         self.delimiter = delimiter
+
+    def numbers(self) -> Sequence[int]:
+        """Each row's number: the line it starts on."""
+        return self.lines if self.lines is not None else range(self.first,
+                                                               self.first + self.count)
 
     def rows(self) -> list[list[str]]:
         """Each row as its fields; a blank line as an empty list, as the `csv` module has it."""
@@ -72,8 +81,10 @@ def batches(table: Table, size: int, block: int = BLOCK) -> Iterator[Batch]:
     else:
         rows = _byte_batches(table, size, block)
     limit = max_rows()
+    read = 0
     for batch in rows:
-        if batch.first - 2 + batch.count > limit:
+        read += batch.count
+        if read > limit:
             raise too_many_rows(limit)
         yield batch
 
@@ -83,6 +94,28 @@ def _row_batches(rows, size: int, first: int) -> Iterator[Batch]:
     while chunk := list(islice(rows, size)):
         yield Batch(first, len(chunk), rows=chunk)
         first += len(chunk)
+
+
+def _record_batches(reader, size: int, first: int) -> Iterator[Batch]:
+    """Batches of what a csv reader reads from line `first` on, each row numbered by the line
+    it starts on (the reader counts lines: a quoted line break makes a row two lines)."""
+    base = first - 1
+    rows = iter(reader)
+    while True:
+        chunk: list[list[str]] = []
+        lines: list[int] = []
+        start = reader.line_num
+        for row in rows:
+            chunk.append(row)
+            lines.append(base + start + 1)
+            start = reader.line_num
+            if len(chunk) == size:
+                break
+        if not chunk:
+            return
+        plain = lines[-1] - lines[0] == len(lines) - 1  # one line each: numbered as a range
+        yield Batch(lines[0], len(chunk), rows=chunk, lines=None if plain else lines,
+                    after=base + start + 1)
 
 
 def _byte_batches(table: Table, size: int, block_size: int) -> Iterator[Batch]:
@@ -107,9 +140,10 @@ def _byte_batches(table: Table, size: int, block_size: int) -> Iterator[Batch]:
             # Quoted fields, or line ends other than LF or CRLF throughout: the csv module
             # reads on from here. readline() ends the partial line, so it sees it whole.
             tail = b"\n" + carry + table.binary.readline() if block else b""
-            reader = csv.reader(chain(io.StringIO((body + tail).decode(), newline=""),
-                                      table.text), delimiter=delimiter)
-            yield from _row_batches(reader, size, first)
+            reader = csv.reader(chain(io.StringIO((body + tail).decode(table.encoding),
+                                                  newline=""), table.text),
+                                delimiter=delimiter)
+            yield from _record_batches(reader, size, first)
             return
         if separator == b"\r\n":
             body = body.translate(None, b"\r")  # each CR is one of a CRLF (in C, at once)
@@ -118,7 +152,7 @@ def _byte_batches(table: Table, size: int, block_size: int) -> Iterator[Batch]:
             count = min(size, lines - start)
             part = widths[start:start + count]
             width = (int(part[0]) or None) if (part == part[0]).all() else None
-            text = body[cuts[start]:cuts[start + count] - 1].decode()
+            text = body[cuts[start]:cuts[start + count] - 1].decode(table.encoding)
             yield Batch(first, count, text=text, width=width, delimiter=delimiter)
             first += count
 

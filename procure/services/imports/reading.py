@@ -24,6 +24,8 @@ from itertools import chain, islice
 from pathlib import PurePath
 from typing import IO, Any, TypeVar
 
+import numpy as np
+
 from procure.domain.cpv import CpvList, load_cpv
 from procure.errors import N_
 from procure.services.imports import ImportFileError
@@ -85,6 +87,10 @@ class Table:
     text: Any = None
     delimiter: str = ","
     binary: Any = None  # the same rows as bytes
+    encoding: str = "utf-8"  # the codec of the text after the header
+    # How a CSV file was read, for the import report: utf-8, utf-8-sig (with a byte order
+    # mark) or windows-1252; None for a workbook.
+    encoding_name: str | None = None
 
 
 @contextmanager
@@ -240,22 +246,112 @@ def _without_control_characters(value: Any) -> Any:
     return value
 
 
+UTF8, UTF8_BOM, WINDOWS_1252 = "utf-8", "utf-8-sig", "windows-1252"
+ENCODING_BLOCK = 1 << 20
+
+
+def detect_encoding(stream: IO[bytes]) -> str:
+    """UTF8 or UTF8_BOM when the whole file is UTF-8, else WINDOWS_1252 (what Norwegian ERPs
+    and Excel's plain "CSV" write) when the whole file is that and no UTF-8 letter came before
+    the first byte that is not UTF-8: a file that mixes both would have its æøå misread either
+    way, so it is refused, naming the line. One pass over the bytes (in C and numpy), then back
+    to where the stream was."""
+    start = stream.tell()
+    try:
+        bom = stream.read(3) == codecs.BOM_UTF8
+        stream.seek(start)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        offset = 0  # bytes before the block
+        letters = bom  # whether UTF-8 beyond ASCII was seen before
+        while True:
+            block = stream.read(ENCODING_BLOCK)
+            pending = len(decoder.getstate()[0])  # bytes of a character the last block cut
+            if not pending and _two_byte_utf8(block):
+                letters = letters or not block.isascii()
+                offset += len(block)
+                continue
+            try:
+                decoder.decode(block, final=not block)
+            except UnicodeDecodeError as error:
+                at = max(0, error.start - pending)
+                if letters or not block[:at].isascii():
+                    raise ImportFileError(
+                        N_("Line %(line)d is not UTF-8 text, though the file is UTF-8 before "
+                           "it: it mixes two encodings. Save it again as CSV UTF-8."),
+                        line=_line_at(stream, start, offset + at)) from None
+                break
+            if not block:
+                return UTF8_BOM if bom else UTF8
+            letters = letters or not block.isascii()
+            offset += len(block)
+        stream.seek(start)
+        offset = 0
+        while block := stream.read(ENCODING_BLOCK):
+            try:
+                block.decode("cp1252")
+            except UnicodeDecodeError as error:
+                raise ImportFileError(
+                    N_("Line %(line)d holds a byte that is neither UTF-8 nor Windows-1252 "
+                       "text. Save the file as CSV UTF-8."),
+                    line=_line_at(stream, start, offset + error.start)) from None
+            offset += len(block)
+        return WINDOWS_1252
+    finally:
+        stream.seek(start)
+
+
+def _line_at(stream: IO[bytes], start: int, position: int) -> int:
+    """The line (from 1) of the byte `position` bytes after `start`: only for an error."""
+    stream.seek(start)
+    lines = 1
+    while position > 0:
+        block = stream.read(min(ENCODING_BLOCK, position))
+        if not block:
+            break
+        lines += block.count(b"\n")
+        position -= len(block)
+    return lines
+
+
+def _two_byte_utf8(block: bytes) -> bool:
+    """Whether the block is valid UTF-8 whose letters beyond ASCII are all two bytes long (æøå
+    and the rest of Latin-1 are), found with numpy at memory speed; False leaves it to the
+    decoder (several times slower on such text)."""
+    if not block:
+        return False
+    data = np.frombuffer(block, np.uint8)
+    high = np.flatnonzero(data >= 0x80)
+    if high.size % 2:
+        return False
+    leads, follows = high[0::2], high[1::2]
+    return bool((follows == leads + 1).all() and (data[leads] >= 0xC2).all()
+                and (data[leads] <= 0xDF).all() and (data[follows] <= 0xBF).all())
+
+
 def _read_csv(stream: IO[bytes]) -> Table:
+    if not _seekable(stream):
+        stream = io.BytesIO(stream.read())
+    encoding = detect_encoding(stream)
+    body_codec = "cp1252" if encoding == WINDOWS_1252 else "utf-8"
     binary = io.BufferedReader(_WithoutControlBytes(stream), 1 << 16)
     line, rest = _first_line(binary)
-    try:
-        first = line.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFileError(N_("The file is not UTF-8 text. Save it as CSV UTF-8.")) from None
+    first = line.decode("utf-8-sig" if encoding == UTF8_BOM else body_codec)
     if not first.strip():
         raise ImportFileError(N_("The file is empty."))
     delimiter = max((";", ",", "\t"), key=first.count)
     header = next(csv.reader([first], delimiter=delimiter))
     # The rows, as bytes for `batches` or as text for the csv module: one or the other is read.
     source = io.BufferedReader(_Prefixed(rest, binary), 1 << 16)
-    text = io.TextIOWrapper(source, encoding="utf-8", newline="")
+    text = io.TextIOWrapper(source, encoding=body_codec, newline="")
     return Table(header, csv.reader(text, delimiter=delimiter), text.detach, text, delimiter,
-                 source)
+                 source, body_codec, encoding)
+
+
+def _seekable(stream: IO[bytes]) -> bool:
+    try:
+        return stream.seekable()
+    except (AttributeError, OSError, ValueError):
+        return False
 
 
 def _first_line(binary: IO[bytes]) -> tuple[bytes, bytes]:

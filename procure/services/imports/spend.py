@@ -1,22 +1,31 @@
-"""Spend: ledger or invoice lines as CSV (UTF-8, `;` `,` or tab) or XLSX (first sheet).
+"""Spend: ledger or invoice lines as CSV (UTF-8 or Windows-1252; `;` `,` or tab) or XLSX (first
+sheet).
 
-Columns (header names are case-insensitive; Norwegian names in brackets are accepted too):
+Columns (header names are compared without case, dots, brackets; the names Visma, Unit4 and
+other ERPs use are accepted, see COLUMNS):
 
-| column | meaning | required |
+| field (--map name) | meaning | required |
 |---|---|---|
-| invoice_id (fakturanr, bilagsnr) | invoice or voucher id | yes |
-| line (linje) | line within the invoice; 1 when left out | |
-| date (fakturadato, dato) | YYYY-MM-DD or DD.MM.YYYY | yes |
-| supplier_orgnr (orgnr) | the supplier's organisation number | column yes, value may be empty |
-| amount_nok (belop) | NOK excluding VAT; 1234.50, 1 234,50; credit notes negative | yes |
-| account (konto) | ledger account | |
-| category (kategori) | purchase category | |
+| invoice_id (invoice: fakturanr) | invoice number | this or voucher_id |
+| voucher_id (voucher: bilagsnr) | voucher number: makes the file a ledger | this or invoice_id |
+| line (linje) | line within the invoice or voucher; 1 when left out | |
+| date (fakturadato, bilagsdato, dato) | the date the spend counts on | yes |
+| voucher_date (bilagsdato) | a ledger's voucher date: the year of its voucher series | |
+| supplier_orgnr (supplier: orgnr, org.nr.) | the supplier's organisation number | column yes |
+| amount_nok (amount: beløp eks. mva, nettobeløp, beløp) | NOK excluding VAT | yes |
+| account (konto, art, artskonto) | ledger account | |
+| category (kategori, varegruppe) | purchase category | |
 | cpv | CPV 2008 code, with or without check digit | |
-| department (avdeling, ansvar) | buying unit | |
+| department (avdeling, ansvar, koststed) | buying unit | |
 
-(invoice_id, line) is the natural key: importing the file again changes nothing, and a line
-whose values changed is updated. A line with a missing or invalid organisation number is kept
-and reported under data quality; its supplier size is unknown.
+A line is identified as its source identifies it (SpendLine.key_scope): in an invoice file by
+supplier, invoice number and line; in a ledger (a file with a voucher column) by the voucher
+date's year, voucher number and line, since voucher series restart every year. Importing the
+file again changes nothing; a file that would change lines already there is refused, naming
+them, unless `replace` is given. When more than one column could be a field, or the only amount
+includes VAT, the import stops naming the candidates (ColumnsUnclear) and the caller chooses
+(`mapping`, remembered per set of headers in ImportMapping). A line with a missing or invalid
+organisation number is kept and reported under data quality; its supplier size is unknown.
 
 A large CSV file is read in a forked child while this process writes (forked.py): the same
 importer, its writes sent down a pipe (`_SpendImporter.sink`) and made here (`receive`).
@@ -25,22 +34,25 @@ importer, its writes sent down a pipe (`_SpendImporter.sink`) and made here (`re
 from __future__ import annotations
 
 import gc
+import hashlib
 import io
 import re
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from operator import itemgetter
 from typing import IO
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlmodel import Session
 
 from procure.domain import orgnr as orgnr_rules
 from procure.domain.size_class import UNKNOWN
-from procure.errors import N_
-from procure.models import ImportRun, SpendLine, Supplier
+from procure.errors import N_, UserError
+from procure.models import ImportMapping, ImportRun, SpendLine, Supplier, utcnow
 from procure.services import bulk, spend_summary
 from procure.services.imports import (
+    ImportFileError,
     ImportRejected,
     RowErrors,
     count_rows,
@@ -54,38 +66,67 @@ from procure.services.imports.reading import (
     BAD_AMOUNT,
     BAD_DATE,
     amount_ore,
-    column_index,
     file_type,
     lookup_cpv,
+    normalise_header,
     parse_count,
     parse_date,
     read_table,
     reading_errors,
 )
 
+# Header names are compared as `header_key` makes them: lower case, dots and brackets dropped,
+# spaces, hyphens and slashes as "_" ("Beløp eks. mva" -> "beløp_eks_mva", "Org.nr." -> "orgnr").
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "invoice_id": ("invoice", "fakturanr", "fakturanummer", "bilagsnr", "bilag", "voucher"),
-    "line": ("line_no", "linje", "linjenr"),
-    "date": ("invoice_date", "dato", "fakturadato", "bilagsdato"),
-    "supplier_orgnr": ("orgnr", "organisasjonsnummer", "leverandor_orgnr", "leverandør_orgnr"),
-    "amount_nok": ("amount", "belop", "beløp", "belop_eks_mva", "beløp_eks_mva"),
-    "account": ("konto", "artskonto"),
-    "category": ("kategori", "varegruppe"),
+    "invoice_id": ("invoice", "invoice_no", "invoice_number", "fakturanr", "fakturanummer",
+                   "faktura_nr", "fakturano", "faktura"),
+    "voucher_id": ("voucher", "voucher_no", "voucher_number", "bilagsnr", "bilagsnummer",
+                   "bilag", "bilag_nr", "bilagnr"),
+    "line": ("line_no", "line_number", "linje", "linjenr", "linjenummer"),
+    "date": ("invoice_date", "dato", "fakturadato", "bilagsdato", "voucher_date",
+             "posting_date", "bokføringsdato", "bokforingsdato", "transaksjonsdato"),
+    "voucher_date": ("bilagsdato", "posting_date", "bokføringsdato", "bokforingsdato"),
+    "supplier_orgnr": ("orgnr", "org_nr", "organisasjonsnummer", "org_nummer",
+                       "leverandør_orgnr", "leverandor_orgnr", "leverandørens_orgnr",
+                       "supplier_org_no", "organisation_number", "organization_number"),
+    "amount_nok": ("amount", "amount_excl_vat", "net_amount", "belop", "beløp",
+                   "belop_eks_mva", "beløp_eks_mva", "beløp_ekskl_mva", "belop_ekskl_mva",
+                   "beløp_uten_mva", "nettobeløp", "nettobelop", "netto", "beløp_nok",
+                   "belop_nok", "sum_eks_mva"),
+    "account": ("konto", "kontonr", "artskonto", "art", "account_no"),
+    "category": ("kategori", "varegruppe", "innkjøpskategori", "innkjopskategori"),
     "cpv": ("cpv_code", "cpv_kode"),
-    "department": ("avdeling", "ansvar"),
+    "department": ("avdeling", "ansvar", "ansvarssted", "ansvarsnr", "koststed",
+                   "kostnadssted"),
 }
-REQUIRED = ("invoice_id", "date", "supplier_orgnr", "amount_nok")
+# Amounts that include VAT: never taken as amount_nok (which excludes VAT) unless the controller
+# chooses one by name.
+GROSS = ("beløp_inkl_mva", "belop_inkl_mva", "beløp_ink_mva", "belop_ink_mva", "brutto",
+         "bruttobeløp", "bruttobelop", "amount_incl_vat", "gross_amount", "sum_inkl_mva",
+         "totalbeløp_inkl_mva")
+REQUIRED = ("date", "supplier_orgnr", "amount_nok")
+# What the controller calls a field (--map NAME=..., messages); amount_nok is "amount", etc.
+FIELD_NAMES = {"invoice_id": "invoice", "voucher_id": "voucher", "line": "line",
+               "date": "date", "voucher_date": "voucher_date", "supplier_orgnr": "supplier",
+               "amount_nok": "amount", "account": "account", "category": "category",
+               "cpv": "cpv", "department": "department"}
+FIELDS_BY_NAME = {name: field for field, name in FIELD_NAMES.items()} | {
+    field: field for field in FIELD_NAMES} | {"orgnr": "supplier_orgnr"}
 LIMITS = {"invoice_id": 60, "account": 40, "category": 100, "department": 100}
-INSERT_COLUMNS = ("invoice_id", "line_no", "invoice_date", "supplier_orgnr", "orgnr_valid",
-                  "supplier_id", "amount_ore", "account", "category", "cpv_code", "department",
-                  "import_id")
+INSERT_COLUMNS = ("key_scope", "invoice_id", "line_no", "invoice_date", "supplier_orgnr",
+                  "orgnr_valid", "supplier_id", "amount_ore", "account", "category", "cpv_code",
+                  "department", "import_id")
+KEY = ("invoice_id", "line_no", "key_scope")  # the unique index's order (see SpendLine)
 # A change in these means the line changed; supplier_id follows the register (relinked).
 COMPARED = ("invoice_date", "supplier_orgnr", "amount_ore", "account", "category", "cpv_code",
             "department")
+INVOICE, LEDGER = "invoice", "ledger"
+SHOWN_CHANGES = 200  # changed lines named when an import asks before replacing them
 MISSING = N_("Required value is missing.")
 TOO_LONG = N_("Longer than %(max)d characters.")
 SHORT_ROW = N_("The row has fewer columns than the header.")
-DUPLICATE = N_("This invoice line (invoice id and line) appears more than once in the file.")
+DUPLICATE = N_("This line (its invoice or voucher, line and supplier or year) appears more than "
+               "once in the file.")
 BAD_CPV = N_("Not a CPV 2008 code.")
 BAD_LINE = N_("The line must be a whole number of 1 or more.")
 
@@ -99,21 +140,146 @@ def upsert_sql(dialect: str) -> str:
 
 def _upsert(import_id: int | None = None) -> bulk.Upsert:
     """The spend line upsert; with `import_id` that column is a constant, not a parameter."""
-    updates = ", ".join(f"{name} = excluded.{name}" for name in INSERT_COLUMNS[2:])
+    updates = ", ".join(f"{name} = excluded.{name}" for name in INSERT_COLUMNS[3:])
     changed = " OR ".join(f"spend_line.{name} IS DISTINCT FROM excluded.{name}"
                           for name in COMPARED)
     constants = {} if import_id is None else {"import_id": str(int(import_id))}
     return bulk.Upsert(
         "spend_line", INSERT_COLUMNS[:-1] if constants else INSERT_COLUMNS,
-        f"ON CONFLICT (invoice_id, line_no) DO UPDATE SET {updates} WHERE {changed}",
-        ("invoice_id", "line_no"), constants)
+        f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {updates} WHERE {changed}",
+        KEY, constants)
+
+
+def header_key(name: object) -> str:
+    """A header name as compared with the accepted names."""
+    text = normalise_header(name).replace(".", "").replace("(", "").replace(")", "")
+    text = text.replace("/", "_").replace(":", "")
+    while "__" in text:
+        text = text.replace("__", "_")
+    return text.strip("_")
+
+
+def layout_key(header: Sequence[str]) -> str:
+    """The key a mapping is remembered by: the file's set of header names."""
+    names = sorted({header_key(name) for name in header if header_key(name)})
+    return hashlib.sha256("\x1f".join(names).encode()).hexdigest()
+
+
+class ColumnsUnclear(ImportFileError):
+    """More than one column could be a field, or the only amount includes VAT: the controller
+    chooses (`mapping`). `choices` is field -> the candidate headers; `guess` the columns found
+    for every field that is clear."""
+
+    def __init__(self, header: list[str], choices: dict[str, list[str]],
+                 guess: dict[str, str], gross: list[str]) -> None:
+        text = "; ".join(
+            f"{FIELD_NAMES[field]}: {' | '.join(f'«{name}»' for name in names)}"
+            for field, names in choices.items())
+        if list(choices) == ["amount_nok"] and set(choices["amount_nok"]) <= set(gross):
+            super().__init__(N_("The only amount column, %(columns)s, includes VAT; amounts "
+                                "must exclude it. Add a column without VAT, or choose that "
+                                "one deliberately (--map amount=\"...\")."),
+                             columns=", ".join(f"«{name}»" for name in gross))
+        else:
+            super().__init__(N_("More than one column could be used; choose one for each "
+                                "(--map field=\"column\" on the command line): %(choices)s."),
+                             choices=text)
+        self.header = header
+        self.choices = choices
+        self.guess = guess
+        self.gross = gross
+
+
+@dataclass
+class Layout:
+    """Where each field is in the file and how its lines are keyed."""
+
+    index: dict[str, int]  # field -> column position
+    kind: str  # INVOICE or LEDGER
+    columns: dict[str, str]  # field -> the header used, as written (for the report)
+
+
+def resolve_columns(header: list[str], mapping: dict[str, str] | None = None) -> Layout:
+    """Each field's column: the one named in `mapping` (field -> header as written; "" leaves
+    an optional field out), else the one column whose name is accepted for it. Raises
+    ColumnsUnclear when more than one could be a field (or the only amount includes VAT), and
+    ImportFileError when a mapped column is not there or a required one is missing.
+
+    A file with a voucher column (bilagsnr, voucher) is a ledger: its lines are identified by
+    voucher, year and line. Any other is an invoice file: supplier, invoice and line."""
+    mapping = dict(mapping or {})
+    keys = [header_key(name) for name in header]
+    index: dict[str, int] = {}
+    choices: dict[str, list[str]] = {}
+    gross = [name for name, key in zip(header, keys, strict=True) if key in GROSS]
+    for field, value in mapping.items():
+        if field not in COLUMNS:
+            raise ImportFileError(N_("There is no field called %(field)s (use one of "
+                                     "%(fields)s)."), field=field,
+                                  fields=", ".join(FIELD_NAMES.values()))
+        if value == "":
+            continue
+        wanted = header_key(value)
+        positions = [position for position, key in enumerate(keys) if key == wanted]
+        if not positions:
+            raise ImportFileError(N_("The file has no column %(column)s (chosen for "
+                                     "%(field)s)."), column=f"«{value}»",
+                                  field=FIELD_NAMES[field])
+        index[field] = positions[0]
+    for field, aliases in COLUMNS.items():
+        if field in mapping:
+            continue
+        accepted = {header_key(alias) for alias in (field, *aliases)}
+        if field == "amount_nok":
+            accepted |= set(GROSS)
+        found = [position for position, key in enumerate(keys) if key in accepted]
+        if len(found) == 1 and not (field == "amount_nok" and keys[found[0]] in GROSS):
+            index[field] = found[0]
+        elif found:
+            choices[field] = [header[position] for position in found]
+    if "voucher_id" not in index:
+        choices.pop("voucher_date", None)  # only a ledger's key needs it
+    if choices:
+        raise ColumnsUnclear(header, choices,
+                             {field: header[position] for field, position in index.items()},
+                             gross)
+    missing = [FIELD_NAMES[field] for field in REQUIRED if field not in index]
+    if "voucher_id" not in index and "invoice_id" not in index:
+        missing.insert(0, "invoice / voucher")
+    if missing:
+        raise ImportFileError(N_("Missing columns: %(columns)s."), columns=", ".join(missing))
+    kind = LEDGER if "voucher_id" in index else INVOICE
+    if kind == LEDGER:
+        index["invoice_id"] = index.pop("voucher_id")  # the voucher number is stored as the id
+        index.setdefault("voucher_date", index["date"])
+    else:
+        index.pop("voucher_date", None)
+    return Layout(index, kind, {field: header[position] for field, position in index.items()})
+
+
+class ChangesNeedConfirmation(UserError):
+    """The file would change lines already imported; nothing is kept unless the import is run
+    again with `replace`. `changes` names the first SHOWN_CHANGES of them: key, new values."""
+
+    def __init__(self, filename: str, count: int, changes: list[dict], rows_read: int,
+                 layout: dict) -> None:
+        super().__init__(N_("The file would change %(count)d lines already imported; nothing "
+                            "was imported. Confirm to replace them."), count=count)
+        self.filename = filename
+        self.count = count
+        self.changes = changes
+        self.rows_read = rows_read
+        self.layout = layout
 
 
 def import_spend(
     session: Session, stream: IO[bytes], filename: str, *, actor_id: int | None = None,
-    batch_size: int = 2_000,
+    batch_size: int = 2_000, mapping: dict[str, str] | None = None, replace: bool = False,
 ) -> ImportRun:
-    """Upsert spend lines; raise ImportRejected (after reading every row) if any is bad.
+    """Upsert spend lines; raise ImportRejected (after reading every row) if any is bad, and
+    ChangesNeedConfirmation when lines already imported would change and `replace` is not
+    given. `mapping` (field -> header) decides columns the file leaves unclear; without it the
+    mapping remembered for the file's headers (ImportMapping) is used.
 
     A batch of 2,000 lines (about 1 MB of strings) stays in the CPU's cache while each of its
     columns is checked in turn: 10,000 were 10-15 % slower overall (bench/)."""
@@ -121,13 +287,58 @@ def import_spend(
     size = _remaining_bytes(stream)
     table = read_table(stream, kind)
     try:
-        index = column_index(table.header, COLUMNS, REQUIRED)
+        chosen = remembered_mapping(session, table.header)
+        chosen.update(mapping or {})
+        layout = resolve_columns(table.header, chosen)
         run = start_run(session, "spend", filename, actor_id)
         in_child = (kind == "csv" and size is not None and size >= FORK_MIN_BYTES
                     and forked.available())
-        return _import_rows(session, run, table, index, batch_size, in_child)
+        return _import_rows(session, run, table, layout, batch_size, in_child, replace)
     finally:
         table.close()
+
+
+def remembered_mapping(session: Session, header: Sequence[str]) -> dict[str, str]:
+    """The columns chosen before for files with these headers."""
+    found = session.scalar(select(ImportMapping.columns).where(
+        ImportMapping.kind == "spend", ImportMapping.header_key == layout_key(header)))
+    return dict(found or {})
+
+
+def remember_mapping(session: Session, header: Sequence[str], mapping: dict[str, str],
+                     actor_id: int | None = None) -> ImportMapping:
+    """Keep the columns chosen for files with these headers (replacing any chosen before)."""
+    key = layout_key(header)
+    row = session.scalar(select(ImportMapping).where(ImportMapping.kind == "spend",
+                                                     ImportMapping.header_key == key))
+    if row is None:
+        row = ImportMapping(kind="spend", header_key=key)
+    row.header = list(header)
+    row.columns = {field: value for field, value in mapping.items() if field in COLUMNS}
+    row.updated_at = utcnow()
+    row.actor_id = actor_id
+    session.add(row)
+    session.flush()
+    return row
+
+
+def old_values(session: Session, changes: list[dict]) -> list[dict]:
+    """The changed lines (from ChangesNeedConfirmation) with their values before the import,
+    read after the caller rolled the import back: `old_date`, `old_amount_ore`."""
+    if not changes:
+        return changes
+    keys = [(change["key_scope"], change["invoice_id"], change["line_no"])
+            for change in changes]
+    rows = session.execute(select(SpendLine.key_scope, SpendLine.invoice_id, SpendLine.line_no,
+                                  SpendLine.invoice_date, SpendLine.amount_ore)
+                           .where(tuple_(SpendLine.key_scope, SpendLine.invoice_id,
+                                         SpendLine.line_no).in_(keys))).all()
+    before = {(scope, invoice, line): (day, amount) for scope, invoice, line, day, amount in rows}
+    result = []
+    for change, key in zip(changes, keys, strict=True):
+        day, amount = before.get(key, (None, None))
+        result.append(change | {"old_date": day and day.isoformat(), "old_amount_ore": amount})
+    return result
 
 
 # From about 50,000 lines on, the file is read in a forked child while this process writes
@@ -146,8 +357,8 @@ def _remaining_bytes(stream: IO[bytes]) -> int | None:
 
 
 _FIELDS = ("invoice_id", "date", "supplier_orgnr", "amount_nok", "line", "account", "category",
-           "cpv", "department")
-_ABSENT = ("", "", "", "", "1", "", "", "", "")  # what a column left out reads as (line 1)
+           "cpv", "department", "voucher_date")
+_ABSENT = ("", "", "", "", "1", "", "", "", "", "")  # what a column left out reads as (line 1)
 
 
 class _Columns:
@@ -161,9 +372,11 @@ class _Columns:
         self.suppliers = suppliers
         self.sqlite = sqlite
         self.summary = summary
-        self.date = CodedColumn(self._date)  # (stored, month number)
+        self.date = CodedColumn(self._date)  # (stored, month number, ledger key scope)
+        self.year = CodedColumn(self._year)  # (ledger key scope) of a voucher date
         self.line = CodedColumn(self._line)  # (stored, the line as text: canonical)
-        # (normalised, valid as stored, supplier id or None, valid, matched, spend_month number)
+        # (normalised, valid as stored, supplier id or None, valid, matched, spend_month number,
+        # invoice key scope)
         self.org = CodedColumn(self._org)
         self.account = CodedColumn(self._text(LIMITS["account"]))  # (stripped, 0)
         self.category = CodedColumn(self._text(LIMITS["category"], summary.category))
@@ -174,12 +387,20 @@ class _Columns:
         try:
             parsed = parse_date(raw)
         except ValueError:
-            return BAD, -1
+            return BAD, -1, ""
         month = parsed.replace(day=1)
+        scope = f"year:{parsed.year}"
         if self.sqlite:
             return parsed.isoformat(), self.summary.number(self.summary.month,
-                                                           month.isoformat())
-        return parsed, self.summary.number(self.summary.month, month)
+                                                           month.isoformat()), scope
+        return parsed, self.summary.number(self.summary.month, month), scope
+
+    @staticmethod
+    def _year(raw: str) -> tuple:
+        try:
+            return (f"year:{parse_date(raw).year}",)
+        except ValueError:
+            return (BAD,)
 
     def _line(self, raw: str) -> tuple:
         number = 1 if raw == "" else _line_number(raw)
@@ -193,7 +414,7 @@ class _Columns:
         supplier_id = self.suppliers.get(normalised) if valid else None
         return (normalised, int(valid) if self.sqlite else valid, supplier_id, int(valid),
                 int(supplier_id is not None),
-                self.summary.org_number(normalised, valid, supplier_id))
+                self.summary.org_number(normalised, valid, supplier_id), f"org:{normalised}")
 
     def _text(self, limit: int, numbering=None) -> Callable[[str], tuple]:
         def parse(raw: str) -> tuple:
@@ -210,9 +431,9 @@ class _Columns:
         return code, self.summary.number(self.summary.division, code[:2])
 
 
-def _import_rows(session: Session, run: ImportRun, table, index: dict[str, int],
-                 batch_size: int, in_child: bool) -> ImportRun:
-    importer = _SpendImporter(session, run, index, batch_size)
+def _import_rows(session: Session, run: ImportRun, table, layout: Layout,
+                 batch_size: int, in_child: bool, replace: bool) -> ImportRun:
+    importer = _SpendImporter(session, run, layout, batch_size)
     last = session.scalar(select(func.max(SpendLine.id))) or 0
     if in_child:
         def read() -> dict[str, object]:
@@ -226,14 +447,34 @@ def _import_rows(session: Session, run: ImportRun, table, index: dict[str, int],
         raise ImportRejected("spend", run.filename, importer.errors, importer.rows_read)
     # New lines get ids past the last one; the driver's row counts add the lines updated.
     inserted = _inserted(session, last, run.id)
+    updated = importer.writer.changed - inserted
+    if updated and not replace:
+        raise ChangesNeedConfirmation(run.filename, updated, _changed(session, last, run.id),
+                                      importer.rows_read, layout.columns)
     if inserted == importer.rows_read and importer.summary.complete:
         importer.summary.write(session)  # only new lines: add them
     else:
         spend_summary.rebuild(session)  # lines that were there changed: sum again
     return finish_run(session, run, rows_read=importer.rows_read, inserted=inserted,
-                      updated=importer.writer.changed - inserted,
+                      updated=updated,
                       notes={"invalid_orgnr": importer.invalid_orgnr,
-                             "unmatched_orgnr": importer.unmatched})
+                             "unmatched_orgnr": importer.unmatched,
+                             "encoding": table.encoding_name, "key": layout.kind,
+                             "columns": layout.columns})
+
+
+def _changed(session: Session, last: int, run_id: int) -> list[dict]:
+    """The first lines this import changed (they were there: ids up to `last`) in key order,
+    with their new values."""
+    rows = session.execute(
+        select(SpendLine.key_scope, SpendLine.invoice_id, SpendLine.line_no,
+               SpendLine.invoice_date, SpendLine.amount_ore)
+        .where(SpendLine.id <= last, SpendLine.import_id == run_id)
+        .order_by(SpendLine.key_scope, SpendLine.invoice_id, SpendLine.line_no)
+        .limit(SHOWN_CHANGES)).all()
+    return [{"key_scope": scope, "invoice_id": invoice, "line_no": int(line),
+             "date": parse_date(day).isoformat(), "amount_ore": int(amount)}
+            for scope, invoice, line, day, amount in rows]
 
 
 def _inserted(session: Session, last: int, run_id: int) -> int:
@@ -246,7 +487,9 @@ def _inserted(session: Session, last: int, run_id: int) -> int:
     return count_rows(session, SpendLine, SpendLine.id > last, SpendLine.import_id == run_id)
 
 
-_CODED = ("date", "org", "account", "category", "cpv", "department", "line")
+_CODED = ("date", "org", "account", "category", "cpv", "department", "line", "year")
+# Where each line's key scope comes from (see SpendLine): the coded column and its fact.
+_SCOPES = {"org": ("org", 6), "date": ("date", 2), "year": ("year", 0)}
 
 
 class _Encoded:
@@ -255,9 +498,10 @@ class _Encoded:
     another process (`to_send`), the raw columns stay behind and a text column travels as one
     string, which pickles far faster than a list of short strings."""
 
-    def __init__(self, invoices: Sequence[str] | str, lines: Sequence | str, plain: bool,
-                 numbers: tuple[np.ndarray, ...], amounts: np.ndarray,
-                 raw: tuple | None = None) -> None:
+    def __init__(self, scope: tuple[str, np.ndarray], invoices: Sequence[str] | str,
+                 lines: Sequence | str, plain: bool, numbers: tuple[np.ndarray, ...],
+                 amounts: np.ndarray, raw: tuple | None = None) -> None:
+        self.scope = scope  # (the source in _SCOPES, its column's numbers)
         self.invoices = invoices
         self.lines = lines  # as read when plain (1, 2, 3), else as stored
         self.plain = plain
@@ -267,7 +511,9 @@ class _Encoded:
 
     def to_send(self) -> _Encoded:
         numbers = tuple(number.astype(np.int32) for number in self.numbers)  # < 2**20
-        return _Encoded(_joined(self.invoices), _joined(self.lines) if self.plain else self.lines,
+        source, scope_numbers = self.scope
+        return _Encoded((source, scope_numbers.astype(np.int32)), _joined(self.invoices),
+                        _joined(self.lines) if self.plain else self.lines,
                         self.plain, numbers, self.amounts)
 
     def columns(self, coded: _Columns) -> list[Sequence]:
@@ -278,7 +524,13 @@ class _Encoded:
         lines = self.lines.split("\n") if isinstance(self.lines, str) else self.lines
         if self.plain and not coded.sqlite:
             lines = list(map(int, lines))
-        return [invoices, lines,
+        source, scope_numbers = self.scope
+        column, fact = _SCOPES[source]
+        if fact:
+            scopes = getattr(coded, column).fact(fact, scope_numbers).tolist()
+        else:
+            scopes = getattr(coded, column).stored(None, scope_numbers)
+        return [scopes, invoices, lines,
                 coded.date.stored(raw_days, days), coded.org.stored(raw_orgs, orgs),
                 coded.org.fact(1, orgs).tolist(), coded.org.fact(2, orgs).tolist(),
                 self.amounts.tolist(),
@@ -303,8 +555,9 @@ class _SpendImporter:
     C-level maps, and numpy for all its amounts at once. A batch with anything unusual goes
     through the row-by-row path, which gives every bad row its exact report."""
 
-    def __init__(self, session: Session, run: ImportRun, index: dict[str, int],
+    def __init__(self, session: Session, run: ImportRun, layout: Layout,
                  batch_size: int) -> None:
+        index = layout.index
         self.connection = session.connection()
         dialect = self.connection.dialect.name
         self.writer = bulk.writer(self.connection, _upsert(run.id))
@@ -315,14 +568,18 @@ class _SpendImporter:
         self.coded = _Columns({orgnr: supplier_id for orgnr, supplier_id, _ in register},
                               dialect == "sqlite", self.summary)
         self.batch_size = batch_size
+        if layout.kind == INVOICE:
+            self.scope = "org"
+        else:
+            self.scope = "date" if index["voucher_date"] == index["date"] else "year"
         self.positions = [index.get(name) for name in _FIELDS]
         self.width = max(index.values()) + 1
         # Absent optional columns read the "" appended to every row (index -1).
         self.get = itemgetter(*(-1 if position is None else position
                                 for position in self.positions))
         self.errors = RowErrors()
-        # Each good line's hash((invoice id, line)) and row, batch by batch in file order;
-        # duplicates across batches are found at the end, all at once (a sort), rather than
+        # Each good line's hash((key scope, invoice id, line)) and row, batch by batch in file
+        # order; duplicates across batches are found at the end, all at once (a sort), rather than
         # by looking each line up in a set of a million.
         self.keys: list[np.ndarray] = []
         self.key_rows: list[np.ndarray] = []
@@ -387,7 +644,7 @@ class _SpendImporter:
             self.sink.send(("rows", self.pending))
         days, orgs, departments, categories, cpvs = map(list, zip(*self.pending_raw,
                                                                   strict=True))
-        amounts = [row[6] for row in self.pending]
+        amounts = [row[7] for row in self.pending]
         coded = self.coded
         self._summarise(coded.date(days), coded.org(orgs), coded.department(departments),
                         coded.category(categories), coded.cpv(cpvs), amounts)
@@ -404,23 +661,23 @@ class _SpendImporter:
                          coded.category.fact(1, categories), coded.cpv.fact(1, cpvs), amounts)
 
     def _read(self, batches_: Iterator[Batch]) -> None:
-        first = 2  # the header is row 1
+        after = 2  # the line after the last batch (the header is line 1)
         while True:
-            with reading_errors(lambda start=first: start):  # near: text is decoded in blocks
+            with reading_errors(lambda start=after: start):
                 batch = next(batches_, None)
             if batch is None:
                 return
             self._batch(batch)
-            first = batch.first + batch.count
+            after = batch.after
 
     def _batch(self, batch: Batch) -> None:
         columns = batch.columns()
         if columns is not None and len(columns) >= self.width:
-            columns = self._fast(columns, batch.count, batch.first)
+            columns = self._fast(columns, batch.count, batch.numbers())
         else:
             columns = None
         if columns is None:
-            self._slow(batch.rows(), batch.first)
+            self._slow(batch.rows(), batch.numbers())
             return
         self.rows_read += batch.count
         if not self.writing:
@@ -437,11 +694,11 @@ class _SpendImporter:
             self.sink.send(("batch", (grown, columns.to_send())))
 
     def _fast(self, columns: list[Sequence[str]], count: int,
-              first: int) -> _Encoded | None:
+              numbered: Sequence[int]) -> _Encoded | None:
         """The batch (its fields column by column) checked and summed, or None when anything
         in it needs the row-by-row path."""
         (invoices, raw_dates, raw_orgs, raw_amounts, raw_lines, accounts, categories,
-         raw_cpvs, departments) = (columns[p] if p is not None else (absent,) * count
+         raw_cpvs, departments, voucher_dates) = (columns[p] if p is not None else (absent,) * count
                                    for p, absent in zip(self.positions, _ABSENT, strict=True))
         invoices = _clean(invoices, LIMITS["invoice_id"])
         if invoices is None or "" in invoices:
@@ -463,35 +720,47 @@ class _SpendImporter:
             return None
         days, orgs, account_numbers, category_numbers, cpv_numbers, department_numbers = (
             numbers[:6])
+        if self.scope == "org":
+            scope_numbers = orgs
+        elif self.scope == "date":
+            scope_numbers = days
+        else:
+            scope_numbers = coded.year(voucher_dates)
+            if coded.year.any_bad(scope_numbers):
+                return None
+        column, fact = _SCOPES[self.scope]
+        scopes = (getattr(coded, column).fact(fact, scope_numbers).tolist() if fact
+                  else coded.year.stored(None, scope_numbers))
         if plain_lines:  # stored as read on SQLite, as numbers elsewhere (`_Encoded.columns`)
             line_keys: Sequence[str] = raw_lines
             lines: Sequence = raw_lines
         else:
             line_keys = coded.line.fact(1, numbers[6]).tolist()
             lines = coded.line.stored(raw_lines, numbers[6])
-        keys = np.fromiter(map(hash, zip(invoices, line_keys, strict=True)), np.int64, count)
+        keys = np.fromiter(map(hash, zip(scopes, invoices, line_keys, strict=True)), np.int64,
+                           count)
         ordered = np.sort(keys)
         if (ordered[1:] == ordered[:-1]).any():  # a line twice in the batch: the slow path
             return None  # names it
         self.keys.append(keys)
-        self.key_rows.append(np.arange(first, first + count))
+        self.key_rows.append(np.asarray(numbered, np.int64))
         valid = coded.org.fact(3, orgs)
         matched = coded.org.fact(4, orgs)
         invalid = count - int(valid.sum())
         self.invalid_orgnr += invalid
         self.unmatched += count - int(matched.sum()) - invalid
         self._summarise(days, orgs, department_numbers, category_numbers, cpv_numbers, amounts)
-        return _Encoded(invoices, lines, plain_lines,
+        return _Encoded((self.scope, scope_numbers), invoices, lines, plain_lines,
                         (days, orgs, account_numbers, category_numbers, cpv_numbers,
                          department_numbers), amounts,
                         (raw_dates, raw_orgs, accounts, categories, raw_cpvs, departments))
 
-    def _slow(self, chunk: list[list[str]], first: int) -> None:
+    def _slow(self, chunk: list[list[str]], numbered: Sequence[int]) -> None:
         coded = self.coded
         errors, get = self.errors, self.get
         keys: list[int] = []  # of the good lines, for _report_duplicates
         rows: list[int] = []
-        for number, values in enumerate(chunk, start=first):
+        for number, values in zip(numbered, chunk, strict=True):
             if len(values) < self.width:
                 if any(value.strip() for value in values):
                     self.rows_read += 1
@@ -500,7 +769,7 @@ class _SpendImporter:
                 continue
             self.rows_read += 1
             (invoice, raw_date, raw_org, raw_amount, raw_line, raw_account, raw_category,
-             raw_cpv, raw_department) = get([*values, ""])
+             raw_cpv, raw_department, raw_voucher_date) = get([*values, ""])
             invoice = invoice.strip()
             day = coded.date.get(raw_date)[0]
             line, line_key = coded.line.get(raw_line)
@@ -509,13 +778,22 @@ class _SpendImporter:
             department = coded.department.get(raw_department)[0]
             cpv = coded.cpv.get(raw_cpv)[0]
             amount = amount_ore(raw_amount)
-            if (BAD in (day, line, cpv, account, category, department) or amount is None
+            if self.scope == "org":
+                scope = coded.org.get(raw_org)[6]
+            elif self.scope == "date":
+                scope = coded.date.get(raw_date)[2]
+            else:
+                scope = coded.year.get(raw_voucher_date)[0]
+            if (BAD in (day, line, cpv, account, category, department, scope) or amount is None
                     or not invoice or len(invoice) > LIMITS["invoice_id"]):
                 _report(errors, number, invoice, raw_account, raw_category, raw_department,
                         day, raw_date, line, cpv, amount, raw_amount)
+                if scope is BAD and self.scope == "year":
+                    errors.add(number, "voucher_date", MISSING if not raw_voucher_date.strip()
+                               else BAD_DATE)
                 self.writing = False
                 continue
-            key = hash((invoice, line_key))  # as in _fast
+            key = hash((scope, invoice, line_key))  # as in _fast
             if key in self.pending_keys:
                 errors.add(number, "invoice_id", DUPLICATE)
                 self.writing = False
@@ -525,10 +803,10 @@ class _SpendImporter:
             rows.append(number)
             if not self.writing:
                 continue  # keep checking the rest, but write nothing more
-            org_number, valid, supplier_id, is_valid, matched, _summary = coded.org.get(raw_org)
+            org_number, valid, supplier_id, is_valid, matched, *_ = coded.org.get(raw_org)
             self.invalid_orgnr += 1 - is_valid
             self.unmatched += is_valid - matched
-            self.pending.append((invoice, line, day, org_number, valid, supplier_id, amount,
+            self.pending.append((scope, invoice, line, day, org_number, valid, supplier_id, amount,
                                  account, category, cpv, department))
             self.pending_raw.append((raw_date, raw_org, raw_department, raw_category, raw_cpv))
             if len(self.pending) >= self.batch_size:

@@ -45,6 +45,27 @@ IMPORT_KINDS = {"suppliers": _l("Suppliers (Brønnøysund)"), "spend": _l("Spend
                 "tenders": _l("Awards from procure's tenders"),
                 "rates": _l("Exchange rates (Norges Bank)")}
 
+# The spend import's fields as the controller knows them (procure/services/imports/spend.py).
+SPEND_FIELD_LABELS = {
+    "invoice_id": _l("Invoice number"),
+    "voucher_id": _l("Voucher number (makes the file a ledger)"),
+    "line": _l("Line number"),
+    "date": _l("Date the spend counts on"),
+    "voucher_date": _l("Voucher date (the year of the voucher series)"),
+    "supplier_orgnr": _l("Supplier's organisation number"),
+    "amount_nok": _l("Amount excluding VAT"),
+    "account": _l("Account"),
+    "category": _l("Category"),
+    "cpv": _l("CPV code"),
+    "department": _l("Department"),
+}
+SPEND_KEY_LABELS = {
+    "invoice": _l("supplier, invoice number and line (an invoice file)"),
+    "ledger": _l("year, voucher number and line (a ledger)"),
+}
+ENCODING_LABELS = {"utf-8": "UTF-8", "utf-8-sig": _l("UTF-8 with byte order mark"),
+                   "windows-1252": "Windows-1252"}
+
 
 def lang() -> str:
     return "en" if str(get_locale() or "nb").startswith("en") else "nb"

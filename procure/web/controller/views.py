@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import re
+import secrets
+import shutil
+import time
 from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import (
@@ -15,7 +22,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_decimal, format_percent
+from flask_babel import format_date, format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -37,14 +44,30 @@ from procure.services.imports import (
 from procure.services.imports.ocds import import_ocds
 from procure.services.imports.rates import import_rates
 from procure.services.imports.reading import row_limit
-from procure.services.imports.spend import import_spend
+from procure.services.imports.spend import (
+    COLUMNS,
+    REQUIRED,
+    ChangesNeedConfirmation,
+    ColumnsUnclear,
+    import_spend,
+    old_values,
+    remember_mapping,
+)
 from procure.services.imports.suppliers import import_suppliers
 from procure.services.imports.tenders import sync_tender_awards
 from procure.services.rates import excluded_from_values
 from procure.web.controller import bp
 from procure.web.controller.charts import bar_chart, column_chart
 from procure.web.controller.forms import ConfirmForm, FilterForm, UploadForm
-from procure.web.controller.labels import IMPORT_KINDS, export_labels, key_label, translate
+from procure.web.controller.labels import (
+    ENCODING_LABELS,
+    IMPORT_KINDS,
+    SPEND_FIELD_LABELS,
+    SPEND_KEY_LABELS,
+    export_labels,
+    key_label,
+    translate,
+)
 
 OSLO = ZoneInfo("Europe/Oslo")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -101,6 +124,19 @@ def change_text(change: float | None, unit: str) -> str:
 @bp.app_template_filter("stats_nok")
 def nok_text(value: float | None) -> str:
     return "–" if value is None else f"{format_decimal(value, format='#,##0')} kr"
+
+
+@bp.app_template_filter("stats_ore")
+def ore_text(value: int | None) -> str:
+    """An amount in øre as kroner to the øre (1 234,50 kr)."""
+    if value is None:
+        return "–"
+    return f"{format_decimal(Decimal(value) / 100, format='#,##0.00')} kr"
+
+
+@bp.app_template_filter("iso_day")
+def iso_day(value: str | None) -> str:
+    return "–" if not value else format_date(date.fromisoformat(value), "d. MMM y")
 
 
 @bp.app_template_global("stats_key")
@@ -440,6 +476,11 @@ def upload(kind: str):
                 run = import_rates(db, upload.stream, filename, actor_id=current_user.id)
             else:
                 run = import_ocds(db, upload.stream, filename, actor_id=current_user.id)
+    except (ColumnsUnclear, ChangesNeedConfirmation) as question:
+        db.rollback()
+        upload.stream.seek(0)
+        token = _keep_pending(upload.stream, filename)
+        return _ask(db, token, question, {})
     except ImportRejected as rejected:
         db.rollback()
         run = record_rejection(db, rejected, current_user.id)
@@ -455,6 +496,146 @@ def upload(kind: str):
                  object_id=run.id, status=run.status, filename=filename)
     db.commit()
     return redirect(url_for("controller.import_run", run_id=run.id))
+
+
+# --- spend files that need a choice: which columns, or whether to replace changed lines ------
+#
+# The file waits on disk (the instance folder) under a random token, for the user who sent it,
+# with what is to be asked (a .json beside it); a day later it is deleted.
+
+PENDING_HOURS = 24
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,40}")
+
+
+def _pending_dir() -> Path:
+    directory = Path(current_app.instance_path) / "import-pending"
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def _keep_pending(stream, filename: str) -> str:
+    directory = _pending_dir()
+    cutoff = time.time() - PENDING_HOURS * 3600
+    for old in directory.iterdir():
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    token = secrets.token_urlsafe(18)
+    with (directory / f"{token}.upload").open("wb") as handle:
+        shutil.copyfileobj(stream, handle)
+    _write_meta(token, {"filename": filename, "user_id": current_user.id})
+    return token
+
+
+def _write_meta(token: str, meta: dict) -> None:
+    (_pending_dir() / f"{token}.json").write_text(json.dumps(meta), encoding="utf-8")
+
+
+def _pending(token: str) -> dict:
+    if not _TOKEN.fullmatch(token):
+        abort(404)
+    path = _pending_dir() / f"{token}.json"
+    if not path.exists() or not (_pending_dir() / f"{token}.upload").exists():
+        flash(_("That file is no longer waiting; upload it again."), "warning")
+        abort(redirect(url_for("controller.imports")))
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    if meta.get("user_id") != current_user.id:
+        abort(404)
+    return meta
+
+
+def _drop_pending(token: str) -> None:
+    for suffix in (".upload", ".json"):
+        (_pending_dir() / f"{token}{suffix}").unlink(missing_ok=True)
+
+
+def _ask(db, token: str, question: UserError, mapping: dict[str, str]):
+    """Keep what is to be asked about the pending file, and go and ask it."""
+    meta = _pending(token)
+    meta["mapping"] = mapping
+    if isinstance(question, ColumnsUnclear):
+        meta.update(state="columns", header=question.header, choices=question.choices,
+                    guess=question.guess, gross=question.gross)
+    else:
+        meta.update(state="confirm", count=question.count,
+                    changes=old_values(db, question.changes), columns=question.layout)
+    _write_meta(token, meta)
+    return redirect(url_for("controller.spend_pending", token=token))
+
+
+@bp.get("/imports/spend/pending/<token>")
+def spend_pending(token: str):
+    meta = _pending(token)
+    if meta["state"] == "columns":
+        return render_template("controller/import_columns.html", meta=meta, token=token,
+                               fields=SPEND_FIELD_LABELS, required=REQUIRED,
+                               selected=meta["mapping"] or meta["guess"])
+    return render_template("controller/import_confirm.html", meta=meta, token=token,
+                           fields=SPEND_FIELD_LABELS)
+
+
+@bp.post("/imports/spend/pending/<token>")
+def spend_pending_answer(token: str):
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    meta = _pending(token)
+    action = request.form.get("action")
+    if action == "cancel":
+        _drop_pending(token)
+        flash(_("Nothing was imported."), "info")
+        return redirect(url_for("controller.imports"))
+    mapping = dict(meta.get("mapping") or {})
+    replace = False
+    if action == "columns" and meta["state"] == "columns":
+        header = set(meta["header"])
+        mapping = {}
+        for field in COLUMNS:
+            value = request.form.get(f"column-{field}")
+            if value is None:
+                continue
+            if value and value not in header:
+                abort(400)
+            mapping[field] = value
+    elif action == "replace" and meta["state"] == "confirm":
+        replace = True
+    else:
+        abort(400)
+    db = get_session()
+    filename = meta["filename"]
+    with (_pending_dir() / f"{token}.upload").open("rb") as stream:
+        try:
+            with row_limit(int(current_app.config["IMPORT_MAX_ROWS"])):
+                run = import_spend(db, stream, filename, actor_id=current_user.id,
+                                   mapping=mapping, replace=replace)
+        except (ColumnsUnclear, ChangesNeedConfirmation) as question:
+            db.rollback()
+            _remember(db, meta, mapping)
+            db.commit()
+            return _ask(db, token, question, mapping)
+        except ImportRejected as rejected:
+            db.rollback()
+            run = record_rejection(db, rejected, current_user.id)
+            flash(_(rejected.msgid, **rejected.params), "danger")
+        except UserError as error:
+            db.rollback()
+            run = record_file_error(db, "spend", filename, error, current_user.id)
+            flash(_(error.msgid, **error.params), "danger")
+        else:
+            flash(_("Imported: %(inserted)d new, %(updated)d changed, %(unchanged)d "
+                    "unchanged.", inserted=run.inserted, updated=run.updated,
+                    unchanged=run.unchanged), "success")
+    _remember(db, meta, mapping)
+    audit.record(db, "import.spend", actor_id=current_user.id, object_type="import_run",
+                 object_id=run.id, status=run.status, filename=filename)
+    db.commit()
+    _drop_pending(token)
+    return redirect(url_for("controller.import_run", run_id=run.id))
+
+
+def _remember(db, meta: dict, mapping: dict[str, str]) -> None:
+    """The columns chosen on the page, for the next file with these headers."""
+    if mapping and meta.get("header"):
+        remember_mapping(db, meta["header"], mapping, current_user.id)
 
 
 def _sync_tenders():
@@ -487,7 +668,9 @@ def import_run(run_id: int):
                                         for key in ("from", "to") if key in used}}
                   for currency, used in (run.notes.get("currencies") or {}).items()}
     return render_template("controller/import_run.html", run=run, errors=shown,
-                           kinds=IMPORT_KINDS, currencies=currencies)
+                           kinds=IMPORT_KINDS, currencies=currencies,
+                           encodings=ENCODING_LABELS,
+                           key_labels=SPEND_KEY_LABELS, fields=SPEND_FIELD_LABELS)
 
 
 @bp.get("/imports/<int:run_id>/report.csv")
