@@ -69,7 +69,7 @@ def test_the_headline_gives_shares_with_parts_coverage_and_trend(controller, db)
 
 def test_dashboard_pages_give_no_command_line_hints(controller):
     """Old pages told a controller to run `procure stats show --json` and the like."""
-    paths = ["/controller/", "/controller/definitions",
+    paths = ["/controller/", "/controller/definitions", "/controller/imports",
              *(f"/controller/overview/{name}" for name in SECTIONS)]
     for path in paths:
         html = controller.get(path).get_data(as_text=True)
