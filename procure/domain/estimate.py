@@ -32,12 +32,16 @@ class ValueEstimate:
     lines: tuple[str, ...]
 
 
-def format_nok(amount: Decimal | int) -> str:
-    """Norwegian money format: '1 300 000 kr', with ',50' only when there are øre."""
+def format_nok(amount: Decimal | int, lang: str = "nb") -> str:
+    """Norwegian money format: '1 300 000 kr', with ',50' only when there are øre; in English
+    'NOK 1,300,000'."""
     value = Decimal(amount).quantize(Decimal("0.01"))
     whole, _, fraction = f"{abs(value):,.2f}".partition(".")
+    sign = "-" if value < 0 else ""
+    if lang == "en":
+        return f"{sign}NOK {whole}{'' if fraction == '00' else f'.{fraction}'}"
     text = whole.replace(",", " ") + ("" if fraction == "00" else f",{fraction}")
-    return f"{'-' if value < 0 else ''}{text} kr"
+    return f"{sign}{text} kr"
 
 
 def estimate_value(lots: Sequence[Lot]) -> ValueEstimate:

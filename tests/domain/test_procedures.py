@@ -56,11 +56,13 @@ def warning(result: Recommendation, warning_id: str) -> str | None:
     (MID, "municipality", "works", 57_799_999, "part-2", ("doffin",)),
     (MID, "municipality", "works", 57_800_000, "part-3", ("doffin", "ted")),
     (MID, "state", "works", 57_800_000, "part-3", ("doffin", "ted")),
-    # Health and social services: part I only below 7.8 M; above it TED notice (part IV rules).
+    # Health and social services: part I only below 7.8 M; above it part IV (NFD "Frister").
     (MID, "municipality", "health-social", 1_300_000, "part-1", ()),
     (MID, "municipality", "health-social", 7_799_999, "part-1", ()),
-    (MID, "municipality", "health-social", 7_800_000, "part-1", ("doffin", "ted")),
-    (MID, "state", "health-social", 7_800_000, "part-1", ("doffin", "ted")),
+    (MID, "municipality", "health-social", 7_800_000, "part-4", ("doffin", "ted")),
+    (MID, "state", "health-social", 7_800_000, "part-4", ("doffin", "ted")),
+    (EARLY_2024, "state", "health-social", 7_800_000, "part-4", ("doffin", "ted")),
+    (REFORM, "municipality", "health-social", 7_800_000, "part-4", ("doffin", "ted")),
     # Other special services: part II from 1.3 M; from 7.8 M also TED.
     (MID, "municipality", "special-services", 1_299_999, "part-1", ()),
     (MID, "municipality", "special-services", 1_300_000, "part-2", ("doffin",)),
@@ -142,10 +144,14 @@ def test_part_1_recommends_simplified_competition_with_three_suppliers_and_local
 
 def test_part_2_offers_tender_competitions_and_national_duties():
     result = run(MID, "municipality", "goods", 1_500_000)
-    assert ids(result.procedures) == ["open-tender-competition", "restricted-tender-competition"]
+    # Point 7: every lawful procedure is listed, innovation partnership included (DFØ: it may be
+    # used below the EEA threshold with the part III rules).
+    assert ids(result.procedures) == ["open-tender-competition", "restricted-tender-competition",
+                                      "innovation-partnership"]
     assert result.track == "open-tender-competition"
+    # DFØ "Meddele valg av leverandør": award letter and standstill apply in part II (§ 10-1).
     assert ids(result.obligations) == ["protocol", "climate-environment", "doffin-notice",
-                                       "minimum-deadlines"]
+                                       "standstill", "award-letter", "minimum-deadlines"]
     assert "ingen fast minimumsfrist" in result.obligations[-1].text
 
 
@@ -153,11 +159,12 @@ def test_part_3_has_every_duty_for_a_large_municipal_service():
     result = run(MID, "municipality", "services", 3_000_000)
     assert ids(result.procedures) == ["open-procedure", "restricted-procedure",
                                       "competitive-negotiation", "competitive-dialogue",
-                                      "direct-award"]
+                                      "innovation-partnership", "direct-award"]
     assert result.track == "open-procedure"
+    # Pay and conditions: 3 M "overstiger" 2.3 M. No Norgesmodellen without a cleaning CPV.
     assert set(ids(result.obligations)) == {
         "protocol", "climate-environment", "doffin-notice", "ted-notice", "espd", "standstill",
-        "minimum-deadlines", "apprentices", "pay-and-conditions"}
+        "award-letter", "award-notice", "minimum-deadlines", "apprentices", "pay-and-conditions"}
     by_id = {o.id: o for o in result.obligations}
     assert by_id["protocol"].legal_ref == "FOA §§ 7-1 og 25-5"
     assert by_id["espd"].legal_ref == "FOA § 17-1"
@@ -210,9 +217,10 @@ def test_innovation_partnership_in_part_1_needs_a_doffin_notice():
     assert "doffin-notice" in ids(result.obligations)
 
 
-def test_innovation_partnership_needs_rnd():
+def test_innovation_partnership_is_recommended_only_with_rnd_but_always_listed():
+    # NFD guide ch. 34.1: innovation partnership is a part III procedure whatever the answers.
     result = run(MID, "municipality", "services", 5_000_000, innovation="new", rnd_needed=False)
-    assert "innovation-partnership" not in ids(result.procedures)
+    assert "innovation-partnership" in ids(result.procedures)
     assert next(p.id for p in result.procedures if p.recommended) == "competitive-negotiation"
 
 
@@ -229,28 +237,40 @@ def test_unknown_market_gives_market_dialogue_before_an_open_procedure():
     assert any("veiledende kunngjøring" in s and "FOA § 9-3" in s for s in result.explanation)
 
 
-def test_health_social_above_7_8_m_must_be_announced_so_no_informal_procedures():
+def test_health_social_above_7_8_m_follow_part_4_and_may_negotiate():
+    # NFD "Frister": part IV prescribes no procedure; DFØ: award notice under FOA § 30-7.
     result = run(MID, "municipality", "health-social", 8_000_000)
+    assert result.regime == "part-4"
     assert "simplified-competition" not in ids(result.procedures)
     assert "direct-award" not in ids(result.procedures)
-    assert result.track == "open-tender-competition"
-    assert {"doffin-notice", "ted-notice"} <= set(ids(result.obligations))
+    assert "competitive-negotiation" in ids(result.procedures)
+    assert result.track == "competitive-negotiation"
+    assert {"doffin-notice", "ted-notice", "award-notice", "award-letter"} <= set(
+        ids(result.obligations))
+    assert "standstill" not in ids(result.obligations)
+    by_id = {o.id: o for o in result.obligations}
+    assert by_id["award-notice"].legal_ref == "FOA § 30-7"
+    assert "Del IV har ingen regel om meddelelse" in by_id["award-letter"].text
     assert any("del IV" in s for s in result.explanation)
 
 
-@pytest.mark.parametrize(("buyer", "contract", "value", "expected"), [
-    ("municipality", "services", 2_300_000, True),
-    ("municipality", "services", 2_299_999, False),
-    ("municipality", "goods", 3_000_000, False),  # goods are out of scope
-    ("municipality", "works", 2_300_000, True),  # works: the lower threshold, not 57.8 M
-    ("state", "services", 1_490_000, True),
-    ("state", "services", 1_489_999, False),
+@pytest.mark.parametrize(("buyer", "contract", "value", "apprentices", "pay"), [
+    # Apprentices: "minst" (at or above; lærlingforskriften § 5). Pay and conditions:
+    # "overstiger" (strictly above; DFØ's guide to FOR-2008-02-08-112).
+    ("municipality", "services", 2_300_001, True, True),
+    ("municipality", "services", 2_300_000, True, False),
+    ("municipality", "services", 2_299_999, False, False),
+    ("municipality", "goods", 3_000_000, False, False),  # goods are out of scope
+    ("municipality", "works", 2_300_000, True, False),  # works: the lower threshold, not 57.8 M
+    ("state", "services", 1_490_001, True, True),
+    ("state", "services", 1_490_000, True, False),
+    ("state", "services", 1_489_999, False, False),
 ])
 def test_apprentices_and_pay_conditions_follow_their_own_regulations(buyer, contract, value,
-                                                                     expected):
+                                                                     apprentices, pay):
     obligations = ids(run(MID, buyer, contract, value).obligations)
-    assert ("apprentices" in obligations) is expected
-    assert ("pay-and-conditions" in obligations) is expected
+    assert ("apprentices" in obligations) is apprentices
+    assert ("pay-and-conditions" in obligations) is pay
 
 
 def test_apprentice_rules_tightened_on_1_august_2025():
@@ -308,9 +328,12 @@ def test_unconfirmed_facts_warning_for_2026_eea_values_and_part_2():
     assert "EØS-terskelverdi for varer og tjenester" in text and "Del II" in text
 
 
-def test_unconfirmed_facts_warning_for_the_unverified_standstill_rule():
-    text = warning(run(MID, "municipality", "goods", 3_000_000), "unconfirmed-facts")
-    assert "standstill" in text and "EØS-terskelverdi" not in text
+def test_standstill_is_sourced_so_part_3_answers_carry_no_unconfirmed_warning():
+    # Point 6: DFØ "Meddele valg av leverandør" (§ 25-1) and Directive 2007/66 art. 2a (10 days).
+    result = run(MID, "municipality", "goods", 3_000_000)
+    assert warning(result, "unconfirmed-facts") is None
+    standstill = next(o for o in result.obligations if o.id == "standstill")
+    assert "ikke bekreftet" not in standstill.legal_ref and "minst 10 dager" in standstill.text
 
 
 @pytest.mark.parametrize("day", [MID, REFORM])
