@@ -7,8 +7,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from procure.domain.estimate import format_nok
 from procure.domain.chooser_texts import TEXTS
+from procure.domain.estimate import format_nok
 from procure.domain.rules import (
     BUYER_TYPES,
     CONTRACT_TYPES,
@@ -206,7 +206,8 @@ def _obligations(inputs: RecommendationInput, ruleset: RuleSet, regime_id: str,
         if rule.append_procedure_deadline and deadline:
             text = f"{text} {_pick(chosen.label, chosen.label_en, lang)}: {deadline}"
         if rule.longer_than_months is not None and inputs.months is None:
-            text = f"{text} {TEXTS[lang]['duration-unknown'].format(months=rule.longer_than_months)}"
+            unknown = TEXTS[lang]["duration-unknown"].format(months=rule.longer_than_months)
+            text = f"{text} {unknown}"
         legal_ref = (rule.legal_ref_by_regime.get(rules_regime)
                      or rule.legal_ref_by_regime.get(regime_id) or rule.legal_ref)
         result.append(Obligation(rule.id, legal_ref, text))
