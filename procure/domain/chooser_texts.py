@@ -25,6 +25,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "framework": "Rammeavtalen skal vare {months} måneder, mer enn {max} måneder ({ref}). "
                      "{text}",
         "framework-fact": "lengste varighet for rammeavtaler ({ref})",
+        "framework-grounds": "Rammeavtalen skal vare {months} måneder, mer enn {max} måneder "
+                             "({ref}). Oppgitte særlige forhold: {grounds}. Skriv begrunnelsen "
+                             "i anskaffelsesdokumentene og protokollen.",
         "ip-small": "Innovasjonspartnerskap er lovlig også ved denne verdien, men prosedyren er "
                     "krevende (prekvalifisering, obligatorisk forhandling og reglene i del III) "
                     "og står sjelden i forhold til en så liten anskaffelse: vurder en enklere "
@@ -70,6 +73,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "framework": "The framework agreement is to run for {months} months, more than {max} "
                      "months ({ref}). {text}",
         "framework-fact": "the longest term of a framework agreement ({ref})",
+        "framework-grounds": "The framework agreement is to run for {months} months, more than "
+                             "{max} months ({ref}). Special circumstances given: {grounds}. "
+                             "Write the justification into the procurement documents and the "
+                             "protocol.",
         "ip-small": "An innovation partnership is lawful at this value too, but the procedure is "
                     "demanding (prequalification, mandatory negotiation and the part III rules) "
                     "and is rarely proportionate to so small a purchase: consider a simpler "

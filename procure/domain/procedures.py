@@ -59,6 +59,8 @@ class RecommendationInput:
     months: int | None = None
     framework: bool = False
     cpv_code: str | None = None
+    # The special circumstances that justify a framework agreement longer than the limit.
+    framework_grounds: str = ""
 
     def __post_init__(self) -> None:
         """Reject values the chooser cannot reason about (messages are user-facing)."""
@@ -208,8 +210,10 @@ def _obligations(inputs: RecommendationInput, ruleset: RuleSet, regime_id: str,
         if rule.longer_than_months is not None and inputs.months is None:
             unknown = TEXTS[lang]["duration-unknown"].format(months=rule.longer_than_months)
             text = f"{text} {unknown}"
-        legal_ref = (rule.legal_ref_by_regime.get(rules_regime)
-                     or rule.legal_ref_by_regime.get(regime_id) or rule.legal_ref)
+        refs = rule.legal_ref_by_regime_en if lang == "en" else {}
+        legal_ref = (refs.get(rules_regime) or rule.legal_ref_by_regime.get(rules_regime)
+                     or refs.get(regime_id) or rule.legal_ref_by_regime.get(regime_id)
+                     or _pick(rule.legal_ref, rule.legal_ref_en, lang))
         result.append(Obligation(rule.id, legal_ref, text))
         used.append((TEXTS[lang]["duty"].format(id=rule.id, ref=legal_ref), rule.confidence))
         limit = rule.thresholds.get(inputs.buyer_type)
@@ -220,9 +224,10 @@ def _obligations(inputs: RecommendationInput, ruleset: RuleSet, regime_id: str,
 
 def _threshold_phrase(threshold: Threshold, lang: str = "nb") -> str:
     label, _note = threshold.text(lang)
+    ref = _pick(threshold.legal_ref, threshold.legal_ref_en, lang)
     if lang == "en":
-        return f"the {label} of {format_nok(threshold.value, lang)} ({threshold.legal_ref})"
-    return f"{label} på {format_nok(threshold.value)} ({threshold.legal_ref})"
+        return f"the {label} of {format_nok(threshold.value, lang)} ({ref})"
+    return f"{label} på {format_nok(threshold.value)} ({ref})"
 
 
 def _threshold_fact(threshold: Threshold, lang: str) -> tuple[str, str]:
@@ -230,7 +235,7 @@ def _threshold_fact(threshold: Threshold, lang: str) -> tuple[str, str]:
     phrase = _threshold_phrase(threshold, lang)
     _label, note = threshold.text(lang)
     if threshold.confidence == "L" and note:
-        phrase = f"{phrase}: {note}"
+        phrase = f"{phrase} – {note.rstrip('.')}"
     return phrase, threshold.confidence
 
 
@@ -273,7 +278,8 @@ def _procedures(inputs: RecommendationInput, regime_id: str, ruleset: RuleSet,
         deadline = _pick(p.deadline, p.deadline_en, lang)
         conditions = p.conditions_en if lang == "en" and p.conditions_en else p.conditions
         options.append(ProcedureOption(p.id, _pick(p.label, p.label_en, lang), p is chosen,
-                                       p.legal_ref, conditions + ((deadline,) if deadline else ())))
+                                       _pick(p.legal_ref, p.legal_ref_en, lang),
+                                       conditions + ((deadline,) if deadline else ())))
     return tuple(options), chosen
 
 
@@ -334,13 +340,14 @@ def _warnings(inputs: RecommendationInput, ruleset: RuleSet, thresholds: list[Th
         warnings.append(Caveat("possible-splitting", t["splitting"].format(
             value=money(value), division=division, earlier=money(earlier),
             total=money(value + earlier), names=names)))
-    limit = ruleset.framework
-    if (inputs.framework and limit is not None and rules_regime in limit.applies_to
-            and inputs.months is not None and inputs.months > limit.max_months):
+    if _framework_too_long(inputs, ruleset, rules_regime) and not inputs.framework_grounds.strip():
+        limit = ruleset.framework
+        assert limit is not None
+        ref = _pick(limit.legal_ref, limit.legal_ref_en, lang)
         warnings.append(Caveat("framework-duration", t["framework"].format(
-            months=inputs.months, max=limit.max_months, ref=limit.legal_ref,
+            months=inputs.months, max=limit.max_months, ref=ref,
             text=_pick(limit.text, limit.text_en, lang))))
-        used.append((t["framework-fact"].format(ref=limit.legal_ref), limit.confidence))
+        used.append((t["framework-fact"].format(ref=ref), limit.confidence))
     if chosen.id == "innovation-partnership":
         eea = [th for th in thresholds if th.id.startswith("eea-")]
         below = bool(eea) and value < min(th.value for th in eea)
@@ -351,6 +358,12 @@ def _warnings(inputs: RecommendationInput, ruleset: RuleSet, thresholds: list[Th
         warnings.append(Caveat("unconfirmed-facts", t["unconfirmed"].format(
             facts="; ".join(unconfirmed))))
     return tuple(warnings)
+
+
+def _framework_too_long(inputs: RecommendationInput, ruleset: RuleSet, rules_regime: str) -> bool:
+    limit = ruleset.framework
+    return (inputs.framework and limit is not None and rules_regime in limit.applies_to
+            and inputs.months is not None and inputs.months > limit.max_months)
 
 
 def _explain(inputs: RecommendationInput, ruleset: RuleSet, step: BandStep | None,
@@ -379,9 +392,9 @@ def _explain(inputs: RecommendationInput, ruleset: RuleSet, step: BandStep | Non
     else:
         lower = _threshold_phrase(ruleset.thresholds[step.threshold], lang)
         below = t["and-below"].format(upper=upper) if upper else ""
-        sentences.append(t["band-sentence"].format(value=value, who=who, lower=lower,
-                                                   below=below, regime=regime_label,
-                                                   ref=regime.legal_ref))
+        sentences.append(t["band-sentence"].format(
+            value=value, who=who, lower=lower, below=below, regime=regime_label,
+            ref=_pick(regime.legal_ref, regime.legal_ref_en, lang)))
         sentences.extend(n for n in (regime_note, _pick(step.note, step.note_en, lang)) if n)
     names = {"doffin": "Doffin", "ted": "TED"}
     sentences.append(t["notice"].format(where=t["and"].join(names[c] for c in notice))
@@ -390,13 +403,22 @@ def _explain(inputs: RecommendationInput, ruleset: RuleSet, step: BandStep | Non
     why = t["why-default"]
     if chosen.recommend_when:
         why = t["why-innovation"] + (t["why-rnd"] if inputs.rnd_needed else "")
-    sentences.append(t["recommended"].format(label=label, ref=chosen.legal_ref, why=why))
+    chosen_ref = _pick(chosen.legal_ref, chosen.legal_ref_en, lang)
+    sentences.append(t["recommended"].format(label=label, ref=chosen_ref, why=why))
     if rules_regime != regime_id:
-        sentences.append(t["part-3-rules"].format(label=label, ref=chosen.legal_ref))
+        sentences.append(t["part-3-rules"].format(label=label, ref=chosen_ref))
+    if _framework_too_long(inputs, ruleset, rules_regime) and inputs.framework_grounds.strip():
+        limit = ruleset.framework
+        assert limit is not None
+        sentences.append(t["framework-grounds"].format(
+            months=inputs.months, max=limit.max_months,
+            ref=_pick(limit.legal_ref, limit.legal_ref_en, lang),
+            grounds=inputs.framework_grounds.strip()))
     if track == "market-dialogue":
         dialogue = ruleset.market_dialogue
         sentences.append(t["track-dialogue"].format(
-            text=_pick(dialogue.text, dialogue.text_en, lang), ref=dialogue.legal_ref))
+            text=_pick(dialogue.text, dialogue.text_en, lang),
+            ref=_pick(dialogue.legal_ref, dialogue.legal_ref_en, lang)))
     return tuple(sentences)
 
 

@@ -80,6 +80,7 @@ class Threshold:
     note: str = ""
     label_en: str = ""
     note_en: str = ""
+    legal_ref_en: str = ""
 
     def text(self, lang: str) -> tuple[str, str]:
         """(label, note) in the language asked for."""
@@ -119,6 +120,7 @@ class ProcedureRule:
     label_en: str = ""
     conditions_en: tuple[str, ...] = ()
     deadline_en: str = ""
+    legal_ref_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,7 @@ class Regime:
     sources: tuple[str, ...] = ()
     label_en: str = ""
     note_en: str = ""
+    legal_ref_en: str = ""
 
     def procedure(self, procedure_id: str) -> ProcedureRule | None:
         """The regime's entry for a procedure, or None if the regime does not offer it."""
@@ -165,6 +168,8 @@ class ObligationRule:
     longer_than_months: int | None = None
     # Per contract type, CPV code prefixes the duty is limited to (e.g. cleaning services).
     cpv_prefixes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    legal_ref_en: str = ""
+    legal_ref_by_regime_en: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -210,6 +215,7 @@ class MarketDialogue:
     text: str
     confidence: str
     text_en: str = ""
+    legal_ref_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -222,6 +228,7 @@ class FrameworkRule:
     text: str
     text_en: str
     confidence: str
+    legal_ref_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -457,8 +464,8 @@ def _read_thresholds(r: _Reader, data: Table,
         if not isinstance(item, dict):
             r.fail(where, "expected a table")
             continue
-        r.keys(item, where, ("label", "label_en", "value", "legal_ref", "confidence", "sources",
-                             "note", "note_en"))
+        r.keys(item, where, ("label", "label_en", "value", "legal_ref", "legal_ref_en",
+                             "confidence", "sources", "note", "note_en"))
         value = r.get(item, where, "value", int, default=0)
         if value <= 0:
             r.fail(where + ("value",), "must be a positive whole number of kroner")
@@ -468,6 +475,7 @@ def _read_thresholds(r: _Reader, data: Table,
             sources=r.refs(item, where, sources),
             note=r.string(item, where, "note", required=False),
             label_en=r.english(item, where, "label"), note_en=r.english(item, where, "note"),
+            legal_ref_en=r.string(item, where, "legal_ref_en", required=False),
         )
     return thresholds
 
@@ -525,8 +533,8 @@ def _read_regimes(r: _Reader, data: Table,
     for regime_id in REGIMES:
         item = r.table(table, ("regimes",), regime_id)
         where: Path_ = ("regimes", regime_id)
-        r.keys(item, where, ("label", "label_en", "legal_ref", "notice", "default", "confidence",
-                             "sources", "note", "note_en", "procedures"))
+        r.keys(item, where, ("label", "label_en", "legal_ref", "legal_ref_en", "notice", "default",
+                             "confidence", "sources", "note", "note_en", "procedures"))
         procedures = []
         for index, entry in enumerate(r.get(item, where, "procedures", list, default=[])):
             if not isinstance(entry, dict):
@@ -546,13 +554,15 @@ def _read_regimes(r: _Reader, data: Table,
             note=r.string(item, where, "note", required=False),
             sources=r.refs(item, where, sources),
             label_en=r.english(item, where, "label"), note_en=r.english(item, where, "note"),
+            legal_ref_en=r.string(item, where, "legal_ref_en", required=False),
         )
     return regimes
 
 
 def _read_procedure(r: _Reader, where: Path_, item: Table,
                     sources: Mapping[str, Source]) -> ProcedureRule:
-    r.keys(item, where, ("id", "label", "label_en", "legal_ref", "conditions", "conditions_en",
+    r.keys(item, where, ("id", "label", "label_en", "legal_ref", "legal_ref_en", "conditions",
+                         "conditions_en",
                          "confidence", "requires", "recommend_when", "only_without_notice_duty",
                          "part_3_rules", "notice", "deadline", "deadline_en", "request_days",
                          "tender_days", "min_negotiation", "sources"))
@@ -580,6 +590,7 @@ def _read_procedure(r: _Reader, where: Path_, item: Table,
         label_en=r.english(item, where, "label"),
         conditions_en=r.english_list(item, where, "conditions"),
         deadline_en=r.english(item, where, "deadline"),
+        legal_ref_en=r.string(item, where, "legal_ref_en", required=False),
     )
 
 
@@ -587,10 +598,11 @@ def _read_market_dialogue(r: _Reader, data: Table,
                           sources: Mapping[str, Source]) -> MarketDialogue:
     item = r.table(data, (), "market_dialogue")
     where: Path_ = ("market_dialogue",)
-    r.keys(item, where, ("legal_ref", "text", "text_en", "confidence", "sources"))
+    r.keys(item, where, ("legal_ref", "legal_ref_en", "text", "text_en", "confidence", "sources"))
     r.refs(item, where, sources)
     return MarketDialogue(r.string(item, where, "legal_ref"), r.string(item, where, "text"),
-                          r.confidence(item, where), r.english(item, where, "text"))
+                          r.confidence(item, where), r.english(item, where, "text"),
+                          r.string(item, where, "legal_ref_en", required=False))
 
 
 def _read_framework(r: _Reader, data: Table,
@@ -599,15 +611,16 @@ def _read_framework(r: _Reader, data: Table,
         return None
     item = r.table(data, (), "framework")
     where: Path_ = ("framework",)
-    r.keys(item, where, ("max_months", "applies_to", "legal_ref", "text", "text_en",
-                         "confidence", "sources"))
+    r.keys(item, where, ("max_months", "applies_to", "legal_ref", "legal_ref_en", "text",
+                         "text_en", "confidence", "sources"))
     r.refs(item, where, sources)
     months = r.get(item, where, "max_months", int, default=0)
     if months <= 0:
         r.fail(where + ("max_months",), "must be a positive number of months")
     return FrameworkRule(months, r.enum_list(item, where, "applies_to", REGIMES, required=True),
                          r.string(item, where, "legal_ref"), r.string(item, where, "text"),
-                         r.english(item, where, "text"), r.confidence(item, where))
+                         r.english(item, where, "text"), r.confidence(item, where),
+                         r.string(item, where, "legal_ref_en", required=False))
 
 
 def _read_obligations(r: _Reader, data: Table, thresholds: Mapping[str, Threshold],
@@ -621,8 +634,9 @@ def _read_obligations(r: _Reader, data: Table, thresholds: Mapping[str, Threshol
             continue
         r.keys(item, where, ("id", "valid_from", "valid_to", "applies_to", "requires_notice",
                              "contract_types", "thresholds", "threshold_strict",
-                             "longer_than_months", "cpv_prefixes", "legal_ref",
-                             "legal_ref_by_regime", "text", "text_en", "text_by_regime",
+                             "longer_than_months", "cpv_prefixes", "legal_ref", "legal_ref_en",
+                             "legal_ref_by_regime", "legal_ref_by_regime_en", "text", "text_en",
+                             "text_by_regime",
                              "text_by_regime_en", "append_procedure_deadline", "confidence",
                              "sources"))
         obligation_id = item.get("id", key)
@@ -658,6 +672,8 @@ def _read_obligations(r: _Reader, data: Table, thresholds: Mapping[str, Threshol
                                    default=False),
             longer_than_months=r.get(item, where, "longer_than_months", int, required=False),
             cpv_prefixes=_cpv_prefixes(r, item, where),
+            legal_ref_en=r.string(item, where, "legal_ref_en", required=False),
+            legal_ref_by_regime_en=_by_regime(r, item, where, "legal_ref_by_regime_en"),
         ))
     return tuple(result)
 

@@ -360,3 +360,154 @@ def test_explanation_cites_rule_set_threshold_and_procedure():
     assert "Regelsett 2024-03-14" in text and "15.01.2025" in text
     assert "nasjonal terskelverdi på 1 300 000 kr (FOA del II)" in text
     assert "Åpen tilbudskonkurranse (FOA § 8-3)" in text
+
+
+# --- Issue 18: each scenario names the source that decides it ---------------------------------
+
+def obligation(result: Recommendation, obligation_id: str):
+    return next((o for o in result.obligations if o.id == obligation_id), None)
+
+
+@pytest.mark.parametrize("day", [MID, REFORM])
+def test_part_3_service_answers_include_the_award_phase(day):
+    # DFØ "Kunngjøre inngåelse av kontrakt": award notice within 30 days (FOA § 21-6; Directive
+    # 2014/24 art. 50, eForms subtype 29). DFØ "Meddele valg av leverandør": letter (§ 25-1).
+    result = run(day, "municipality", "services", 3_000_000)
+    notice, letter = obligation(result, "award-notice"), obligation(result, "award-letter")
+    assert notice.legal_ref == "FOA § 21-6" and "30 dager" in notice.text and "29" in notice.text
+    assert letter.legal_ref == "FOA § 25-1" and "begrunnelse" in letter.text
+
+
+def test_award_letter_but_no_award_notice_in_part_2():
+    # DFØ: letter and standstill in parts II and III (§ 10-1); award notice only above the EEA
+    # threshold (§§ 21-6, 30-7, 8-19).
+    result = run(MID, "municipality", "services", 1_500_000)
+    assert obligation(result, "award-letter").legal_ref == "FOA § 10-1"
+    assert obligation(result, "standstill") is not None
+    assert obligation(result, "award-notice") is None
+
+
+def test_special_services_above_the_eea_threshold_announce_the_award_under_8_19():
+    # DFØ "Kunngjøre inngåelse av kontrakt": special services under part II, FOA § 8-19.
+    above = run(REFORM, "municipality", "special-services", 8_000_000)
+    below = run(REFORM, "municipality", "special-services", 7_000_000)
+    assert above.regime == below.regime == "part-2"
+    assert obligation(above, "award-notice").legal_ref == "FOA § 8-19"
+    assert obligation(below, "award-notice") is None
+
+
+def test_part_1_has_no_award_letter_duty():
+    # DFØ "Meddele valg av leverandør": no duty of letter, reasons or standstill in part I.
+    result = run(MID, "municipality", "services", 600_000)
+    assert obligation(result, "award-letter") is None and obligation(result, "standstill") is None
+
+
+@pytest.mark.parametrize(("contract", "cpv", "expected"), [
+    # DFØ "Norgesmodellen" and Revisorforeningen: building and construction, and cleaning.
+    ("works", None, True),
+    ("services", "90911200", True),  # cleaning of buildings
+    ("services", "90910000", True),
+    ("services", None, False),
+    ("services", "72000000", False),  # IT services
+    ("goods", None, False),
+])
+def test_norway_model_applies_to_works_and_cleaning_only(contract, cpv, expected):
+    result = run(MID, "municipality", contract, 60_000_000, cpv_code=cpv)
+    assert (obligation(result, "norway-model") is not None) is expected
+    pay = obligation(result, "pay-and-conditions")
+    if pay is not None:  # the general duty no longer carries the bank / HMS-card terms
+        assert "bank" not in pay.text and "HMS-kort" not in pay.text
+
+
+@pytest.mark.parametrize(("months", "expected"), [(3, False), (4, True), (None, True)])
+def test_apprentices_need_a_contract_longer_than_three_months(months, expected):
+    # Lærlingforskriften § 5 (NHO Arbinn's copy): "varighet over tre måneder"; the 2025 change
+    # amended § 6 only (MEF, citing Kunnskapsdepartementet).
+    result = run(REFORM, "municipality", "works", 3_000_000, months=months)
+    duty = obligation(result, "apprentices")
+    assert (duty is not None) is expected
+    if duty is not None:
+        assert "gjaldt i 2017" not in duty.text and "over tre måneder" in duty.text
+        assert ("varighet er ikke oppgitt" in duty.text) is (months is None)
+
+
+def test_innovation_partnership_at_800_000_is_lawful_but_warned_against():
+    # DFØ "Utarbeide konkurransegrunnlag … innovasjonspartnerskap": the value includes the later
+    # purchase and must be proportionate.
+    result = run(REFORM, "municipality", "services", 800_000, innovation="new", rnd_needed=True)
+    assert next(p.id for p in result.procedures if p.recommended) == "innovation-partnership"
+    text = warning(result, "innovation-partnership-proportionality")
+    assert "står sjelden i forhold" in text and "senere kjøpet" in text
+    large = run(REFORM, "municipality", "services", 9_000_000, innovation="new", rnd_needed=True)
+    text = warning(large, "innovation-partnership-proportionality")
+    assert "står sjelden i forhold" not in text and "senere kjøpet" in text
+
+
+@pytest.mark.parametrize(("months", "grounds", "warned"), [
+    (48, "", False), (60, "", True), (60, "Investering i utstyr som nedskrives over 6 år", False),
+])
+def test_framework_agreements_over_four_years_need_grounds(months, grounds, warned):
+    # Directive 2014/24 art. 33 (at most four years save in exceptional cases); FOA § 26-1.
+    result = run(MID, "municipality", "goods", 3_000_000, months=months, framework=True,
+                 framework_grounds=grounds)
+    assert (warning(result, "framework-duration") is not None) is warned
+    assert any("Oppgitte særlige forhold" in s for s in result.explanation) is bool(grounds)
+
+
+def test_framework_limit_is_a_part_3_rule():
+    result = run(MID, "municipality", "goods", 1_500_000, months=72, framework=True)
+    assert warning(result, "framework-duration") is None
+
+
+def test_2026_section_7_9_text_keeps_better_effect_and_the_regulations_numbering():
+    # DFØ codelist (eforms-sdk-nor award-criterion-type.no.yaml): quality-nor-env-criteria is
+    # carried on from 2026-07-01 under § 7-9 (2); exemptions are § 7-9 (3) and (4).
+    result = run(REFORM, "municipality", "goods", 3_000_000)
+    text = obligation(result, "climate-environment").text
+    assert "når dette gir bedre klima- og miljøeffekt" in text
+    assert "uvesentlig" in text and "ubetydelig" not in text and "bokstav" not in text
+    criteria = BOOK.for_date(REFORM).climate.bases["criteria"]
+    assert criteria.confidence == "H" and criteria.legal_ref == "FOA § 7-9 (2)"
+
+
+def test_2024_section_7_9_uses_the_regulations_word_uvesentlig():
+    result = run(MID, "municipality", "goods", 3_000_000)
+    assert "uvesentlig" in obligation(result, "climate-environment").text
+
+
+def test_unconfirmed_2026_thresholds_say_plainly_that_they_may_have_changed():
+    text = warning(run(REFORM, "municipality", "goods", 3_000_000), "unconfirmed-facts")
+    assert "Terskelverdien kan ha endret seg" in text
+
+
+def test_every_chooser_sentence_exists_in_both_languages():
+    from procure.domain.chooser_texts import TEXTS
+    assert set(TEXTS["nb"]) == set(TEXTS["en"])
+
+
+@pytest.mark.parametrize(("day", "contract", "value", "options"), [
+    (MID, "services", 3_000_000, {}),
+    (REFORM, "health-social", 9_000_000, {}),
+    (REFORM, "works", 600_000, {"innovation": "new", "rnd_needed": True, "market": "unknown"}),
+    (MID, "goods", 1_380_000, {"cpv_code": "30200000"}),
+    (MID, "goods", 3_000_000, {"framework": True, "months": 60}),
+])
+def test_english_answers_carry_no_bokmal_prose(day, contract, value, options):
+    nb = run(day, "municipality", contract, value, 1_000_000, **options)
+    en = recommend(RecommendationInput("municipality", contract, Decimal(value), day, **options),
+                   BOOK.for_date(day), Decimal(1_000_000), lang="en")
+    assert ids(en.obligations) == ids(nb.obligations) and ids(en.warnings) == ids(nb.warnings)
+    prose = ([p.label for p in en.procedures] + [c for p in en.procedures for c in p.conditions]
+             + [p.legal_ref for p in en.procedures] + [o.legal_ref for o in en.obligations]
+             + [o.text for o in en.obligations] + [w.text for w in en.warnings]
+             + list(en.explanation))
+    for text in prose:
+        for word in (" og ", " er ", " ikke ", " skal ", " kr", " del ", "anskaffelse",
+                     "Kunngjør", "fra 1."):
+            assert word not in text, (word, text)
+
+
+def test_unknown_language_is_refused():
+    with pytest.raises(ValueError, match="språk"):
+        recommend(RecommendationInput("municipality", "goods", Decimal(1), MID), BOOK.for_date(MID),
+                  lang="de")

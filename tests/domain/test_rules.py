@@ -237,3 +237,37 @@ def test_error_lines_for_nested_tables_inline_tables_and_list_items(tmp_path):
             "innovation-new, innovation-any, rnd, market-unknown; got 7") in messages
     assert (f"x.toml:{limits}: obligations.apprentices-2017.thresholds.municipality: unknown "
             "threshold 'no-such-threshold'") in messages
+
+
+def test_a_rule_text_without_english_is_refused_with_its_line(tmp_path):
+    """Issue 18 point 14: every user-facing rule text has an English twin beside the bokmål."""
+    text = (DEFAULT_RULES_DIR / "2026-07-01.toml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    label = next(n for n, line in enumerate(lines) if line.startswith('label = "Del IV'))
+    assert lines[label + 1].startswith("label_en = ")
+    conditions = next(n for n, line in enumerate(lines) if line.startswith("conditions_en = [")
+                      and lines[n + 1].startswith("  "))
+    broken = lines[:]
+    del broken[label + 1]  # the part IV label loses its English
+    broken[conditions + 1] = "#" + broken[conditions + 1]  # one English condition short
+    broken = "\n".join(broken).replace(
+        "text_by_regime_en = { part-4 = ", "text_by_regime_en = { part-2 = ", 1)
+    path = tmp_path / "x.toml"
+    path.write_text(broken, encoding="utf-8")
+    messages = _messages(path)
+    header = next(n for n, line in enumerate(lines, start=1) if line == "[regimes.part-4]")
+    assert f"x.toml:{header}: regimes.part-4.label_en: missing required key" in messages
+    assert any("conditions_en: needs" in m for m in messages), messages
+    assert any("text_by_regime_en needs an English text for part-4" in m for m in messages)
+
+
+def test_every_rule_text_has_english(book):
+    for ruleset in book.rulesets:
+        for regime in ruleset.regimes.values():
+            assert regime.label_en
+            for procedure in regime.procedures:
+                assert procedure.label_en
+                assert len(procedure.conditions_en) == len(procedure.conditions)
+        for rule in ruleset.obligations:
+            assert rule.text_en and set(rule.text_by_regime_en) == set(rule.text_by_regime)
+        assert all(t.label_en for t in ruleset.thresholds.values())
