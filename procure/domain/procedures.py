@@ -17,6 +17,7 @@ from procure.domain.rules import (
     BandStep,
     ObligationRule,
     ProcedureRule,
+    Regime,
     RuleSet,
     Threshold,
 )
@@ -161,7 +162,7 @@ def recommend(inputs: RecommendationInput, ruleset: RuleSet,
     for s in (step, next_step):
         if s is not None:
             used.append(_threshold_fact(ruleset.thresholds[s.threshold], lang))
-    used.append((_pick(regime.label, regime.label_en, lang), regime.confidence))
+    used.append(_regime_fact(regime, lang))
     if step is not None:
         contract = LABELS[lang]["contract"][inputs.contract_type]
         used.append((t["band"].format(contract=contract), step.confidence))
@@ -237,6 +238,15 @@ def _threshold_fact(threshold: Threshold, lang: str) -> tuple[str, str]:
     if threshold.confidence == "L" and note:
         phrase = f"{phrase} – {note.rstrip('.')}"
     return phrase, threshold.confidence
+
+
+def _regime_fact(regime: Regime, lang: str) -> tuple[str, str]:
+    """The regime as a fact; an unconfirmed one carries its note, which says what is unsure."""
+    label, note = _pick(regime.label, regime.label_en, lang), _pick(regime.note, regime.note_en,
+                                                                   lang)
+    if regime.confidence == "L" and note:
+        label = f"{label} – {note.rstrip('.')}"
+    return label, regime.confidence
 
 
 def _band(ruleset: RuleSet, steps: tuple[BandStep, ...],

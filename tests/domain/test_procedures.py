@@ -336,9 +336,18 @@ def test_standstill_is_sourced_so_part_3_answers_carry_no_unconfirmed_warning():
     assert "ikke bekreftet" not in standstill.legal_ref and "minst 10 dager" in standstill.text
 
 
-@pytest.mark.parametrize("day", [MID, REFORM])
-def test_no_unconfirmed_facts_warning_when_only_confirmed_facts_are_used(day):
-    assert warning(run(day, "municipality", "goods", 600_000), "unconfirmed-facts") is None
+def test_no_unconfirmed_facts_warning_when_only_confirmed_facts_are_used():
+    assert warning(run(MID, "municipality", "goods", 600_000), "unconfirmed-facts") is None
+
+
+def test_loa_4_after_1_july_2026_is_modelled_by_date_and_flagged_unconfirmed():
+    # Issue 18 point 10: Prop. 147 L proposed repealing LOA § 4 for national purchases (BAHR,
+    # Wikborg Rein); its adoption is not confirmed, so part I answers from 1 July 2026 say so.
+    before = run(MID, "municipality", "goods", 600_000)
+    after = run(REFORM, "municipality", "goods", 600_000)
+    assert warning(before, "unconfirmed-facts") is None
+    text = warning(after, "unconfirmed-facts")
+    assert "LOA § 4" in text and "har vi ikke kunnet bekrefte" in text
 
 
 def test_to_dict_has_exactly_the_contract_keys_and_is_json():
@@ -511,3 +520,14 @@ def test_unknown_language_is_refused():
     with pytest.raises(ValueError, match="språk"):
         recommend(RecommendationInput("municipality", "goods", Decimal(1), MID), BOOK.for_date(MID),
                   lang="de")
+
+
+@pytest.mark.parametrize(("day", "value", "expected"), [
+    # Issue 18 point 5: DFØ's page gives NOK 1.3 million for state buyers in the 2022 period
+    # ("overstiger"); from 14 March 2024 the amount is taken as 1.49 million (unconfirmed, L).
+    (EARLY_2024, 1_300_000, False), (EARLY_2024, 1_300_001, True),
+    (MID, 1_490_000, False), (MID, 1_490_001, True),
+])
+def test_state_pay_threshold_per_period(day, value, expected):
+    result = run(day, "state", "services", value)
+    assert (obligation(result, "pay-and-conditions") is not None) is expected
