@@ -39,15 +39,14 @@ def recommendation_input(tender: Tender) -> RecommendationInput:
 
 def contract_length(value_estimate: dict) -> tuple[int | None, bool]:
     """(longest lot in months with extensions, whether a lot is a framework agreement) from the
-    value step's saved lots. Unknown when a lot is indefinite, a framework or has no months:
-    the duties that depend on length then say so instead of guessing."""
+    value step's saved lots. A framework lot's months are its term (its value is the maximum).
+    Unknown when a lot is indefinite or has no months: the duties that depend on length then
+    say so instead of guessing."""
     lengths: list[int | None] = []
     framework = False
     for lot in value_estimate.get("lots") or []:
-        if lot.get("framework"):
-            framework = True
-            lengths.append(None)
-        elif lot.get("indefinite") or not lot.get("months"):
+        framework = framework or bool(lot.get("framework"))
+        if lot.get("indefinite") or not lot.get("months"):
             lengths.append(None)
         else:
             lengths.append(int(lot["months"]) + int(lot.get("extension_months") or 0))

@@ -291,3 +291,25 @@ def test_conflict_check_is_atomic(db):
             tenders.update_tender(other, stale, {"description": "sist"}, actor_id=None)
     db.refresh(tender)
     assert tender.description == "først"
+
+
+def test_framework_term_from_the_value_step_reaches_the_four_year_warning(login_as, db):
+    # Issue 18 point 13: Directive 2014/24 art. 33 / FOA § 26-1, from the web as from the CLI.
+    client = login_as("officer")
+    response = post_form(client, "/officer/tenders/new", {
+        "title": "Rammeavtale kontorrekvisita", "description": "Kontorrekvisita til alle enheter.",
+        "cpv_code": "30192000-1"})
+    value_url = response.location
+    response = post_form(client, value_url, {
+        "lots-0-name": "", "lots-0-framework": "y", "lots-0-framework_max": "4000000",
+        "lots-0-months": "60", "save": "1"})
+    assert response.status_code == 302, response.text
+    response = post_form(client, response.location, {
+        "contract_type": "goods", "buyer_type": "municipality",
+        "planned_notice_date": "2026-09-01"})
+    response = post_form(client, response.location, {
+        "innovation": "none", "market": "known", "needs_rnd": "no"})
+    page = client.get(response.location).get_data(as_text=True)
+    assert 'data-warning="framework-duration"' in page and "60 måneder" in page
+    tender = db.exec(select(Tender).where(Tender.title == "Rammeavtale kontorrekvisita")).one()
+    assert tender.estimated_value == Decimal("4000000")
