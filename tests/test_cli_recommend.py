@@ -76,3 +76,102 @@ def test_bad_input_is_one_line_on_stderr_and_exit_code_2(args, message):
 
 def test_missing_required_option_is_a_usage_error():
     assert invoke("--value", "10").exit_code == 2
+
+
+# --- Issue 18 ----------------------------------------------------------------------------------
+
+def test_json_lists_every_lawful_part_3_procedure_with_conditions():
+    # NFD guide ch. 34.1: open and restricted always; negotiation, dialogue and innovation
+    # partnership on conditions; without notice only in the exceptions.
+    result = invoke("--value", "3000000", "--contract-type", "services", "--date", "2026-08-01",
+                    "--json")
+    procedures = json.loads(result.stdout)["procedures"]
+    assert [p["id"] for p in procedures] == [
+        "open-procedure", "restricted-procedure", "competitive-negotiation",
+        "competitive-dialogue", "innovation-partnership", "direct-award"]
+    assert all(p["conditions"] for p in procedures)
+    obligations = {o["id"] for o in json.loads(result.stdout)["obligations"]}
+    assert {"award-notice", "award-letter", "standstill"} <= obligations
+
+
+def test_health_and_social_services_above_the_threshold_allow_negotiation():
+    result = invoke("--value", "9000000", "--contract-type", "health-social", "--date",
+                    "2026-08-01", "--json")
+    data = json.loads(result.stdout)
+    assert data["regime"] == "part-4"
+    assert "competitive-negotiation" in [p["id"] for p in data["procedures"]]
+
+
+def test_options_are_added_to_the_value_before_the_thresholds():
+    plain = json.loads(invoke("--value", "2000000", "--contract-type", "goods", "--date",
+                              "2025-05-01", "--json").stdout)
+    with_options = invoke("--value", "2000000", "--options-value", "400000", "--contract-type",
+                          "goods", "--date", "2025-05-01")
+    assert plain["regime"] == "part-2"
+    assert "Regime: part-3" in with_options.stdout
+    assert "Opsjoner 400 000 kr" in with_options.stdout
+    assert "Anslått verdi: 2 400 000 kr ekskl. mva." in with_options.stdout
+
+
+def test_framework_maximum_is_the_value_and_over_four_years_is_warned():
+    # Directive 2014/24 art. 33; FOA § 26-1.
+    args = ["--framework", "3000000", "--contract-type", "goods", "--date", "2025-05-01",
+            "--json"]
+    long = json.loads(invoke(*args, "--months", "60").stdout)
+    short = json.loads(invoke(*args, "--months", "48").stdout)
+    grounded = json.loads(invoke(*args, "--months", "60", "--framework-grounds",
+                                 "Maskiner som nedskrives over seks år").stdout)
+    assert long["regime"] == "part-3"
+    assert "framework-duration" in {w["id"] for w in long["warnings"]}
+    assert "framework-duration" not in {w["id"] for w in short["warnings"]}
+    assert "framework-duration" not in {w["id"] for w in grounded["warnings"]}
+    assert any("Maskiner som nedskrives" in s for s in grounded["explanation"])
+
+
+def test_months_reach_the_apprentice_duty():
+    args = ["--value", "3000000", "--contract-type", "works", "--date", "2026-08-01", "--json"]
+    short = {o["id"] for o in json.loads(invoke(*args, "--months", "2").stdout)["obligations"]}
+    long = {o["id"] for o in json.loads(invoke(*args, "--months", "12").stdout)["obligations"]}
+    assert "apprentices" not in short and "apprentices" in long
+
+
+def test_cleaning_cpv_brings_the_norway_model():
+    args = ["--value", "3000000", "--contract-type", "services", "--date", "2026-08-01", "--json"]
+    cleaning = json.loads(invoke(*args, "--cpv", "90911200").stdout)
+    other = json.loads(invoke(*args, "--cpv", "72000000").stdout)
+    assert "norway-model" in {o["id"] for o in cleaning["obligations"]}
+    assert "norway-model" not in {o["id"] for o in other["obligations"]}
+
+
+def test_lang_en_shows_english_texts_and_headings():
+    result = invoke("--value", "3000000", "--contract-type", "services", "--date", "2026-08-01",
+                    "--lang", "en")
+    assert result.exit_code == 0, result.stderr
+    assert "Estimated value: NOK 3,000,000 excluding VAT" in result.stdout
+    assert "Duties:" in result.stdout and "Explanation:" in result.stdout
+    assert "Announce the contract award on Doffin" in result.stdout
+    assert "Kunngjør" not in result.stdout and "Plikter" not in result.stdout
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--contract-type", "goods", "--date", "2025-05-01"], "--framework"),
+    (["--value", "10", "--framework", "10", "--contract-type", "goods", "--date", "2025-05-01"],
+     "enten"),
+    (["--framework", "10", "--options-value", "5", "--contract-type", "goods", "--date",
+      "2025-05-01"], "--options-value"),
+    (["--value", "10", "--months", "-1", "--contract-type", "goods", "--date", "2025-05-01"],
+     "--months"),
+    (["--value", "10", "--months", "tre", "--contract-type", "goods", "--date", "2025-05-01"],
+     "--months"),
+    (["--value", "10", "--options-value", "-5", "--contract-type", "goods", "--date",
+      "2025-05-01"], "negativ"),
+    (["--value", "10", "--cpv", "9091", "--contract-type", "goods", "--date", "2025-05-01"],
+     "--cpv"),
+    (["--value", "10", "--lang", "de", "--contract-type", "goods", "--date", "2025-05-01"],
+     "språk"),
+])
+def test_new_options_refuse_bad_input_on_one_line(args, message):
+    result = invoke(*args, "--json")
+    assert result.exit_code == 2 and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Feil: ") and message in lines[0], lines

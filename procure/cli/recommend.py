@@ -9,7 +9,7 @@ from typing import NoReturn
 
 import click
 
-from procure.domain.estimate import format_nok
+from procure.domain.estimate import Lot, estimate_value, format_nok
 from procure.domain.procedures import (
     INNOVATION_LEVELS,
     MARKETS,
@@ -21,6 +21,7 @@ from procure.domain.rules import (
     BUYER_TYPES,
     CONTRACT_TYPES,
     DEFAULT_RULES_DIR,
+    LANGUAGES,
     NoRuleSetError,
     RuleError,
     load_rulebook,
@@ -51,7 +52,8 @@ def _choice(text: str, allowed: tuple[str, ...], name: str) -> str:
 
 
 @click.command("recommend")
-@click.option("--value", "value_text", required=True, help="Anslått verdi i kr ekskl. mva.")
+@click.option("--value", "value_text", default=None,
+              help="Anslått verdi i kr ekskl. mva., uten opsjoner (ikke sammen med --framework).")
 @click.option("--contract-type", required=True, help=", ".join(CONTRACT_TYPES))
 @click.option("--date", "date_text", required=True, help="Planlagt kunngjøringsdato, YYYY-MM-DD.")
 @click.option("--buyer", default="municipality", show_default=True, help=", ".join(BUYER_TYPES))
@@ -60,14 +62,41 @@ def _choice(text: str, allowed: tuple[str, ...], name: str) -> str:
 @click.option("--market", default="known", show_default=True, help=", ".join(MARKETS))
 @click.option("--rnd/--no-rnd", default=False, help="Trengs forskning og utvikling?")
 @click.option("--cpv-division", default=None, help="CPV-hovedgruppe (to sifre), valgfri.")
+@click.option("--cpv", "cpv_code", default=None,
+              help="CPV-kode (8 sifre, valgfri); 909… er renhold (Norgesmodellen).")
 @click.option("--earlier-total", default="0", show_default=True,
               help="Tidligere kjøp i samme CPV-hovedgruppe (kr), for oppdelingsvarsel.")
+@click.option("--months", "months_text", default=None,
+              help="Kontraktens varighet i måneder, forlengelser medregnet.")
+@click.option("--options-value", "options_text", default="0", show_default=True,
+              help="Verdien av opsjoner og forlengelser (kr), legges til --value.")
+@click.option("--framework", "framework_text", default=None,
+              help="Rammeavtale: maksimal verdi (kr) av alle kontrakter under avtalen.")
+@click.option("--framework-grounds", default="",
+              help="Særlige forhold som begrunner en rammeavtale over fire år.")
+@click.option("--lang", default="nb", show_default=True, help=", ".join(LANGUAGES))
 @click.option("--json", "as_json", is_flag=True, help="Skriv ett JSON-objekt.")
-def recommend_command(value_text: str, contract_type: str, date_text: str, buyer: str,
+def recommend_command(value_text: str | None, contract_type: str, date_text: str, buyer: str,
                       innovation: str, market: str, rnd: bool, cpv_division: str | None,
-                      earlier_total: str, as_json: bool) -> None:
+                      cpv_code: str | None, earlier_total: str, months_text: str | None,
+                      options_text: str, framework_text: str | None, framework_grounds: str,
+                      lang: str, as_json: bool) -> None:
     """Recommend FOA part, notices, procedure and duties for a planned purchase."""
-    value = _amount(value_text, "--value")
+    lang = _choice(lang, LANGUAGES, "språk")
+    if (value_text is None) == (framework_text is None):
+        _fail("oppgi enten --value (anslått verdi) eller --framework (rammeavtalens maksimale "
+              "verdi)")
+    options = _amount(options_text, "--options-value")
+    if framework_text is not None:
+        if options:
+            _fail("--options-value kan ikke brukes med --framework: rammeavtalens maksimale "
+                  "verdi skal omfatte opsjoner og forlengelser")
+        lot = Lot(framework_max=_amount(framework_text, "--framework"))
+    else:
+        lot = Lot(one_off=_amount(value_text or "", "--value"), options=options)
+    months = _months(months_text)
+    if cpv_code is not None and not (cpv_code[:8].isdigit() and len(cpv_code.split("-")[0]) == 8):
+        _fail(f"--cpv må være en CPV-kode med 8 sifre, fikk {cpv_code!r}")
     earlier = _amount(earlier_total, "--earlier-total")
     try:
         day = date.fromisoformat(date_text)
@@ -82,37 +111,71 @@ def recommend_command(value_text: str, contract_type: str, date_text: str, buyer
     except RuleError as exc:
         _fail(f"regeldataene er ugyldige: {exc.messages[0]}", code=1)
     try:
+        estimate = estimate_value([lot], lang)
         ruleset = book.for_date(day)
-        inputs = RecommendationInput(estimated_value=value, notice_date=day, rnd_needed=rnd,
-                                     cpv_division=cpv_division, **inputs_)
-        result = recommend(inputs, ruleset, earlier)
+        inputs = RecommendationInput(estimated_value=estimate.total, notice_date=day,
+                                     rnd_needed=rnd, cpv_division=cpv_division,
+                                     cpv_code=cpv_code, months=months,
+                                     framework=framework_text is not None,
+                                     framework_grounds=framework_grounds, **inputs_)
+        result = recommend(inputs, ruleset, earlier, lang)
     except (NoRuleSetError, ValueError) as exc:
         _fail(str(exc))
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
     else:
-        click.echo(summary(result, value))
+        click.echo(summary(result, estimate.total, lang, estimate.lines))
 
 
-def summary(result: Recommendation, value: Decimal) -> str:
-    """Readable Norwegian summary of a recommendation."""
+def _months(text: str | None) -> int | None:
+    if text is None:
+        return None
+    if not text.strip().isdigit():
+        _fail(f"--months må være et helt antall måneder (0 eller mer), fikk {text!r}")
+    return int(text)
+
+
+HEADINGS = {
+    "nb": {"rules": "Regelsett", "value": "Anslått verdi", "excl": "ekskl. mva.",
+           "working": "Verdiberegning", "regime": "Regime", "notice": "Kunngjøring",
+           "no-duty": "ingen plikt", "track": "Spor", "procedures": "Prosedyrer",
+           "recommended": "anbefalt", "duties": "Plikter", "none": "(ingen)",
+           "warnings": "Advarsler", "why": "Begrunnelse"},
+    "en": {"rules": "Rule set", "value": "Estimated value", "excl": "excluding VAT",
+           "working": "Value calculation", "regime": "Regime", "notice": "Notice",
+           "no-duty": "no duty", "track": "Track", "procedures": "Procedures",
+           "recommended": "recommended", "duties": "Duties", "none": "(none)",
+           "warnings": "Warnings", "why": "Explanation"},
+}
+
+
+def summary(result: Recommendation, value: Decimal, lang: str = "nb",
+            working: tuple[str, ...] = ()) -> str:
+    """Readable summary of a recommendation in bokmål or English."""
+    h = HEADINGS[lang]
     names = {"doffin": "Doffin", "ted": "TED"}
     lines = [
-        f"Regelsett: {result.rules_version}",
-        f"Anslått verdi: {format_nok(value)} ekskl. mva.",
-        f"Regime: {result.regime}",
-        f"Kunngjøring: {', '.join(names[n] for n in result.notice) or 'ingen plikt'}",
-        f"Spor: {result.track}",
+        f"{h['rules']}: {result.rules_version}",
+        f"{h['value']}: {format_nok(value, lang)} {h['excl']}",
+    ]
+    if len(working) > 1:  # one line is just the total again
+        lines += [f"{h['working']}:"] + [f"  {line}" for line in working]
+    lines += [
+        f"{h['regime']}: {result.regime}",
+        f"{h['notice']}: {', '.join(names[n] for n in result.notice) or h['no-duty']}",
+        f"{h['track']}: {result.track}",
         "",
-        "Prosedyrer:",
+        f"{h['procedures']}:",
     ]
     for option in result.procedures:
         mark = "*" if option.recommended else "-"
         lines.append(f"  {mark} {option.label} [{option.id}] ({option.legal_ref})"
-                     f"{' – anbefalt' if option.recommended else ''}")
-    lines += ["", "Plikter:"]
-    lines += [f"  - {o.id} ({o.legal_ref}): {o.text}" for o in result.obligations] or ["  (ingen)"]
+                     f"{' – ' + h['recommended'] if option.recommended else ''}")
+        lines += [f"      · {condition}" for condition in option.conditions]
+    lines += ["", f"{h['duties']}:"]
+    lines += [f"  - {o.id} ({o.legal_ref}): {o.text}" for o in result.obligations] or \
+        [f"  {h['none']}"]
     if result.warnings:
-        lines += ["", "Advarsler:"] + [f"  ! {w.id}: {w.text}" for w in result.warnings]
-    lines += ["", "Begrunnelse:"] + [f"  {sentence}" for sentence in result.explanation]
+        lines += ["", f"{h['warnings']}:"] + [f"  ! {w.id}: {w.text}" for w in result.warnings]
+    lines += ["", f"{h['why']}:"] + [f"  {sentence}" for sentence in result.explanation]
     return "\n".join(lines)

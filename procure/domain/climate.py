@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from procure.domain.rules import CLIMATE_EXEMPTIONS, ClimateVariant, RuleSet
@@ -26,9 +27,13 @@ def check_climate_environment(
     spec_justification: str | None = None,
     exemption: str | None = None,
     exemption_justification: str | None = None,
+    notice_date: date | None = None,
 ) -> ClimateCheck:
     """§ 7-9 is met by the weight floor, justified spec requirements, a combination where the
-    variant allows it, or a justified exemption that the variant in force recognises."""
+    variant allows it, or a justified exemption that the variant in force recognises.
+
+    DFØ's eForms codes exist only from the variant's `codes_valid_from`: a purchase announced
+    before that date meets the duty the same way, but there is no code to report (None)."""
     variant = (ruleset_or_variant.climate if isinstance(ruleset_or_variant, RuleSet)
                else ruleset_or_variant)
     if exemption is not None and exemption not in CLIMATE_EXEMPTIONS:
@@ -38,8 +43,12 @@ def check_climate_environment(
         raise ValueError("vekten for klima og miljø må være mellom 0 og 100 %")
     justified = bool(spec_justification and spec_justification.strip())
 
+    no_codes_yet = bool(variant.codes_valid_from and notice_date
+                        and notice_date < variant.codes_valid_from)
+
     def met(basis_id: str, code: str, legal_ref: str) -> ClimateCheck:
-        return ClimateCheck("met", basis_id, code, (), legal_ref, variant.id)
+        return ClimateCheck("met", basis_id, None if no_codes_yet else code, (), legal_ref,
+                            variant.id)
 
     bases = variant.bases
     if weight >= variant.min_weight_percent:

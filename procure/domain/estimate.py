@@ -32,33 +32,64 @@ class ValueEstimate:
     lines: tuple[str, ...]
 
 
-def format_nok(amount: Decimal | int) -> str:
-    """Norwegian money format: '1 300 000 kr', with ',50' only when there are øre."""
+def format_nok(amount: Decimal | int, lang: str = "nb") -> str:
+    """Norwegian money format: '1 300 000 kr', with ',50' only when there are øre; in English
+    'NOK 1,300,000'."""
     value = Decimal(amount).quantize(Decimal("0.01"))
     whole, _, fraction = f"{abs(value):,.2f}".partition(".")
+    sign = "-" if value < 0 else ""
+    if lang == "en":
+        return f"{sign}NOK {whole}{'' if fraction == '00' else f'.{fraction}'}"
     text = whole.replace(",", " ") + ("" if fraction == "00" else f",{fraction}")
-    return f"{'-' if value < 0 else ''}{text} kr"
+    return f"{sign}{text} kr"
 
 
-def estimate_value(lots: Sequence[Lot]) -> ValueEstimate:
+# The working shown beside the estimate, in bokmål and English (error messages stay bokmål).
+LINES = {
+    "nb": {"lot": "Delkontrakt {number}{name}: ", "sum": "Sum delkontrakt {number}{name}: {amount}",
+           "total": "Anslått verdi i alt: {amount} ekskl. mva.",
+           "framework": "Rammeavtale: maksimal verdi {amount}", "one-off": "Engangsbeløp {amount}",
+           "indefinite": " (ubestemt varighet, regnes som 48 mnd)",
+           "extension": " ({months} mnd fast + {extension} mnd forlengelse)",
+           "monthly": "Månedsverdi {amount} × {months} måneder{why} = {recurring}",
+           "options": "Opsjoner {amount}", "nothing": "Ingen beløp oppgitt: {amount}"},
+    "en": {"lot": "Lot {number}{name}: ", "sum": "Total for lot {number}{name}: {amount}",
+           "total": "Estimated value in all: {amount} excluding VAT",
+           "framework": "Framework agreement: maximum value {amount}",
+           "one-off": "One-off amount {amount}",
+           "indefinite": " (indefinite term, counted as 48 months)",
+           "extension": " ({months} months fixed + {extension} months extension)",
+           "monthly": "Monthly value {amount} × {months} months{why} = {recurring}",
+           "options": "Options {amount}", "nothing": "No amounts given: {amount}"},
+}
+
+
+def estimate_value(lots: Sequence[Lot], lang: str = "nb") -> ValueEstimate:
     """Sum every lot's value excl. VAT; a framework agreement counts with its maximum value."""
     if not lots:
         raise ValueError("Oppgi minst én kontrakt eller delkontrakt.")
+    t = LINES[lang]
     lines: list[str] = []
     total = ZERO
     for number, lot in enumerate(lots, start=1):
         name = f" «{lot.name}»" if lot.name else ""
-        label = f"Delkontrakt {number}{name}: " if len(lots) > 1 else ""
-        subtotal, lot_lines = _lot_value(lot)
+        label = t["lot"].format(number=number, name=name) if len(lots) > 1 else ""
+        subtotal, lot_lines = _lot_value(lot, lang)
         lines.extend(label + line for line in lot_lines)
         if len(lots) > 1:
-            lines.append(f"Sum delkontrakt {number}{name}: {format_nok(subtotal)}")
+            lines.append(t["sum"].format(number=number, name=name,
+                                         amount=format_nok(subtotal, lang)))
         total += subtotal
-    lines.append(f"Anslått verdi i alt: {format_nok(total)} ekskl. mva.")
+    lines.append(t["total"].format(amount=format_nok(total, lang)))
     return ValueEstimate(total, tuple(lines))
 
 
-def _lot_value(lot: Lot) -> tuple[Decimal, list[str]]:
+def _lot_value(lot: Lot, lang: str = "nb") -> tuple[Decimal, list[str]]:
+    t = LINES[lang]
+
+    def money(amount: Decimal | int) -> str:
+        return format_nok(amount, lang)
+
     amounts = (lot.one_off, lot.monthly, lot.options, lot.framework_max or ZERO)
     if any(Decimal(a) < 0 for a in amounts) or (lot.months or 0) < 0 or lot.extension_months < 0:
         raise ValueError("Beløp og antall måneder kan ikke være negative.")
@@ -67,29 +98,29 @@ def _lot_value(lot: Lot) -> tuple[Decimal, list[str]]:
         if any(Decimal(a) for a in amounts[:3]) or lot.extension_months or lot.months:
             raise ValueError("For en rammeavtale oppgir du bare maksimal verdi.")
         value = Decimal(lot.framework_max)
-        return value, [f"Rammeavtale: maksimal verdi {format_nok(value)}"]
+        return value, [t["framework"].format(amount=money(value))]
     if lot.months is None and lot.extension_months:
         raise ValueError("En kontrakt med ubestemt varighet kan ikke ha forlengelser i tillegg.")
     lines = []
     total = Decimal(lot.one_off)
     if lot.one_off:
-        lines.append(f"Engangsbeløp {format_nok(lot.one_off)}")
+        lines.append(t["one-off"].format(amount=money(lot.one_off)))
     if lot.monthly and lot.months == 0:
         raise ValueError("Oppgi antall måneder, eller velg ubestemt varighet.")
     if lot.monthly:
         if lot.months is None:
-            months, why = INDEFINITE_MONTHS, " (ubestemt varighet, regnes som 48 mnd)"
+            months, why = INDEFINITE_MONTHS, t["indefinite"]
         else:
             months = lot.months + lot.extension_months
-            why = (f" ({lot.months} mnd fast + {lot.extension_months} mnd forlengelse)"
+            why = (t["extension"].format(months=lot.months, extension=lot.extension_months)
                    if lot.extension_months else "")
         recurring = Decimal(lot.monthly) * months
-        lines.append(f"Månedsverdi {format_nok(lot.monthly)} × {months} måneder{why}"
-                     f" = {format_nok(recurring)}")
+        lines.append(t["monthly"].format(amount=money(lot.monthly), months=months, why=why,
+                                         recurring=money(recurring)))
         total += recurring
     if lot.options:
-        lines.append(f"Opsjoner {format_nok(lot.options)}")
+        lines.append(t["options"].format(amount=money(lot.options)))
         total += Decimal(lot.options)
     if not lines:
-        lines.append(f"Ingen beløp oppgitt: {format_nok(ZERO)}")
+        lines.append(t["nothing"].format(amount=money(ZERO)))
     return total, lines

@@ -19,7 +19,9 @@ DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 CONFIDENCE_LEVELS = ("H", "M", "L")
 BUYER_TYPES = ("municipality", "state")
 CONTRACT_TYPES = ("goods", "services", "works", "health-social", "special-services")
-REGIMES = ("outside", "part-1", "part-2", "part-3")
+# part-4: the special rules for health and social services above the EEA threshold (FOA del IV).
+REGIMES = ("outside", "part-1", "part-2", "part-3", "part-4")
+LANGUAGES = ("nb", "en")
 NOTICE_CHANNELS = ("doffin", "ted")
 PROCEDURE_IDS = (
     "direct-award",
@@ -42,6 +44,9 @@ OBLIGATION_IDS = (
     "apprentices",
     "pay-and-conditions",
     "minimum-deadlines",
+    "award-letter",
+    "award-notice",
+    "norway-model",
 )
 # Conditions a procedure may require or be recommended for (see the rule files' comments).
 PROCEDURE_CONDITIONS = ("innovation-new", "innovation-any", "rnd", "market-unknown")
@@ -73,6 +78,13 @@ class Threshold:
     confidence: str
     sources: tuple[str, ...] = ()
     note: str = ""
+    label_en: str = ""
+    note_en: str = ""
+    legal_ref_en: str = ""
+
+    def text(self, lang: str) -> tuple[str, str]:
+        """(label, note) in the language asked for."""
+        return (self.label_en, self.note_en) if lang == "en" else (self.label, self.note)
 
 
 @dataclass(frozen=True)
@@ -85,6 +97,7 @@ class BandStep:
     notice: tuple[str, ...] | None = None
     default: str | None = None
     note: str = ""
+    note_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -104,6 +117,10 @@ class ProcedureRule:
     tender_days: int | None = None
     min_negotiation: int | None = None
     sources: tuple[str, ...] = ()
+    label_en: str = ""
+    conditions_en: tuple[str, ...] = ()
+    deadline_en: str = ""
+    legal_ref_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -117,6 +134,9 @@ class Regime:
     procedures: tuple[ProcedureRule, ...]
     note: str = ""
     sources: tuple[str, ...] = ()
+    label_en: str = ""
+    note_en: str = ""
+    legal_ref_en: str = ""
 
     def procedure(self, procedure_id: str) -> ProcedureRule | None:
         """The regime's entry for a procedure, or None if the regime does not offer it."""
@@ -140,6 +160,16 @@ class ObligationRule:
     text_by_regime: Mapping[str, str] = field(default_factory=dict)
     append_procedure_deadline: bool = False
     sources: tuple[str, ...] = ()
+    text_en: str = ""
+    text_by_regime_en: Mapping[str, str] = field(default_factory=dict)
+    # The regulation's own comparison: "minst" (at or above) or "overstiger" (strictly above).
+    threshold_strict: bool = False
+    # Applies only to contracts longer than this many months (None: no duration condition).
+    longer_than_months: int | None = None
+    # Per contract type, CPV code prefixes the duty is limited to (e.g. cleaning services).
+    cpv_prefixes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    legal_ref_en: str = ""
+    legal_ref_by_regime_en: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -151,6 +181,7 @@ class ClimateBasis:
     confidence: str
     requires_justification: bool = False
     note: str = ""
+    label_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -161,6 +192,7 @@ class ClimateExemption:
     code: str
     confidence: str
     note: str = ""
+    label_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -173,6 +205,8 @@ class ClimateVariant:
     confidence: str
     bases: Mapping[str, ClimateBasis]
     exemptions: Mapping[str, ClimateExemption]
+    # DFØ's eForms codes exist from this date; before it a basis has no code to report.
+    codes_valid_from: date | None = None
 
 
 @dataclass(frozen=True)
@@ -180,6 +214,21 @@ class MarketDialogue:
     legal_ref: str
     text: str
     confidence: str
+    text_en: str = ""
+    legal_ref_en: str = ""
+
+
+@dataclass(frozen=True)
+class FrameworkRule:
+    """The longest a framework agreement may run without special grounds, per regime."""
+
+    max_months: int
+    applies_to: tuple[str, ...]
+    legal_ref: str
+    text: str
+    text_en: str
+    confidence: str
+    legal_ref_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -196,6 +245,7 @@ class RuleSet:
     market_dialogue: MarketDialogue
     obligations: tuple[ObligationRule, ...]
     climate: ClimateVariant
+    framework: FrameworkRule | None = None
 
     def covers(self, day: date) -> bool:
         """True if the rule set is valid on `day` (both ends inclusive)."""
@@ -315,6 +365,20 @@ class _Reader:
               *, required: bool = True) -> dict[str, Any]:
         return self.get(table, where, key, dict, required=required, default={})
 
+    def english(self, table: Table, where: Path_, key: str) -> str:
+        """The `<key>_en` twin of a bokmål text; required whenever the bokmål text is given."""
+        if not table.get(key):
+            return self.string(table, where, f"{key}_en", required=False)
+        return self.string(table, where, f"{key}_en")
+
+    def english_list(self, table: Table, where: Path_, key: str) -> tuple[str, ...]:
+        """The `<key>_en` twin of a list of bokmål texts: same length, one English text each."""
+        nb = table.get(key) or []
+        en = self.text_list(table, where, f"{key}_en", required=bool(nb))
+        if isinstance(nb, list) and en and len(en) != len(nb):
+            self.fail(where + (f"{key}_en",), f"needs {len(nb)} English texts, one per {key}")
+        return en
+
     def confidence(self, table: Table, where: Path_) -> str:
         return self.enum(table, where, "confidence", CONFIDENCE_LEVELS) or "L"
 
@@ -349,7 +413,7 @@ def _load(path: Path) -> tuple[RuleSet | None, list[str]]:
 
 def _read_ruleset(r: _Reader, data: Table) -> RuleSet:
     r.keys(data, (), ("id", "title", "valid_from", "valid_to", "sources", "thresholds", "bands",
-                      "regimes", "market_dialogue", "obligations", "climate"))
+                      "regimes", "market_dialogue", "obligations", "climate", "framework"))
     valid_from = r.day(data, (), "valid_from", required=True) or date.min
     valid_to = r.day(data, (), "valid_to", required=False)
     if valid_to is not None and valid_to < valid_from:
@@ -370,6 +434,7 @@ def _read_ruleset(r: _Reader, data: Table) -> RuleSet:
         market_dialogue=_read_market_dialogue(r, data, sources),
         obligations=_read_obligations(r, data, thresholds, sources, valid_from, valid_to),
         climate=_read_climate(r, data, sources),
+        framework=_read_framework(r, data, sources),
     )
 
 
@@ -399,7 +464,8 @@ def _read_thresholds(r: _Reader, data: Table,
         if not isinstance(item, dict):
             r.fail(where, "expected a table")
             continue
-        r.keys(item, where, ("label", "value", "legal_ref", "confidence", "sources", "note"))
+        r.keys(item, where, ("label", "label_en", "value", "legal_ref", "legal_ref_en",
+                             "confidence", "sources", "note", "note_en"))
         value = r.get(item, where, "value", int, default=0)
         if value <= 0:
             r.fail(where + ("value",), "must be a positive whole number of kroner")
@@ -408,6 +474,8 @@ def _read_thresholds(r: _Reader, data: Table,
             legal_ref=r.string(item, where, "legal_ref"), confidence=r.confidence(item, where),
             sources=r.refs(item, where, sources),
             note=r.string(item, where, "note", required=False),
+            label_en=r.english(item, where, "label"), note_en=r.english(item, where, "note"),
+            legal_ref_en=r.string(item, where, "legal_ref_en", required=False),
         )
     return thresholds
 
@@ -436,7 +504,7 @@ def _read_steps(r: _Reader, where: Path_, steps: list[Any], thresholds: Mapping[
         if not isinstance(item, dict):
             r.fail(at, "expected a table")
             continue
-        r.keys(item, at, ("from", "regime", "notice", "default", "confidence", "note"))
+        r.keys(item, at, ("from", "regime", "notice", "default", "confidence", "note", "note_en"))
         threshold = r.string(item, at, "from")
         if threshold and threshold not in thresholds:
             r.fail(at + ("from",), f"unknown threshold {threshold!r}")
@@ -450,7 +518,8 @@ def _read_steps(r: _Reader, where: Path_, steps: list[Any], thresholds: Mapping[
             r.fail(at + ("default",), f"{default!r} is not a procedure of {regime}")
         notice = r.enum_list(item, at, "notice", NOTICE_CHANNELS) if "notice" in item else None
         result.append(BandStep(threshold, regime, r.confidence(item, at), notice, default,
-                               r.string(item, at, "note", required=False)))
+                               r.string(item, at, "note", required=False),
+                               r.english(item, at, "note")))
     if not result:
         r.fail(where, "needs at least one band")
     return tuple(result)
@@ -464,8 +533,8 @@ def _read_regimes(r: _Reader, data: Table,
     for regime_id in REGIMES:
         item = r.table(table, ("regimes",), regime_id)
         where: Path_ = ("regimes", regime_id)
-        r.keys(item, where, ("label", "legal_ref", "notice", "default", "confidence", "sources",
-                             "note", "procedures"))
+        r.keys(item, where, ("label", "label_en", "legal_ref", "legal_ref_en", "notice", "default",
+                             "confidence", "sources", "note", "note_en", "procedures"))
         procedures = []
         for index, entry in enumerate(r.get(item, where, "procedures", list, default=[])):
             if not isinstance(entry, dict):
@@ -484,15 +553,19 @@ def _read_regimes(r: _Reader, data: Table,
             default=default, confidence=r.confidence(item, where), procedures=tuple(procedures),
             note=r.string(item, where, "note", required=False),
             sources=r.refs(item, where, sources),
+            label_en=r.english(item, where, "label"), note_en=r.english(item, where, "note"),
+            legal_ref_en=r.string(item, where, "legal_ref_en", required=False),
         )
     return regimes
 
 
 def _read_procedure(r: _Reader, where: Path_, item: Table,
                     sources: Mapping[str, Source]) -> ProcedureRule:
-    r.keys(item, where, ("id", "label", "legal_ref", "conditions", "confidence", "requires",
-                         "recommend_when", "only_without_notice_duty", "part_3_rules", "notice",
-                         "deadline", "request_days", "tender_days", "min_negotiation", "sources"))
+    r.keys(item, where, ("id", "label", "label_en", "legal_ref", "legal_ref_en", "conditions",
+                         "conditions_en",
+                         "confidence", "requires", "recommend_when", "only_without_notice_duty",
+                         "part_3_rules", "notice", "deadline", "deadline_en", "request_days",
+                         "tender_days", "min_negotiation", "sources"))
     if item.get("id") == "innovation-partnership":  # the track's pages enforce both
         for key in ("request_days", "min_negotiation"):
             if key not in item:
@@ -514,6 +587,10 @@ def _read_procedure(r: _Reader, where: Path_, item: Table,
         tender_days=r.get(item, where, "tender_days", int, required=False),
         min_negotiation=r.get(item, where, "min_negotiation", int, required=False),
         sources=r.refs(item, where, sources),
+        label_en=r.english(item, where, "label"),
+        conditions_en=r.english_list(item, where, "conditions"),
+        deadline_en=r.english(item, where, "deadline"),
+        legal_ref_en=r.string(item, where, "legal_ref_en", required=False),
     )
 
 
@@ -521,10 +598,29 @@ def _read_market_dialogue(r: _Reader, data: Table,
                           sources: Mapping[str, Source]) -> MarketDialogue:
     item = r.table(data, (), "market_dialogue")
     where: Path_ = ("market_dialogue",)
-    r.keys(item, where, ("legal_ref", "text", "confidence", "sources"))
+    r.keys(item, where, ("legal_ref", "legal_ref_en", "text", "text_en", "confidence", "sources"))
     r.refs(item, where, sources)
     return MarketDialogue(r.string(item, where, "legal_ref"), r.string(item, where, "text"),
-                          r.confidence(item, where))
+                          r.confidence(item, where), r.english(item, where, "text"),
+                          r.string(item, where, "legal_ref_en", required=False))
+
+
+def _read_framework(r: _Reader, data: Table,
+                    sources: Mapping[str, Source]) -> FrameworkRule | None:
+    if "framework" not in data:
+        return None
+    item = r.table(data, (), "framework")
+    where: Path_ = ("framework",)
+    r.keys(item, where, ("max_months", "applies_to", "legal_ref", "legal_ref_en", "text",
+                         "text_en", "confidence", "sources"))
+    r.refs(item, where, sources)
+    months = r.get(item, where, "max_months", int, default=0)
+    if months <= 0:
+        r.fail(where + ("max_months",), "must be a positive number of months")
+    return FrameworkRule(months, r.enum_list(item, where, "applies_to", REGIMES, required=True),
+                         r.string(item, where, "legal_ref"), r.string(item, where, "text"),
+                         r.english(item, where, "text"), r.confidence(item, where),
+                         r.string(item, where, "legal_ref_en", required=False))
 
 
 def _read_obligations(r: _Reader, data: Table, thresholds: Mapping[str, Threshold],
@@ -537,8 +633,11 @@ def _read_obligations(r: _Reader, data: Table, thresholds: Mapping[str, Threshol
             r.fail(where, "expected a table")
             continue
         r.keys(item, where, ("id", "valid_from", "valid_to", "applies_to", "requires_notice",
-                             "contract_types", "thresholds", "legal_ref", "legal_ref_by_regime",
-                             "text", "text_by_regime", "append_procedure_deadline", "confidence",
+                             "contract_types", "thresholds", "threshold_strict",
+                             "longer_than_months", "cpv_prefixes", "legal_ref", "legal_ref_en",
+                             "legal_ref_by_regime", "legal_ref_by_regime_en", "text", "text_en",
+                             "text_by_regime",
+                             "text_by_regime_en", "append_procedure_deadline", "confidence",
                              "sources"))
         obligation_id = item.get("id", key)
         if obligation_id not in OBLIGATION_IDS:
@@ -567,8 +666,39 @@ def _read_obligations(r: _Reader, data: Table, thresholds: Mapping[str, Threshol
             append_procedure_deadline=r.get(item, where, "append_procedure_deadline", bool,
                                             required=False, default=False),
             sources=r.refs(item, where, sources),
+            text_en=r.english(item, where, "text"),
+            text_by_regime_en=_by_regime_en(r, item, where),
+            threshold_strict=r.get(item, where, "threshold_strict", bool, required=False,
+                                   default=False),
+            longer_than_months=r.get(item, where, "longer_than_months", int, required=False),
+            cpv_prefixes=_cpv_prefixes(r, item, where),
+            legal_ref_en=r.string(item, where, "legal_ref_en", required=False),
+            legal_ref_by_regime_en=_by_regime(r, item, where, "legal_ref_by_regime_en"),
         ))
     return tuple(result)
+
+
+def _by_regime_en(r: _Reader, item: Table, where: Path_) -> dict[str, str]:
+    """English twins of text_by_regime: the same regimes, each with a text."""
+    english = _by_regime(r, item, where, "text_by_regime_en")
+    for regime in r.table(item, where, "text_by_regime", required=False):
+        if regime not in english:
+            r.fail(where + ("text_by_regime_en",) if "text_by_regime_en" in item else where,
+                   f"text_by_regime_en needs an English text for {regime}")
+    return english
+
+
+def _cpv_prefixes(r: _Reader, item: Table, where: Path_) -> dict[str, tuple[str, ...]]:
+    table = r.table(item, where, "cpv_prefixes", required=False)
+    r.keys(table, where + ("cpv_prefixes",), CONTRACT_TYPES)
+    result = {}
+    for contract, prefixes in table.items():
+        if not (isinstance(prefixes, list) and prefixes
+                and all(isinstance(p, str) and p.isdigit() for p in prefixes)):
+            r.fail(where + ("cpv_prefixes", contract), "must be a list of CPV digit prefixes")
+            continue
+        result[contract] = tuple(prefixes)
+    return result
 
 
 def _by_regime(r: _Reader, item: Table, where: Path_, key: str) -> dict[str, str]:
@@ -584,7 +714,7 @@ def _read_climate(r: _Reader, data: Table, sources: Mapping[str, Source]) -> Cli
     item = r.table(data, (), "climate")
     where: Path_ = ("climate",)
     r.keys(item, where, ("variant", "legal_ref", "min_weight_percent", "confidence", "sources",
-                         "bases", "exemptions"))
+                         "codes_valid_from", "bases", "exemptions"))
     r.refs(item, where, sources)
     weight = r.get(item, where, "min_weight_percent", int, default=0)
     if not 0 < weight <= 100:
@@ -597,14 +727,15 @@ def _read_climate(r: _Reader, data: Table, sources: Mapping[str, Source]) -> Cli
         if not isinstance(basis, dict):
             r.fail(at, "expected a table")
             continue
-        r.keys(basis, at, ("label", "legal_ref", "code", "requires_justification", "confidence",
-                           "sources", "note"))
+        r.keys(basis, at, ("label", "label_en", "legal_ref", "code", "requires_justification",
+                           "confidence", "sources", "note"))
         r.refs(basis, at, sources)
         bases[key] = ClimateBasis(key, r.string(basis, at, "label"),
                                   r.string(basis, at, "legal_ref"),
                                   r.string(basis, at, "code"), r.confidence(basis, at),
                                   r.get(basis, at, "requires_justification", bool, default=False),
-                                  r.string(basis, at, "note", required=False))
+                                  r.string(basis, at, "note", required=False),
+                                  r.english(basis, at, "label"))
     if "criteria" not in bases:
         r.fail(where + ("bases",), "needs the 'criteria' basis (the minimum weight rule)")
     exemptions = {}
@@ -615,15 +746,18 @@ def _read_climate(r: _Reader, data: Table, sources: Mapping[str, Source]) -> Cli
         if not isinstance(exemption, dict):
             r.fail(at, "expected a table")
             continue
-        r.keys(exemption, at, ("label", "legal_ref", "code", "confidence", "sources", "note"))
+        r.keys(exemption, at, ("label", "label_en", "legal_ref", "code", "confidence", "sources",
+                               "note"))
         r.refs(exemption, at, sources)
         exemptions[key] = ClimateExemption(key, r.string(exemption, at, "label"),
                                            r.string(exemption, at, "legal_ref"),
                                            r.string(exemption, at, "code"),
                                            r.confidence(exemption, at),
-                                           r.string(exemption, at, "note", required=False))
+                                           r.string(exemption, at, "note", required=False),
+                                           r.english(exemption, at, "label"))
     return ClimateVariant(r.string(item, where, "variant"), r.string(item, where, "legal_ref"),
-                          Decimal(weight), r.confidence(item, where), bases, exemptions)
+                          Decimal(weight), r.confidence(item, where), bases, exemptions,
+                          r.day(item, where, "codes_valid_from", required=False))
 
 
 # --- the whole directory -----------------------------------------------------------------------

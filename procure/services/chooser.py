@@ -21,6 +21,7 @@ class ChooserError(UserError):
 
 
 def recommendation_input(tender: Tender) -> RecommendationInput:
+    months, framework = contract_length(tender.value_estimate or {})
     return RecommendationInput(
         buyer_type=tender.buyer_type,
         contract_type=tender.contract_type or "",
@@ -30,7 +31,28 @@ def recommendation_input(tender: Tender) -> RecommendationInput:
         market=tender.market or "known",
         rnd_needed=bool(tender.needs_rnd),
         cpv_division=tender.cpv_code[:2] if tender.cpv_code else None,
+        cpv_code=tender.cpv_code or None,
+        months=months,
+        framework=framework,
     )
+
+
+def contract_length(value_estimate: dict) -> tuple[int | None, bool]:
+    """(longest lot in months with extensions, whether a lot is a framework agreement) from the
+    value step's saved lots. A framework lot's months are its term (its value is the maximum).
+    Unknown when a lot is indefinite or has no months: the duties that depend on length then
+    say so instead of guessing."""
+    lengths: list[int | None] = []
+    framework = False
+    for lot in value_estimate.get("lots") or []:
+        framework = framework or bool(lot.get("framework"))
+        if lot.get("indefinite") or not lot.get("months"):
+            lengths.append(None)
+        else:
+            lengths.append(int(lot["months"]) + int(lot.get("extension_months") or 0))
+    if not lengths or None in lengths:
+        return None, framework
+    return max(lengths), framework  # type: ignore[type-var]
 
 
 def earlier_same_division_total(session: Session, tender: Tender) -> Decimal:
@@ -60,9 +82,11 @@ def refresh_recommendation(
     except NoRuleSetError:
         raise ChooserError(N_("No rule set covers the planned notice date %(date)s."),
                            date=tender.planned_notice_date.isoformat()) from None
-    result = recommend(recommendation_input(tender), ruleset,
-                       earlier_same_division_total(session, tender))
+    inputs, earlier = recommendation_input(tender), earlier_same_division_total(session, tender)
+    result = recommend(inputs, ruleset, earlier)
     snapshot = result.to_dict()
+    # The page shows the answer in the reader's language; the protocol and documents use nb.
+    snapshot["en"] = recommend(inputs, ruleset, earlier, lang="en").to_dict()
     snapshot["inputs"] = {
         "buyer_type": tender.buyer_type, "contract_type": tender.contract_type,
         "estimated_value": str(tender.estimated_value), "cpv_code": tender.cpv_code,

@@ -32,6 +32,7 @@ REGIME_NB = {
     "part-1": ("FOA del I", "anskaffelsesforskriften del I"),
     "part-2": ("FOA del I og II", "anskaffelsesforskriften del I og II"),
     "part-3": ("FOA del I og III", "anskaffelsesforskriften del I og III"),
+    "part-4": ("FOA del I og IV", "anskaffelsesforskriften del I og IV"),
 }
 CONTRACT_NB = {"goods": "varer", "services": "tjenester", "works": "bygge- og anleggsarbeid",
                "health-social": "helse- og sosialtjenester",
@@ -179,7 +180,7 @@ CLIMATE_BASIS_NB = {
     "criteria": "klima- og miljøhensyn er vektet med minst 30 % i tildelingskriteriene",
     "spec": "klima- og miljøkrav er stilt i kravspesifikasjonen",
     "combination": "kombinasjon av tildelingskriterier og krav i kravspesifikasjonen",
-    "exemption-insignificant": "unntak: anskaffelsen har ubetydelig klimafotavtrykk og "
+    "exemption-insignificant": "unntak: anskaffelsen har uvesentlig klimafotavtrykk og "
                                "miljøbelastning",
     "exemption-critical-interest": "unntak: vesentlige hensyn til helse, sikkerhet eller "
                                    "beredskap",

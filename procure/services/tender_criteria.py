@@ -307,6 +307,7 @@ def climate_check(tender: Tender, pins: Iterable[TenderCriterion],
         spec_justification=tender.climate_spec_justification,
         exemption=tender.climate_exemption,
         exemption_justification=tender.climate_exemption_justification,
+        notice_date=tender.planned_notice_date,
     )
 
 

@@ -45,6 +45,8 @@ REGIME_LABELS = {
     "part-1": _l("Part I of the regulations"),
     "part-2": _l("Parts I and II of the regulations (national procedure)"),
     "part-3": _l("Parts I and III of the regulations (EEA procedure)"),
+    "part-4": _l("Parts I and IV of the regulations (health and social services above the EEA "
+                 "threshold)"),
 }
 NOTICE_LABELS = {"doffin": _l("Doffin"), "ted": _l("TED (EEA)")}
 OBLIGATION_LABELS = {
@@ -57,6 +59,9 @@ OBLIGATION_LABELS = {
     "apprentices": _l("Apprentices"),
     "pay-and-conditions": _l("Pay and working conditions"),
     "minimum-deadlines": _l("Minimum deadlines"),
+    "award-letter": _l("Award letter with reasons"),
+    "award-notice": _l("Contract award notice"),
+    "norway-model": _l("Norgesmodellen (building, construction and cleaning)"),
 }
 CONTRACT_TYPE_LABELS = {
     "goods": _l("Goods"), "services": _l("Services"),

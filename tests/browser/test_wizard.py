@@ -39,3 +39,36 @@ def test_officer_walks_the_wizard_to_a_recommendation(page, live_server, screens
     page.get_by_role("button", name="Registrer valget").click()
     expect(page.locator(".tag--task-done")).to_have_count(5)
     screenshot(page, "officer-wizard-overview")
+
+
+def test_part_3_cleaning_answer_in_bokmal_and_english(page, live_server, screenshot):
+    """Issue 18: award phase and Norgesmodellen in a part III cleaning answer, in both languages."""
+    sign_in(page, live_server, "officer@lillestrom.example")
+    page.get_by_role("link", name="Ny anskaffelse").first.click()
+    page.get_by_label("Tittel").fill("Renhold av rådhuset")
+    page.get_by_label("Behov og bakgrunn").fill("Daglig renhold av rådhuset og to skoler.")
+    page.get_by_label("CPV-kode").fill("90911200-8")
+    page.get_by_role("button", name="Opprett utkast").click()
+    page.get_by_label("Beløp per måned (kr ekskl. mva.)").fill("80000")
+    page.get_by_label("Fast varighet i måneder").fill("36")
+    page.get_by_role("button", name="Lagre og fortsett").click()
+    page.get_by_label("Tjenester", exact=True).check()
+    page.get_by_label("Planlagt dato for kunngjøring eller invitasjon").fill("2026-12-01")
+    page.get_by_role("button", name="Lagre og fortsett").click()
+    page.get_by_label("Nei: kjente løsninger dekker behovet").check()
+    page.get_by_label("Ja, vi kjenner leverandørene og løsningene").check()
+    page.get_by_role("group", name="Trengs forskning og utvikling").get_by_label("Nei").check()
+    page.get_by_role("button", name="Lagre og se anbefalingen").click()
+
+    expect(page.locator(".recommendation__track")).to_have_text("Åpen anbudskonkurranse")
+    for duty in ("award-letter", "award-notice", "standstill", "norway-model"):
+        expect(page.locator(f'[data-obligation="{duty}"]')).to_be_visible()
+    expect(page.get_by_role("cell", name="Innovasjonspartnerskap", exact=False)).to_be_visible()
+    screenshot(page, "officer-chooser-part-3-nb")
+
+    page.get_by_role("button", name="English").click()
+    expect(page.locator('[data-obligation="award-notice"]')).to_contain_text(
+        "Announce the contract award on Doffin")
+    expect(page.locator("#why-heading")).to_have_text("Why")
+    assert "Kunngjør" not in page.locator("main").inner_text()
+    screenshot(page, "officer-chooser-part-3-en")

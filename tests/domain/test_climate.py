@@ -59,7 +59,8 @@ def test_insignificant_exemption_code_changes_on_1_july_2026():
     assert (new.status, new.basis, new.code) == (
         "met", "exemption-insignificant", "quality-nor-env-exempt-insignificant")
     assert old.legal_ref == "FOA § 7-9 (5)"
-    assert new.legal_ref == "FOA § 7-9 (3) bokstav a"
+    # DFØ codelist: the 2026 exemptions are § 7-9 (3) and (4); "bokstav a/b" is not the numbering.
+    assert new.legal_ref == "FOA § 7-9 (3)"
 
 
 @pytest.mark.parametrize(("exemption", "code"), [
@@ -94,3 +95,15 @@ def test_unknown_exemption_or_impossible_weight_is_a_value_error():
         check_climate_environment(NEW, exemption="too-expensive", exemption_justification="x")
     with pytest.raises(ValueError):
         check_climate_environment(NEW, climate_weight_percent=120)
+
+
+@pytest.mark.parametrize(("day", "code"), [
+    (date(2024, 1, 1), None), (date(2024, 1, 15), None),
+    (date(2024, 1, 16), "quality-nor-env-criteria"), (date(2024, 3, 1), "quality-nor-env-criteria"),
+])
+def test_no_dfo_code_before_the_codes_existed(day, code):
+    # Issue 18 point 11: DFØ's codelist (award-criterion-type.no.yaml) is valid from 2024-01-16;
+    # § 7-9 itself applies from 1 January 2024 (DFØ guide ch. 1).
+    check = check_climate_environment(BOOK.for_date(day), climate_weight_percent=30,
+                                      notice_date=day)
+    assert (check.status, check.basis, check.code) == ("met", "criteria", code)

@@ -56,11 +56,13 @@ def warning(result: Recommendation, warning_id: str) -> str | None:
     (MID, "municipality", "works", 57_799_999, "part-2", ("doffin",)),
     (MID, "municipality", "works", 57_800_000, "part-3", ("doffin", "ted")),
     (MID, "state", "works", 57_800_000, "part-3", ("doffin", "ted")),
-    # Health and social services: part I only below 7.8 M; above it TED notice (part IV rules).
+    # Health and social services: part I only below 7.8 M; above it part IV (NFD "Frister").
     (MID, "municipality", "health-social", 1_300_000, "part-1", ()),
     (MID, "municipality", "health-social", 7_799_999, "part-1", ()),
-    (MID, "municipality", "health-social", 7_800_000, "part-1", ("doffin", "ted")),
-    (MID, "state", "health-social", 7_800_000, "part-1", ("doffin", "ted")),
+    (MID, "municipality", "health-social", 7_800_000, "part-4", ("doffin", "ted")),
+    (MID, "state", "health-social", 7_800_000, "part-4", ("doffin", "ted")),
+    (EARLY_2024, "state", "health-social", 7_800_000, "part-4", ("doffin", "ted")),
+    (REFORM, "municipality", "health-social", 7_800_000, "part-4", ("doffin", "ted")),
     # Other special services: part II from 1.3 M; from 7.8 M also TED.
     (MID, "municipality", "special-services", 1_299_999, "part-1", ()),
     (MID, "municipality", "special-services", 1_300_000, "part-2", ("doffin",)),
@@ -142,10 +144,14 @@ def test_part_1_recommends_simplified_competition_with_three_suppliers_and_local
 
 def test_part_2_offers_tender_competitions_and_national_duties():
     result = run(MID, "municipality", "goods", 1_500_000)
-    assert ids(result.procedures) == ["open-tender-competition", "restricted-tender-competition"]
+    # Point 7: every lawful procedure is listed, innovation partnership included (DFØ: it may be
+    # used below the EEA threshold with the part III rules).
+    assert ids(result.procedures) == ["open-tender-competition", "restricted-tender-competition",
+                                      "innovation-partnership"]
     assert result.track == "open-tender-competition"
+    # DFØ "Meddele valg av leverandør": award letter and standstill apply in part II (§ 10-1).
     assert ids(result.obligations) == ["protocol", "climate-environment", "doffin-notice",
-                                       "minimum-deadlines"]
+                                       "standstill", "award-letter", "minimum-deadlines"]
     assert "ingen fast minimumsfrist" in result.obligations[-1].text
 
 
@@ -153,11 +159,12 @@ def test_part_3_has_every_duty_for_a_large_municipal_service():
     result = run(MID, "municipality", "services", 3_000_000)
     assert ids(result.procedures) == ["open-procedure", "restricted-procedure",
                                       "competitive-negotiation", "competitive-dialogue",
-                                      "direct-award"]
+                                      "innovation-partnership", "direct-award"]
     assert result.track == "open-procedure"
+    # Pay and conditions: 3 M "overstiger" 2.3 M. No Norgesmodellen without a cleaning CPV.
     assert set(ids(result.obligations)) == {
         "protocol", "climate-environment", "doffin-notice", "ted-notice", "espd", "standstill",
-        "minimum-deadlines", "apprentices", "pay-and-conditions"}
+        "award-letter", "award-notice", "minimum-deadlines", "apprentices", "pay-and-conditions"}
     by_id = {o.id: o for o in result.obligations}
     assert by_id["protocol"].legal_ref == "FOA §§ 7-1 og 25-5"
     assert by_id["espd"].legal_ref == "FOA § 17-1"
@@ -210,9 +217,10 @@ def test_innovation_partnership_in_part_1_needs_a_doffin_notice():
     assert "doffin-notice" in ids(result.obligations)
 
 
-def test_innovation_partnership_needs_rnd():
+def test_innovation_partnership_is_recommended_only_with_rnd_but_always_listed():
+    # NFD guide ch. 34.1: innovation partnership is a part III procedure whatever the answers.
     result = run(MID, "municipality", "services", 5_000_000, innovation="new", rnd_needed=False)
-    assert "innovation-partnership" not in ids(result.procedures)
+    assert "innovation-partnership" in ids(result.procedures)
     assert next(p.id for p in result.procedures if p.recommended) == "competitive-negotiation"
 
 
@@ -229,28 +237,40 @@ def test_unknown_market_gives_market_dialogue_before_an_open_procedure():
     assert any("veiledende kunngjøring" in s and "FOA § 9-3" in s for s in result.explanation)
 
 
-def test_health_social_above_7_8_m_must_be_announced_so_no_informal_procedures():
+def test_health_social_above_7_8_m_follow_part_4_and_may_negotiate():
+    # NFD "Frister": part IV prescribes no procedure; DFØ: award notice under FOA § 30-7.
     result = run(MID, "municipality", "health-social", 8_000_000)
+    assert result.regime == "part-4"
     assert "simplified-competition" not in ids(result.procedures)
     assert "direct-award" not in ids(result.procedures)
-    assert result.track == "open-tender-competition"
-    assert {"doffin-notice", "ted-notice"} <= set(ids(result.obligations))
+    assert "competitive-negotiation" in ids(result.procedures)
+    assert result.track == "competitive-negotiation"
+    assert {"doffin-notice", "ted-notice", "award-notice", "award-letter"} <= set(
+        ids(result.obligations))
+    assert "standstill" not in ids(result.obligations)
+    by_id = {o.id: o for o in result.obligations}
+    assert by_id["award-notice"].legal_ref == "FOA § 30-7"
+    assert "Del IV har ingen regel om meddelelse" in by_id["award-letter"].text
     assert any("del IV" in s for s in result.explanation)
 
 
-@pytest.mark.parametrize(("buyer", "contract", "value", "expected"), [
-    ("municipality", "services", 2_300_000, True),
-    ("municipality", "services", 2_299_999, False),
-    ("municipality", "goods", 3_000_000, False),  # goods are out of scope
-    ("municipality", "works", 2_300_000, True),  # works: the lower threshold, not 57.8 M
-    ("state", "services", 1_490_000, True),
-    ("state", "services", 1_489_999, False),
+@pytest.mark.parametrize(("buyer", "contract", "value", "apprentices", "pay"), [
+    # Apprentices: "minst" (at or above; lærlingforskriften § 5). Pay and conditions:
+    # "overstiger" (strictly above; DFØ's guide to FOR-2008-02-08-112).
+    ("municipality", "services", 2_300_001, True, True),
+    ("municipality", "services", 2_300_000, True, False),
+    ("municipality", "services", 2_299_999, False, False),
+    ("municipality", "goods", 3_000_000, False, False),  # goods are out of scope
+    ("municipality", "works", 2_300_000, True, False),  # works: the lower threshold, not 57.8 M
+    ("state", "services", 1_490_001, True, True),
+    ("state", "services", 1_490_000, True, False),
+    ("state", "services", 1_489_999, False, False),
 ])
 def test_apprentices_and_pay_conditions_follow_their_own_regulations(buyer, contract, value,
-                                                                     expected):
+                                                                     apprentices, pay):
     obligations = ids(run(MID, buyer, contract, value).obligations)
-    assert ("apprentices" in obligations) is expected
-    assert ("pay-and-conditions" in obligations) is expected
+    assert ("apprentices" in obligations) is apprentices
+    assert ("pay-and-conditions" in obligations) is pay
 
 
 def test_apprentice_rules_tightened_on_1_august_2025():
@@ -308,14 +328,26 @@ def test_unconfirmed_facts_warning_for_2026_eea_values_and_part_2():
     assert "EØS-terskelverdi for varer og tjenester" in text and "Del II" in text
 
 
-def test_unconfirmed_facts_warning_for_the_unverified_standstill_rule():
-    text = warning(run(MID, "municipality", "goods", 3_000_000), "unconfirmed-facts")
-    assert "standstill" in text and "EØS-terskelverdi" not in text
+def test_standstill_is_sourced_so_part_3_answers_carry_no_unconfirmed_warning():
+    # Point 6: DFØ "Meddele valg av leverandør" (§ 25-1) and Directive 2007/66 art. 2a (10 days).
+    result = run(MID, "municipality", "goods", 3_000_000)
+    assert warning(result, "unconfirmed-facts") is None
+    standstill = next(o for o in result.obligations if o.id == "standstill")
+    assert "ikke bekreftet" not in standstill.legal_ref and "minst 10 dager" in standstill.text
 
 
-@pytest.mark.parametrize("day", [MID, REFORM])
-def test_no_unconfirmed_facts_warning_when_only_confirmed_facts_are_used(day):
-    assert warning(run(day, "municipality", "goods", 600_000), "unconfirmed-facts") is None
+def test_no_unconfirmed_facts_warning_when_only_confirmed_facts_are_used():
+    assert warning(run(MID, "municipality", "goods", 600_000), "unconfirmed-facts") is None
+
+
+def test_loa_4_after_1_july_2026_is_modelled_by_date_and_flagged_unconfirmed():
+    # Issue 18 point 10: Prop. 147 L proposed repealing LOA § 4 for national purchases (BAHR,
+    # Wikborg Rein); its adoption is not confirmed, so part I answers from 1 July 2026 say so.
+    before = run(MID, "municipality", "goods", 600_000)
+    after = run(REFORM, "municipality", "goods", 600_000)
+    assert warning(before, "unconfirmed-facts") is None
+    text = warning(after, "unconfirmed-facts")
+    assert "LOA § 4" in text and "har vi ikke kunnet bekrefte" in text
 
 
 def test_to_dict_has_exactly_the_contract_keys_and_is_json():
@@ -337,3 +369,165 @@ def test_explanation_cites_rule_set_threshold_and_procedure():
     assert "Regelsett 2024-03-14" in text and "15.01.2025" in text
     assert "nasjonal terskelverdi på 1 300 000 kr (FOA del II)" in text
     assert "Åpen tilbudskonkurranse (FOA § 8-3)" in text
+
+
+# --- Issue 18: each scenario names the source that decides it ---------------------------------
+
+def obligation(result: Recommendation, obligation_id: str):
+    return next((o for o in result.obligations if o.id == obligation_id), None)
+
+
+@pytest.mark.parametrize("day", [MID, REFORM])
+def test_part_3_service_answers_include_the_award_phase(day):
+    # DFØ "Kunngjøre inngåelse av kontrakt": award notice within 30 days (FOA § 21-6; Directive
+    # 2014/24 art. 50, eForms subtype 29). DFØ "Meddele valg av leverandør": letter (§ 25-1).
+    result = run(day, "municipality", "services", 3_000_000)
+    notice, letter = obligation(result, "award-notice"), obligation(result, "award-letter")
+    assert notice.legal_ref == "FOA § 21-6" and "30 dager" in notice.text and "29" in notice.text
+    assert letter.legal_ref == "FOA § 25-1" and "begrunnelse" in letter.text
+
+
+def test_award_letter_but_no_award_notice_in_part_2():
+    # DFØ: letter and standstill in parts II and III (§ 10-1); award notice only above the EEA
+    # threshold (§§ 21-6, 30-7, 8-19).
+    result = run(MID, "municipality", "services", 1_500_000)
+    assert obligation(result, "award-letter").legal_ref == "FOA § 10-1"
+    assert obligation(result, "standstill") is not None
+    assert obligation(result, "award-notice") is None
+
+
+def test_special_services_above_the_eea_threshold_announce_the_award_under_8_19():
+    # DFØ "Kunngjøre inngåelse av kontrakt": special services under part II, FOA § 8-19.
+    above = run(REFORM, "municipality", "special-services", 8_000_000)
+    below = run(REFORM, "municipality", "special-services", 7_000_000)
+    assert above.regime == below.regime == "part-2"
+    assert obligation(above, "award-notice").legal_ref == "FOA § 8-19"
+    assert obligation(below, "award-notice") is None
+
+
+def test_part_1_has_no_award_letter_duty():
+    # DFØ "Meddele valg av leverandør": no duty of letter, reasons or standstill in part I.
+    result = run(MID, "municipality", "services", 600_000)
+    assert obligation(result, "award-letter") is None and obligation(result, "standstill") is None
+
+
+@pytest.mark.parametrize(("contract", "cpv", "expected"), [
+    # DFØ "Norgesmodellen" and Revisorforeningen: building and construction, and cleaning.
+    ("works", None, True),
+    ("services", "90911200", True),  # cleaning of buildings
+    ("services", "90910000", True),
+    ("services", None, False),
+    ("services", "72000000", False),  # IT services
+    ("goods", None, False),
+])
+def test_norway_model_applies_to_works_and_cleaning_only(contract, cpv, expected):
+    result = run(MID, "municipality", contract, 60_000_000, cpv_code=cpv)
+    assert (obligation(result, "norway-model") is not None) is expected
+    pay = obligation(result, "pay-and-conditions")
+    if pay is not None:  # the general duty no longer carries the bank / HMS-card terms
+        assert "bank" not in pay.text and "HMS-kort" not in pay.text
+
+
+@pytest.mark.parametrize(("months", "expected"), [(3, False), (4, True), (None, True)])
+def test_apprentices_need_a_contract_longer_than_three_months(months, expected):
+    # Lærlingforskriften § 5 (NHO Arbinn's copy): "varighet over tre måneder"; the 2025 change
+    # amended § 6 only (MEF, citing Kunnskapsdepartementet).
+    result = run(REFORM, "municipality", "works", 3_000_000, months=months)
+    duty = obligation(result, "apprentices")
+    assert (duty is not None) is expected
+    if duty is not None:
+        assert "gjaldt i 2017" not in duty.text and "over tre måneder" in duty.text
+        assert ("varighet er ikke oppgitt" in duty.text) is (months is None)
+
+
+def test_innovation_partnership_at_800_000_is_lawful_but_warned_against():
+    # DFØ "Utarbeide konkurransegrunnlag … innovasjonspartnerskap": the value includes the later
+    # purchase and must be proportionate.
+    result = run(REFORM, "municipality", "services", 800_000, innovation="new", rnd_needed=True)
+    assert next(p.id for p in result.procedures if p.recommended) == "innovation-partnership"
+    text = warning(result, "innovation-partnership-proportionality")
+    assert "står sjelden i forhold" in text and "senere kjøpet" in text
+    large = run(REFORM, "municipality", "services", 9_000_000, innovation="new", rnd_needed=True)
+    text = warning(large, "innovation-partnership-proportionality")
+    assert "står sjelden i forhold" not in text and "senere kjøpet" in text
+
+
+@pytest.mark.parametrize(("months", "grounds", "warned"), [
+    (48, "", False), (60, "", True), (60, "Investering i utstyr som nedskrives over 6 år", False),
+])
+def test_framework_agreements_over_four_years_need_grounds(months, grounds, warned):
+    # Directive 2014/24 art. 33 (at most four years save in exceptional cases); FOA § 26-1.
+    result = run(MID, "municipality", "goods", 3_000_000, months=months, framework=True,
+                 framework_grounds=grounds)
+    assert (warning(result, "framework-duration") is not None) is warned
+    assert any("Oppgitte særlige forhold" in s for s in result.explanation) is bool(grounds)
+
+
+def test_framework_limit_is_a_part_3_rule():
+    result = run(MID, "municipality", "goods", 1_500_000, months=72, framework=True)
+    assert warning(result, "framework-duration") is None
+
+
+def test_2026_section_7_9_text_keeps_better_effect_and_the_regulations_numbering():
+    # DFØ codelist (eforms-sdk-nor award-criterion-type.no.yaml): quality-nor-env-criteria is
+    # carried on from 2026-07-01 under § 7-9 (2); exemptions are § 7-9 (3) and (4).
+    result = run(REFORM, "municipality", "goods", 3_000_000)
+    text = obligation(result, "climate-environment").text
+    assert "når dette gir bedre klima- og miljøeffekt" in text
+    assert "uvesentlig" in text and "ubetydelig" not in text and "bokstav" not in text
+    criteria = BOOK.for_date(REFORM).climate.bases["criteria"]
+    assert criteria.confidence == "H" and criteria.legal_ref == "FOA § 7-9 (2)"
+
+
+def test_2024_section_7_9_uses_the_regulations_word_uvesentlig():
+    result = run(MID, "municipality", "goods", 3_000_000)
+    assert "uvesentlig" in obligation(result, "climate-environment").text
+
+
+def test_unconfirmed_2026_thresholds_say_plainly_that_they_may_have_changed():
+    text = warning(run(REFORM, "municipality", "goods", 3_000_000), "unconfirmed-facts")
+    assert "Terskelverdien kan ha endret seg" in text
+
+
+def test_every_chooser_sentence_exists_in_both_languages():
+    from procure.domain.chooser_texts import TEXTS
+    assert set(TEXTS["nb"]) == set(TEXTS["en"])
+
+
+@pytest.mark.parametrize(("day", "contract", "value", "options"), [
+    (MID, "services", 3_000_000, {}),
+    (REFORM, "health-social", 9_000_000, {}),
+    (REFORM, "works", 600_000, {"innovation": "new", "rnd_needed": True, "market": "unknown"}),
+    (MID, "goods", 1_380_000, {"cpv_code": "30200000"}),
+    (MID, "goods", 3_000_000, {"framework": True, "months": 60}),
+])
+def test_english_answers_carry_no_bokmal_prose(day, contract, value, options):
+    nb = run(day, "municipality", contract, value, 1_000_000, **options)
+    en = recommend(RecommendationInput("municipality", contract, Decimal(value), day, **options),
+                   BOOK.for_date(day), Decimal(1_000_000), lang="en")
+    assert ids(en.obligations) == ids(nb.obligations) and ids(en.warnings) == ids(nb.warnings)
+    prose = ([p.label for p in en.procedures] + [c for p in en.procedures for c in p.conditions]
+             + [p.legal_ref for p in en.procedures] + [o.legal_ref for o in en.obligations]
+             + [o.text for o in en.obligations] + [w.text for w in en.warnings]
+             + list(en.explanation))
+    for text in prose:
+        for word in (" og ", " er ", " ikke ", " skal ", " kr", " del ", "anskaffelse",
+                     "Kunngjør", "fra 1."):
+            assert word not in text, (word, text)
+
+
+def test_unknown_language_is_refused():
+    with pytest.raises(ValueError, match="språk"):
+        recommend(RecommendationInput("municipality", "goods", Decimal(1), MID), BOOK.for_date(MID),
+                  lang="de")
+
+
+@pytest.mark.parametrize(("day", "value", "expected"), [
+    # Issue 18 point 5: DFØ's page gives NOK 1.3 million for state buyers in the 2022 period
+    # ("overstiger"); from 14 March 2024 the amount is taken as 1.49 million (unconfirmed, L).
+    (EARLY_2024, 1_300_000, False), (EARLY_2024, 1_300_001, True),
+    (MID, 1_490_000, False), (MID, 1_490_001, True),
+])
+def test_state_pay_threshold_per_period(day, value, expected):
+    result = run(day, "state", "services", value)
+    assert (obligation(result, "pay-and-conditions") is not None) is expected

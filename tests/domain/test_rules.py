@@ -79,7 +79,9 @@ def test_2026_eea_values_are_kept_from_2024_but_flagged_low_confidence(book):
         assert new.thresholds[key].value == old.thresholds[key].value
         assert old.thresholds[key].confidence == "H"
         assert new.thresholds[key].confidence == "L"
-        assert "bekreft" in new.thresholds[key].note
+        # Point 12: the note says in plain words that the threshold may have changed.
+        assert "kan ha endret seg" in new.thresholds[key].note
+        assert "may have changed" in new.thresholds[key].note_en
 
 
 def test_eea_values_2022_to_2024_apply_before_14_march_2024(book):
@@ -95,7 +97,8 @@ def test_every_rule_set_is_complete_and_cites_sources(book):
         assert all(t.confidence in "HML" and t.sources for t in ruleset.thresholds.values())
         ids = {o.id for o in ruleset.obligations}
         assert {"protocol", "climate-environment", "doffin-notice", "ted-notice", "espd",
-                "standstill", "apprentices", "pay-and-conditions", "minimum-deadlines"} <= ids
+                "standstill", "apprentices", "pay-and-conditions", "minimum-deadlines",
+                "award-letter", "award-notice", "norway-model"} <= ids
 
 
 def test_rule_error_is_a_value_error():
@@ -120,7 +123,7 @@ def test_bad_enum_values_name_their_lines():
             in messages)
     # The second [[bands.municipality.goods]] table, not the first one.
     assert ("bad_enum.toml:27: bands.municipality.goods[1].regime: must be one of part-1, "
-            "part-2, part-3; got 'part-4'" in messages)
+            "part-2, part-3, part-4; got 'part-9'" in messages)
 
 
 def test_bad_types_name_their_lines():
@@ -216,8 +219,8 @@ def test_error_lines_for_nested_tables_inline_tables_and_list_items(tmp_path):
     broken = (text.replace('regime = "part-3"', 'regime = "part-9"', 1)
               .replace('thresholds = { municipality = "apprentices-municipality"',
                        'thresholds = { municipality = "no-such-threshold"', 1)
-              .replace('requires = ["innovation-new", "rnd"]', "requires = ['innovation-new', 7]",
-                       1))
+              .replace('recommend_when = ["innovation-new", "rnd"]',
+                       "recommend_when = ['innovation-new', 7]", 1))
     path = tmp_path / "x.toml"
     path.write_text(broken, encoding="utf-8")
     messages = _messages(path)
@@ -225,12 +228,46 @@ def test_error_lines_for_nested_tables_inline_tables_and_list_items(tmp_path):
     def line_of(fragment: str) -> int:
         return next(n for n, line in enumerate(lines, start=1) if fragment in line)
 
-    regime, requires = line_of('regime = "part-3"'), line_of("requires = ")
+    regime, requires = line_of('regime = "part-3"'), line_of("recommend_when = ")
     limits = line_of("thresholds = { municipality = ")
     assert len(messages) == 3
     assert (f"x.toml:{regime}: bands.municipality.goods[2].regime: must be one of part-1, part-2, "
-            "part-3; got 'part-9'") in messages
-    assert (f"x.toml:{requires}: regimes.part-1.procedures[3].requires[1]: must be one of "
+            "part-3, part-4; got 'part-9'") in messages
+    assert (f"x.toml:{requires}: regimes.part-1.procedures[3].recommend_when[1]: must be one of "
             "innovation-new, innovation-any, rnd, market-unknown; got 7") in messages
     assert (f"x.toml:{limits}: obligations.apprentices-2017.thresholds.municipality: unknown "
             "threshold 'no-such-threshold'") in messages
+
+
+def test_a_rule_text_without_english_is_refused_with_its_line(tmp_path):
+    """Issue 18 point 14: every user-facing rule text has an English twin beside the bokmål."""
+    text = (DEFAULT_RULES_DIR / "2026-07-01.toml").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    label = next(n for n, line in enumerate(lines) if line.startswith('label = "Del IV'))
+    assert lines[label + 1].startswith("label_en = ")
+    conditions = next(n for n, line in enumerate(lines) if line.startswith("conditions_en = [")
+                      and lines[n + 1].startswith("  "))
+    broken = lines[:]
+    del broken[label + 1]  # the part IV label loses its English
+    broken[conditions + 1] = "#" + broken[conditions + 1]  # one English condition short
+    broken = "\n".join(broken).replace(
+        "text_by_regime_en = { part-4 = ", "text_by_regime_en = { part-2 = ", 1)
+    path = tmp_path / "x.toml"
+    path.write_text(broken, encoding="utf-8")
+    messages = _messages(path)
+    header = next(n for n, line in enumerate(lines, start=1) if line == "[regimes.part-4]")
+    assert f"x.toml:{header}: regimes.part-4.label_en: missing required key" in messages
+    assert any("conditions_en: needs" in m for m in messages), messages
+    assert any("text_by_regime_en needs an English text for part-4" in m for m in messages)
+
+
+def test_every_rule_text_has_english(book):
+    for ruleset in book.rulesets:
+        for regime in ruleset.regimes.values():
+            assert regime.label_en
+            for procedure in regime.procedures:
+                assert procedure.label_en
+                assert len(procedure.conditions_en) == len(procedure.conditions)
+        for rule in ruleset.obligations:
+            assert rule.text_en and set(rule.text_by_regime_en) == set(rule.text_by_regime)
+        assert all(t.label_en for t in ruleset.thresholds.values())

@@ -115,13 +115,32 @@ def test_web_and_cli_agree(login_as, db, runner):
 
     earlier = earlier_same_division_total(db, tender)
     assert earlier > 0  # the demo has a cleaning tender in division 90 the same year
-    result = CliRunner().invoke(recommend_command, [
-        "--value", "900000", "--contract-type", "services", "--date", "2026-09-01",
-        "--cpv-division", "90", "--earlier-total", str(earlier), "--json"])
+    args = ["--value", "900000", "--contract-type", "services", "--date", "2026-09-01",
+            "--cpv", "90911200-8", "--months", "36", "--earlier-total", str(earlier), "--json"]
+    result = CliRunner().invoke(recommend_command, args)
     assert result.exit_code == 0, result.output
     cli = json.loads(result.output)
-    stored = {k: v for k, v in tender.recommendation.items() if k != "inputs"}
+    stored = {k: v for k, v in tender.recommendation.items() if k not in ("inputs", "en")}
     assert cli == stored
+    english = CliRunner().invoke(recommend_command, [*args, "--lang", "en"])
+    assert json.loads(english.output) == tender.recommendation["en"]
+
+
+def test_english_chooser_page_shows_the_answer_in_english(login_as, db):
+    # Issue 18 point 14: explanation, warnings and checklist follow the UI language.
+    client = login_as("officer")
+    url = walk_to_recommendation(client, monthly="250000", months="36",
+                                 contract_type="health-social", title="Avlastning")
+    post_form(client, "/language", {"lang": "en", "next": url}, page=url)
+    page = client.get(url).get_data(as_text=True)
+    assert "Parts I and IV of the regulations" in page
+    assert "Competitive procedure with negotiation" in page
+    assert 'data-obligation="award-notice"' in page and "Contract award notice" in page
+    assert "Announce the contract award on Doffin" in page
+    assert "Kunngjør" not in page and "Anbefalt prosedyre" not in page
+    post_form(client, "/language", {"lang": "nb", "next": url}, page=url)
+    page = client.get(url).get_data(as_text=True)
+    assert "Kunngjør kontraktstildelingen" in page and "Meddelelse om tildeling" in page
 
 
 def test_value_step_errors_are_explained_and_nothing_saved(login_as, db):
@@ -272,3 +291,25 @@ def test_conflict_check_is_atomic(db):
             tenders.update_tender(other, stale, {"description": "sist"}, actor_id=None)
     db.refresh(tender)
     assert tender.description == "først"
+
+
+def test_framework_term_from_the_value_step_reaches_the_four_year_warning(login_as, db):
+    # Issue 18 point 13: Directive 2014/24 art. 33 / FOA § 26-1, from the web as from the CLI.
+    client = login_as("officer")
+    response = post_form(client, "/officer/tenders/new", {
+        "title": "Rammeavtale kontorrekvisita", "description": "Kontorrekvisita til alle enheter.",
+        "cpv_code": "30192000-1"})
+    value_url = response.location
+    response = post_form(client, value_url, {
+        "lots-0-name": "", "lots-0-framework": "y", "lots-0-framework_max": "4000000",
+        "lots-0-months": "60", "save": "1"})
+    assert response.status_code == 302, response.text
+    response = post_form(client, response.location, {
+        "contract_type": "goods", "buyer_type": "municipality",
+        "planned_notice_date": "2026-09-01"})
+    response = post_form(client, response.location, {
+        "innovation": "none", "market": "known", "needs_rnd": "no"})
+    page = client.get(response.location).get_data(as_text=True)
+    assert 'data-warning="framework-duration"' in page and "60 måneder" in page
+    tender = db.exec(select(Tender).where(Tender.title == "Rammeavtale kontorrekvisita")).one()
+    assert tender.estimated_value == Decimal("4000000")
