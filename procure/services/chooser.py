@@ -99,8 +99,12 @@ def refresh_recommendation(
             "recommendation": snapshot, "rules_version": result.rules_version,
             "recommended_track": result.track,
         }
-        if tender.track is not None:
-            # The answers changed after a track was chosen: the officer must choose again.
+        before = tender.recommendation or {}
+        allowed = {"market-dialogue"} | {p["id"] for p in snapshot.get("procedures", [])}
+        if tender.track is not None and (
+                before.get("inputs") != snapshot["inputs"] or tender.track not in allowed):
+            # The answers changed after a track was chosen: the officer must choose again. A
+            # new rule text alone (same answers, track still lawful) keeps the officer's choice.
             changes |= {"track": None, "track_reason": "", "track_decided_at": None}
         update_tender(session, tender, changes, actor_id=actor_id, action="tender.recommended")
     return result

@@ -210,6 +210,29 @@ def test_changing_an_answer_recomputes_and_asks_for_a_new_choice(login_as, db):
     assert tender.track is None
 
 
+def test_new_rule_texts_alone_keep_the_chosen_track(login_as, db):
+    """An answer stored under older rule texts is refreshed on the next save, but while the
+    officer's answers are the same and the track is still lawful, the choice stands."""
+    client = login_as("officer")
+    url = walk_to_recommendation(client, title="Eldre regler")
+    post_form(client, url, {"track": "simplified-competition"})
+    tender = db.exec(select(Tender).where(Tender.title == "Eldre regler")).one()
+    older = {key: value for key, value in tender.recommendation.items() if key != "en"}
+    older["explanation"] = "Text from an earlier rule set."
+    tender.recommendation = older
+    db.add(tender)
+    db.commit()
+    tender_url = url.rsplit("/steps/", 1)[0]
+    response = post_form(client, tender_url + "/steps/need", {
+        "title": "Eldre regler, nytt navn", "description": "Renhold av tre skoler.",
+        "cpv_code": "90911200-8"})
+    assert response.status_code == 302, response.text
+    db.refresh(tender)
+    assert tender.recommendation["explanation"] != "Text from an earlier rule set."
+    assert "en" in tender.recommendation
+    assert tender.track == "simplified-competition"
+
+
 def test_stored_recommendation_survives_a_rule_change(login_as, db, app):
     """The answer is reproducible: a GET never recomputes it with newer rules."""
     client = login_as("officer")
