@@ -32,7 +32,7 @@ PRICE_ONLY_CRITERIA = ("priceOnly", "lowestCost")  # OCDS award criteria meaning
 CLIMATE_BASES = ("criteria", "spec", "combination", "exemption")
 # The regimes where FOA § 7-9 applies: `applies_to` of obligations.climate-environment in every
 # rule file (procure/rules/*.toml; a test keeps them equal). Below the lower limit it does not.
-CLIMATE_REGIMES = ("part-1", "part-2", "part-3")
+CLIMATE_REGIMES = ("part-1", "part-2", "part-3", "part-4")
 
 SPEND, AWARDS, TENDERS = "spend", "awards", "tenders"
 SHARE, COUNT, DAYS, NOK, SPLIT = "share", "count", "days", "nok", "split"
@@ -131,8 +131,8 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
     Indicator(
         "green_share_count", N_("Green share of tenders"), SHARE, TENDERS,
-        N_("Share of the tenders where FOA § 7-9 applies (regulations part I, II or III, as "
-           "the procedure chooser found) whose climate and environment check passed. A "
+        N_("Share of the tenders where FOA § 7-9 applies (regulations part I, II, III or IV, "
+           "as the procedure chooser found) whose climate and environment check passed. A "
            "tender where § 7-9 applies and the check has not passed (yet) counts as not "
            "green; a tender below the lower limit is left out."),
         N_("count(tenders, § 7-9 applies and met) / count(tenders, § 7-9 applies)"),
