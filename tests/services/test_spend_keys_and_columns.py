@@ -9,14 +9,17 @@ from datetime import date
 import pytest
 from alembic import command
 from sqlalchemy import func, select, text
+from sqlmodel import Session
 
 from procure.migrate import alembic_config
 from procure.models import ImportMapping, SpendLine, SpendMonth
+from procure.services import spend_summary
 from procure.services.imports import ImportFileError, ImportRejected, forked, spend
 from procure.services.imports.spend import (
     ChangesNeedConfirmation,
     ColumnsUnclear,
     import_spend,
+    old_values,
     remember_mapping,
     resolve_columns,
 )
@@ -268,7 +271,7 @@ def test_row_numbers_are_line_numbers_after_a_quoted_line_break(db, way):
 # --- the migration ---------------------------------------------------------------------------
 
 
-def test_the_migration_keeps_existing_lines_and_keys_them_as_invoice_lines(tmp_path):
+def test_the_migration_keeps_existing_lines_under_a_legacy_scope(tmp_path):
     database = TestDatabase.create(TEST_DATABASE_URL, tmp_path, tables=False)
     try:
         config = alembic_config(database.engine.url.render_as_string(hide_password=False))
@@ -283,8 +286,55 @@ def test_the_migration_keeps_existing_lines_and_keys_them_as_invoice_lines(tmp_p
             command.upgrade(config, "0013")
             assert sorted(connection.execute(text(
                 "SELECT key_scope, invoice_id, amount_ore FROM spend_line")).all()) == [
-                ("org:", "F2", 100), ("org:934567897", "F1", 12345)]
+                ("", "F1", 12345), ("", "F2", 100)]
             command.downgrade(config, "0010")
             assert connection.execute(text("SELECT count(*) FROM spend_line")).scalar() == 2
+    finally:
+        database.drop()
+
+
+def test_a_ledger_imported_before_the_migration_is_not_counted_twice(tmp_path):
+    """The old importer took a voucher number as the invoice id; the same file imported again
+    after migration 0013 (now read as a ledger) adopts those lines instead of adding them."""
+    database = TestDatabase.create(TEST_DATABASE_URL, tmp_path, tables=False)
+    ledger, total = _ledger(2025, vouchers=4)
+    rows = [line.split(";") for line in ledger.splitlines()[1:]]
+    try:
+        config = alembic_config(database.engine.url.render_as_string(hide_password=False))
+        with database.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0010")
+            for voucher, line, day, org, amount, department, account in rows:
+                connection.execute(text(
+                    "INSERT INTO spend_line (invoice_id, line_no, invoice_date, supplier_orgnr, "
+                    "orgnr_valid, amount_ore, account, category, cpv_code, department) VALUES "
+                    "(:voucher, :line, :day, :org, true, :amount, :account, '', '', "
+                    ":department)"),
+                    {"voucher": voucher, "line": int(line), "org": org, "account": account,
+                     "day": date(*reversed(list(map(int, day.split("."))))),
+                     "amount": int(amount.replace(",", "")), "department": department})
+            command.upgrade(config, "head")
+            db = Session(bind=connection)
+            spend_summary.rebuild(db)
+            changed = ledger.replace("\n2;3;", "\n2;3;", 1).splitlines(keepends=True)
+            before = changed[6]
+            changed[6] = before.rsplit(";", 3)[0] + ";1,00;Ansvar 9;673\n"  # voucher 2, line 3
+            savepoint = connection.begin_nested()  # what the caller rolls back
+            with pytest.raises(ChangesNeedConfirmation) as caught:
+                _import(db, "".join(changed))
+            savepoint.rollback()
+            db.expire_all()
+            assert [(c["key_scope"], c["invoice_id"], c["line_no"], c["amount_ore"])
+                    for c in caught.value.changes] == [("year:2025", "2", 3, 100)]
+            assert [c["old_amount_ore"] for c in old_values(db, caught.value.changes)] == [
+                int(before.split(";")[4].replace(",", ""))]
+            run = _import(db, ledger)
+            assert (run.inserted, run.updated, run.unchanged) == (0, 0, 12)
+            assert db.scalar(select(func.count()).select_from(SpendLine)) == 12
+            assert db.scalar(select(func.sum(SpendLine.amount_ore))) == total
+            assert db.scalar(select(func.sum(SpendMonth.amount_ore))) == total
+            assert set(db.scalars(select(SpendLine.key_scope))) == {"year:2025"}
+            _kept_equal_to_a_rebuild(db)
+            db.close()
     finally:
         database.drop()

@@ -334,9 +334,17 @@ def old_values(session: Session, changes: list[dict]) -> list[dict]:
                            .where(tuple_(SpendLine.key_scope, SpendLine.invoice_id,
                                          SpendLine.line_no).in_(keys))).all()
     before = {(scope, invoice, line): (day, amount) for scope, invoice, line, day, amount in rows}
+    missing = [key[1:] for key in keys if key not in before]
+    if missing:  # a line imported before migration 0013 that the import adopted
+        for invoice, line, day, amount in session.execute(
+                select(SpendLine.invoice_id, SpendLine.line_no, SpendLine.invoice_date,
+                       SpendLine.amount_ore)
+                .where(SpendLine.key_scope == LEGACY,
+                       tuple_(SpendLine.invoice_id, SpendLine.line_no).in_(missing))):
+            before[(LEGACY, invoice, line)] = (day, amount)
     result = []
     for change, key in zip(changes, keys, strict=True):
-        day, amount = before.get(key, (None, None))
+        day, amount = before.get(key, before.get((LEGACY, *key[1:]), (None, None)))
         result.append(change | {"old_date": day and day.isoformat(), "old_amount_ore": amount})
     return result
 
@@ -448,8 +456,13 @@ def _import_rows(session: Session, run: ImportRun, table, layout: Layout,
     # New lines get ids past the last one; the driver's row counts add the lines updated.
     inserted = _inserted(session, last, run.id)
     updated = importer.writer.changed - inserted
+    adopted, adopted_changes = _adopt_legacy(session, last, run.id)
+    inserted -= adopted
+    updated += len(adopted_changes)
     if updated and not replace:
-        raise ChangesNeedConfirmation(run.filename, updated, _changed(session, last, run.id),
+        changes = sorted(_changed(session, last, run.id) + adopted_changes,
+                         key=itemgetter("key_scope", "invoice_id", "line_no"))
+        raise ChangesNeedConfirmation(run.filename, updated, changes[:SHOWN_CHANGES],
                                       importer.rows_read, layout.columns)
     if inserted == importer.rows_read and importer.summary.complete:
         importer.summary.write(session)  # only new lines: add them
@@ -475,6 +488,41 @@ def _changed(session: Session, last: int, run_id: int) -> list[dict]:
     return [{"key_scope": scope, "invoice_id": invoice, "line_no": int(line),
              "date": parse_date(day).isoformat(), "amount_ore": int(amount)}
             for scope, invoice, line, day, amount in rows]
+
+
+LEGACY = ""  # the key scope of lines imported before lines had one (migration 0013)
+
+
+def _adopt_legacy(session: Session, last: int, run_id: int) -> tuple[int, list[dict]]:
+    """Lines imported before migration 0013 (key scope LEGACY) that this import brought again:
+    the old key (invoice id, line) was unique, so a new line with a legacy line's invoice id and
+    line is that line. The legacy line goes, the new one stays (its key is the source's).
+    Returns how many were adopted and, of those whose values differ, the changes (as
+    `_changed`). One EXISTS query when there are no legacy lines (the usual case)."""
+    if not session.scalar(select(select(SpendLine.id)
+                                 .where(SpendLine.key_scope == LEGACY).exists())):
+        return 0, []
+    old, new = SpendLine.__table__.alias("old"), SpendLine.__table__.alias("new")
+    rows = session.execute(
+        select(old.c.id, new.c.key_scope, new.c.invoice_id, new.c.line_no,
+               *(old.c[name] for name in COMPARED), *(new.c[name] for name in COMPARED))
+        .join(new, (new.c.invoice_id == old.c.invoice_id) & (new.c.line_no == old.c.line_no))
+        .where(old.c.key_scope == LEGACY, new.c.id > last, new.c.import_id == run_id)).all()
+    if not rows:
+        return 0, []
+    changes = []
+    for _old_id, scope, invoice, line, *values in rows:
+        before, after = values[:len(COMPARED)], values[len(COMPARED):]
+        if before != after:
+            day = after[COMPARED.index("invoice_date")]
+            changes.append({"key_scope": scope, "invoice_id": invoice, "line_no": int(line),
+                            "date": parse_date(day).isoformat(),
+                            "amount_ore": int(after[COMPARED.index("amount_ore")])})
+    ids = [row[0] for row in rows]
+    for start in range(0, len(ids), 10_000):
+        session.execute(SpendLine.__table__.delete().where(
+            SpendLine.id.in_(ids[start:start + 10_000])))
+    return len(rows), changes
 
 
 def _inserted(session: Session, last: int, run_id: int) -> int:
