@@ -120,6 +120,30 @@ def test_a_file_that_changes_lines_is_refused_until_replace_naming_them(db, way)
     _kept_equal_to_a_rebuild(db)
 
 
+def test_a_line_whose_key_changed_is_asked_about_and_replace_removes_the_old_one(db, way):
+    header = "Fakturanr;Fakturadato;Orgnr;Beløp eks mva;Avdeling\n"
+    _import(db, header + "A-2;20.02.2025;97152496;2500,00;Skole\n"
+                         "A-3;21.02.2025;934567897;10,00;Skole\n")
+    db.commit()
+    corrected = header + ("A-2;20.02.2025;971524960;2500,00;Kultur\n"
+                          "A-3;21.02.2025;934567897;10,00;Skole\n")
+    with pytest.raises(ChangesNeedConfirmation) as caught:
+        _import(db, corrected)
+    db.rollback()
+    assert (caught.value.count, caught.value.duplicate_count) == (0, 1)
+    assert caught.value.duplicates == [{
+        "key_scope": "org:971524960", "invoice_id": "A-2", "line_no": 1, "date": "2025-02-20",
+        "amount_ore": 250000, "old_scope": "org:97152496",
+        "differences": {"supplier_orgnr": ["97152496", "971524960"],
+                        "department": ["Skole", "Kultur"]}}]
+    assert db.scalar(select(func.sum(SpendLine.amount_ore))) == 251000
+    run = _import(db, corrected, replace=True)
+    assert (run.inserted, run.updated, run.unchanged) == (1, 0, 1)
+    assert db.scalar(select(func.sum(SpendLine.amount_ore))) == 251000
+    assert db.scalar(select(func.sum(SpendMonth.amount_ore))) == 251000
+    _kept_equal_to_a_rebuild(db)
+
+
 def test_a_ledger_keys_by_the_voucher_date_when_it_has_an_invoice_date_too(db):
     header = "Bilagsnr;Bilagsdato;Fakturadato;Orgnr;Nettobeløp\n"
     december = header + "1;05.01.2026;20.12.2025;934567897;10,00\n"

@@ -262,24 +262,40 @@ class ChangesNeedConfirmation(UserError):
     again with `replace`. `changes` names the first SHOWN_CHANGES of them: key, new values."""
 
     def __init__(self, filename: str, count: int, changes: list[dict], rows_read: int,
-                 layout: dict) -> None:
-        super().__init__(N_("The file would change %(count)d lines already imported; nothing "
-                            "was imported. Confirm to replace them."), count=count)
+                 layout: dict, duplicates: list[dict] | None = None,
+                 duplicate_count: int = 0) -> None:
+        if count:
+            super().__init__(N_("The file would change %(count)d lines already imported; "
+                                "nothing was imported. Confirm to replace them."), count=count)
+        else:
+            super().__init__(N_("%(count)d lines in the file have the invoice or voucher, line, "
+                                "date and amount of lines already imported under another "
+                                "supplier or year; nothing was imported. Confirm to replace "
+                                "those lines, or keep both."), count=duplicate_count)
         self.filename = filename
         self.count = count
         self.changes = changes
         self.rows_read = rows_read
         self.layout = layout
+        # Possible duplicates: new lines (their key and values) that equal a line already there
+        # under another key scope (`old_scope`): the same line under a corrected key, or not.
+        self.duplicates = duplicates or []
+        self.duplicate_count = duplicate_count
 
 
 def import_spend(
     session: Session, stream: IO[bytes], filename: str, *, actor_id: int | None = None,
     batch_size: int = 2_000, mapping: dict[str, str] | None = None, replace: bool = False,
+    keep_both: bool = False,
 ) -> ImportRun:
     """Upsert spend lines; raise ImportRejected (after reading every row) if any is bad, and
     ChangesNeedConfirmation when lines already imported would change and `replace` is not
-    given. `mapping` (field -> header) decides columns the file leaves unclear; without it the
-    mapping remembered for the file's headers (ImportMapping) is used.
+    given. A new line with the invoice or voucher, line, date and amount of a line already
+    there under another supplier or year (a corrected organisation number, a file that became
+    a ledger) is a possible duplicate: asked about the same way; `replace` removes the line
+    that was there, `keep_both` keeps it. `mapping` (field -> header) decides columns the file
+    leaves unclear; without it the mapping remembered for the file's headers (ImportMapping)
+    is used.
 
     A batch of 2,000 lines (about 1 MB of strings) stays in the CPU's cache while each of its
     columns is checked in turn: 10,000 were 10-15 % slower overall (bench/)."""
@@ -293,7 +309,8 @@ def import_spend(
         run = start_run(session, "spend", filename, actor_id)
         in_child = (kind == "csv" and size is not None and size >= FORK_MIN_BYTES
                     and forked.available())
-        return _import_rows(session, run, table, layout, batch_size, in_child, replace)
+        return _import_rows(session, run, table, layout, batch_size, in_child, replace,
+                            keep_both)
     finally:
         table.close()
 
@@ -324,28 +341,40 @@ def remember_mapping(session: Session, header: Sequence[str], mapping: dict[str,
 
 def old_values(session: Session, changes: list[dict]) -> list[dict]:
     """The changed lines (from ChangesNeedConfirmation) with their values before the import,
-    read after the caller rolled the import back: `old_date`, `old_amount_ore`."""
+    read after the caller rolled the import back: `old_date`, `old_amount_ore`, and
+    `differences` (each compared column that differs: name -> [old, new], as text)."""
     if not changes:
         return changes
+    table = SpendLine.__table__
+    compared = [table.c[name] for name in COMPARED]
     keys = [(change["key_scope"], change["invoice_id"], change["line_no"])
             for change in changes]
     rows = session.execute(select(SpendLine.key_scope, SpendLine.invoice_id, SpendLine.line_no,
-                                  SpendLine.invoice_date, SpendLine.amount_ore)
+                                  *compared)
                            .where(tuple_(SpendLine.key_scope, SpendLine.invoice_id,
                                          SpendLine.line_no).in_(keys))).all()
-    before = {(scope, invoice, line): (day, amount) for scope, invoice, line, day, amount in rows}
+    before = {(scope, invoice, line): values for scope, invoice, line, *values in rows}
     missing = [key[1:] for key in keys if key not in before]
     if missing:  # a line imported before migration 0013 that the import adopted
-        for invoice, line, day, amount in session.execute(
-                select(SpendLine.invoice_id, SpendLine.line_no, SpendLine.invoice_date,
-                       SpendLine.amount_ore)
+        for invoice, line, *values in session.execute(
+                select(SpendLine.invoice_id, SpendLine.line_no, *compared)
                 .where(SpendLine.key_scope == LEGACY,
                        tuple_(SpendLine.invoice_id, SpendLine.line_no).in_(missing))):
-            before[(LEGACY, invoice, line)] = (day, amount)
+            before[(LEGACY, invoice, line)] = values
     result = []
     for change, key in zip(changes, keys, strict=True):
-        day, amount = before.get(key, before.get((LEGACY, *key[1:]), (None, None)))
-        result.append(change | {"old_date": day and day.isoformat(), "old_amount_ore": amount})
+        values = before.get(key, before.get((LEGACY, *key[1:])))
+        if values is None:
+            result.append(change | {"old_date": None, "old_amount_ore": None,
+                                    "differences": {}})
+            continue
+        old = {name: _text(value) for name, value in zip(COMPARED, values, strict=True)}
+        new = change.get("values", {})
+        result.append(change | {
+            "old_date": parse_date(old["invoice_date"]).isoformat(),
+            "old_amount_ore": old["amount_ore"],
+            "differences": {name: [old[name], new[name]] for name in COMPARED
+                            if name in new and old[name] != new[name]}})
     return result
 
 
@@ -440,7 +469,8 @@ class _Columns:
 
 
 def _import_rows(session: Session, run: ImportRun, table, layout: Layout,
-                 batch_size: int, in_child: bool, replace: bool) -> ImportRun:
+                 batch_size: int, in_child: bool, replace: bool,
+                 keep_both: bool = False) -> ImportRun:
     importer = _SpendImporter(session, run, layout, batch_size)
     last = session.scalar(select(func.max(SpendLine.id))) or 0
     if in_child:
@@ -459,12 +489,18 @@ def _import_rows(session: Session, run: ImportRun, table, layout: Layout,
     adopted, adopted_changes = _adopt_legacy(session, last, run.id)
     inserted -= adopted
     updated += len(adopted_changes)
-    if updated and not replace:
+    duplicates = [] if keep_both or not inserted else _possible_duplicates(session, last,
+                                                                            run.id)
+    if (updated or duplicates) and not replace:
         changes = sorted(_changed(session, last, run.id) + adopted_changes,
                          key=itemgetter("key_scope", "invoice_id", "line_no"))
         raise ChangesNeedConfirmation(run.filename, updated, changes[:SHOWN_CHANGES],
-                                      importer.rows_read, layout.columns)
-    if inserted == importer.rows_read and importer.summary.complete:
+                                      importer.rows_read, layout.columns,
+                                      [duplicate for _, duplicate in duplicates[:SHOWN_CHANGES]],
+                                      len(duplicates))
+    if duplicates:  # replace: they were the same lines under a corrected key
+        _delete_lines(session, [old_id for old_id, _ in duplicates])
+    if inserted == importer.rows_read and importer.summary.complete and not duplicates:
         importer.summary.write(session)  # only new lines: add them
     else:
         spend_summary.rebuild(session)  # lines that were there changed: sum again
@@ -479,15 +515,24 @@ def _import_rows(session: Session, run: ImportRun, table, layout: Layout,
 def _changed(session: Session, last: int, run_id: int) -> list[dict]:
     """The first lines this import changed (they were there: ids up to `last`) in key order,
     with their new values."""
+    table = SpendLine.__table__
     rows = session.execute(
         select(SpendLine.key_scope, SpendLine.invoice_id, SpendLine.line_no,
-               SpendLine.invoice_date, SpendLine.amount_ore)
+               *(table.c[name] for name in COMPARED))
         .where(SpendLine.id <= last, SpendLine.import_id == run_id)
         .order_by(SpendLine.key_scope, SpendLine.invoice_id, SpendLine.line_no)
         .limit(SHOWN_CHANGES)).all()
-    return [{"key_scope": scope, "invoice_id": invoice, "line_no": int(line),
-             "date": parse_date(day).isoformat(), "amount_ore": int(amount)}
-            for scope, invoice, line, day, amount in rows]
+    return [_change(scope, invoice, line, values) for scope, invoice, line, *values in rows]
+
+
+def _change(scope: str, invoice: str, line: int, values: Sequence) -> dict:
+    """A changed line as ChangesNeedConfirmation names it: key, new date and amount, and
+    every compared column's new value (`values`, as text) for `old_values` to compare."""
+    named = dict(zip(COMPARED, values, strict=True))
+    return {"key_scope": scope, "invoice_id": invoice, "line_no": int(line),
+            "date": parse_date(named["invoice_date"]).isoformat(),
+            "amount_ore": int(named["amount_ore"]),
+            "values": {name: _text(value) for name, value in named.items()}}
 
 
 LEGACY = ""  # the key scope of lines imported before lines had one (migration 0013)
@@ -514,15 +559,50 @@ def _adopt_legacy(session: Session, last: int, run_id: int) -> tuple[int, list[d
     for _old_id, scope, invoice, line, *values in rows:
         before, after = values[:len(COMPARED)], values[len(COMPARED):]
         if before != after:
-            day = after[COMPARED.index("invoice_date")]
-            changes.append({"key_scope": scope, "invoice_id": invoice, "line_no": int(line),
-                            "date": parse_date(day).isoformat(),
-                            "amount_ore": int(after[COMPARED.index("amount_ore")])})
-    ids = [row[0] for row in rows]
+            changes.append(_change(scope, invoice, line, after))
+    _delete_lines(session, [row[0] for row in rows])
+    return len(rows), changes
+
+
+def _delete_lines(session: Session, ids: list[int]) -> None:
     for start in range(0, len(ids), 10_000):
         session.execute(SpendLine.__table__.delete().where(
             SpendLine.id.in_(ids[start:start + 10_000])))
-    return len(rows), changes
+
+
+def _possible_duplicates(session: Session, last: int, run_id: int) -> list[tuple[int, dict]]:
+    """The lines this import inserted that equal, in invoice or voucher, line, date and amount,
+    a line that was there (ids up to `last`) under another key scope: the old line's id and the
+    new line. None when nothing was there before (a first import asks nothing more)."""
+    if not last:
+        return []
+    old, new = SpendLine.__table__.alias("old"), SpendLine.__table__.alias("new")
+    rows = session.execute(
+        select(old.c.id, old.c.key_scope, new.c.key_scope, new.c.invoice_id, new.c.line_no,
+               new.c.invoice_date, new.c.amount_ore,
+               *(old.c[name] for name in COMPARED), *(new.c[name] for name in COMPARED))
+        .join(new, (new.c.invoice_id == old.c.invoice_id) & (new.c.line_no == old.c.line_no)
+              & (new.c.invoice_date == old.c.invoice_date)
+              & (new.c.amount_ore == old.c.amount_ore))
+        .where(old.c.id <= last, new.c.id > last, new.c.import_id == run_id,
+               old.c.key_scope != new.c.key_scope)
+        .order_by(new.c.key_scope, new.c.invoice_id, new.c.line_no, old.c.id)).all()
+    return [(old_id, {"key_scope": scope, "invoice_id": invoice, "line_no": int(line),
+                      "date": parse_date(day).isoformat(), "amount_ore": int(amount),
+                      "old_scope": old_scope,
+                      "differences": _differences(values[:len(COMPARED)],
+                                                  values[len(COMPARED):])})
+            for old_id, old_scope, scope, invoice, line, day, amount, *values in rows]
+
+
+def _differences(before: Sequence, after: Sequence) -> dict[str, list]:
+    """The compared columns whose values differ: name -> [old, new], as text."""
+    return {name: [_text(old), _text(new)]
+            for name, old, new in zip(COMPARED, before, after, strict=True) if old != new}
+
+
+def _text(value: object) -> object:
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def _inserted(session: Session, last: int, run_id: int) -> int:

@@ -62,6 +62,7 @@ from procure.web.controller.forms import ConfirmForm, FilterForm, UploadForm
 from procure.web.controller.labels import (
     ENCODING_LABELS,
     IMPORT_KINDS,
+    SPEND_COMPARED_LABELS,
     SPEND_FIELD_LABELS,
     SPEND_KEY_LABELS,
     export_labels,
@@ -557,7 +558,8 @@ def _ask(db, token: str, question: UserError, mapping: dict[str, str]):
                     guess=question.guess, gross=question.gross)
     else:
         meta.update(state="confirm", count=question.count,
-                    changes=old_values(db, question.changes), columns=question.layout)
+                    changes=old_values(db, question.changes), columns=question.layout,
+                    duplicates=question.duplicates, duplicate_count=question.duplicate_count)
     _write_meta(token, meta)
     return redirect(url_for("controller.spend_pending", token=token))
 
@@ -570,7 +572,7 @@ def spend_pending(token: str):
                                fields=SPEND_FIELD_LABELS, required=REQUIRED,
                                selected=meta["mapping"] or meta["guess"])
     return render_template("controller/import_confirm.html", meta=meta, token=token,
-                           fields=SPEND_FIELD_LABELS)
+                           fields=SPEND_FIELD_LABELS, compared=SPEND_COMPARED_LABELS)
 
 
 @bp.post("/imports/spend/pending/<token>")
@@ -585,7 +587,7 @@ def spend_pending_answer(token: str):
         flash(_("Nothing was imported."), "info")
         return redirect(url_for("controller.imports"))
     mapping = dict(meta.get("mapping") or {})
-    replace = False
+    replace = keep_both = False
     if action == "columns" and meta["state"] == "columns":
         header = set(meta["header"])
         mapping = {}
@@ -598,6 +600,8 @@ def spend_pending_answer(token: str):
             mapping[field] = value
     elif action == "replace" and meta["state"] == "confirm":
         replace = True
+    elif action == "keep_both" and meta["state"] == "confirm" and meta.get("duplicate_count"):
+        replace = keep_both = True  # the changed lines listed beside them were confirmed too
     else:
         abort(400)
     db = get_session()
@@ -606,7 +610,7 @@ def spend_pending_answer(token: str):
         try:
             with row_limit(int(current_app.config["IMPORT_MAX_ROWS"])):
                 run = import_spend(db, stream, filename, actor_id=current_user.id,
-                                   mapping=mapping, replace=replace)
+                                   mapping=mapping, replace=replace, keep_both=keep_both)
         except (ColumnsUnclear, ChangesNeedConfirmation) as question:
             db.rollback()
             _remember(db, meta, mapping)
