@@ -206,11 +206,35 @@ def test_two_suppliers_or_departments_stop_the_import(header, field):
     assert list(caught.value.choices) == [field]
 
 
+def test_an_invoice_file_with_a_voucher_column_asks_which_identifies_its_lines(db):
+    content = ("Fakturanr;Bilag;Fakturadato;Orgnr;Nettobeløp\n"
+               "1001;7;20.12.2025;934567897;10,00\n")
+    with pytest.raises(ColumnsUnclear) as caught:
+        _import(db, content)
+    assert caught.value.choices == {"voucher_id": ["Bilag"]}
+    assert "«Fakturanr»" in str(caught.value.params) and "«Bilag»" in str(caught.value.params)
+    run = _import(db, content, mapping={"voucher_id": ""})
+    assert (run.notes["key"], db.scalars(select(SpendLine.key_scope)).one()) == (
+        "invoice", "org:934567897")
+
+
+def test_a_ledger_whose_only_date_is_the_invoice_date_asks_for_the_voucher_year(db):
+    header = "Bilagsnr;Fakturadato;Orgnr;Nettobeløp\n"
+    with pytest.raises(ColumnsUnclear) as caught:
+        _import(db, header + "1;20.12.2025;934567897;10,00\n")
+    assert caught.value.choices == {"voucher_date": ["Fakturadato"]}
+    for header, scope in (("Bilagsnr;Dato;Orgnr;Nettobeløp\n", "year:2025"),
+                          ("Bilagsnr;Bilagsdato;Orgnr;Nettobeløp\n", "year:2025")):
+        run = _import(db, header + "1;20.12.2025;934567897;10,00\n", replace=True)
+        assert (run.notes["key"], run.notes["columns"]["voucher_id"]) == ("ledger", "Bilagsnr")
+        assert db.scalars(select(SpendLine.key_scope)).one() == scope
+
+
 def test_erp_headers_are_recognised():
     visma = resolve_columns(["Bilagsnr", "Bilagsdato", "Leverandør orgnr", "Beløp eks. mva",
                              "Ansvar", "Artskonto", "Prosjekt"])
     assert visma.kind == "ledger"
-    assert visma.columns == {"invoice_id": "Bilagsnr", "date": "Bilagsdato",
+    assert visma.columns == {"voucher_id": "Bilagsnr", "date": "Bilagsdato",
                              "voucher_date": "Bilagsdato", "supplier_orgnr": "Leverandør orgnr",
                              "amount_nok": "Beløp eks. mva", "account": "Artskonto",
                              "department": "Ansvar"}

@@ -105,6 +105,8 @@ GROSS = ("beløp_inkl_mva", "belop_inkl_mva", "beløp_ink_mva", "belop_ink_mva",
          "bruttobeløp", "bruttobelop", "amount_incl_vat", "gross_amount", "sum_inkl_mva",
          "totalbeløp_inkl_mva")
 REQUIRED = ("date", "supplier_orgnr", "amount_nok")
+# Dates that are an invoice's: a ledger keyed by voucher year does not take their year unasked.
+INVOICE_DATES = ("fakturadato", "invoice_date")
 # What the controller calls a field (--map NAME=..., messages); amount_nok is "amount", etc.
 FIELD_NAMES = {"invoice_id": "invoice", "voucher_id": "voucher", "line": "line",
                "date": "date", "voucher_date": "voucher_date", "supplier_orgnr": "supplier",
@@ -175,7 +177,19 @@ class ColumnsUnclear(ImportFileError):
         text = "; ".join(
             f"{FIELD_NAMES[field]}: {' | '.join(f'«{name}»' for name in names)}"
             for field, names in choices.items())
-        if list(choices) == ["amount_nok"] and set(choices["amount_nok"]) <= set(gross):
+        if list(choices) == ["voucher_id"]:
+            super().__init__(N_("The file has both an invoice number column (%(invoice)s) and "
+                                "a voucher column (%(voucher)s): say which identifies its "
+                                "lines (--map voucher=\"\" for an invoice file, --map "
+                                "invoice=\"\" for a ledger)."),
+                             invoice=f"«{guess.get('invoice_id', '')}»",
+                             voucher=f"«{choices['voucher_id'][0]}»")
+        elif list(choices) == ["voucher_date"]:
+            super().__init__(N_("The file is a ledger (it has a voucher column) but its only "
+                                "date is %(date)s: say which column's year is the year of the "
+                                "voucher series (--map voucher_date=\"...\")."),
+                             date=f"«{choices['voucher_date'][0]}»")
+        elif list(choices) == ["amount_nok"] and set(choices["amount_nok"]) <= set(gross):
             super().__init__(N_("The only amount column, %(columns)s, includes VAT; amounts "
                                 "must exclude it. Add a column without VAT, or choose that "
                                 "one deliberately (--map amount=\"...\")."),
@@ -237,8 +251,18 @@ def resolve_columns(header: list[str], mapping: dict[str, str] | None = None) ->
             index[field] = found[0]
         elif found:
             choices[field] = [header[position] for position in found]
-    if "voucher_id" not in index:
+    if "invoice_id" in index and "voucher_id" in index and not (
+            {"invoice_id", "voucher_id"} & set(mapping)):
+        # A supplier-invoice file may carry the ledger's voucher (or attachment) number: which
+        # one identifies the lines is the controller's to say, not a guess.
+        choices["voucher_id"] = [header[index["voucher_id"]]]
+    if "voucher_id" not in index or "voucher_id" in choices:
         choices.pop("voucher_date", None)  # only a ledger's key needs it
+    elif ("voucher_date" not in index and "voucher_date" not in mapping and "date" in index
+          and keys[index["date"]] in INVOICE_DATES):
+        # Vouchers are numbered by year of the voucher date; an invoice's date may fall in the
+        # year before. Only the controller can say the invoice date's year will do.
+        choices["voucher_date"] = [header[index["date"]]]
     if choices:
         raise ColumnsUnclear(header, choices,
                              {field: header[position] for field, position in index.items()},
@@ -249,12 +273,19 @@ def resolve_columns(header: list[str], mapping: dict[str, str] | None = None) ->
     if missing:
         raise ImportFileError(N_("Missing columns: %(columns)s."), columns=", ".join(missing))
     kind = LEDGER if "voucher_id" in index else INVOICE
+    columns = {field: header[position] for field, position in index.items()}
     if kind == LEDGER:
+        index.pop("invoice_id", None)  # chosen away from the key: the voucher identifies lines
+        columns.pop("invoice_id", None)
         index["invoice_id"] = index.pop("voucher_id")  # the voucher number is stored as the id
+        # No voucher date: the date's year (a generic date, or one the controller chose).
         index.setdefault("voucher_date", index["date"])
     else:
         index.pop("voucher_date", None)
-    return Layout(index, kind, {field: header[position] for field, position in index.items()})
+        index.pop("voucher_id", None)
+        columns.pop("voucher_date", None)
+        columns.pop("voucher_id", None)
+    return Layout(index, kind, columns)
 
 
 class ChangesNeedConfirmation(UserError):

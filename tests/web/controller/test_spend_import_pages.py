@@ -126,3 +126,17 @@ def test_a_changed_line_shows_every_column_that_differs(controller, db):  # noqa
     page = controller.get(response.location).get_data(as_text=True)
     assert "<div>Avdeling: Skole → Kultur</div>" in page
     assert "Konto:" not in page
+
+
+def test_an_invoice_file_with_a_voucher_column_is_asked_about_on_the_page(controller, db):  # noqa: F811
+    content = ("Fakturanr;Bilag;Fakturadato;Org.nr.;Nettobeløp\n"
+               "D1;7;20.12.2025;934567897;10,00\n").encode()
+    response = upload(controller, "spend", content, "a.csv")
+    page = controller.get(response.location).get_data(as_text=True)
+    assert "Filen har et fakturanummer og en bilagskolonne" in page
+    answered = _answer(controller, response.location, action="columns",
+                       **{"column-invoice_id": "Fakturanr", "column-voucher_id": "",
+                          "column-date": "Fakturadato", "column-supplier_orgnr": "Org.nr.",
+                          "column-amount_nok": "Nettobeløp"})
+    assert "Importert" in controller.get(answered.location).get_data(as_text=True)
+    assert _lines(db) == [("org:934567897", "", 1000)]
