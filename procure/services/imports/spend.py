@@ -353,6 +353,16 @@ def remembered_mapping(session: Session, header: Sequence[str]) -> dict[str, str
     return dict(found or {})
 
 
+def file_header(stream: IO[bytes], filename: str) -> list[str]:
+    """The header of a spend file (read as `import_spend` reads it; UserError when it cannot
+    be)."""
+    table = read_table(stream, file_type(stream, filename, ("csv", "xlsx")))
+    try:
+        return list(table.header)
+    finally:
+        table.close()
+
+
 def remember_mapping(session: Session, header: Sequence[str], mapping: dict[str, str],
                      actor_id: int | None = None) -> ImportMapping:
     """Keep the columns chosen for files with these headers (replacing any chosen before)."""

@@ -140,3 +140,36 @@ def test_an_invoice_file_with_a_voucher_column_is_asked_about_on_the_page(contro
                           "column-amount_nok": "Nettobeløp"})
     assert "Importert" in controller.get(answered.location).get_data(as_text=True)
     assert _lines(db) == [("org:934567897", "", 1000)]
+
+
+def test_a_column_choice_that_fails_is_not_remembered(controller, db):  # noqa: F811
+    response = upload(controller, "spend", UNCLEAR.encode(), "visma.csv")
+    wrong = _answer(controller, response.location, action="columns",
+                    **{"column-invoice_id": "Fakturanr", "column-date": "Ansvar",
+                       "column-supplier_orgnr": "Org.nr.",
+                       "column-amount_nok": "Beløp eks. mva"})
+    assert "pending" not in wrong.location  # the report of the refused file
+    assert db.scalar(select(func.count()).select_from(ImportMapping)) == 0
+    again = upload(controller, "spend", UNCLEAR.encode(), "visma.csv")
+    assert "/imports/spend/pending/" in again.location  # asked again
+
+
+def test_a_remembered_choice_that_fails_is_asked_again_preselected(controller, db):  # noqa: F811
+    response = upload(controller, "spend", UNCLEAR.encode(), "visma.csv")
+    _answer(controller, response.location, action="columns",
+            **{"column-invoice_id": "Fakturanr", "column-date": "Fakturadato",
+               "column-supplier_orgnr": "Org.nr.", "column-amount_nok": "Beløp eks. mva"})
+    assert db.scalar(select(func.count()).select_from(ImportMapping)) == 1
+    bad = UNCLEAR.replace("20.12.2025", "31.02.2025")
+    again = upload(controller, "spend", bad.encode(), "visma.csv")
+    assert "/imports/spend/pending/" in again.location
+    page = controller.get(again.location).get_data(as_text=True)
+    assert "Filen ble avvist med kolonnene som ble valgt før" in page
+    assert '<option value="Fakturadato" selected>' in page
+    answered = _answer(controller, again.location, action="columns",
+                       **{"column-invoice_id": "Fakturanr", "column-date": "Fakturadato",
+                          "column-supplier_orgnr": "Org.nr.",
+                          "column-amount_nok": "Beløp eks. mva"})
+    assert "pending" not in answered.location
+    run = db.scalar(select(ImportRun).order_by(ImportRun.id.desc()))
+    assert run.status == "rejected"
