@@ -232,6 +232,17 @@ def test_a_ledger_whose_only_date_is_the_invoice_date_asks_for_the_voucher_year(
         assert db.scalars(select(SpendLine.key_scope)).one() == scope
 
 
+def test_a_repeated_heading_is_refused_naming_it(db):
+    content = "Fakturanr;Dato;Orgnr;Beløp;Beløp\nF1;20.12.2025;934567897;10,00;12,50\n"
+    with pytest.raises(ImportFileError) as caught:
+        _import(db, content)
+    assert caught.value.params == {"columns": "«Beløp»"}
+    assert "more than once" in caught.value.msgid
+    run = _import(db, "Fakturanr;Dato;Orgnr;Beløp;Prosjekt;Prosjekt\n"
+                      "F1;20.12.2025;934567897;10,00;a;b\n")  # repeated, but no field's
+    assert run.inserted == 1
+
+
 def test_erp_headers_are_recognised():
     visma = resolve_columns(["Bilagsnr", "Bilagsdato", "Leverandør orgnr", "Beløp eks. mva",
                              "Ansvar", "Artskonto", "Prosjekt"])

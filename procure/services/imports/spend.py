@@ -226,6 +226,21 @@ def resolve_columns(header: list[str], mapping: dict[str, str] | None = None) ->
     index: dict[str, int] = {}
     choices: dict[str, list[str]] = {}
     gross = [name for name, key in zip(header, keys, strict=True) if key in GROSS]
+    # Columns are chosen by heading: a heading that could be a field and appears twice
+    # (Beløp;Beløp) could only ever give its first column.
+    wanted_keys = {header_key(alias) for field, aliases in COLUMNS.items()
+                   for alias in (field, *aliases)} | set(GROSS) | {
+        header_key(value) for value in mapping.values() if value}
+    seen: set[str] = set()
+    repeated: list[str] = []
+    for name, key in zip(header, keys, strict=True):
+        if key in seen and key in wanted_keys and key not in map(header_key, repeated):
+            repeated.append(name)
+        seen.add(key)
+    if repeated:
+        raise ImportFileError(N_("The heading %(columns)s appears more than once; give each "
+                                 "column its own heading."),
+                              columns=", ".join(f"«{name}»" for name in repeated))
     for field, value in mapping.items():
         if field not in COLUMNS:
             raise ImportFileError(N_("There is no field called %(field)s (use one of "
