@@ -48,10 +48,14 @@ def _file_command(kind: str, help_text: str):
                    'account, category, cpv, department; an empty COLUMN leaves a field out).')
 @click.option("--replace", is_flag=True,
               help="Replace lines already imported that the file changes (without it such a "
-                   "file is refused, naming the lines).")
+                   "file is refused, naming the lines). Also removes the lines a possible "
+                   "duplicate repeats under an older key.")
+@click.option("--keep-both", is_flag=True,
+              help="Keep lines already imported under another supplier or year that the file "
+                   "repeats (possible duplicates): they are really different lines.")
 @with_appcontext
 def spend_command(file: Path, report: Path | None, maps: tuple[str, ...],
-                  replace: bool) -> None:
+                  replace: bool, keep_both: bool) -> None:
     """Spend lines (CSV or XLSX); the columns are listed in README.md."""
     from procure.services.imports.spend import FIELDS_BY_NAME
 
@@ -64,11 +68,12 @@ def spend_command(file: Path, report: Path | None, maps: tuple[str, ...],
                 f"{item!r}: use FIELD=\"COLUMN\" with a field among "
                 f"{', '.join(sorted(set(FIELDS_BY_NAME)))}.", param_hint="--map")
         mapping[field] = column.strip().strip('"')
-    _run_import("spend", file, report, mapping=mapping, replace=replace)
+    _run_import("spend", file, report, mapping=mapping, replace=replace, keep_both=keep_both)
 
 
 def _run_import(kind: str, file: Path, report: Path | None, *,
-                mapping: dict[str, str] | None = None, replace: bool = False) -> None:
+                mapping: dict[str, str] | None = None, replace: bool = False,
+                keep_both: bool = False) -> None:
     from procure.services.imports import ImportRejected, record_file_error, record_rejection
     from procure.services.imports.ocds import import_ocds
     from procure.services.imports.rates import import_rates
@@ -89,7 +94,7 @@ def _run_import(kind: str, file: Path, report: Path | None, *,
                     current_app.config.get("STATS_EUR_NOK", 11.5)))
             elif kind == "spend":
                 run = import_spend(session, stream, file.name, mapping=mapping,
-                                   replace=replace)
+                                   replace=replace, keep_both=keep_both)
             elif kind == "rates":
                 run = import_rates(session, stream, file.name)
             else:
@@ -131,19 +136,51 @@ def _run_import(kind: str, file: Path, report: Path | None, *,
                                                  for field, header in columns.items()))
 
 
+def _scope(key_scope: str) -> str:
+    if not key_scope:
+        return "imported before lines had a supplier or year"
+    return key_scope.replace("org:", "supplier ").replace("year:", "year ")
+
+
+def _differences(differences: dict[str, list]) -> str:
+    """The compared columns besides date and amount that differ, old -> new."""
+    return "".join(f"; {name} {old or '-'} -> {new or '-'}"
+                   for name, (old, new) in differences.items()
+                   if name not in ("invoice_date", "amount_ore"))
+
+
 def _changes(changes, shown: list[dict]) -> None:
-    """The lines a file would change, and how to accept it; exits 1 (nothing was written)."""
-    click.echo(f"Not imported {changes.filename}: it would change {changes.count} line(s) "
-               "already imported. Nothing was written; run again with --replace to replace "
-               "them.", err=True)
+    """The lines a file would change or may repeat, and how to accept it; exits 1 (nothing was
+    written)."""
+    if changes.count:
+        click.echo(f"Not imported {changes.filename}: it would change {changes.count} line(s) "
+                   "already imported. Nothing was written; run again with --replace to replace "
+                   "them.", err=True)
     for change in shown:
-        scope = change["key_scope"].replace("org:", "supplier ").replace("year:", "year ")
         old = (f"{change['old_date']}, {change['old_amount_ore'] / 100:.2f}"
                if change.get("old_amount_ore") is not None else "?")
-        click.echo(f"  {change['invoice_id']} line {change['line_no']} ({scope}): {old} -> "
-                   f"{change['date']}, {change['amount_ore'] / 100:.2f}", err=True)
+        click.echo(f"  {change['invoice_id']} line {change['line_no']} "
+                   f"({_scope(change['key_scope'])}): {old} -> "
+                   f"{change['date']}, {change['amount_ore'] / 100:.2f}"
+                   f"{_differences(change.get('differences', {}))}", err=True)
     if changes.count > len(shown):
         click.echo(f"  … and {changes.count - len(shown)} more.", err=True)
+    if changes.duplicate_count:
+        click.echo(f"Not imported {changes.filename}: {changes.duplicate_count} line(s) have "
+                   "the invoice or voucher, line, date and amount of a line already imported "
+                   "under another supplier or year (possible duplicates). Nothing was written; "
+                   "run again with --replace if they are the same lines under a corrected "
+                   "key (the old lines are removed), or --keep-both if they are different "
+                   "lines.", err=True)
+        for duplicate in changes.duplicates:
+            differences = _differences(duplicate["differences"])
+            click.echo(f"  {duplicate['invoice_id']} line {duplicate['line_no']} "
+                       f"{duplicate['date']}, {duplicate['amount_ore'] / 100:.2f}: "
+                       f"{_scope(duplicate['old_scope'])} -> {_scope(duplicate['key_scope'])}"
+                       f"{differences}", err=True)
+        if changes.duplicate_count > len(changes.duplicates):
+            click.echo(f"  … and {changes.duplicate_count - len(changes.duplicates)} more.",
+                       err=True)
     raise SystemExit(1)
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from procure.errors import N_
 from procure.models import SpendLine
 from procure.services import bulk
-from procure.services.imports import ImportFileError, forked, spend
+from procure.services.imports import ImportFileError, ImportRejected, forked, spend
 from procure.services.imports.spend import import_spend
 from tests.services.test_imports import HEADER
 from tests.services.test_spend_import_batches import _row
@@ -189,15 +189,20 @@ def test_both_ways_hand_the_writer_the_same_values_of_the_same_types(db, monkeyp
     assert _written(db, monkeypatch, content, 0) == in_process
 
 
-def test_an_undecodable_row_deep_in_a_forked_import_names_its_line_and_writes_nothing(
-        db, monkeypatch):
+def test_a_bad_row_deep_in_a_forked_import_names_its_line_and_writes_nothing(db, monkeypatch):
+    # A byte that is not UTF-8 is refused before any reading (detect_encoding reads the whole
+    # file), so the forked reader's own refusal is a bad value: a date that does not exist.
     monkeypatch.setattr(spend, "FORK_MIN_BYTES", 0)
-    rows = [_row(n, department="Bøker").encode() for n in range(400)]  # UTF-8 from the start
-    rows[350] = rows[350].replace(b"B\xc3\xb8ker", b"B\xf8ker")  # one line in Windows-1252
-    content = HEADER.encode() + b"".join(rows)
-    with pytest.raises(ImportFileError, match="not UTF-8") as caught:
+    forks = []
+    run = forked.run
+    monkeypatch.setattr(forked, "run", lambda *args: forks.append(1) or run(*args))
+    rows = [_row(n, department="Bøker") for n in range(400)]
+    rows[350] = _row(350, day="31.02.2025", department="Bøker")
+    content = (HEADER + "".join(rows)).encode()
+    with pytest.raises(ImportRejected) as caught:
         import_spend(db, io.BytesIO(content), "broken.csv", batch_size=50)
-    assert caught.value.params == {"line": 352}  # the header is line 1
+    assert forks == [1]  # read in the forked reader
+    assert [(row, field) for row, field, *_ in caught.value.errors.items] == [(352, "date")]
     db.rollback()
     assert db.scalar(select(func.count()).select_from(SpendLine)) == 0
 

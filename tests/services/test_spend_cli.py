@@ -38,15 +38,52 @@ def test_changed_lines_need_replace_and_are_listed(runner, db, tmp_path):
                       "2;1;11.03.2025;934567897;200,00\n", encoding="utf-8")
     assert runner.invoke(args=["import", "spend", str(ledger)]).exit_code == 0
     ledger.write_text(header + "1;1;10.03.2025;934567897;150,00\n"
-                      "2;1;11.03.2025;934567897;200,00\n", encoding="utf-8")
+                      "2;1;11.03.2025;975312461;200,00\n", encoding="utf-8")
     runs = db.scalar(select(func.count()).select_from(ImportRun))
     refused = runner.invoke(args=["import", "spend", str(ledger)])
     assert refused.exit_code == 1
-    assert "it would change 1 line(s) already imported" in refused.output
-    assert "1 line 1 (year 2025): 2025-03-10, 100.00 -> 2025-03-10, 150.00" in refused.output
+    assert "it would change 2 line(s) already imported" in refused.output
+    assert "1 line 1 (year 2025): 2025-03-10, 100.00 -> 2025-03-10, 150.00\n" in refused.output
+    assert ("2 line 1 (year 2025): 2025-03-11, 200.00 -> 2025-03-11, 200.00; "
+            "supplier_orgnr 934567897 -> 975312461") in refused.output
     assert db.scalar(select(func.sum(SpendLine.amount_ore))) == 30000  # nothing written
     assert db.scalar(select(func.count()).select_from(ImportRun)) == runs
     replaced = runner.invoke(args=["import", "spend", str(ledger), "--replace"])
     assert replaced.exit_code == 0, replaced.output
-    assert "0 new, 1 changed, 1 unchanged" in replaced.output
+    assert "0 new, 2 changed, 0 unchanged" in replaced.output
     assert db.scalar(select(func.sum(SpendLine.amount_ore))) == 35000
+
+
+def test_a_corrected_organisation_number_is_a_possible_duplicate_not_a_new_line(runner, db,
+                                                                                tmp_path):
+    spend = tmp_path / "faktura.csv"
+    header = "Fakturanr;Linje;Fakturadato;Org.nr.;Nettobeløp\n"
+    spend.write_text(header + "A-2;1;20.02.2025;97152496;2500,00\n", encoding="utf-8")
+    assert runner.invoke(args=["import", "spend", str(spend)]).exit_code == 0
+    spend.write_text(header + "A-2;1;20.02.2025;971524960;2500,00\n", encoding="utf-8")
+    refused = runner.invoke(args=["import", "spend", str(spend)])
+    assert refused.exit_code == 1
+    assert "1 line(s) have the invoice or voucher, line, date and amount" in refused.output
+    assert ("A-2 line 1 2025-02-20, 2500.00: supplier 97152496 -> supplier 971524960; "
+            "supplier_orgnr 97152496 -> 971524960") in refused.output
+    assert db.scalar(select(func.sum(SpendLine.amount_ore))) == 250000  # nothing written
+    replaced = runner.invoke(args=["import", "spend", str(spend), "--replace"])
+    assert replaced.exit_code == 0, replaced.output
+    assert db.execute(select(SpendLine.supplier_orgnr, SpendLine.amount_ore)).all() == [
+        ("971524960", 250000)]
+
+
+def test_a_file_that_became_a_ledger_asks_and_can_keep_both(runner, db, tmp_path):
+    spend = tmp_path / "faktura.csv"
+    spend.write_text("Fakturanr;Dato;Org.nr.;Nettobeløp\n7;10.03.2025;934567897;100,00\n",
+                     encoding="utf-8")
+    assert runner.invoke(args=["import", "spend", str(spend)]).exit_code == 0
+    spend.write_text("Bilagsnr;Dato;Org.nr.;Nettobeløp\n7;10.03.2025;934567897;100,00\n",
+                     encoding="utf-8")
+    refused = runner.invoke(args=["import", "spend", str(spend)])
+    assert refused.exit_code == 1
+    assert "7 line 1 2025-03-10, 100.00: supplier 934567897 -> year 2025" in refused.output
+    kept = runner.invoke(args=["import", "spend", str(spend), "--keep-both"])
+    assert kept.exit_code == 0, kept.output
+    assert "1 new, 0 changed" in kept.output
+    assert db.scalar(select(func.sum(SpendLine.amount_ore))) == 20000

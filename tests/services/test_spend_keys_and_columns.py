@@ -9,14 +9,17 @@ from datetime import date
 import pytest
 from alembic import command
 from sqlalchemy import func, select, text
+from sqlmodel import Session
 
 from procure.migrate import alembic_config
 from procure.models import ImportMapping, SpendLine, SpendMonth
+from procure.services import spend_summary
 from procure.services.imports import ImportFileError, ImportRejected, forked, spend
 from procure.services.imports.spend import (
     ChangesNeedConfirmation,
     ColumnsUnclear,
     import_spend,
+    old_values,
     remember_mapping,
     resolve_columns,
 )
@@ -102,7 +105,9 @@ def test_a_file_that_changes_lines_is_refused_until_replace_naming_them(db, way)
     ledger, _total = _ledger(2025, vouchers=4)
     _import(db, ledger)
     db.commit()
-    changed = ledger.replace("\n3;2;", "\n3;2;", 1).splitlines(keepends=True)
+    changed = ledger.splitlines(keepends=True)
+    assert changed[8].startswith("3;2;")
+    original = int(changed[8].split(";")[4].replace(",", ""))
     changed[8] = changed[8].rsplit(";", 3)[0] + ";1,00;Ansvar 9;670\n"  # voucher 3, line 2
     with pytest.raises(ChangesNeedConfirmation) as caught:
         _import(db, "".join(changed))
@@ -111,9 +116,33 @@ def test_a_file_that_changes_lines_is_refused_until_replace_naming_them(db, way)
     assert [(c["key_scope"], c["invoice_id"], c["line_no"], c["amount_ore"])
             for c in caught.value.changes] == [("year:2025", "3", 2, 100)]
     assert db.scalar(select(SpendLine.amount_ore).where(SpendLine.invoice_id == "3",
-                                                        SpendLine.line_no == 2)) != 100
+                                                        SpendLine.line_no == 2)) == original
     run = _import(db, "".join(changed), replace=True)
     assert (run.inserted, run.updated, run.unchanged) == (0, 1, 11)
+    _kept_equal_to_a_rebuild(db)
+
+
+def test_a_line_whose_key_changed_is_asked_about_and_replace_removes_the_old_one(db, way):
+    header = "Fakturanr;Fakturadato;Orgnr;Beløp eks mva;Avdeling\n"
+    _import(db, header + "A-2;20.02.2025;97152496;2500,00;Skole\n"
+                         "A-3;21.02.2025;934567897;10,00;Skole\n")
+    db.commit()
+    corrected = header + ("A-2;20.02.2025;971524960;2500,00;Kultur\n"
+                          "A-3;21.02.2025;934567897;10,00;Skole\n")
+    with pytest.raises(ChangesNeedConfirmation) as caught:
+        _import(db, corrected)
+    db.rollback()
+    assert (caught.value.count, caught.value.duplicate_count) == (0, 1)
+    assert caught.value.duplicates == [{
+        "key_scope": "org:971524960", "invoice_id": "A-2", "line_no": 1, "date": "2025-02-20",
+        "amount_ore": 250000, "old_scope": "org:97152496",
+        "differences": {"supplier_orgnr": ["97152496", "971524960"],
+                        "department": ["Skole", "Kultur"]}}]
+    assert db.scalar(select(func.sum(SpendLine.amount_ore))) == 251000
+    run = _import(db, corrected, replace=True)
+    assert (run.inserted, run.updated, run.unchanged) == (1, 0, 1)
+    assert db.scalar(select(func.sum(SpendLine.amount_ore))) == 251000
+    assert db.scalar(select(func.sum(SpendMonth.amount_ore))) == 251000
     _kept_equal_to_a_rebuild(db)
 
 
@@ -179,11 +208,46 @@ def test_two_suppliers_or_departments_stop_the_import(header, field):
     assert list(caught.value.choices) == [field]
 
 
+def test_an_invoice_file_with_a_voucher_column_asks_which_identifies_its_lines(db):
+    content = ("Fakturanr;Bilag;Fakturadato;Orgnr;Nettobeløp\n"
+               "1001;7;20.12.2025;934567897;10,00\n")
+    with pytest.raises(ColumnsUnclear) as caught:
+        _import(db, content)
+    assert caught.value.choices == {"voucher_id": ["Bilag"]}
+    assert "«Fakturanr»" in str(caught.value.params) and "«Bilag»" in str(caught.value.params)
+    run = _import(db, content, mapping={"voucher_id": ""})
+    assert (run.notes["key"], db.scalars(select(SpendLine.key_scope)).one()) == (
+        "invoice", "org:934567897")
+
+
+def test_a_ledger_whose_only_date_is_the_invoice_date_asks_for_the_voucher_year(db):
+    header = "Bilagsnr;Fakturadato;Orgnr;Nettobeløp\n"
+    with pytest.raises(ColumnsUnclear) as caught:
+        _import(db, header + "1;20.12.2025;934567897;10,00\n")
+    assert caught.value.choices == {"voucher_date": ["Fakturadato"]}
+    for header, scope in (("Bilagsnr;Dato;Orgnr;Nettobeløp\n", "year:2025"),
+                          ("Bilagsnr;Bilagsdato;Orgnr;Nettobeløp\n", "year:2025")):
+        run = _import(db, header + "1;20.12.2025;934567897;10,00\n", replace=True)
+        assert (run.notes["key"], run.notes["columns"]["voucher_id"]) == ("ledger", "Bilagsnr")
+        assert db.scalars(select(SpendLine.key_scope)).one() == scope
+
+
+def test_a_repeated_heading_is_refused_naming_it(db):
+    content = "Fakturanr;Dato;Orgnr;Beløp;Beløp\nF1;20.12.2025;934567897;10,00;12,50\n"
+    with pytest.raises(ImportFileError) as caught:
+        _import(db, content)
+    assert caught.value.params == {"columns": "«Beløp»"}
+    assert "more than once" in caught.value.msgid
+    run = _import(db, "Fakturanr;Dato;Orgnr;Beløp;Prosjekt;Prosjekt\n"
+                      "F1;20.12.2025;934567897;10,00;a;b\n")  # repeated, but no field's
+    assert run.inserted == 1
+
+
 def test_erp_headers_are_recognised():
     visma = resolve_columns(["Bilagsnr", "Bilagsdato", "Leverandør orgnr", "Beløp eks. mva",
                              "Ansvar", "Artskonto", "Prosjekt"])
     assert visma.kind == "ledger"
-    assert visma.columns == {"invoice_id": "Bilagsnr", "date": "Bilagsdato",
+    assert visma.columns == {"voucher_id": "Bilagsnr", "date": "Bilagsdato",
                              "voucher_date": "Bilagsdato", "supplier_orgnr": "Leverandør orgnr",
                              "amount_nok": "Beløp eks. mva", "account": "Artskonto",
                              "department": "Ansvar"}
@@ -268,7 +332,7 @@ def test_row_numbers_are_line_numbers_after_a_quoted_line_break(db, way):
 # --- the migration ---------------------------------------------------------------------------
 
 
-def test_the_migration_keeps_existing_lines_and_keys_them_as_invoice_lines(tmp_path):
+def test_the_migration_keeps_existing_lines_under_a_legacy_scope(tmp_path):
     database = TestDatabase.create(TEST_DATABASE_URL, tmp_path, tables=False)
     try:
         config = alembic_config(database.engine.url.render_as_string(hide_password=False))
@@ -283,8 +347,56 @@ def test_the_migration_keeps_existing_lines_and_keys_them_as_invoice_lines(tmp_p
             command.upgrade(config, "0013")
             assert sorted(connection.execute(text(
                 "SELECT key_scope, invoice_id, amount_ore FROM spend_line")).all()) == [
-                ("org:", "F2", 100), ("org:934567897", "F1", 12345)]
+                ("", "F1", 12345), ("", "F2", 100)]
             command.downgrade(config, "0010")
             assert connection.execute(text("SELECT count(*) FROM spend_line")).scalar() == 2
+    finally:
+        database.drop()
+
+
+def test_a_ledger_imported_before_the_migration_is_not_counted_twice(tmp_path):
+    """The old importer took a voucher number as the invoice id; the same file imported again
+    after migration 0013 (now read as a ledger) adopts those lines instead of adding them."""
+    database = TestDatabase.create(TEST_DATABASE_URL, tmp_path, tables=False)
+    ledger, total = _ledger(2025, vouchers=4)
+    rows = [line.split(";") for line in ledger.splitlines()[1:]]
+    try:
+        config = alembic_config(database.engine.url.render_as_string(hide_password=False))
+        with database.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0010")
+            for voucher, line, day, org, amount, department, account in rows:
+                connection.execute(text(
+                    "INSERT INTO spend_line (invoice_id, line_no, invoice_date, supplier_orgnr, "
+                    "orgnr_valid, amount_ore, account, category, cpv_code, department) VALUES "
+                    "(:voucher, :line, :day, :org, true, :amount, :account, '', '', "
+                    ":department)"),
+                    {"voucher": voucher, "line": int(line), "org": org, "account": account,
+                     "day": date(*reversed(list(map(int, day.split("."))))),
+                     "amount": int(amount.replace(",", "")), "department": department})
+            command.upgrade(config, "head")
+            db = Session(bind=connection)
+            spend_summary.rebuild(db)
+            changed = ledger.splitlines(keepends=True)
+            before = changed[6]
+            assert before.startswith("2;3;")
+            changed[6] = before.rsplit(";", 3)[0] + ";1,00;Ansvar 9;673\n"  # voucher 2, line 3
+            savepoint = connection.begin_nested()  # what the caller rolls back
+            with pytest.raises(ChangesNeedConfirmation) as caught:
+                _import(db, "".join(changed))
+            savepoint.rollback()
+            db.expire_all()
+            assert [(c["key_scope"], c["invoice_id"], c["line_no"], c["amount_ore"])
+                    for c in caught.value.changes] == [("year:2025", "2", 3, 100)]
+            assert [c["old_amount_ore"] for c in old_values(db, caught.value.changes)] == [
+                int(before.split(";")[4].replace(",", ""))]
+            run = _import(db, ledger)
+            assert (run.inserted, run.updated, run.unchanged) == (0, 0, 12)
+            assert db.scalar(select(func.count()).select_from(SpendLine)) == 12
+            assert db.scalar(select(func.sum(SpendLine.amount_ore))) == total
+            assert db.scalar(select(func.sum(SpendMonth.amount_ore))) == total
+            assert set(db.scalars(select(SpendLine.key_scope))) == {"year:2025"}
+            _kept_equal_to_a_rebuild(db)
+            db.close()
     finally:
         database.drop()

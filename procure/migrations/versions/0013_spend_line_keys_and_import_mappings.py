@@ -36,10 +36,11 @@ def upgrade() -> None:
     with op.batch_alter_table('spend_line', schema=None) as batch_op:
         batch_op.add_column(sa.Column('key_scope', sqlmodel.sql.sqltypes.AutoString(length=30), server_default='', nullable=False))
     # ### end Alembic commands ###
-    # Lines imported before this revision were keyed by (invoice id, line) alone. They are taken
-    # as invoice lines (the column was called invoice_id): keyed by their supplier from now on.
-    # The old key was unique, so the new one is too.
-    op.execute("UPDATE spend_line SET key_scope = 'org:' || supplier_orgnr")
+    # Lines imported before this revision were keyed by (invoice id, line) alone, and the old
+    # importer took a voucher number as the invoice id: whether a line came from an invoice
+    # file or a ledger is not known. They keep the scope '' (legacy, the server default), and
+    # the importer adopts one when a file brings a line with its (invoice id, line): the old
+    # key was unique, so that line is the same line (spend._adopt_legacy).
     with op.batch_alter_table('spend_line', schema=None) as batch_op:
         batch_op.drop_constraint('uq_spend_line_invoice_id_line_no', type_='unique')
         batch_op.create_unique_constraint('uq_spend_line_key', ['invoice_id', 'line_no', 'key_scope'])

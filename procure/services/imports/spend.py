@@ -105,6 +105,8 @@ GROSS = ("beløp_inkl_mva", "belop_inkl_mva", "beløp_ink_mva", "belop_ink_mva",
          "bruttobeløp", "bruttobelop", "amount_incl_vat", "gross_amount", "sum_inkl_mva",
          "totalbeløp_inkl_mva")
 REQUIRED = ("date", "supplier_orgnr", "amount_nok")
+# Dates that are an invoice's: a ledger keyed by voucher year does not take their year unasked.
+INVOICE_DATES = ("fakturadato", "invoice_date")
 # What the controller calls a field (--map NAME=..., messages); amount_nok is "amount", etc.
 FIELD_NAMES = {"invoice_id": "invoice", "voucher_id": "voucher", "line": "line",
                "date": "date", "voucher_date": "voucher_date", "supplier_orgnr": "supplier",
@@ -175,7 +177,19 @@ class ColumnsUnclear(ImportFileError):
         text = "; ".join(
             f"{FIELD_NAMES[field]}: {' | '.join(f'«{name}»' for name in names)}"
             for field, names in choices.items())
-        if list(choices) == ["amount_nok"] and set(choices["amount_nok"]) <= set(gross):
+        if list(choices) == ["voucher_id"]:
+            super().__init__(N_("The file has both an invoice number column (%(invoice)s) and "
+                                "a voucher column (%(voucher)s): say which identifies its "
+                                "lines (--map voucher=\"\" for an invoice file, --map "
+                                "invoice=\"\" for a ledger)."),
+                             invoice=f"«{guess.get('invoice_id', '')}»",
+                             voucher=f"«{choices['voucher_id'][0]}»")
+        elif list(choices) == ["voucher_date"]:
+            super().__init__(N_("The file is a ledger (it has a voucher column) but its only "
+                                "date is %(date)s: say which column's year is the year of the "
+                                "voucher series (--map voucher_date=\"...\")."),
+                             date=f"«{choices['voucher_date'][0]}»")
+        elif list(choices) == ["amount_nok"] and set(choices["amount_nok"]) <= set(gross):
             super().__init__(N_("The only amount column, %(columns)s, includes VAT; amounts "
                                 "must exclude it. Add a column without VAT, or choose that "
                                 "one deliberately (--map amount=\"...\")."),
@@ -212,6 +226,21 @@ def resolve_columns(header: list[str], mapping: dict[str, str] | None = None) ->
     index: dict[str, int] = {}
     choices: dict[str, list[str]] = {}
     gross = [name for name, key in zip(header, keys, strict=True) if key in GROSS]
+    # Columns are chosen by heading: a heading that could be a field and appears twice
+    # (Beløp;Beløp) could only ever give its first column.
+    wanted_keys = {header_key(alias) for field, aliases in COLUMNS.items()
+                   for alias in (field, *aliases)} | set(GROSS) | {
+        header_key(value) for value in mapping.values() if value}
+    seen: set[str] = set()
+    repeated: list[str] = []
+    for name, key in zip(header, keys, strict=True):
+        if key in seen and key in wanted_keys and key not in map(header_key, repeated):
+            repeated.append(name)
+        seen.add(key)
+    if repeated:
+        raise ImportFileError(N_("The heading %(columns)s appears more than once; give each "
+                                 "column its own heading."),
+                              columns=", ".join(f"«{name}»" for name in repeated))
     for field, value in mapping.items():
         if field not in COLUMNS:
             raise ImportFileError(N_("There is no field called %(field)s (use one of "
@@ -237,8 +266,18 @@ def resolve_columns(header: list[str], mapping: dict[str, str] | None = None) ->
             index[field] = found[0]
         elif found:
             choices[field] = [header[position] for position in found]
-    if "voucher_id" not in index:
+    if "invoice_id" in index and "voucher_id" in index and not (
+            {"invoice_id", "voucher_id"} & set(mapping)):
+        # A supplier-invoice file may carry the ledger's voucher (or attachment) number: which
+        # one identifies the lines is the controller's to say, not a guess.
+        choices["voucher_id"] = [header[index["voucher_id"]]]
+    if "voucher_id" not in index or "voucher_id" in choices:
         choices.pop("voucher_date", None)  # only a ledger's key needs it
+    elif ("voucher_date" not in index and "voucher_date" not in mapping and "date" in index
+          and keys[index["date"]] in INVOICE_DATES):
+        # Vouchers are numbered by year of the voucher date; an invoice's date may fall in the
+        # year before. Only the controller can say the invoice date's year will do.
+        choices["voucher_date"] = [header[index["date"]]]
     if choices:
         raise ColumnsUnclear(header, choices,
                              {field: header[position] for field, position in index.items()},
@@ -249,12 +288,19 @@ def resolve_columns(header: list[str], mapping: dict[str, str] | None = None) ->
     if missing:
         raise ImportFileError(N_("Missing columns: %(columns)s."), columns=", ".join(missing))
     kind = LEDGER if "voucher_id" in index else INVOICE
+    columns = {field: header[position] for field, position in index.items()}
     if kind == LEDGER:
+        index.pop("invoice_id", None)  # chosen away from the key: the voucher identifies lines
+        columns.pop("invoice_id", None)
         index["invoice_id"] = index.pop("voucher_id")  # the voucher number is stored as the id
+        # No voucher date: the date's year (a generic date, or one the controller chose).
         index.setdefault("voucher_date", index["date"])
     else:
         index.pop("voucher_date", None)
-    return Layout(index, kind, {field: header[position] for field, position in index.items()})
+        index.pop("voucher_id", None)
+        columns.pop("voucher_date", None)
+        columns.pop("voucher_id", None)
+    return Layout(index, kind, columns)
 
 
 class ChangesNeedConfirmation(UserError):
@@ -262,24 +308,40 @@ class ChangesNeedConfirmation(UserError):
     again with `replace`. `changes` names the first SHOWN_CHANGES of them: key, new values."""
 
     def __init__(self, filename: str, count: int, changes: list[dict], rows_read: int,
-                 layout: dict) -> None:
-        super().__init__(N_("The file would change %(count)d lines already imported; nothing "
-                            "was imported. Confirm to replace them."), count=count)
+                 layout: dict, duplicates: list[dict] | None = None,
+                 duplicate_count: int = 0) -> None:
+        if count:
+            super().__init__(N_("The file would change %(count)d lines already imported; "
+                                "nothing was imported. Confirm to replace them."), count=count)
+        else:
+            super().__init__(N_("%(count)d lines in the file have the invoice or voucher, line, "
+                                "date and amount of lines already imported under another "
+                                "supplier or year; nothing was imported. Confirm to replace "
+                                "those lines, or keep both."), count=duplicate_count)
         self.filename = filename
         self.count = count
         self.changes = changes
         self.rows_read = rows_read
         self.layout = layout
+        # Possible duplicates: new lines (their key and values) that equal a line already there
+        # under another key scope (`old_scope`): the same line under a corrected key, or not.
+        self.duplicates = duplicates or []
+        self.duplicate_count = duplicate_count
 
 
 def import_spend(
     session: Session, stream: IO[bytes], filename: str, *, actor_id: int | None = None,
     batch_size: int = 2_000, mapping: dict[str, str] | None = None, replace: bool = False,
+    keep_both: bool = False,
 ) -> ImportRun:
     """Upsert spend lines; raise ImportRejected (after reading every row) if any is bad, and
     ChangesNeedConfirmation when lines already imported would change and `replace` is not
-    given. `mapping` (field -> header) decides columns the file leaves unclear; without it the
-    mapping remembered for the file's headers (ImportMapping) is used.
+    given. A new line with the invoice or voucher, line, date and amount of a line already
+    there under another supplier or year (a corrected organisation number, a file that became
+    a ledger) is a possible duplicate: asked about the same way; `replace` removes the line
+    that was there, `keep_both` keeps it. `mapping` (field -> header) decides columns the file
+    leaves unclear; without it the mapping remembered for the file's headers (ImportMapping)
+    is used.
 
     A batch of 2,000 lines (about 1 MB of strings) stays in the CPU's cache while each of its
     columns is checked in turn: 10,000 were 10-15 % slower overall (bench/)."""
@@ -293,7 +355,8 @@ def import_spend(
         run = start_run(session, "spend", filename, actor_id)
         in_child = (kind == "csv" and size is not None and size >= FORK_MIN_BYTES
                     and forked.available())
-        return _import_rows(session, run, table, layout, batch_size, in_child, replace)
+        return _import_rows(session, run, table, layout, batch_size, in_child, replace,
+                            keep_both)
     finally:
         table.close()
 
@@ -303,6 +366,16 @@ def remembered_mapping(session: Session, header: Sequence[str]) -> dict[str, str
     found = session.scalar(select(ImportMapping.columns).where(
         ImportMapping.kind == "spend", ImportMapping.header_key == layout_key(header)))
     return dict(found or {})
+
+
+def file_header(stream: IO[bytes], filename: str) -> list[str]:
+    """The header of a spend file (read as `import_spend` reads it; UserError when it cannot
+    be)."""
+    table = read_table(stream, file_type(stream, filename, ("csv", "xlsx")))
+    try:
+        return list(table.header)
+    finally:
+        table.close()
 
 
 def remember_mapping(session: Session, header: Sequence[str], mapping: dict[str, str],
@@ -324,20 +397,40 @@ def remember_mapping(session: Session, header: Sequence[str], mapping: dict[str,
 
 def old_values(session: Session, changes: list[dict]) -> list[dict]:
     """The changed lines (from ChangesNeedConfirmation) with their values before the import,
-    read after the caller rolled the import back: `old_date`, `old_amount_ore`."""
+    read after the caller rolled the import back: `old_date`, `old_amount_ore`, and
+    `differences` (each compared column that differs: name -> [old, new], as text)."""
     if not changes:
         return changes
+    table = SpendLine.__table__
+    compared = [table.c[name] for name in COMPARED]
     keys = [(change["key_scope"], change["invoice_id"], change["line_no"])
             for change in changes]
     rows = session.execute(select(SpendLine.key_scope, SpendLine.invoice_id, SpendLine.line_no,
-                                  SpendLine.invoice_date, SpendLine.amount_ore)
+                                  *compared)
                            .where(tuple_(SpendLine.key_scope, SpendLine.invoice_id,
                                          SpendLine.line_no).in_(keys))).all()
-    before = {(scope, invoice, line): (day, amount) for scope, invoice, line, day, amount in rows}
+    before = {(scope, invoice, line): values for scope, invoice, line, *values in rows}
+    missing = [key[1:] for key in keys if key not in before]
+    if missing:  # a line imported before migration 0013 that the import adopted
+        for invoice, line, *values in session.execute(
+                select(SpendLine.invoice_id, SpendLine.line_no, *compared)
+                .where(SpendLine.key_scope == LEGACY,
+                       tuple_(SpendLine.invoice_id, SpendLine.line_no).in_(missing))):
+            before[(LEGACY, invoice, line)] = values
     result = []
     for change, key in zip(changes, keys, strict=True):
-        day, amount = before.get(key, (None, None))
-        result.append(change | {"old_date": day and day.isoformat(), "old_amount_ore": amount})
+        values = before.get(key, before.get((LEGACY, *key[1:])))
+        if values is None:
+            result.append(change | {"old_date": None, "old_amount_ore": None,
+                                    "differences": {}})
+            continue
+        old = {name: _text(value) for name, value in zip(COMPARED, values, strict=True)}
+        new = change.get("values", {})
+        result.append(change | {
+            "old_date": parse_date(old["invoice_date"]).isoformat(),
+            "old_amount_ore": old["amount_ore"],
+            "differences": {name: [old[name], new[name]] for name in COMPARED
+                            if name in new and old[name] != new[name]}})
     return result
 
 
@@ -432,7 +525,8 @@ class _Columns:
 
 
 def _import_rows(session: Session, run: ImportRun, table, layout: Layout,
-                 batch_size: int, in_child: bool, replace: bool) -> ImportRun:
+                 batch_size: int, in_child: bool, replace: bool,
+                 keep_both: bool = False) -> ImportRun:
     importer = _SpendImporter(session, run, layout, batch_size)
     last = session.scalar(select(func.max(SpendLine.id))) or 0
     if in_child:
@@ -448,10 +542,21 @@ def _import_rows(session: Session, run: ImportRun, table, layout: Layout,
     # New lines get ids past the last one; the driver's row counts add the lines updated.
     inserted = _inserted(session, last, run.id)
     updated = importer.writer.changed - inserted
-    if updated and not replace:
-        raise ChangesNeedConfirmation(run.filename, updated, _changed(session, last, run.id),
-                                      importer.rows_read, layout.columns)
-    if inserted == importer.rows_read and importer.summary.complete:
+    adopted, adopted_changes = _adopt_legacy(session, last, run.id)
+    inserted -= adopted
+    updated += len(adopted_changes)
+    duplicates = [] if keep_both or not inserted else _possible_duplicates(session, last,
+                                                                            run.id)
+    if (updated or duplicates) and not replace:
+        changes = sorted(_changed(session, last, run.id) + adopted_changes,
+                         key=itemgetter("key_scope", "invoice_id", "line_no"))
+        raise ChangesNeedConfirmation(run.filename, updated, changes[:SHOWN_CHANGES],
+                                      importer.rows_read, layout.columns,
+                                      [duplicate for _, duplicate in duplicates[:SHOWN_CHANGES]],
+                                      len(duplicates))
+    if duplicates:  # replace: they were the same lines under a corrected key
+        _delete_lines(session, [old_id for old_id, _ in duplicates])
+    if inserted == importer.rows_read and importer.summary.complete and not duplicates:
         importer.summary.write(session)  # only new lines: add them
     else:
         spend_summary.rebuild(session)  # lines that were there changed: sum again
@@ -466,15 +571,94 @@ def _import_rows(session: Session, run: ImportRun, table, layout: Layout,
 def _changed(session: Session, last: int, run_id: int) -> list[dict]:
     """The first lines this import changed (they were there: ids up to `last`) in key order,
     with their new values."""
+    table = SpendLine.__table__
     rows = session.execute(
         select(SpendLine.key_scope, SpendLine.invoice_id, SpendLine.line_no,
-               SpendLine.invoice_date, SpendLine.amount_ore)
+               *(table.c[name] for name in COMPARED))
         .where(SpendLine.id <= last, SpendLine.import_id == run_id)
         .order_by(SpendLine.key_scope, SpendLine.invoice_id, SpendLine.line_no)
         .limit(SHOWN_CHANGES)).all()
-    return [{"key_scope": scope, "invoice_id": invoice, "line_no": int(line),
-             "date": parse_date(day).isoformat(), "amount_ore": int(amount)}
-            for scope, invoice, line, day, amount in rows]
+    return [_change(scope, invoice, line, values) for scope, invoice, line, *values in rows]
+
+
+def _change(scope: str, invoice: str, line: int, values: Sequence) -> dict:
+    """A changed line as ChangesNeedConfirmation names it: key, new date and amount, and
+    every compared column's new value (`values`, as text) for `old_values` to compare."""
+    named = dict(zip(COMPARED, values, strict=True))
+    return {"key_scope": scope, "invoice_id": invoice, "line_no": int(line),
+            "date": parse_date(named["invoice_date"]).isoformat(),
+            "amount_ore": int(named["amount_ore"]),
+            "values": {name: _text(value) for name, value in named.items()}}
+
+
+LEGACY = ""  # the key scope of lines imported before lines had one (migration 0013)
+
+
+def _adopt_legacy(session: Session, last: int, run_id: int) -> tuple[int, list[dict]]:
+    """Lines imported before migration 0013 (key scope LEGACY) that this import brought again:
+    the old key (invoice id, line) was unique, so a new line with a legacy line's invoice id and
+    line is that line. The legacy line goes, the new one stays (its key is the source's).
+    Returns how many were adopted and, of those whose values differ, the changes (as
+    `_changed`). One EXISTS query when there are no legacy lines (the usual case)."""
+    if not session.scalar(select(select(SpendLine.id)
+                                 .where(SpendLine.key_scope == LEGACY).exists())):
+        return 0, []
+    old, new = SpendLine.__table__.alias("old"), SpendLine.__table__.alias("new")
+    rows = session.execute(
+        select(old.c.id, new.c.key_scope, new.c.invoice_id, new.c.line_no,
+               *(old.c[name] for name in COMPARED), *(new.c[name] for name in COMPARED))
+        .join(new, (new.c.invoice_id == old.c.invoice_id) & (new.c.line_no == old.c.line_no))
+        .where(old.c.key_scope == LEGACY, new.c.id > last, new.c.import_id == run_id)).all()
+    if not rows:
+        return 0, []
+    changes = []
+    for _old_id, scope, invoice, line, *values in rows:
+        before, after = values[:len(COMPARED)], values[len(COMPARED):]
+        if before != after:
+            changes.append(_change(scope, invoice, line, after))
+    _delete_lines(session, [row[0] for row in rows])
+    return len(rows), changes
+
+
+def _delete_lines(session: Session, ids: list[int]) -> None:
+    for start in range(0, len(ids), 10_000):
+        session.execute(SpendLine.__table__.delete().where(
+            SpendLine.id.in_(ids[start:start + 10_000])))
+
+
+def _possible_duplicates(session: Session, last: int, run_id: int) -> list[tuple[int, dict]]:
+    """The lines this import inserted that equal, in invoice or voucher, line, date and amount,
+    a line that was there (ids up to `last`) under another key scope: the old line's id and the
+    new line. None when nothing was there before (a first import asks nothing more)."""
+    if not last:
+        return []
+    old, new = SpendLine.__table__.alias("old"), SpendLine.__table__.alias("new")
+    rows = session.execute(
+        select(old.c.id, old.c.key_scope, new.c.key_scope, new.c.invoice_id, new.c.line_no,
+               new.c.invoice_date, new.c.amount_ore,
+               *(old.c[name] for name in COMPARED), *(new.c[name] for name in COMPARED))
+        .join(new, (new.c.invoice_id == old.c.invoice_id) & (new.c.line_no == old.c.line_no)
+              & (new.c.invoice_date == old.c.invoice_date)
+              & (new.c.amount_ore == old.c.amount_ore))
+        .where(old.c.id <= last, new.c.id > last, new.c.import_id == run_id,
+               old.c.key_scope != new.c.key_scope)
+        .order_by(new.c.key_scope, new.c.invoice_id, new.c.line_no, old.c.id)).all()
+    return [(old_id, {"key_scope": scope, "invoice_id": invoice, "line_no": int(line),
+                      "date": parse_date(day).isoformat(), "amount_ore": int(amount),
+                      "old_scope": old_scope,
+                      "differences": _differences(values[:len(COMPARED)],
+                                                  values[len(COMPARED):])})
+            for old_id, old_scope, scope, invoice, line, day, amount, *values in rows]
+
+
+def _differences(before: Sequence, after: Sequence) -> dict[str, list]:
+    """The compared columns whose values differ: name -> [old, new], as text."""
+    return {name: [_text(old), _text(new)]
+            for name, old, new in zip(COMPARED, before, after, strict=True) if old != new}
+
+
+def _text(value: object) -> object:
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def _inserted(session: Session, last: int, run_id: int) -> int:

@@ -59,6 +59,16 @@ SPEND_FIELD_LABELS = {
     "cpv": _l("CPV code"),
     "department": _l("Department"),
 }
+# A stored spend line's compared columns (spend.COMPARED), as a confirm page names them.
+SPEND_COMPARED_LABELS = {
+    "invoice_date": _l("Date"),
+    "supplier_orgnr": _l("Supplier"),
+    "amount_ore": _l("Amount"),
+    "account": _l("Account"),
+    "category": _l("Category"),
+    "cpv_code": _l("CPV code"),
+    "department": _l("Department"),
+}
 SPEND_KEY_LABELS = {
     "invoice": _l("supplier, invoice number and line (an invoice file)"),
     "ledger": _l("year, voucher number and line (a ledger)"),

@@ -36,6 +36,7 @@ from procure.exports.import_report import report_csv
 from procure.models import ImportRun, Organisation
 from procure.services import audit, statistics
 from procure.services.imports import (
+    ImportFileError,
     ImportRejected,
     recent_runs,
     record_file_error,
@@ -46,12 +47,16 @@ from procure.services.imports.rates import import_rates
 from procure.services.imports.reading import row_limit
 from procure.services.imports.spend import (
     COLUMNS,
+    GROSS,
     REQUIRED,
     ChangesNeedConfirmation,
     ColumnsUnclear,
+    file_header,
+    header_key,
     import_spend,
     old_values,
     remember_mapping,
+    remembered_mapping,
 )
 from procure.services.imports.suppliers import import_suppliers
 from procure.services.imports.tenders import sync_tender_awards
@@ -62,6 +67,7 @@ from procure.web.controller.forms import ConfirmForm, FilterForm, UploadForm
 from procure.web.controller.labels import (
     ENCODING_LABELS,
     IMPORT_KINDS,
+    SPEND_COMPARED_LABELS,
     SPEND_FIELD_LABELS,
     SPEND_KEY_LABELS,
     export_labels,
@@ -483,10 +489,15 @@ def upload(kind: str):
         return _ask(db, token, question, {})
     except ImportRejected as rejected:
         db.rollback()
+        if kind == "spend" and (asked := _ask_again(db, upload.stream, filename)):
+            return asked
         run = record_rejection(db, rejected, current_user.id)
         flash(_(rejected.msgid, **rejected.params), "danger")
     except UserError as error:
         db.rollback()
+        if (kind == "spend" and isinstance(error, ImportFileError)
+                and (asked := _ask_again(db, upload.stream, filename))):
+            return asked
         run = record_file_error(db, kind, filename, error, current_user.id)
         flash(_(error.msgid, **error.params), "danger")
     else:
@@ -548,6 +559,26 @@ def _drop_pending(token: str) -> None:
         (_pending_dir() / f"{token}{suffix}").unlink(missing_ok=True)
 
 
+def _ask_again(db, stream, filename: str):
+    """A file refused with the columns remembered for its headings: the choice may be what was
+    wrong, so the column page comes back with it chosen (None when nothing was remembered)."""
+    stream.seek(0)
+    try:
+        header = file_header(stream, filename)
+    except UserError:
+        return None
+    remembered = remembered_mapping(db, header)
+    if not remembered:
+        return None
+    stream.seek(0)
+    token = _keep_pending(stream, filename)
+    meta = _pending(token)
+    meta.update(state="columns", header=header, choices={}, guess={}, mapping=remembered,
+                gross=[name for name in header if header_key(name) in GROSS], retry=True)
+    _write_meta(token, meta)
+    return redirect(url_for("controller.spend_pending", token=token))
+
+
 def _ask(db, token: str, question: UserError, mapping: dict[str, str]):
     """Keep what is to be asked about the pending file, and go and ask it."""
     meta = _pending(token)
@@ -557,7 +588,8 @@ def _ask(db, token: str, question: UserError, mapping: dict[str, str]):
                     guess=question.guess, gross=question.gross)
     else:
         meta.update(state="confirm", count=question.count,
-                    changes=old_values(db, question.changes), columns=question.layout)
+                    changes=old_values(db, question.changes), columns=question.layout,
+                    duplicates=question.duplicates, duplicate_count=question.duplicate_count)
     _write_meta(token, meta)
     return redirect(url_for("controller.spend_pending", token=token))
 
@@ -570,7 +602,7 @@ def spend_pending(token: str):
                                fields=SPEND_FIELD_LABELS, required=REQUIRED,
                                selected=meta["mapping"] or meta["guess"])
     return render_template("controller/import_confirm.html", meta=meta, token=token,
-                           fields=SPEND_FIELD_LABELS)
+                           fields=SPEND_FIELD_LABELS, compared=SPEND_COMPARED_LABELS)
 
 
 @bp.post("/imports/spend/pending/<token>")
@@ -585,7 +617,7 @@ def spend_pending_answer(token: str):
         flash(_("Nothing was imported."), "info")
         return redirect(url_for("controller.imports"))
     mapping = dict(meta.get("mapping") or {})
-    replace = False
+    replace = keep_both = False
     if action == "columns" and meta["state"] == "columns":
         header = set(meta["header"])
         mapping = {}
@@ -598,6 +630,8 @@ def spend_pending_answer(token: str):
             mapping[field] = value
     elif action == "replace" and meta["state"] == "confirm":
         replace = True
+    elif action == "keep_both" and meta["state"] == "confirm" and meta.get("duplicate_count"):
+        replace = keep_both = True  # the changed lines listed beside them were confirmed too
     else:
         abort(400)
     db = get_session()
@@ -606,11 +640,12 @@ def spend_pending_answer(token: str):
         try:
             with row_limit(int(current_app.config["IMPORT_MAX_ROWS"])):
                 run = import_spend(db, stream, filename, actor_id=current_user.id,
-                                   mapping=mapping, replace=replace)
+                                   mapping=mapping, replace=replace, keep_both=keep_both)
         except (ColumnsUnclear, ChangesNeedConfirmation) as question:
             db.rollback()
-            _remember(db, meta, mapping)
-            db.commit()
+            if isinstance(question, ChangesNeedConfirmation):  # the columns were good
+                _remember(db, meta, mapping)
+                db.commit()
             return _ask(db, token, question, mapping)
         except ImportRejected as rejected:
             db.rollback()
@@ -624,7 +659,7 @@ def spend_pending_answer(token: str):
             flash(_("Imported: %(inserted)d new, %(updated)d changed, %(unchanged)d "
                     "unchanged.", inserted=run.inserted, updated=run.updated,
                     unchanged=run.unchanged), "success")
-    _remember(db, meta, mapping)
+            _remember(db, meta, mapping)  # only a choice that worked comes back
     audit.record(db, "import.spend", actor_id=current_user.id, object_type="import_run",
                  object_id=run.id, status=run.status, filename=filename)
     db.commit()

@@ -86,3 +86,90 @@ def test_a_waiting_file_is_only_for_the_user_who_sent_it(app, controller, db):  
     assert other.get(response.location).status_code == 404
     assert controller.get(response.location).status_code == 200
     assert controller.get("/controller/imports/spend/pending/short").status_code == 404
+
+
+def _lines(db) -> list[tuple]:
+    return sorted(db.execute(select(SpendLine.key_scope, SpendLine.department,
+                                    SpendLine.amount_ore)
+                             .where(SpendLine.invoice_id == "D1")).all())
+
+
+def test_a_line_under_a_corrected_key_is_shown_and_replaced_or_kept(controller, db):  # noqa: F811
+    header = "Fakturanr;Fakturadato;Org.nr.;Beløp eks mva;Avdeling\n"
+    upload(controller, "spend", (header + "D1;2025-12-20;97152496;10,00;Skole\n").encode(),
+           "a.csv")
+    corrected = (header + "D1;2025-12-20;971524960;10,00;Kultur\n").encode()
+    response = upload(controller, "spend", corrected, "a.csv")
+    page = controller.get(response.location).get_data(as_text=True)
+    assert ("1 linje i a.csv har faktura- eller bilagsnummeret, linjen, datoen og beløpet til "
+            "en linje som allerede er importert") in page
+    assert "<td>97152496</td><td>971524960</td>" in page
+    assert "Avdeling: Skole → Kultur" in page
+    assert "Behold begge og importer filen" in page
+    assert _lines(db) == [("org:97152496", "Skole", 1000)]  # nothing before the answer
+    kept = _answer(controller, response.location, action="keep_both")
+    assert "Importert" in controller.get(kept.location).get_data(as_text=True)
+    assert _lines(db) == [("org:97152496", "Skole", 1000), ("org:971524960", "Kultur", 1000)]
+    response = upload(controller, "spend", (header + "D1;2025-12-20;971524961;10,00;Kultur\n")
+                      .encode(), "a.csv")
+    replaced = _answer(controller, response.location, action="replace")
+    assert "Importert" in controller.get(replaced.location).get_data(as_text=True)
+    assert _lines(db) == [("org:971524961", "Kultur", 1000)]
+
+
+def test_a_changed_line_shows_every_column_that_differs(controller, db):  # noqa: F811
+    header = "Fakturanr;Fakturadato;Org.nr.;Beløp eks mva;Avdeling;Konto\n"
+    upload(controller, "spend", (header + "D1;2025-12-20;934567897;10,00;Skole;6700\n")
+           .encode(), "a.csv")
+    response = upload(controller, "spend", (header + "D1;2025-12-20;934567897;12,00;Kultur;"
+                                                     "6700\n").encode(), "a.csv")
+    page = controller.get(response.location).get_data(as_text=True)
+    assert "<div>Avdeling: Skole → Kultur</div>" in page
+    assert "Konto:" not in page
+
+
+def test_an_invoice_file_with_a_voucher_column_is_asked_about_on_the_page(controller, db):  # noqa: F811
+    content = ("Fakturanr;Bilag;Fakturadato;Org.nr.;Nettobeløp\n"
+               "D1;7;20.12.2025;934567897;10,00\n").encode()
+    response = upload(controller, "spend", content, "a.csv")
+    page = controller.get(response.location).get_data(as_text=True)
+    assert "Filen har et fakturanummer og en bilagskolonne" in page
+    answered = _answer(controller, response.location, action="columns",
+                       **{"column-invoice_id": "Fakturanr", "column-voucher_id": "",
+                          "column-date": "Fakturadato", "column-supplier_orgnr": "Org.nr.",
+                          "column-amount_nok": "Nettobeløp"})
+    assert "Importert" in controller.get(answered.location).get_data(as_text=True)
+    assert _lines(db) == [("org:934567897", "", 1000)]
+
+
+def test_a_column_choice_that_fails_is_not_remembered(controller, db):  # noqa: F811
+    response = upload(controller, "spend", UNCLEAR.encode(), "visma.csv")
+    wrong = _answer(controller, response.location, action="columns",
+                    **{"column-invoice_id": "Fakturanr", "column-date": "Ansvar",
+                       "column-supplier_orgnr": "Org.nr.",
+                       "column-amount_nok": "Beløp eks. mva"})
+    assert "pending" not in wrong.location  # the report of the refused file
+    assert db.scalar(select(func.count()).select_from(ImportMapping)) == 0
+    again = upload(controller, "spend", UNCLEAR.encode(), "visma.csv")
+    assert "/imports/spend/pending/" in again.location  # asked again
+
+
+def test_a_remembered_choice_that_fails_is_asked_again_preselected(controller, db):  # noqa: F811
+    response = upload(controller, "spend", UNCLEAR.encode(), "visma.csv")
+    _answer(controller, response.location, action="columns",
+            **{"column-invoice_id": "Fakturanr", "column-date": "Fakturadato",
+               "column-supplier_orgnr": "Org.nr.", "column-amount_nok": "Beløp eks. mva"})
+    assert db.scalar(select(func.count()).select_from(ImportMapping)) == 1
+    bad = UNCLEAR.replace("20.12.2025", "31.02.2025")
+    again = upload(controller, "spend", bad.encode(), "visma.csv")
+    assert "/imports/spend/pending/" in again.location
+    page = controller.get(again.location).get_data(as_text=True)
+    assert "Filen ble avvist med kolonnene som ble valgt før" in page
+    assert '<option value="Fakturadato" selected>' in page
+    answered = _answer(controller, again.location, action="columns",
+                       **{"column-invoice_id": "Fakturanr", "column-date": "Fakturadato",
+                          "column-supplier_orgnr": "Org.nr.",
+                          "column-amount_nok": "Beløp eks. mva"})
+    assert "pending" not in answered.location
+    run = db.scalar(select(ImportRun).order_by(ImportRun.id.desc()))
+    assert run.status == "rejected"
