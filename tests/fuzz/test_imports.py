@@ -371,7 +371,8 @@ def _set(release: dict, path: str, value: object) -> None:
 
 
 BAD_RELEASE = {  # path to plant -> (bad values, the field the report must name)
-    "tender.value.currency": (st.sampled_from(["EUR", None, 5]), "tender.value.currency"),
+    # Other currencies and a missing one are accepted now (issue 16); only non-codes refuse.
+    "tender.value.currency": (st.sampled_from(["EURO", "nok", 5]), "tender.value.currency"),
     "tender.value.amount": (st.sampled_from(["100", True, [1]]), "tender.value.amount"),
     "awards.0.date": (st.sampled_from(["not a date", "2025-13-01", 20250101]),
                       "awards[0].date"),
