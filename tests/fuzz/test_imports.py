@@ -457,7 +457,7 @@ def _bad_units(data) -> tuple[bytes, str]:
 
 def _bad_releases(data) -> tuple[bytes, str]:
     items = data.draw(releases())
-    items[-1]["awards"][0]["value"]["currency"] = "SEK"
+    items[-1]["awards"][0]["value"]["currency"] = "kroner"  # SEK etc. are accepted (issue 16)
     return package(items), "releases.json"
 
 
@@ -487,6 +487,12 @@ def test_uploads_never_fail_and_a_refused_file_changes_no_data(controller, db, d
     assert page.status_code == 200
     db.expire_all()
     run = db.scalar(select(ImportRun).where(ImportRun.id > last))
+    if "/pending/" in response.location:
+        # The examples share one database, so a later good file can change lines an earlier
+        # one imported: it is held for the controller's confirmation and writes nothing yet.
+        assert run is None and kind == "spend" and variant != "junk"
+        assert data_counts(db) == before
+        return
     if run is None:  # an empty upload: the form says "choose a file"
         assert response.location.endswith("/controller/imports") and variant == "junk"
         assert data_counts(db) == before
