@@ -23,7 +23,7 @@ from weasyprint import HTML  # noqa: E402
 from procure import create_app  # noqa: E402
 from procure.exports.documents import tender_html, tender_pdf  # noqa: E402
 from procure.exports.pdf import BASE_URL, STATIC_DIR  # noqa: E402
-from procure.services.documents import TenderDocument  # noqa: E402
+from procure.exports.tender_document import TenderDocument  # noqa: E402
 
 LOREM = ("Leverandøren skal dokumentere at kjøretøyene, maskinene og materialene som brukes "
          "i oppdraget oppfyller kravene gjennom hele kontraktsperioden, og varsle "

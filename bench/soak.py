@@ -100,11 +100,11 @@ def seed(url: str) -> tuple[list[int], list[tuple[int, str]]]:
     """Public purchases (as the public benchmark), an officer and a controller, drafts to
     edit, a year of spend. Returns the public purchase ids and the (id, title) of the drafts."""
     public_bench.seed(url)
+    from procure.ingest.spend import import_spend
+    from procure.ingest.suppliers import import_suppliers
     from procure.models import Organisation
     from procure.services import accounts
     from procure.services import public as public_service
-    from procure.services.imports.spend import import_spend
-    from procure.services.imports.suppliers import import_suppliers
 
     engine = make_engine(url)
     with Session(engine) as session:

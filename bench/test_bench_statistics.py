@@ -7,7 +7,7 @@
   BENCH_REPEAT counts, so that a busy machine does not favour one side. Ours includes keeping
   the monthly summaries (spend_month, spend_month_dims) in the same transaction. From 100k
   lines on (4 MB), ours reads the file in a forked child on the second core while it writes
-  (procure/services/imports/forked.py); the baselines use one core.
+  (procure/ingest/forked.py); the baselines use one core.
 - All indicators for one year over the largest file: target under 1 s on SQLite. Beside it,
   the same indicators read from the lines (the monthly summaries bypassed), and a bare scan of
   the year's lines (count and sum, no join) as the same-process baseline.
@@ -44,9 +44,9 @@ from bench.generate import suppliers, write_spend, write_suppliers
 from procure import create_app
 from procure.db import make_engine
 from procure.domain.statistics import Filters
+from procure.ingest.spend import import_spend
+from procure.ingest.suppliers import import_suppliers
 from procure.services import accounts, spend_summary, statistics
-from procure.services.imports.spend import import_spend
-from procure.services.imports.suppliers import import_suppliers
 
 pytestmark = pytest.mark.bench
 

@@ -74,8 +74,8 @@ def login_as(app, client, db):
     """login_as("officer") creates a user with that role (or roles) and signs the client in."""
 
     def _login_as(*roles: str, email: str | None = None):
+        from procure.demo.loader import load_demo
         from procure.services import accounts
-        from procure.services.demo import load_demo
 
         organisation = load_demo(db)
         email = email or f"{'-'.join(roles) or 'none'}@test.example"

@@ -8,9 +8,9 @@ import smtplib
 import pytest
 
 from procure.db import get_session
+from procure.demo.loader import load_demo
 from procure.logs import mask
 from procure.models import User
-from procure.services.demo import load_demo
 from tests.helpers import login
 from tests.web.test_public_interest import submit
 

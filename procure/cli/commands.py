@@ -11,8 +11,8 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from procure.db import get_session
+from procure.demo.loader import load_demo
 from procure.services import accounts
-from procure.services.demo import load_demo
 
 
 def register_cli(app: Flask) -> None:

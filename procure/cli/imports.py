@@ -57,7 +57,7 @@ def _file_command(kind: str, help_text: str):
 def spend_command(file: Path, report: Path | None, maps: tuple[str, ...],
                   replace: bool, keep_both: bool) -> None:
     """Spend lines (CSV or XLSX); the columns are listed in README.md."""
-    from procure.services.imports.spend import FIELDS_BY_NAME
+    from procure.ingest.spend import FIELDS_BY_NAME
 
     mapping = {}
     for item in maps:
@@ -74,16 +74,16 @@ def spend_command(file: Path, report: Path | None, maps: tuple[str, ...],
 def _run_import(kind: str, file: Path, report: Path | None, *,
                 mapping: dict[str, str] | None = None, replace: bool = False,
                 keep_both: bool = False) -> None:
-    from procure.services.imports import ImportRejected, record_file_error, record_rejection
-    from procure.services.imports.ocds import import_ocds
-    from procure.services.imports.rates import import_rates
-    from procure.services.imports.reading import row_limit
-    from procure.services.imports.spend import (
+    from procure.ingest import ImportRejected, record_file_error, record_rejection
+    from procure.ingest.ocds import import_ocds
+    from procure.ingest.rates import import_rates
+    from procure.ingest.reading import row_limit
+    from procure.ingest.spend import (
         ChangesNeedConfirmation,
         import_spend,
         old_values,
     )
-    from procure.services.imports.suppliers import import_suppliers
+    from procure.ingest.suppliers import import_suppliers
 
     session = get_session()
     with (file.open("rb") as stream, current_app.test_request_context(), force_locale("en"),
@@ -129,7 +129,7 @@ def _run_import(kind: str, file: Path, report: Path | None, *,
         if key:
             click.echo(f"  {KEYS[key]}")
         if columns:
-            from procure.services.imports.spend import FIELD_NAMES
+            from procure.ingest.spend import FIELD_NAMES
 
             click.echo("  columns: " + ", ".join(f"{FIELD_NAMES.get(field, field)} = "
                                                  f"«{header}»"
@@ -241,7 +241,7 @@ def rates_import(file: Path, report: Path | None) -> None:
 @with_appcontext
 def import_tenders() -> None:
     """Awards from procure's own awarded tenders."""
-    from procure.services.imports.tenders import sync_tender_awards
+    from procure.ingest.tenders import sync_tender_awards
 
     session = get_session()
     run = sync_tender_awards(session)

@@ -13,8 +13,8 @@ from flask.cli import with_appcontext
 from sqlmodel import select
 
 from procure.db import get_session
+from procure.exports.protocol import tender_protocol
 from procure.models import AuditEvent, Tender, User
-from procure.services.protocol import tender_protocol
 from procure.services.tender_criteria import tender_summary
 
 

@@ -11,10 +11,10 @@ from flask.cli import with_appcontext
 from procure.cli.tender import tender
 from procure.db import get_session
 from procure.exports.documents import protocol_pdf, tender_pdf
+from procure.exports.protocol import tender_protocol
+from procure.exports.tender_document import OSLO, tender_document
 from procure.files import write_atomically
 from procure.models import Tender
-from procure.services.documents import OSLO, tender_document
-from procure.services.protocol import tender_protocol
 
 OUTPUT = click.option("-o", "--output", required=True,
                       type=click.Path(dir_okay=False, writable=True, path_type=Path))

@@ -6,8 +6,8 @@ from flask import render_template
 from flask_babel import force_locale
 
 from procure.exports.pdf import BASE_URL, render_pdf
-from procure.services.documents import TenderDocument
-from procure.services.protocol import Protocol
+from procure.exports.protocol import Protocol
+from procure.exports.tender_document import TenderDocument
 
 
 def tender_html(document: TenderDocument, *, static_base: str = BASE_URL) -> str:

@@ -666,7 +666,7 @@ def _nb_number(value: Decimal | None) -> str:
 
 
 def _nb_day(value: date | datetime | None) -> str:
-    from procure.services.documents import norwegian_date
+    from procure.exports.tender_document import norwegian_date
 
     return norwegian_date(value) if value else "–"
 

@@ -208,7 +208,7 @@ def _buyer(session: Session, tender: Tender) -> str:
 
 
 def _nb_time(moment: datetime) -> str:
-    from procure.services.documents import norwegian_date
+    from procure.exports.tender_document import norwegian_date
 
     return norwegian_date(moment)
 
@@ -508,7 +508,7 @@ def phases(session: Session, tender: Tender) -> dict[str, str]:
 def protocol_data(session: Session, tender: Tender) -> dict | None:
     """The dialogue's part of the protocol: phases, needs, conferences, participants, meetings
     and minutes, what was shared with all, the equal-treatment check and the conversion."""
-    from procure.services.documents import PROCEDURE_NB, norwegian_date
+    from procure.exports.tender_document import PROCEDURE_NB, norwegian_date
 
     row = existing(session, tender)
     if row is None and tender.track != TRACK:

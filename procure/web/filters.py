@@ -10,7 +10,7 @@ from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal
 from flask_babel import lazy_gettext as _l
 
-from procure.services.documents import norwegian_date
+from procure.exports.tender_document import norwegian_date
 
 OSLO = ZoneInfo("Europe/Oslo")
 

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from werkzeug.serving import make_server
 
 from procure import create_app
-from procure.services.demo import load_demo
+from procure.demo.loader import load_demo
 from tests.conftest import TEST_DATABASE_URL
 from tests.helpers import TestDatabase, add_works_draft
 

@@ -25,12 +25,12 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from procure.domain.orgnr import check_digit
+from procure.ingest import ImportFileError, ImportRejected
+from procure.ingest.ocds import import_ocds
+from procure.ingest.reading import CONTROL_CHARACTERS
+from procure.ingest.spend import import_spend
+from procure.ingest.suppliers import import_suppliers
 from procure.models import Award, AwardSupplier, ImportRun, SpendLine, Supplier
-from procure.services.imports import ImportFileError, ImportRejected
-from procure.services.imports.ocds import import_ocds
-from procure.services.imports.reading import CONTROL_CHARACTERS
-from procure.services.imports.spend import import_spend
-from procure.services.imports.suppliers import import_suppliers
 from tests.helpers import csrf_token
 
 SETTINGS = settings(max_examples=12, deadline=None,

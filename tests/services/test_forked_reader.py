@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import func, select
 
 from procure.errors import N_
+from procure.ingest import ImportFileError, ImportRejected, forked, spend
+from procure.ingest.spend import import_spend
 from procure.models import SpendLine
 from procure.services import bulk
-from procure.services.imports import ImportFileError, ImportRejected, forked, spend
-from procure.services.imports.spend import import_spend
 from tests.services.test_imports import HEADER
 from tests.services.test_spend_import_batches import _row
 

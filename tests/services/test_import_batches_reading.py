@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from procure.services.imports import ImportFileError, batches
-from procure.services.imports.batches import Batch
-from procure.services.imports.reading import read_table, row_limit
+from procure.ingest import ImportFileError, batches
+from procure.ingest.batches import Batch
+from procure.ingest.reading import read_table, row_limit
 
 FIELD = st.text(alphabet="ab ;,\"\r\næ1", max_size=6)
 ROW = st.lists(FIELD, min_size=0, max_size=4)

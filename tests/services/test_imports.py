@@ -10,16 +10,16 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from procure.models import ImportRun, SpendLine, Supplier
-from procure.services.imports import (
+from procure.ingest import (
     ImportFileError,
     ImportRejected,
     record_rejection,
     relink_suppliers,
 )
-from procure.services.imports.reading import amount_ore, parse_amount_ore
-from procure.services.imports.spend import ChangesNeedConfirmation, import_spend, old_values
-from procure.services.imports.suppliers import import_suppliers
+from procure.ingest.reading import amount_ore, parse_amount_ore
+from procure.ingest.spend import ChangesNeedConfirmation, import_spend, old_values
+from procure.ingest.suppliers import import_suppliers
+from procure.models import ImportRun, SpendLine, Supplier
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "statistics"
 HEADER = "invoice_id;line;date;supplier_orgnr;amount_nok;account;category;cpv;department\n"
@@ -263,7 +263,7 @@ def test_fast_and_row_by_row_paths_store_the_same_lines(db, monkeypatch):
             SpendLine.amount_ore, SpendLine.account, SpendLine.category, SpendLine.cpv_code,
             SpendLine.department)).all())
 
-    from procure.services.imports import spend as spend_module
+    from procure.ingest import spend as spend_module
 
     row_by_row = []
     original = spend_module._SpendImporter._slow

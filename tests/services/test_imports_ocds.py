@@ -16,6 +16,9 @@ from referencing.jsonschema import DRAFT4
 from sqlalchemy import func, select
 
 from procure.domain.statistics import Filters
+from procure.ingest import ImportFileError, ImportRejected
+from procure.ingest.ocds import import_ocds
+from procure.ingest.tenders import sync_tender_awards
 from procure.models import (
     Award,
     AwardSupplier,
@@ -26,9 +29,6 @@ from procure.models import (
     Tender,
 )
 from procure.services import statistics
-from procure.services.imports import ImportFileError, ImportRejected
-from procure.services.imports.ocds import import_ocds
-from procure.services.imports.tenders import sync_tender_awards
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "statistics"
 OCDS_SCHEMA = Path(__file__).resolve().parents[1] / "fixtures" / "ocds"
@@ -343,7 +343,7 @@ def test_a_file_with_nothing_to_import_is_refused(db):
 
 
 def rates(db, name: str = "norges_bank_exr.csv"):
-    from procure.services.imports.rates import import_rates
+    from procure.ingest.rates import import_rates
 
     with (RATES / name).open("rb") as stream:
         return import_rates(db, stream, name)
@@ -386,7 +386,7 @@ def test_rates_already_stored_value_an_ocds_import_and_the_nearest_earlier_day_i
 
 
 def test_a_simple_rate_file_and_bad_rows(db):
-    from procure.services.imports.rates import import_rates
+    from procure.ingest.rates import import_rates
 
     good = b"currency;date;rate\nEUR;2015-12-30;9,603\nusd;2015-12-30;8.85\n"
     run = import_rates(db, io.BytesIO(good), "rates.csv")

@@ -9,15 +9,16 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
+from procure.demo.loader import load_demo
 from procure.domain.innovation_partnership import partnership_rules
 from procure.domain.rules import DEFAULT_RULES_DIR, load_rulebook
+from procure.exports import partnership_protocol
+from procure.exports.protocol import tender_protocol
 from procure.mail import Mailer
 from procure.models import AuditEvent, Supplier, SupplierContact
 from procure.services import innovation_partnership as ip
 from procure.services import market_dialogue as lup
-from procure.services import partnership_protocol, suppliers, tenders
-from procure.services.demo import load_demo
-from procure.services.protocol import tender_protocol
+from procure.services import suppliers, tenders
 
 TODAY = date(2026, 11, 27)
 NOW = datetime(2026, 11, 27, 9, tzinfo=UTC)

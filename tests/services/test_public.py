@@ -161,8 +161,8 @@ def test_data_version_moves_with_every_public_change(db):
 def test_public_demo_data_loads_once(db):
     from sqlmodel import func, select
 
+    from procure.demo.loader import load_demo
     from procure.models import DialogueEvent, Tender
-    from procure.services.demo import load_demo
 
     load_demo(db)
     db.commit()

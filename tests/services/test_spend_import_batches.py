@@ -13,12 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from procure.ingest import ImportRejected, forked, spend
+from procure.ingest.reading import amount_ore
+from procure.ingest.spend import _amounts, _upsert, import_spend, upsert_sql
+from procure.ingest.suppliers import import_suppliers
 from procure.models import SpendLine, SpendMonth, SpendMonthDims
 from procure.services import bulk, spend_summary
-from procure.services.imports import ImportRejected, forked, spend
-from procure.services.imports.reading import amount_ore
-from procure.services.imports.spend import _amounts, _upsert, import_spend, upsert_sql
-from procure.services.imports.suppliers import import_suppliers
 from tests.services.test_imports import FIXTURES, HEADER
 from tests.services.test_spend_summary import _kept_equal_to_a_rebuild, _summaries
 

@@ -11,11 +11,8 @@ from alembic import command
 from sqlalchemy import func, select, text
 from sqlmodel import Session
 
-from procure.migrate import alembic_config
-from procure.models import ImportMapping, SpendLine, SpendMonth
-from procure.services import spend_summary
-from procure.services.imports import ImportFileError, ImportRejected, forked, spend
-from procure.services.imports.spend import (
+from procure.ingest import ImportFileError, ImportRejected, forked, spend
+from procure.ingest.spend import (
     ChangesNeedConfirmation,
     ColumnsUnclear,
     import_spend,
@@ -23,6 +20,9 @@ from procure.services.imports.spend import (
     remember_mapping,
     resolve_columns,
 )
+from procure.migrate import alembic_config
+from procure.models import ImportMapping, SpendLine, SpendMonth
+from procure.services import spend_summary
 from tests.conftest import TEST_DATABASE_URL
 from tests.helpers import TestDatabase
 from tests.services.test_spend_summary import _kept_equal_to_a_rebuild

@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import select, update
 
 from procure.domain.statistics import Filters
+from procure.ingest import ImportRejected
+from procure.ingest.spend import import_spend
+from procure.ingest.suppliers import import_suppliers
 from procure.models import SpendLine, SpendMonth, SpendMonthDepartment, SpendMonthDims, Supplier
 from procure.services import spend_summary, statistics
-from procure.services.imports import ImportRejected
-from procure.services.imports.spend import import_spend
-from procure.services.imports.suppliers import import_suppliers
 from tests.services.test_imports import FIXTURES, GOOD, HEADER
 from tests.services.test_statistics import build_statistics_fixture
 
@@ -137,7 +137,7 @@ def test_imports_keep_the_summaries(db, monkeypatch):
     db.execute(update(Supplier).values(size_class="medium"))
     db.add(Supplier(orgnr="998877660", name="Late AS", size_class="micro"))
     db.flush()
-    from procure.services.imports import relink_suppliers
+    from procure.ingest import relink_suppliers
     assert relink_suppliers(db) == 1
     _kept_equal_to_a_rebuild(db)
     _same_as_lines(db, monkeypatch)

@@ -9,9 +9,9 @@ from datetime import date
 import pytest
 
 from procure.domain.statistics import Filters
+from procure.ingest.spend import import_spend
 from procure.models import Supplier
 from procure.services import statistics
-from procure.services.imports.spend import import_spend
 from tests.services.test_imports import HEADER
 
 YEAR = Filters(date(2025, 1, 1), date(2025, 12, 31))

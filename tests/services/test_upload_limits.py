@@ -12,9 +12,9 @@ import openpyxl
 import pytest
 from openpyxl import Workbook
 
-from procure.services.imports import ImportFileError, reading
-from procure.services.imports.spend import import_spend
-from procure.services.imports.suppliers import import_suppliers
+from procure.ingest import ImportFileError, reading
+from procure.ingest.spend import import_spend
+from procure.ingest.suppliers import import_suppliers
 from tests.helpers import csrf_token
 
 HEADER = "invoice_id;date;supplier_orgnr;amount_nok\n"

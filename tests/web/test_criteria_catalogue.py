@@ -127,7 +127,7 @@ def test_overview_shows_the_check_and_links(login_as, db):
 
 
 def test_demo_data_has_tenders_with_criteria_and_loads_once(db):
-    from procure.services.demo import load_demo
+    from procure.demo.loader import load_demo
 
     load_demo(db)
     first = db.exec(select(TenderCriterion)).all()

@@ -15,8 +15,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from procure.demo.loader import load_demo
 from procure.models import AuditEvent, ImportRun, Organisation, Tender
-from procure.services.demo import load_demo
 from tests.public_data import tender as make_tender
 
 DRAFT_TITLE = "Utkast som ingen utenfor skal se"

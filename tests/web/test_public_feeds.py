@@ -14,8 +14,8 @@ from jsonschema import Draft4Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
+from procure.demo.loader import load_demo
 from procure.services import public
-from procure.services.demo import load_demo
 from tests.helpers import oslo_today
 from tests.public_data import event, tender
 

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from procure.demo.loader import load_demo
 from procure.mail import outbox_messages
 from procure.models import InterestRegistration
-from procure.services.demo import load_demo
 from tests.helpers import csrf_token
 from tests.public_data import event, tender
 

@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlmodel import SQLModel
 from sqlmodel import select as sm_select
 
+from procure.demo.loader import load_demo
 from procure.models import (
     AlertDelivery,
     AuditEvent,
@@ -41,7 +42,6 @@ from procure.models import (
     utcnow,
 )
 from procure.services import accounts, interest
-from procure.services.demo import load_demo
 from procure.services.public import PUBLIC_FIELDS
 from tests.public_data import event, tender
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from procure.services.demo import load_demo
+from procure.demo.loader import load_demo
 from tests.helpers import csrf_token, oslo_today, post_form
 from tests.public_data import event, tender
 

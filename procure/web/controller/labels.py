@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from procure.domain.places import load_kommuner
 from procure.domain.statistics import CLIMATE_BASIS_LABELS
 from procure.exports.xlsx import Labels
-from procure.services.imports.reading import cpv_list
+from procure.ingest.reading import cpv_list
 from procure.services.statistics import OTHER
 from procure.web.filters import TRACK_LABELS
 
@@ -45,7 +45,7 @@ IMPORT_KINDS = {"suppliers": _l("Suppliers (Brønnøysund)"), "spend": _l("Spend
                 "tenders": _l("Awards from procure's tenders"),
                 "rates": _l("Exchange rates (Norges Bank)")}
 
-# The spend import's fields as the controller knows them (procure/services/imports/spend.py).
+# The spend import's fields as the controller knows them (procure/ingest/spend.py).
 SPEND_FIELD_LABELS = {
     "invoice_id": _l("Invoice number"),
     "voucher_id": _l("Voucher number (makes the file a ledger)"),

@@ -33,19 +33,17 @@ from procure.domain.statistics import INDICATORS, Filters
 from procure.errors import UserError
 from procure.exports import xlsx
 from procure.exports.import_report import report_csv
-from procure.models import ImportRun, Organisation
-from procure.services import audit, statistics
-from procure.services.imports import (
+from procure.ingest import (
     ImportFileError,
     ImportRejected,
     recent_runs,
     record_file_error,
     record_rejection,
 )
-from procure.services.imports.ocds import import_ocds
-from procure.services.imports.rates import import_rates
-from procure.services.imports.reading import row_limit
-from procure.services.imports.spend import (
+from procure.ingest.ocds import import_ocds
+from procure.ingest.rates import import_rates
+from procure.ingest.reading import row_limit
+from procure.ingest.spend import (
     COLUMNS,
     GROSS,
     REQUIRED,
@@ -58,8 +56,10 @@ from procure.services.imports.spend import (
     remember_mapping,
     remembered_mapping,
 )
-from procure.services.imports.suppliers import import_suppliers
-from procure.services.imports.tenders import sync_tender_awards
+from procure.ingest.suppliers import import_suppliers
+from procure.ingest.tenders import sync_tender_awards
+from procure.models import ImportRun, Organisation
+from procure.services import audit, statistics
 from procure.services.rates import excluded_from_values
 from procure.web.controller import bp
 from procure.web.controller.charts import bar_chart, column_chart

@@ -8,8 +8,8 @@ from flask import Response, render_template, url_for
 
 from procure.db import get_session
 from procure.exports.documents import protocol_pdf, tender_html, tender_pdf
-from procure.services.documents import OSLO, tender_document
-from procure.services.protocol import audit_trail, tender_protocol
+from procure.exports.protocol import audit_trail, tender_protocol
+from procure.exports.tender_document import OSLO, tender_document
 from procure.web.officer import bp
 from procure.web.officer.views import _tender
 

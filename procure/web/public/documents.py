@@ -8,9 +8,9 @@ from flask import Response, abort
 
 from procure.db import get_session
 from procure.exports.documents import tender_pdf
+from procure.exports.tender_document import tender_document
 from procure.models import Tender
 from procure.services import public as public_service
-from procure.services.documents import tender_document
 from procure.web.public import bp
 
 

@@ -11,9 +11,9 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from procure.domain.statistics import INDICATORS, Filters
+from procure.ingest import forked, spend
 from procure.models import ImportRun, SpendLine
 from procure.services import statistics
-from procure.services.imports import forked, spend
 from tests.helpers import csrf_token, oslo_today
 
 THIS_YEAR = oslo_today().year

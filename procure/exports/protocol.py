@@ -8,15 +8,16 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from procure.domain.estimate import format_nok
-from procure.models import AuditEvent, Organisation, Tender, User
-from procure.services import competition, partnership_protocol
-from procure.services import market_dialogue as lup
-from procure.services.documents import (
+from procure.exports import partnership_protocol
+from procure.exports.tender_document import (
     CONTRACT_NB,
     PROCEDURE_NB,
     REGIME_NB,
     norwegian_date,
 )
+from procure.models import AuditEvent, Organisation, Tender, User
+from procure.services import competition
+from procure.services import market_dialogue as lup
 
 # What each recorded action means, in the protocol's language (Norwegian).
 ACTION_NB = {

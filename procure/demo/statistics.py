@@ -12,19 +12,19 @@ from functools import cache
 from sqlalchemy import select
 from sqlmodel import Session
 
+from procure.demo.competition import estimate, step
+from procure.demo.criteria import DemoCriteria, apply_plan
 from procure.domain.criteria import DEFAULT_CRITERIA_DIR, load_library
 from procure.domain.orgnr import check_digit
 from procure.domain.places import kommunenummer_for
 from procure.domain.rules import DEFAULT_RULES_DIR, load_rulebook
 from procure.domain.size_class import classify
+from procure.ingest import start_run
+from procure.ingest.awards import AwardData, WinnerData, decision_days, store_awards
+from procure.ingest.spend import upsert_sql
+from procure.ingest.tenders import sync_tender_awards
 from procure.models import Award, Organisation, SpendLine, Supplier, Tender
 from procure.services import chooser, market_dialogue, spend_summary
-from procure.services.demo_competition import estimate, step
-from procure.services.demo_criteria import DemoCriteria, apply_plan
-from procure.services.imports import start_run
-from procure.services.imports.awards import AwardData, WinnerData, decision_days, store_awards
-from procure.services.imports.spend import upsert_sql
-from procure.services.imports.tenders import sync_tender_awards
 
 SEED = 2026
 SPEND_LINES = 2400

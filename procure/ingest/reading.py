@@ -28,7 +28,7 @@ import numpy as np
 
 from procure.domain.cpv import CpvList, load_cpv
 from procure.errors import N_
-from procure.services.imports import ImportFileError
+from procure.ingest import ImportFileError
 
 CSV, XLSX, JSON = "csv", "xlsx", "json"
 EXTENSIONS = {".csv": CSV, ".txt": CSV, ".xlsx": XLSX, ".json": JSON}

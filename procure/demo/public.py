@@ -9,13 +9,13 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
+from procure.demo.competition import estimate, step
+from procure.demo.criteria import DemoCriteria, apply_plan
 from procure.domain.criteria import DEFAULT_CRITERIA_DIR, load_library
 from procure.domain.purchases import oslo_to_utc
 from procure.domain.rules import DEFAULT_RULES_DIR, load_rulebook
 from procure.models import DialogueEvent, Organisation, Tender
 from procure.services import chooser
-from procure.services.demo_competition import estimate, step
-from procure.services.demo_criteria import DemoCriteria, apply_plan
 
 CONTACT = ("Innkjøpsavdelingen", "innkjop@lillestrom.example")
 # key, title, contract type, CPV, value, planned/open, deadline in days, confidential, text

@@ -7,15 +7,16 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
+from procure.demo import public as demo_public
+from procure.demo.competition import apply_demo_competition, estimate, step
+from procure.demo.criteria import apply_demo_criteria
+from procure.demo.dialogue import apply_demo_dialogue
+from procure.demo.partnership import apply_demo_partnership
+from procure.demo.statistics import load_demo_statistics
 from procure.domain.places import kommunenummer_for
 from procure.domain.rules import DEFAULT_RULES_DIR, load_rulebook
 from procure.models import Organisation, Supplier, Tender
-from procure.services import accounts, chooser, demo_public, market_dialogue
-from procure.services.demo_competition import apply_demo_competition, estimate, step
-from procure.services.demo_criteria import apply_demo_criteria
-from procure.services.demo_dialogue import apply_demo_dialogue
-from procure.services.demo_partnership import apply_demo_partnership
-from procure.services.demo_statistics import load_demo_statistics
+from procure.services import accounts, chooser, market_dialogue
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 (documented demo-only credential)
 BUYER = {"name": "Lillestrøm kommune", "orgnr": "923456783", "kommunenummer": "3205"}

@@ -10,10 +10,10 @@ from sqlmodel import Session
 
 from procure.domain import innovation_partnership as domain
 from procure.domain.estimate import format_nok
+from procure.exports.tender_document import OSLO
 from procure.models import Tender, User
 from procure.services import innovation_partnership as ip
 from procure.services.competition import SIZE_NB
-from procure.services.documents import OSLO
 
 SOURCE_NB = {"register": "leverandørregisteret", "dialogue": "markedsdialogen",
              "interest": "meldt interesse"}
@@ -34,7 +34,7 @@ WARNING_NB = {domain.FEWER_THAN_THREE: "Færre enn {minimum} kandidater er invit
 
 
 def _day(value: date | datetime | None) -> str:
-    from procure.services.documents import norwegian_date
+    from procure.exports.tender_document import norwegian_date
 
     return norwegian_date(value) if value else "–"
 

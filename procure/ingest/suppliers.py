@@ -30,8 +30,7 @@ from procure.domain import orgnr as orgnr_rules
 from procure.domain.places import kommunenummer_for, load_kommuner
 from procure.domain.size_class import DEFAULT_EUR_NOK, classify
 from procure.errors import N_
-from procure.models import ImportRun, Supplier, utcnow
-from procure.services.imports import (
+from procure.ingest import (
     ImportFileError,
     ImportRejected,
     RowErrors,
@@ -40,7 +39,7 @@ from procure.services.imports import (
     relink_suppliers,
     start_run,
 )
-from procure.services.imports.reading import (
+from procure.ingest.reading import (
     JSON,
     check_row_count,
     column_index,
@@ -53,6 +52,7 @@ from procure.services.imports.reading import (
     reading_errors,
     text_value,
 )
+from procure.models import ImportRun, Supplier, utcnow
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "organisasjonsnummer": ("orgnr", "organisation_number"),

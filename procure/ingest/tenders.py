@@ -20,6 +20,14 @@ from sqlalchemy import case, func, select
 from sqlmodel import Session
 
 from procure.domain.size_class import KNOWN_CLASSES, SME_CLASSES
+from procure.ingest import finish_run, start_run
+from procure.ingest.awards import (
+    AwardData,
+    WinnerData,
+    decision_days,
+    store_awards,
+)
+from procure.ingest.reading import lookup_cpv
 from procure.models import (
     Competition,
     CompetitionOffer,
@@ -29,14 +37,6 @@ from procure.models import (
     Supplier,
     Tender,
 )
-from procure.services.imports import finish_run, start_run
-from procure.services.imports.awards import (
-    AwardData,
-    WinnerData,
-    decision_days,
-    store_awards,
-)
-from procure.services.imports.reading import lookup_cpv
 
 OSLO = ZoneInfo("Europe/Oslo")
 

@@ -20,12 +20,12 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
+from procure.demo.competition import DemoMailer, _backdate, _last_event, estimate, step
+from procure.demo.partnership import continue_dialogue_demo
 from procure.domain.rules import RuleBook
 from procure.models import Organisation, Supplier, Tender, User
 from procure.services import audit, chooser, dialogue, tender_criteria
 from procure.services import market_dialogue as lup
-from procure.services.demo_competition import DemoMailer, _backdate, _last_event, estimate, step
-from procure.services.demo_partnership import continue_dialogue_demo
 
 EXTRA = {"934567897": "post@stromrenhold.example", "987654325": "salg@kjellerelektro.example",
          "928374653": "hei@fetsundit.example", "918171614": "tilbud@akershustransport.example",

@@ -48,16 +48,16 @@ from procure.domain import orgnr as orgnr_rules
 from procure.domain.cpv import parse_code
 from procure.domain.size_class import SME_CLASSES, UNKNOWN, from_ocds_scale
 from procure.errors import N_
-from procure.models import ImportRun
-from procure.services.imports import (
+from procure.ingest import (
     ImportFileError,
     ImportRejected,
     RowErrors,
     finish_run,
     start_run,
 )
-from procure.services.imports.awards import AwardData, WinnerData, decision_days, store_awards
-from procure.services.imports.reading import check_row_count, file_type, load_json, lookup_cpv
+from procure.ingest.awards import AwardData, WinnerData, decision_days, store_awards
+from procure.ingest.reading import check_row_count, file_type, load_json, lookup_cpv
+from procure.models import ImportRun
 from procure.services.rates import HOME_CURRENCY, RateBook
 
 OSLO = ZoneInfo("Europe/Oslo")

@@ -19,7 +19,7 @@ from itertools import chain, islice
 
 import numpy as np
 
-from procure.services.imports.reading import Table, max_rows, too_many_rows
+from procure.ingest.reading import Table, max_rows, too_many_rows
 
 BLOCK = 1 << 18  # bytes read at a time
 

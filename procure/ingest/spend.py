@@ -49,9 +49,7 @@ from sqlmodel import Session
 from procure.domain import orgnr as orgnr_rules
 from procure.domain.size_class import UNKNOWN
 from procure.errors import N_, UserError
-from procure.models import ImportMapping, ImportRun, SpendLine, Supplier, utcnow
-from procure.services import bulk, spend_summary
-from procure.services.imports import (
+from procure.ingest import (
     ImportFileError,
     ImportRejected,
     RowErrors,
@@ -60,9 +58,9 @@ from procure.services.imports import (
     forked,
     start_run,
 )
-from procure.services.imports.batches import Batch, batches
-from procure.services.imports.coded import BAD, CodedColumn
-from procure.services.imports.reading import (
+from procure.ingest.batches import Batch, batches
+from procure.ingest.coded import BAD, CodedColumn
+from procure.ingest.reading import (
     BAD_AMOUNT,
     BAD_DATE,
     amount_ore,
@@ -74,6 +72,8 @@ from procure.services.imports.reading import (
     read_table,
     reading_errors,
 )
+from procure.models import ImportMapping, ImportRun, SpendLine, Supplier, utcnow
+from procure.services import bulk, spend_summary
 
 # Header names are compared as `header_key` makes them: lower case, dots and brackets dropped,
 # spaces, hyphens and slashes as "_" ("Beløp eks. mva" -> "beløp_eks_mva", "Org.nr." -> "orgnr").

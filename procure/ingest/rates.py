@@ -26,15 +26,14 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from procure.errors import N_
-from procure.models import ExchangeRate, ImportRun
-from procure.services.imports import (
+from procure.ingest import (
     ImportFileError,
     ImportRejected,
     RowErrors,
     finish_run,
     start_run,
 )
-from procure.services.imports.reading import (
+from procure.ingest.reading import (
     BAD_DATE,
     column_index,
     file_type,
@@ -42,6 +41,7 @@ from procure.services.imports.reading import (
     read_table,
     reading_errors,
 )
+from procure.models import ExchangeRate, ImportRun
 from procure.services.rates import HOME_CURRENCY, revalue_awards
 
 CURRENCY_RE = re.compile(r"[A-Z]{3}")

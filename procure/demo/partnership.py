@@ -20,11 +20,11 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
+from procure.demo.competition import _backdate, _last_event, estimate, step
 from procure.domain.rules import RuleBook
 from procure.models import Organisation, Supplier, Tender, User
 from procure.services import audit, chooser, tender_criteria
 from procure.services import innovation_partnership as ip
-from procure.services.demo_competition import _backdate, _last_event, estimate, step
 
 KEY = "DEMO-IP1"
 

@@ -13,11 +13,11 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
+from procure.demo.competition import estimate, step
 from procure.domain.criteria import DEFAULT_CRITERIA_DIR, load_library
 from procure.domain.rules import RuleBook
 from procure.models import Organisation, Tender, TenderCriterion
 from procure.services import chooser, tender_criteria
-from procure.services.demo_competition import estimate, step
 
 
 @dataclass(frozen=True)
