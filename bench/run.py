@@ -42,9 +42,11 @@ from sqlalchemy import insert, text  # noqa: E402
 from sqlmodel import Session, SQLModel  # noqa: E402
 
 import procure.models  # noqa: E402,F401
-from procure.db import make_engine  # noqa: E402
+from procure.db import make_engine, register_hooks  # noqa: E402
 from procure.domain.purchases import cpv_labels, oslo_to_utc, search_text  # noqa: E402
 from procure.models import DialogueEvent, Organisation, Tender  # noqa: E402
+
+register_hooks()  # the session hooks create_app registers for the app: sessions here need them
 
 PURCHASES = 10_000
 HIDDEN = 500

@@ -53,8 +53,10 @@ from sqlalchemy import select  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from bench import run as public_bench  # noqa: E402
-from procure.db import make_engine  # noqa: E402
+from procure.db import make_engine, register_hooks  # noqa: E402
 from procure.models import AuditEvent, Tender  # noqa: E402
+
+register_hooks()  # the session hooks create_app registers for the app: sessions here need them
 
 PASSWORD = secrets.token_urlsafe(16)  # of the soak's own accounts, in its own schema
 OFFICER = "soak-officer@lillestrom.example"

@@ -42,7 +42,7 @@ from sqlmodel import Session, SQLModel
 import procure.models  # noqa: F401  (registers the tables)
 from bench.generate import suppliers, write_spend, write_suppliers
 from procure import create_app
-from procure.db import make_engine
+from procure.db import make_engine, register_hooks
 from procure.domain.statistics import Filters
 from procure.ingest.spend import import_spend
 from procure.ingest.suppliers import import_suppliers
@@ -56,6 +56,8 @@ SIZES = tuple(n for n in (10_000, 100_000, 1_000_000) if n <= MAX_LINES)
 REPEAT = int(os.environ.get("BENCH_REPEAT", "2"))
 YEAR = 2025
 RESULTS: dict[str, object] = {}
+
+register_hooks()  # the session hooks create_app registers for the app: sessions here need them
 
 
 @pytest.fixture(scope="session")

@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from procure.cli.commands import register_cli
     from procure.web import register_web
 
+    db.register_hooks()  # session hooks: public versions, spend summaries
     db.init_app(app, engine)
     reference.init_app(app)
     register_web(app)

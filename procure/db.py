@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
+
+_HOOKS_LOCK = threading.Lock()
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -29,6 +34,23 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+def register_hooks() -> None:
+    """Register the session hooks every session relies on; safe to call more than once.
+
+    - models: each tender's search text and public version follow every flush;
+    - spend_summary: the spend summaries follow every ORM write to spend lines.
+    create_app calls it; code that makes sessions without an app (tests' fixtures, bench
+    scripts) calls it too. Importing a module registers nothing."""
+    from procure import models
+    from procure.services import spend_summary
+
+    with _HOOKS_LOCK:
+        for module in (models, spend_summary):
+            for name, function in module.ORM_HOOKS:
+                if not event.contains(OrmSession, name, function):
+                    event.listen(OrmSession, name, function)
 
 
 def init_app(app: Flask, engine: Engine | None = None) -> None:

@@ -14,10 +14,8 @@ from sqlalchemy import (
     Numeric,
     TypeDecorator,
     UniqueConstraint,
-    event,
 )
 from sqlalchemy import false as sa_false
-from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Field, Relationship, SQLModel
 
 from procure.domain.lifecycle import TenderTimestamps, tender_status
@@ -541,7 +539,6 @@ def _public_tender_content(tender: Tender) -> dict[str, object]:
 PUBLIC_CHILDREN = (DialogueEvent, TenderCriterion)
 
 
-@event.listens_for(OrmSession, "before_flush")
 def _track_public_changes(session, _context, _instances) -> None:
     """Keep each tender's search text and public version current on every flush, whoever
     changes it: the feeds' 'updated', the ETags and the alerts all rely on it."""
@@ -565,6 +562,10 @@ def _track_public_changes(session, _context, _instances) -> None:
             tender.public_fingerprint = content
             tender.public_version = (tender.public_version or 0) + 1
             tender.public_updated_at = utcnow()
+
+
+# Session hooks, registered by procure.db.register_hooks (create_app calls it), not on import.
+ORM_HOOKS = (("before_flush", _track_public_changes),)
 
 
 # --- end of public portal ----------------------------------------------------------------------
@@ -847,3 +848,4 @@ class PartnershipPhase(SQLModel, table=True):
 
 
 # --- end of innovation partnership -------------------------------------------------------------
+

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, text
 from sqlmodel import SQLModel
 
 import procure.models  # noqa: F401  (registers the tables)
-from procure.db import make_engine
+from procure.db import make_engine, register_hooks
 from procure.domain.purchases import oslo_today as _oslo_today
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
@@ -36,6 +36,9 @@ class TestDatabase:
 
     @classmethod
     def create(cls, url: str | None, directory: Path, *, tables: bool = True) -> TestDatabase:
+        # Tests arrange data and call services with bare sessions, outside any app: they need
+        # the session hooks that create_app registers.
+        register_hooks()
         if url is None:
             engine = make_engine(f"sqlite:///{directory / 'test.sqlite3'}")
             database = cls(engine)

@@ -16,7 +16,6 @@ from sqlmodel import Session
 
 from procure.errors import N_, UserError
 from procure.models import AwardSupplier, ImportRun, SpendLine, Supplier
-from procure.services import spend_summary  # noqa: F401 (its hooks rebuild the summaries on relink)
 
 KINDS = ("suppliers", "spend", "ocds", "tenders", "rates")
 MAX_STORED_ERRORS = 100_000

@@ -16,7 +16,8 @@ Who keeps them equal to spend_line:
 - the spend import adds what it inserted (summed while reading), or rebuilds both tables when
   it changed lines that were there already;
 - the supplier import's relink, and any ORM statement or flush that touches spend lines,
-  rebuild them (the event hooks at the end of this module);
+  rebuild them (the session hooks at the end of this module, registered by
+  `procure.db.register_hooks`);
 - the demo loader rebuilds them after writing its lines.
 Nothing else writes spend lines. Every change is in the writer's transaction: a rejected
 import leaves both tables as they were.
@@ -29,7 +30,7 @@ from datetime import date
 from itertools import chain
 
 import numpy as np
-from sqlalchemy import Date, cast, delete, event, func, insert, literal_column, select
+from sqlalchemy import Date, cast, delete, func, insert, literal_column, select
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.sql import ColumnElement
@@ -267,14 +268,12 @@ _ADD_DIMS = bulk.Upsert(
 # --- keeping ORM writes in step --------------------------------------------------------------
 
 
-@event.listens_for(OrmSession, "after_flush")
 def _after_flush(session: OrmSession, _context) -> None:
     if any(isinstance(item, SpendLine)
            for item in chain(session.new, session.dirty, session.deleted)):
         rebuild(session)
 
 
-@event.listens_for(OrmSession, "do_orm_execute")
 def _after_statement(state: ORMExecuteState):
     if state.is_select or not (state.is_update or state.is_delete or state.is_insert):
         return None
@@ -284,3 +283,7 @@ def _after_statement(state: ORMExecuteState):
     result = state.invoke_statement()
     rebuild(state.session)
     return result
+
+
+# Registered by procure.db.register_hooks (create_app calls it), not on import.
+ORM_HOOKS = (("after_flush", _after_flush), ("do_orm_execute", _after_statement))
