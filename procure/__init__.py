@@ -22,12 +22,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     engine = test_config.pop("ENGINE", None)
     app.config.from_mapping(build_config(Path(app.instance_path), os.environ, test_config))
 
-    from procure import db, reference
+    from procure import db, outbox, reference
     from procure.cli.commands import register_cli
     from procure.web import register_web
 
-    db.register_hooks()  # session hooks: public versions, spend summaries
+    db.register_hooks()  # session hooks: public versions, spend summaries, mail after commit
     db.init_app(app, engine)
+    outbox.init_app(app)
     reference.init_app(app)
     register_web(app)
     register_cli(app)

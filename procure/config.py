@@ -24,6 +24,9 @@ def default_config(instance_path: Path) -> dict:
         "CRITERIA_DIR": str(resource_dir("criteria")),
         "RULES_DIR": str(Path(__file__).resolve().parent / "rules"),
         "OUTBOX_DIR": str(instance_path / "outbox"),
+        # Mail after commit (procure.outbox): "thread", "sync" or "cron"; empty picks "sync"
+        # under TESTING and "thread" otherwise.
+        "OUTBOX_DELIVERY": "",
         "BABEL_DEFAULT_LOCALE": "nb",
         # Dates and times are stored in UTC and always shown in Norwegian time.
         "BABEL_DEFAULT_TIMEZONE": "Europe/Oslo",

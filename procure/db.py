@@ -40,14 +40,15 @@ def register_hooks() -> None:
     """Register the session hooks every session relies on; safe to call more than once.
 
     - models: each tender's search text and public version follow every flush;
-    - spend_summary: the spend summaries follow every ORM write to spend lines.
+    - spend_summary: the spend summaries follow every ORM write to spend lines;
+    - outbox: mail queued in a transaction is delivered after it commits.
     create_app calls it; code that makes sessions without an app (tests' fixtures, bench
     scripts) calls it too. Importing a module registers nothing."""
-    from procure import models
+    from procure import models, outbox
     from procure.services import spend_summary
 
     with _HOOKS_LOCK:
-        for module in (models, spend_summary):
+        for module in (models, spend_summary, outbox):
             for name, function in module.ORM_HOOKS:
                 if not event.contains(OrmSession, name, function):
                     event.listen(OrmSession, name, function)
@@ -66,7 +67,10 @@ def get_engine() -> Engine:
 def get_session() -> Session:
     """The session of the current app context; views and CLI commands commit it once."""
     if "db_session" not in g:
-        g.db_session = Session(get_engine(), expire_on_commit=False)
+        from procure.outbox import DISPATCHER
+
+        g.db_session = Session(get_engine(), expire_on_commit=False,
+                               info={DISPATCHER: current_app.extensions.get("procure.outbox")})
     return g.db_session
 
 

@@ -1,9 +1,24 @@
-"""Outgoing e-mail: SMTP when PROCURE_SMTP_HOST is set, otherwise .eml files in OUTBOX_DIR.
+"""Outgoing e-mail: composed here, written to the outbox in the caller's transaction, and
+delivered after that transaction commits (SMTP when PROCURE_SMTP_HOST is set, otherwise .eml
+files in OUTBOX_DIR).
 
-No Flask here: build a Mailer from the app's config (or any mapping) and hand it messages.
+The one way for app code to send an e-mail is `queue`:
 
-    mailer = Mailer.from_config(current_app.config)
-    mailer.send(compose(mailer.sender, "to@example.no", "Subject", "Body"))
+    from procure.mail import Mailer, compose, queue
+
+    sender = Mailer.from_config(current_app.config).sender
+    queue(session, compose(sender, "to@example.no", "Subject", "Body"))
+    session.commit()          # delivered after this; a rollback sends nothing
+
+`queue(session, message)` adds an `OutboxMessage` row holding the composed message (headers
+and bodies, as bytes) and flushes; it never talks to a mail server. After the commit,
+procure.outbox delivers it: in a background thread during requests, so no request waits on
+SMTP, or from `procure outbox send` (cron or a worker), with retries and the last error kept.
+Services that take a mailer (anything with `sender` and `send`) get an `Outbox`, which queues
+in the same way: `Outbox.from_config(session, current_app.config)`.
+
+No Flask here. `Mailer` is the transport the delivery uses (and that service tests may hand
+to a service directly); how a message is worded is the composer's business, not the outbox's.
 
 Development and tests read the outbox folder: one RFC 5322 file per message, written
 atomically, named so that they sort by time.
@@ -23,7 +38,12 @@ from email.policy import SMTP, default
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
+from procure.models import OutboxMessage
+
 SECURITY_MODES = ("starttls", "ssl", "none")
+QUEUED = "procure.outbox.queued"  # session.info key: this transaction wrote outbox rows
 
 
 class MailError(RuntimeError):
@@ -114,6 +134,39 @@ class Mailer:
         temporary.write_bytes(message.as_bytes(policy=default))  # LF line ends on disk
         os.replace(temporary, self.outbox / name)
         return self.outbox / name
+
+
+def queue(session: Session, message: EmailMessage) -> OutboxMessage:
+    """Write the composed message to the outbox in the session's transaction (and flush).
+
+    It is delivered after the transaction commits and never if it rolls back. Raises
+    ValueError for a message without a recipient."""
+    recipients = ", ".join(str(value) for name in ("To", "Cc", "Bcc")
+                           for value in message.get_all(name, []))
+    if not recipients.strip():
+        raise ValueError("The message has no recipient.")
+    row = OutboxMessage(recipients=recipients[:1000], subject=str(message["Subject"] or "")[:300],
+                        message=message.as_bytes(policy=default))
+    session.add(row)
+    session.flush()
+    session.info[QUEUED] = True
+    return row
+
+
+@dataclass(frozen=True)
+class Outbox:
+    """A mailer for the services that take one: `send` queues the message in the session's
+    transaction and returns where it went, 'outbox:<row id>'."""
+
+    session: Session
+    sender: str
+
+    @classmethod
+    def from_config(cls, session: Session, config: Mapping) -> Outbox:
+        return cls(session, Mailer.from_config(config).sender)
+
+    def send(self, message: EmailMessage) -> str:
+        return f"outbox:{queue(self.session, message).id}"
 
 
 def outbox_messages(outbox: Path) -> list[EmailMessage]:

@@ -11,6 +11,7 @@ from sqlalchemy import (
     BigInteger,
     Column,
     DateTime,
+    LargeBinary,
     Numeric,
     TypeDecorator,
     UniqueConstraint,
@@ -849,3 +850,25 @@ class PartnershipPhase(SQLModel, table=True):
 
 # --- end of innovation partnership -------------------------------------------------------------
 
+
+# --- Outgoing e-mail (issue 17) ----------------------------------------------------------------
+
+
+class OutboxMessage(SQLModel, table=True):
+    """One composed e-mail, written in the transaction that decided to send it and delivered
+    after that transaction commits (procure.outbox); a rollback takes it away unsent."""
+
+    __tablename__ = "outbox_message"
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = created_field()
+    recipients: str = Field(max_length=1000)  # To, Cc and Bcc as written, for the listing
+    subject: str = Field(default="", max_length=300)
+    message: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # RFC 5322, LF ends
+    status: str = Field(default="pending", max_length=10, index=True)  # pending | sending |
+    attempts: int = Field(default=0)  # sent | failed (given up after MAX_ATTEMPTS)
+    next_attempt_at: datetime = created_field()
+    claim: str = Field(default="", max_length=32)  # the delivering worker's token
+    claimed_at: datetime | None = ts_field()
+    sent_at: datetime | None = ts_field()
+    delivered_to: str = Field(default="", max_length=500)  # a file path or smtp:host
+    last_error: str = Field(default="")

@@ -13,12 +13,12 @@ HOOKS_SCRIPT = """
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-import procure.ingest, procure.models, procure.services.spend_summary
+import procure.ingest, procure.models, procure.outbox, procure.services.spend_summary
 from procure import db
 
-modules = (procure.models, procure.services.spend_summary)
+modules = (procure.models, procure.services.spend_summary, procure.outbox)
 hooks = [(name, function) for module in modules for name, function in module.ORM_HOOKS]
-assert len(hooks) == 3, hooks
+assert len(hooks) == 5, hooks
 assert not any(event.contains(Session, *hook) for hook in hooks), "registered on import"
 
 from procure import create_app

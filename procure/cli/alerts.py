@@ -1,6 +1,8 @@
 """`procure alerts send`: e-mail each confirmed subscriber the purchases that are new or
 changed for them. Run it from cron (for example every morning); running it twice sends
-nothing twice."""
+nothing twice. The digests go through the outbox: each is queued with its record and
+delivered once that is committed; what cannot be delivered now stays in the outbox for
+`procure outbox send`."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.exc import IntegrityError
 
 from procure.db import get_session
-from procure.mail import MailError
+from procure.mail import queue
 
 
 @click.group("alerts")
@@ -37,31 +39,28 @@ def alerts_send(dry_run: bool) -> None:
             if purged:
                 click.echo(f"Deleted {purged} unconfirmed registration(s) past the deadline.")
         digests = alerts.pending_digests(session)
-        mailer = emails.mailer()
-        sent = failed = 0
+        sent = 0
         for digest in digests:
             if dry_run:
                 click.echo(f"Would send {len(digest.items)} purchase(s) to {digest.email}")
                 continue
             try:
-                # Record first: if another run got there first, the unique key stops us
-                # before anything is sent. The commit follows the hand-over to the mailer.
+                # Record and queue in one transaction: if another run got there first, the
+                # unique key stops us and nothing is queued.
                 alerts.record(session, digest)
-                mailer.send(emails.digest(digest))
+                queue(session, emails.digest(digest))
                 session.commit()
             except IntegrityError:
                 session.rollback()
-                continue
-            except MailError as error:
-                session.rollback()
-                failed += 1
-                click.echo(f"Could not send to {digest.email}: {error}", err=True)
                 continue
             sent += 1
         if dry_run:
             click.echo(f"{len(digests)} digest(s) due; nothing sent (dry run).")
             return
+        report = app.extensions["procure.outbox"].deliver_now()
         click.echo(f"Sent {sent} digest(s) with {len(alerts.item_ids(digests))} "
                    f"purchase(s) in all.")
-        if failed:
-            raise click.ClickException(f"{failed} digest(s) could not be sent; run again later.")
+        if report.retrying or report.failed:
+            raise click.ClickException(
+                f"{report.retrying + report.failed} e-mail(s) could not be delivered; they stay "
+                f"in the outbox and `procure outbox send` tries again.")

@@ -4,11 +4,10 @@ Every step is recorded in the tender's audit trail (object_type "tender"), every
 competition_message. Equal treatment: an answer goes to every invited supplier in one action,
 and a supplier invited later gets the earlier answers with the invitation.
 
-E-mail goes through a mailer (procure.mail.Mailer or anything with `sender` and `send`). The
-messages are composed first and sent together, then recorded; an SMTP failure half-way raises
-CompetitionError and the caller rolls back, so nothing is recorded as sent that was not (the
-messages that did go out before the failure are not recorded either, and a retry sends them
-again).
+E-mail goes through a mailer (anything with `sender` and `send`). The app passes a
+procure.mail.Outbox: each message is queued in the caller's transaction and delivered after
+its commit, so a step that fails and rolls back sends nothing. A mailer that raises
+(MailError, or ValueError for a bad header) makes the step a CompetitionError.
 """
 
 from __future__ import annotations

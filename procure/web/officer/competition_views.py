@@ -12,7 +12,7 @@ from wtforms import SelectChoice
 
 from procure.db import get_session
 from procure.domain.purchases import oslo_today
-from procure.mail import Mailer
+from procure.mail import Outbox
 from procure.models import Tender, utcnow
 from procure.services import competition, suppliers, tenders
 from procure.web.officer import bp
@@ -40,8 +40,8 @@ def _track_tender(tender_id: int) -> Tender | None:
     return row
 
 
-def _mailer() -> Mailer:
-    return Mailer.from_config(current_app.config)
+def _mailer() -> Outbox:
+    return Outbox.from_config(get_session(), current_app.config)  # sent after the commit
 
 
 def _fail(error: competition.CompetitionError | tenders.TenderError) -> None:

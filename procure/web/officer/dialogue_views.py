@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from procure.db import get_session
 from procure.domain.market_dialogue import PHASES, solution_cues
 from procure.domain.purchases import oslo_to_utc
-from procure.mail import Mailer
+from procure.mail import Outbox
 from procure.models import Tender
 from procure.services import dialogue, tenders
 from procure.services import market_dialogue as lup
@@ -45,8 +45,8 @@ def market_dialogue_applies(tender: Tender) -> bool:
     return lup.applies(get_session(), tender)
 
 
-def _mailer() -> Mailer:
-    return Mailer.from_config(current_app.config)
+def _mailer() -> Outbox:
+    return Outbox.from_config(get_session(), current_app.config)  # sent after the commit
 
 
 def _fail(error: lup.MarketDialogueError | tenders.TenderError, form=None) -> None:

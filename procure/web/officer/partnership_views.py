@@ -16,7 +16,7 @@ from wtforms import SelectChoice
 
 from procure.db import get_session
 from procure.domain.purchases import oslo_today
-from procure.mail import Mailer
+from procure.mail import Outbox
 from procure.models import Tender, utcnow
 from procure.services import innovation_partnership as ip
 from procure.services import partnership_letters, suppliers, tenders
@@ -501,8 +501,9 @@ def partnership_letters_send(tender_id: int, round_: str):
         return _back(row, page, f"#letters-{round_}")
     session = get_session()
     try:
-        rows, without = partnership_letters.send(session, row, round_, actor_id=current_user.id,
-                                                 mailer=Mailer.from_config(current_app.config))
+        rows, without = partnership_letters.send(
+            session, row, round_, actor_id=current_user.id,
+            mailer=Outbox.from_config(session, current_app.config))  # sent after the commit
     except ip.PartnershipError as error:
         session.rollback()
         flash(_(error.msgid, **error.params), "danger")

@@ -8,7 +8,6 @@ and per-client rate limits here. Answers never reveal whether an address is regi
 from __future__ import annotations
 
 from flask import (
-    abort,
     current_app,
     flash,
     redirect,
@@ -21,14 +20,14 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
 from procure.db import get_session
-from procure.mail import MailError
+from procure.mail import queue
 from procure.models import utcnow
 from procure.services import interest as interest_service
 from procure.services import public as public_service
 from procure.services.tenders import default_organisation
 from procure.web.limits import interest_limit, limiter
 from procure.web.public import bp
-from procure.web.public.emails import confirmation, erasure, mailer
+from procure.web.public.emails import confirmation, erasure
 from procure.web.public.forms import (
     ConfirmForm,
     EraseForm,
@@ -113,19 +112,13 @@ def _register(form: InterestForm, purchase, event):
             tender_id=purchase.id if purchase else None,
             event_id=event.id if event else None, locale=lang(),
             confirm_days=current_app.config["INTEREST_CONFIRM_DAYS"])
-        mailer().send(confirmation(registered.registration, registered.token,
-                                   purchase_title=purchase.title if purchase else "",
-                                   event_title=event.title if event else ""))
-        session.commit()
+        queue(session, confirmation(registered.registration, registered.token,
+                                    purchase_title=purchase.title if purchase else "",
+                                    event_title=event.title if event else ""))
+        session.commit()  # the confirmation goes out after this, not while the visitor waits
     except interest_service.InterestError as error:
         session.rollback()
         form.form_errors.append(_(error.msgid, **error.params))
-        return None
-    except MailError:
-        session.rollback()
-        current_app.logger.exception("Confirmation e-mail could not be sent")
-        form.form_errors.append(_("We could not send the e-mail just now. Try again in a "
-                                  "few minutes."))
         return None
     return redirect(url_for("public.interest_sent"))
 
@@ -205,13 +198,9 @@ def privacy():
         session = get_session()
         token = interest_service.request_erasure(session, form.email.data)
         if token is not None:
-            try:
-                mailer().send(erasure(interest_service.normalise_email(form.email.data),
-                                      token, lang()))
-            except MailError:
-                session.rollback()
-                current_app.logger.exception("Erasure e-mail could not be sent")
-                abort(503)
+            # Queued, not sent: the answer does not wait on the mail server (issue 19, 7).
+            queue(session, erasure(interest_service.normalise_email(form.email.data), token,
+                                   lang()))
             session.commit()
         # The same answer whether or not we know the address.
         return redirect(url_for("public.erase_sent"))
