@@ -22,6 +22,7 @@ import json
 import os
 import platform
 import random
+import secrets
 import shutil
 import signal
 import socket

@@ -13,7 +13,7 @@ from sqlmodel import select
 from procure.mail import outbox_messages
 from procure.models import AuditEvent, LoginThrottle, PasswordReset, User, utcnow
 from procure.services import accounts
-from tests.helpers import csrf_token, login, post_form
+from tests.helpers import login, post_form
 
 DEMO = "demo-password"
 OFFICER = "officer@lillestrom.example"
