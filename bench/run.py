@@ -22,6 +22,7 @@ import json
 import os
 import platform
 import random
+import secrets
 import shutil
 import signal
 import socket
@@ -225,7 +226,7 @@ def main() -> int:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "PROCURE_ENV": "production", "PROCURE_DATABASE_URL": url,
-           "PROCURE_SECRET_KEY": uuid.uuid4().hex * 2, "PROCURE_INSTANCE_PATH": str(directory),
+           "PROCURE_SECRET_KEY": secrets.token_hex(32), "PROCURE_INSTANCE_PATH": str(directory),
            "PROCURE_PUBLIC_BASE_URL": base,
            "PROCURE_PUBLIC_CACHE_SECONDS": "0" if args.no_cache else "60"}
     gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).parent / "gunicorn")

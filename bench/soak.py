@@ -38,7 +38,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -331,7 +330,7 @@ def run_load(args, url: str, directory: Path):
     port = public_bench.free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "PROCURE_ENV": "production", "PROCURE_DATABASE_URL": url,
-           "PROCURE_SECRET_KEY": uuid.uuid4().hex * 2,
+           "PROCURE_SECRET_KEY": secrets.token_hex(32),
            "PROCURE_INSTANCE_PATH": str(directory), "PROCURE_PUBLIC_BASE_URL": base,
            # every client signs in from 127.0.0.1: lift the per-address sign-in limit
            "PROCURE_LOGIN_RATE_LIMIT": "10000 per minute"}

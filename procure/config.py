@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 from procure.paths import resource_dir
@@ -37,8 +38,15 @@ def default_config(instance_path: Path) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # Failed sign-ins in a row per e-mail and client address before that pair waits
+        # LOGIN_LOCKOUT_SECONDS, doubled for each further lock (services/accounts.py).
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_LOCKOUT_SECONDS": 15 * 60,
+        # A session ends after this long without a request, and this long after signing in.
+        "SESSION_IDLE_MINUTES": 30,
+        "SESSION_MAX_HOURS": 12,
+        # How long an administrator's one-time password link works.
+        "PASSWORD_LINK_MINUTES": 60,
         "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,
         # Rows (lines, units, releases) in one imported file; a million-line year fits.
         "IMPORT_MAX_ROWS": 2_000_000,
@@ -51,7 +59,9 @@ def default_config(instance_path: Path) -> dict:
         "SMTP_USERNAME": "",
         "SMTP_PASSWORD": "",
         "SMTP_SECURITY": "starttls",
-        "RATELIMIT_STORAGE_URI": "memory://",
+        # Empty: "database://" (the app's own database, shared by all workers) in production,
+        # "memory://" otherwise. Or a Redis URL (redis://host:6379/0).
+        "RATELIMIT_STORAGE_URI": "",
         "RATELIMIT_HEADERS_ENABLED": True,
         "INTEREST_RATE_LIMIT": "5 per minute;30 per hour",
         "LOGIN_RATE_LIMIT": "10 per minute;100 per hour",
@@ -80,19 +90,105 @@ def development_secret_key(instance_path: Path) -> str:
     return key
 
 
+GENERATE_KEY = "python3 -c 'import secrets; print(secrets.token_hex(32))'"
+# zxcvbn's estimate of the guesses needed, as a power of ten: 10^24 is about 80 bits.
+MIN_KEY_GUESSES_LOG10 = 24
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why a secret key is too weak for production, or None."""
+    if len(key) < 32:
+        return ("Production needs PROCURE_SECRET_KEY set to a random value of at least 32 "
+                f"characters. Generate one with: {GENERATE_KEY}")
+    from zxcvbn import zxcvbn
+
+    if (len(set(key)) < 10
+            or zxcvbn(key[:72])["guesses_log10"] < MIN_KEY_GUESSES_LOG10):
+        return ("PROCURE_SECRET_KEY is too easy to guess: it repeats itself, follows a sequence "
+                "or uses too few different characters. Use a random value; generate one with: "
+                f"{GENERATE_KEY}")
+    return None
+
+
 def check_production(config: dict, explicit: dict) -> None:
-    """Refuse to run in production without an explicit secret key and database URL."""
+    """Refuse to run in production without a strong secret key and a database URL."""
     if config.get("ENV") != "production":
         return
-    if len(explicit.get("SECRET_KEY") or "") < 32:
-        raise ConfigError(
-            "Production needs PROCURE_SECRET_KEY set to a random value of at least 32 characters."
-        )
+    problem = secret_key_problem(str(explicit.get("SECRET_KEY") or ""))
+    if problem:
+        raise ConfigError(problem)
     if not explicit.get("DATABASE_URL"):
         raise ConfigError("Production needs PROCURE_DATABASE_URL (for example a PostgreSQL URL).")
 
 
-INT_KEYS = ("LOGIN_MAX_FAILURES", "LOGIN_LOCKOUT_SECONDS", "MAX_CONTENT_LENGTH",
+def _workers_option(args: list[str]) -> int | None:
+    """The value of gunicorn's -w/--workers option in an argument list, if there is one."""
+    for index, arg in enumerate(args):
+        value = None
+        if arg in ("-w", "--workers") and index + 1 < len(args):
+            value = args[index + 1]
+        elif arg.startswith("--workers="):
+            value = arg.split("=", 1)[1]
+        elif arg.startswith("-w") and arg[2:].isdigit():
+            value = arg[2:]
+        if value is not None and value.strip().isdigit():
+            return int(value)
+    return None
+
+
+def _gunicorn_settings_workers() -> int | None:
+    """Gunicorn's own resolved setting (command line, config file, GUNICORN_CMD_ARGS,
+    WEB_CONCURRENCY), read from the gunicorn object that is loading this app."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        owner = frame.f_locals.get("self")
+        cfg = getattr(owner, "cfg", None)
+        if type(owner).__module__.startswith("gunicorn") and hasattr(cfg, "workers"):
+            try:
+                return int(cfg.workers)
+            except (TypeError, ValueError):
+                return None
+        frame = frame.f_back
+    return None
+
+
+def worker_count(environ: os._Environ | dict, argv: list[str] | None = None) -> int:
+    """How many worker processes serve the app, as far as it can tell.
+
+    Under gunicorn, gunicorn's resolved `workers` setting; otherwise the largest of
+    `--workers`/`-w` on a gunicorn command line or in GUNICORN_CMD_ARGS and WEB_CONCURRENCY
+    (the variable gunicorn and most hosting platforms use); 1 when none is given.
+    """
+    found = [_gunicorn_settings_workers()]
+    argv = sys.argv if argv is None else argv
+    if argv and "gunicorn" in Path(argv[0]).name:
+        found.append(_workers_option(argv[1:]))
+    found.append(_workers_option(str(environ.get("GUNICORN_CMD_ARGS", "")).split()))
+    concurrency = str(environ.get("WEB_CONCURRENCY", "")).strip()
+    found.append(int(concurrency) if concurrency.isdigit() else None)
+    return max([n for n in found if n is not None] or [1])
+
+
+def resolve_rate_limit_storage(config: dict, environ: os._Environ | dict) -> None:
+    """Production counts rate limits in the database unless told otherwise; per-process
+    memory with several workers would multiply every limit by the number of workers."""
+    uri = str(config.get("RATELIMIT_STORAGE_URI") or "").strip()
+    production = config.get("ENV") == "production"
+    if not uri:
+        uri = "database://" if production else "memory://"
+    config["RATELIMIT_STORAGE_URI"] = uri
+    if production and uri.startswith("memory://"):
+        workers = worker_count(environ)
+        if workers > 1:
+            raise ConfigError(
+                f"PROCURE_RATELIMIT_STORAGE_URI is memory:// but {workers} worker processes "
+                "serve the app: each would count on its own, so every rate limit would be "
+                f"{workers} times too high. Leave it unset to count in the database, or set a "
+                "Redis URL (redis://host:6379/0).")
+
+
+INT_KEYS = ("LOGIN_MAX_FAILURES", "LOGIN_LOCKOUT_SECONDS", "SESSION_IDLE_MINUTES",
+            "SESSION_MAX_HOURS", "PASSWORD_LINK_MINUTES", "MAX_CONTENT_LENGTH",
             "IMPORT_MAX_ROWS", "SMTP_PORT", "INTEREST_MIN_FILL_SECONDS", "INTEREST_CONFIRM_DAYS",
             "PROXY_COUNT", "PUBLIC_CACHE_SECONDS")
 
@@ -104,6 +200,7 @@ def build_config(instance_path: Path, environ: dict, test_config: dict | None) -
     for key in INT_KEYS:
         config[key] = int(config[key])
     check_production(config, explicit)
+    resolve_rate_limit_storage(config, environ)
     if not explicit.get("SECRET_KEY"):
         config["SECRET_KEY"] = development_secret_key(instance_path)
     if config["ENV"] == "production":

@@ -7,6 +7,10 @@ request names the route pattern (`/interest/confirm/<token>`), never the path or
 string, so tokens and search words stay out; the user is named by id only. E-mail addresses
 are masked in every message and traceback as a second line of defence, and the engine hides
 SQL parameters (`procure.db.make_engine`), so values typed into forms do not reach the log.
+
+Servers' own request lines (the development server's `werkzeug` log, gunicorn's access log if
+one is switched on) name the path: there, path segments that look like tokens (20 or more
+URL-safe characters, as in e-mail links) become `<token>` and the query string `<query>`.
 """
 
 from __future__ import annotations
@@ -28,9 +32,30 @@ EMAIL = re.compile(r"[^\s@\"'<>(),;:]+@[^\s@\"'<>(),;:]+\.[A-Za-z]{2,}")
 EMAIL_MASK = "<e-mail>"
 
 
+TOKEN = re.compile(r"(?<=/)[A-Za-z0-9_\-%]{20,}(?=[/?#\s\"]|$)")
+QUERY = re.compile(r"\?[^\s\"]*")
+SERVER_LOGGERS = ("werkzeug", "gunicorn.access")
+
+
 def mask(text: str) -> str:
     """The text with e-mail addresses replaced by a mask."""
     return EMAIL.sub(EMAIL_MASK, text) if "@" in text else text
+
+
+def redact_request_line(text: str) -> str:
+    """A server's request log line without link tokens, query strings or e-mail addresses."""
+    return mask(TOKEN.sub("<token>", QUERY.sub("?<query>", text)))
+
+
+class RequestLineFilter(logging.Filter):
+    """Cleans the request lines that the servers themselves log (see the module docstring)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact_request_line(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        return True
 
 
 class RequestContextFilter(logging.Filter):
@@ -89,6 +114,10 @@ def configure(level: str | int = "INFO") -> logging.Handler:
 
 def init_app(app: Flask) -> None:
     configure(str(app.config.get("LOG_LEVEL", "INFO")).upper())
+    for name in SERVER_LOGGERS:
+        server_logger = logging.getLogger(name)
+        if not any(isinstance(f, RequestLineFilter) for f in server_logger.filters):
+            server_logger.addFilter(RequestLineFilter())
     app.before_request(_start)
     app.after_request(_finish)
 

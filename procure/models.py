@@ -3,6 +3,7 @@
 # No "from __future__ import annotations" here: SQLModel resolves Relationship types at runtime.
 
 
+import secrets
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -61,6 +62,10 @@ def created_field(**kwargs) -> datetime:
     return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, **kwargs)
 
 
+def new_session_nonce() -> str:
+    return secrets.token_hex(16)
+
+
 class Organisation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
@@ -85,8 +90,10 @@ class User(SQLModel, table=True):
     name: str = Field(default="", max_length=200)
     password_hash: str = Field(max_length=255)
     active: bool = Field(default=True)
-    failed_logins: int = Field(default=0)
-    locked_until: datetime | None = ts_field()
+    # Part of the session cookie (get_id): a new nonce ends every session of the user (sign-out,
+    # password change, deactivation).
+    session_nonce: str = Field(default_factory=new_session_nonce, max_length=32)
+    last_login_at: datetime | None = ts_field()
     created_at: datetime = created_field()
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id")
     roles: list[Role] = Relationship(link_model=UserRole)
@@ -109,7 +116,7 @@ class User(SQLModel, table=True):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}:{self.session_nonce}"
 
 
 class Supplier(SQLModel, table=True):
@@ -426,6 +433,46 @@ class TenderCriterion(SQLModel, table=True):
     snapshot: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     pinned_at: datetime = created_field()
     pinned_by_id: int | None = Field(default=None, foreign_key="user.id")
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed sign-ins for one e-mail address from one client address (issue 19).
+
+    The e-mail address is stored as a keyed hash, so addresses typed by attackers (real or
+    not) are not kept; the client address is kept so an administrator can see where the
+    attempts came from. Unknown addresses are counted exactly like real accounts.
+    """
+
+    __tablename__ = "login_throttle"
+    __table_args__ = (UniqueConstraint("account_key", "address", name="uq_login_throttle_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    account_key: str = Field(max_length=64, index=True)
+    address: str = Field(max_length=64)
+    failures: int = Field(default=0)
+    locks: int = Field(default=0)
+    locked_until: datetime | None = ts_field()
+    last_failure_at: datetime = created_field()
+
+
+class PasswordReset(SQLModel, table=True):
+    """A one-time password link: only the token's SHA-256 is stored."""
+
+    __tablename__ = "password_reset"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", ondelete="CASCADE", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = created_field()
+    expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    used_at: datetime | None = ts_field()
+
+
+class RateLimitCounter(SQLModel, table=True):
+    """Fixed-window counters of the rate limiter when its storage is the database."""
+
+    __tablename__ = "rate_limit_counter"
+    name: str = Field(max_length=255, primary_key=True)
+    hits: int = Field(default=0)
+    expires_at: float = Field(index=True)
 
 
 class AuditEvent(SQLModel, table=True):

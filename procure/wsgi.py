@@ -9,4 +9,5 @@ try:
     app = create_app()
 except ConfigError as error:
     print(f"Error: {error}", file=sys.stderr)
-    sys.exit(1)
+    # 3 is gunicorn's "worker failed to boot": the arbiter stops instead of respawning.
+    sys.exit(3)

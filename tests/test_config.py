@@ -8,6 +8,8 @@ import pytest
 from procure import create_app
 from procure.config import ConfigError, build_config
 
+STRONG_KEY = "9d8f0a7c1e2b4d6f8a0c2e4f6a8b0d1f3e5a7c9b1d3f5e7a9c0b2d4f6e8a0c1e"
+
 
 def test_test_config_is_honoured(app):
     assert app.testing
@@ -43,7 +45,7 @@ def test_development_key_is_generated_once_and_kept(tmp_path):
          "PROCURE_SECRET_KEY"),
         ({"PROCURE_ENV": "production", "PROCURE_SECRET_KEY": "short",
           "PROCURE_DATABASE_URL": "postgresql://x/y"}, "PROCURE_SECRET_KEY"),
-        ({"PROCURE_ENV": "production", "PROCURE_SECRET_KEY": "k" * 40}, "PROCURE_DATABASE_URL"),
+        ({"PROCURE_ENV": "production", "PROCURE_SECRET_KEY": STRONG_KEY}, "PROCURE_DATABASE_URL"),
     ],
 )
 def test_production_refuses_to_start_without_real_settings(tmp_path, environ, message):
@@ -53,7 +55,7 @@ def test_production_refuses_to_start_without_real_settings(tmp_path, environ, me
 
 
 def test_production_sets_secure_cookies(tmp_path):
-    config = build_config(tmp_path, {"PROCURE_ENV": "production", "PROCURE_SECRET_KEY": "k" * 40,
+    config = build_config(tmp_path, {"PROCURE_ENV": "production", "PROCURE_SECRET_KEY": STRONG_KEY,
                                      "PROCURE_DATABASE_URL": "sqlite:///p.db"}, None)
     assert config["SESSION_COOKIE_SECURE"] is True
     assert config["SESSION_COOKIE_HTTPONLY"] is True
@@ -69,7 +71,8 @@ def test_production_error_is_one_clear_line(tmp_path):
     assert result.returncode != 0
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert lines == ["Error: Production needs PROCURE_SECRET_KEY set to a random value of at "
-                     "least 32 characters."]
+                     "least 32 characters. Generate one with: python3 -c 'import secrets; "
+                     "print(secrets.token_hex(32))'"]
 
 
 def test_create_app_with_explicit_config(tmp_path):

@@ -94,7 +94,11 @@ def demo_group() -> None:
 @demo_group.command("load")
 @with_appcontext
 def demo_load() -> None:
-    """Load the Lillestrøm demo data; running it again changes nothing."""
+    """Load the Lillestrøm demo data; running it again changes nothing. Refused in production."""
+    if current_app.config.get("ENV") == "production":
+        raise click.ClickException(
+            "The demo data is refused in production (PROCURE_ENV=production): it creates "
+            "accounts with a published password. Create real users with `procure users create`.")
     session = get_session()
     load_demo(session)
     session.commit()

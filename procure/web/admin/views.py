@@ -1,16 +1,22 @@
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from datetime import timedelta
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
 from procure.db import get_session
-from procure.models import User
+from procure.mail import MailError, queue
+from procure.models import LoginThrottle, User, utcnow
 from procure.services import accounts
 from procure.services.tenders import default_organisation
 from procure.web.admin import bp
+from procure.web.admin.activity import account_history, admin_log
+from procure.web.admin.emails import password_link
 from procure.web.admin.forms import NewUserForm, UserRolesForm
 
 
@@ -40,8 +46,13 @@ def users():
             flash(_("User %(email)s created.", email=user.email), "success")
             return redirect(url_for("admin.users"))
     rows = db.exec(select(User).options(selectinload(User.roles)).order_by(User.email)).all()
+    locked = set(db.exec(select(LoginThrottle.account_key)
+                         .where(LoginThrottle.locked_until > utcnow())).all())
+    secret = current_app.config["SECRET_KEY"]
+    locked_ids = {row.id for row in rows if accounts.account_key(row.email, secret) in locked}
     status = 400 if form.errors or form.form_errors else 200
-    return render_template("admin/users.html", users=rows, form=form), status
+    return render_template("admin/users.html", users=rows, form=form,
+                           locked_ids=locked_ids), status
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -61,4 +72,75 @@ def user(user_id: int):
             db.commit()
             flash(_("Roles for %(email)s saved.", email=row.email), "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user.html", user=row, form=form)
+    return _user_page(row, form)
+
+
+def _user_page(row: User, form: UserRolesForm, status: int = 200):
+    db = get_session()
+    return render_template(
+        "admin/user.html", user=row, form=form, action_form=FlaskForm(),
+        throttles=accounts.throttles(db, row, secret=current_app.config["SECRET_KEY"]),
+        history=account_history(db, row),
+        link_minutes=current_app.config["PASSWORD_LINK_MINUTES"],
+    ), status
+
+
+def _account_action(user_id: int, act, done: str):
+    """A POST on one account: CSRF-checked, the service call, one commit, a message."""
+    db = get_session()
+    row = db.get(User, user_id)
+    if row is None:
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        act(db, row)
+    except accounts.AccountError as error:
+        db.rollback()
+        flash(_(error.msgid, **error.params), "danger")
+    except MailError:
+        db.rollback()
+        current_app.logger.exception("The password link could not be sent")
+        flash(_("The e-mail could not be sent, so no link was made. Try again later."), "danger")
+    else:
+        db.commit()
+        flash(done % {"email": row.email}, "success")
+    return redirect(url_for("admin.user", user_id=user_id))
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+def deactivate(user_id: int):
+    return _account_action(
+        user_id, lambda db, row: accounts.deactivate(db, row, actor_id=current_user.id),
+        _("%(email)s is deactivated and signed out everywhere."))
+
+
+@bp.post("/users/<int:user_id>/reactivate")
+def reactivate(user_id: int):
+    return _account_action(
+        user_id, lambda db, row: accounts.reactivate(db, row, actor_id=current_user.id),
+        _("%(email)s can sign in again."))
+
+
+@bp.post("/users/<int:user_id>/unlock")
+def unlock(user_id: int):
+    return _account_action(
+        user_id, lambda db, row: accounts.unlock(
+            db, row, secret=current_app.config["SECRET_KEY"], actor_id=current_user.id),
+        _("Sign-in for %(email)s is unlocked from every address."))
+
+
+@bp.post("/users/<int:user_id>/password-link")
+def send_password_link(user_id: int):
+    def send(db, row: User) -> None:
+        minutes = current_app.config["PASSWORD_LINK_MINUTES"]
+        token = accounts.create_password_reset(db, row, actor_id=current_user.id,
+                                               lifetime=timedelta(minutes=minutes))
+        queue(db, password_link(row, token, minutes))  # delivered after the commit
+
+    return _account_action(user_id, send, _("A one-time password link is sent to %(email)s."))
+
+
+@bp.get("/log")
+def log():
+    return render_template("admin/log.html", entries=admin_log(get_session()))
