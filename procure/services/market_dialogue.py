@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 from sqlmodel import Session, select
 
+from procure import vocabulary
+from procure.clock import norwegian_date
 from procure.domain import market_dialogue as domain
 from procure.domain.orgnr import is_valid, normalise
 from procure.errors import N_, UserError
@@ -208,8 +210,6 @@ def _buyer(session: Session, tender: Tender) -> str:
 
 
 def _nb_time(moment: datetime) -> str:
-    from procure.exports.tender_document import norwegian_date
-
     return norwegian_date(moment)
 
 
@@ -507,9 +507,14 @@ def phases(session: Session, tender: Tender) -> dict[str, str]:
 
 def protocol_data(session: Session, tender: Tender) -> dict | None:
     """The dialogue's part of the protocol: phases, needs, conferences, participants, meetings
-    and minutes, what was shared with all, the equal-treatment check and the conversion."""
-    from procure.exports.tender_document import PROCEDURE_NB, norwegian_date
+    and minutes, what was shared with all, the equal-treatment check and the conversion.
+    Labelled in bokmål, as the record."""
+    with vocabulary.bokmal():
+        return _protocol_data(session, tender)
 
+
+def _protocol_data(session: Session, tender: Tender) -> dict | None:
+    v = vocabulary
     row = existing(session, tender)
     if row is None and tender.track != TRACK:
         return None
@@ -529,20 +534,22 @@ def protocol_data(session: Session, tender: Tender) -> dict | None:
         "solution_cues": domain.solution_cues(
             (row.needs_functions + "\n" + row.needs_outcomes) if row else ""),
         "pin_published": day(row.pin_published_at if row else None),
-        "phases": phases(session, tender),
+        "phases": (stages := phases(session, tender)),
+        "phase_labels": [(v.label(v.DIALOGUE_PHASES, name), v.label(v.TASK_STATUSES, state))
+                         for name, state in stages.items()],
         "conferences": [{"title": e.title, "when": day(e.starts_at),
                          "where": ", ".join(p for p in (e.place, e.link) if p),
                          "registered": dialogue.registrations(session, e)}
                         for e in dialogue.tender_events(session, tender)],
         "participants": [{"name": p.name, "orgnr": p.orgnr, "added": day(p.added_at),
-                          "source": "påmeldt konferanse" if p.source == "interest"
-                          else "lagt til"} for p in people],
+                          "source": v.label(v.PARTICIPANT_SOURCES, p.source)}
+                         for p in people],
         "slot_minutes": row.slot_minutes if row else None,
         "meetings": [{"name": names.get(m.participant_id, "?"), "when": day(m.starts_at),
                       "minutes_long": int((m.ends_at - m.starts_at).total_seconds() // 60),
                       "minutes": m.minutes, "held": m.ends_at <= utcnow()}
                      for m in meetings(session, tender)],
-        "shared": [{"kind": "Spørsmål og svar" if s.kind == "qa" else "Dokument",
+        "shared": [{"kind": v.label(v.SHARED_KINDS, s.kind),
                     "title": s.title, "body": s.body, "when": day(s.published_at),
                     "recipients": sum(1 for m in sent if m.shared_id == s.id)}
                    for s in shared(session, tender)],
@@ -550,8 +557,8 @@ def protocol_data(session: Session, tender: Tender) -> dict | None:
                                        or check["lengths"] or gaps),
         "not_offered": check["not_offered"],
         "lengths": check["lengths"],
-        "gaps": sum(len(v) for v in gaps.values()),
-        "converted_to": PROCEDURE_NB.get(row.converted_to or "", "–") if row else "–",
+        "gaps": sum(len(found) for found in gaps.values()),
+        "converted_to": v.label(v.PROCEDURES, row.converted_to) if row else "–",
         "converted_at": day(row.converted_at if row else None),
         "follow_up": row.follow_up if row else "",
     }

@@ -139,14 +139,17 @@ def pin_criterion(
     session.add(pin)
     session.flush()
     audit.record(session, action, actor_id=actor_id, object_type="tender", object_id=tender.id,
-                 criterion=criterion.id, hash=pin.content_hash, replaced=replaced)
+                 criterion=criterion.id, title=criterion.title, hash=pin.content_hash,
+                 replaced=replaced)
     return pin
 
 
 def unpin(session: Session, tender: Tender, pin: TenderCriterion, *,
           actor_id: int | None) -> None:
     audit.record(session, "tender.criterion_unpinned", actor_id=actor_id, object_type="tender",
-                 object_id=tender.id, criterion=pin.criterion_id, hash=pin.content_hash)
+                 object_id=tender.id, criterion=pin.criterion_id,
+                 title=(pin.snapshot or {}).get("content", {}).get("title"),
+                 hash=pin.content_hash)
     session.delete(pin)
     session.flush()
 

@@ -14,6 +14,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
+from procure import vocabulary
 from procure.db import get_session
 from procure.domain.purchases import oslo_today
 from procure.mail import Mailer
@@ -22,9 +23,6 @@ from procure.services import innovation_partnership as ip
 from procure.services import partnership_letters, suppliers, tenders
 from procure.web.officer import bp
 from procure.web.officer.partnership_forms import (
-    LICENCE_CHOICES,
-    OWNERSHIP_CHOICES,
-    PHASE_DECISION_CHOICES,
     CandidateForm,
     DecisionForm,
     IprForm,
@@ -40,10 +38,9 @@ from procure.web.officer.partnership_forms import (
 from procure.web.officer.views import _tender
 
 PAGES = ("setup", "candidates", "negotiation", "phases")
-PHASE_STATES = {"done": _l("Done"), "stopped": _l("Stopped"), "running": _l("Running"),
-                "planned": _l("Planned"), "not-run": _l("Not run")}
-IPR_LABELS = {c.value: c.label for c in (*OWNERSHIP_CHOICES, *LICENCE_CHOICES)}
-DECISION_LABELS = {c.value: c.label for c in PHASE_DECISION_CHOICES}
+PHASE_STATES = vocabulary.PHASE_STATES
+IPR_LABELS = {**vocabulary.IPR_OWNERSHIP, **vocabulary.IPR_LICENCES}
+DECISION_LABELS = vocabulary.PHASE_DECISIONS
 ENDPOINTS = {"setup": "officer.partnership", "candidates": "officer.partnership_candidates",
              "negotiation": "officer.partnership_negotiation",
              "phases": "officer.partnership_phases"}
