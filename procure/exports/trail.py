@@ -21,8 +21,9 @@ from procure.domain.estimate import format_nok
 from procure.models import AuditEvent, Tender, TenderCriterion, User
 from procure.vocabulary import translate as _
 
-# Computed from other fields and shown elsewhere in full (the recommendation, the value lines).
-HIDDEN_FIELDS = frozenset({"recommendation", "value_estimate"})
+# Computed from other fields and shown elsewhere in full (the recommendation, the value lines,
+# the eForms code of the § 7-9 basis, which the protocol names in its § 7-9 section).
+HIDDEN_FIELDS = frozenset({"recommendation", "value_estimate", "climate_code"})
 ISO_MOMENT = re.compile(
     r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?)?$")
 # Which group names the decision in an event's details.

@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
 
+from procure import clock
 from procure.errors import N_, UserError
-from procure.models import Role, User, utcnow
+from procure.models import Role, User
 from procure.passwords import hash_password, password_problems, verify_password
 from procure.services import audit
 
@@ -92,7 +93,7 @@ def authenticate(
     now: datetime | None = None,
 ) -> LoginResult:
     """Check credentials; lock the account for `lockout` after `max_failures` failures in a row."""
-    now = now or utcnow()
+    now = now or clock.now()
     user = find_user(session, email)
     if user is not None and user.locked_until and user.locked_until > now:
         return LoginResult(None, locked_until=user.locked_until)

@@ -22,7 +22,7 @@ from typing import Protocol
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from procure import vocabulary
+from procure import clock, vocabulary
 from procure.clock import norwegian_date
 from procure.domain import competition_letters as letters
 from procure.domain.competition import (
@@ -50,7 +50,6 @@ from procure.models import (
     SupplierContact,
     Tender,
     User,
-    utcnow,
 )
 from procure.services import audit, interest, suppliers, tenders
 
@@ -209,7 +208,7 @@ def invite_supplier(
     supplier is sent the invitation and every answer so far at once."""
     _require_track(tender)
     _require_status(tender, *INVITING)
-    now = now or utcnow()
+    now = now or clock.now()
     supplier = session.get(Supplier, supplier_id)
     if supplier is None:
         raise CompetitionError(N_("That supplier is not in the register."))
@@ -297,7 +296,7 @@ def send_invitations(
     Warnings (fewer than three, no local SME) need a reason, which goes into the protocol."""
     _require_track(tender)
     _require_status(tender, "draft", "planned")
-    now = now or utcnow()
+    now = now or clock.now()
     rows = invited(session, tender)
     if not rows:
         raise CompetitionError(N_("Invite at least one supplier first."))
@@ -361,7 +360,7 @@ def add_question(session: Session, tender: Tender, text: str, asked_by_id: int |
     number = session.exec(select(func.count()).select_from(CompetitionQuestion).where(
         CompetitionQuestion.tender_id == tender.id)).one() + 1
     row = CompetitionQuestion(tender_id=tender.id, number=number, question=text,
-                              asked_by_id=asked_by_id, received_at=now or utcnow())
+                              asked_by_id=asked_by_id, received_at=now or clock.now())
     session.add(row)
     session.flush()
     _record(session, tender, "competition.question_received", actor_id, number=number)
@@ -381,7 +380,7 @@ def answer_question(
     reply = reply.strip()
     if not reply:
         raise CompetitionError(N_("Write the answer."))
-    now = now or utcnow()
+    now = now or clock.now()
     # Claimed in one UPDATE, so two officers answering at once cannot both send.
     claimed = session.execute(
         update(CompetitionQuestion)
@@ -509,7 +508,7 @@ def record_offer(session: Session, tender: Tender, supplier_id: int,
                                   "instead."), name=supplier.name)
     data = _offer_values(tender, values)
     row = CompetitionOffer(tender_id=tender.id, supplier_id=supplier_id,
-                           recorded_at=now or utcnow(), recorded_by_id=actor_id, **data)
+                           recorded_at=now or clock.now(), recorded_by_id=actor_id, **data)
     session.add(row)
     session.flush()
     _record(session, tender, "competition.offer_recorded", actor_id, supplier=supplier.name,
@@ -563,7 +562,7 @@ def decide_award(session: Session, tender: Tender, supplier_id: int, justificati
     justification = justification.strip()
     if not justification:
         raise CompetitionError(N_("Give the justification for the award decision."))
-    now = now or utcnow()
+    now = now or clock.now()
     competition = competition_for(session, tender)
     competition.winner_supplier_id = supplier_id
     competition.award_justification = justification
@@ -635,7 +634,7 @@ def send_award_letters(session: Session, tender: Tender, *, actor_id: int | None
         raise CompetitionError(N_("Record the award decision first."))
     if competition.letters_sent_at is not None:
         raise CompetitionError(N_("The letters have already been sent."))
-    now = now or utcnow()
+    now = now or clock.now()
     claimed = session.execute(
         update(Competition)
         .where(Competition.id == competition.id, Competition.letters_sent_at.is_(None))

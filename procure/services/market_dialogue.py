@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from sqlmodel import Session, select
 
-from procure import vocabulary
+from procure import clock, vocabulary
 from procure.clock import norwegian_date
 from procure.domain import market_dialogue as domain
 from procure.domain.orgnr import is_valid, normalise
@@ -31,7 +31,6 @@ from procure.models import (
     MarketDialogue,
     Organisation,
     Tender,
-    utcnow,
 )
 from procure.services import audit, dialogue, interest, tenders
 from procure.services.competition import Mailer
@@ -89,7 +88,7 @@ def save_anchoring(session: Session, tender: Tender, text: str, *, actor_id: int
     if text != row.anchoring:
         _record(session, tender, "dialogue.anchoring_saved", actor_id,
                 changes={"anchoring": [row.anchoring or None, text]})
-        row.anchoring, row.anchored_at = text, now or utcnow()
+        row.anchoring, row.anchored_at = text, now or clock.now()
         session.add(row)
         session.flush()
     return row
@@ -109,7 +108,7 @@ def save_needs(session: Session, tender: Tender, functions: str, outcomes: str, 
         ("needs_outcomes", row.needs_outcomes, outcomes)) if old != new}
     if changes:
         row.needs_functions, row.needs_outcomes = functions, outcomes
-        row.needs_at = now or utcnow()
+        row.needs_at = now or clock.now()
         session.add(row)
         session.flush()
         _record(session, tender, "dialogue.needs_saved", actor_id, changes=changes)
@@ -155,7 +154,7 @@ def add_participant(session: Session, tender: Tender, orgnr: str, name: str, ema
         raise MarketDialogueError(N_("Enter a valid e-mail address."))
     if any(p.orgnr == number for p in participants(session, tender)):
         raise MarketDialogueError(N_("This business already takes part in the dialogue."))
-    now = now or utcnow()
+    now = now or clock.now()
     person = DialogueParticipant(tender_id=tender.id, orgnr=number, name=name[:300],
                                  email=email[:254], source=source, added_at=now,
                                  added_by_id=actor_id)
@@ -293,7 +292,7 @@ def offer_slots(session: Session, tender: Tender, first: datetime, minutes: int,
         raise MarketDialogueError(
             N_("Slots of %(minutes)s minutes have already been offered; every supplier must "
                "be offered the same length."), minutes=row.slot_minutes)
-    now = now or utcnow()
+    now = now or clock.now()
     if first <= now:
         raise MarketDialogueError(N_("The first meeting must be in the future."))
     offered = {m.participant_id for m in meetings(session, tender)}
@@ -327,7 +326,7 @@ def save_minutes(session: Session, tender: Tender, meeting: DialogueMeeting, tex
     if text == meeting.minutes:
         return
     old = meeting.minutes
-    meeting.minutes, meeting.minuted_at = text, now or utcnow()
+    meeting.minutes, meeting.minuted_at = text, now or clock.now()
     session.add(meeting)
     session.flush()
     person = session.get(DialogueParticipant, meeting.participant_id)
@@ -377,7 +376,7 @@ def publish(session: Session, tender: Tender, kind: str, title: str, body: str, 
     people = participants(session, tender)
     if not people:
         raise MarketDialogueError(N_("There are no participants to share with yet."))
-    now = now or utcnow()
+    now = now or clock.now()
     item = DialogueShared(tender_id=tender.id, kind=kind, title=title[:300], body=body,
                           link=link[:500], published_at=now, published_by_id=actor_id)
     session.add(item)
@@ -433,7 +432,7 @@ def publish_pin(session: Session, tender: Tender, *, actor_id: int | None,
                                      "market."))
     if row.pin_published_at is not None:
         raise MarketDialogueError(N_("The notice is already recorded as published."))
-    now = now or utcnow()
+    now = now or clock.now()
     row.pin_published_at = now
     session.add(row)
     session.flush()
@@ -460,7 +459,7 @@ def convert(session: Session, tender: Tender, target: str, *, actor_id: int | No
     if check["not_offered"] or check["lengths"] or shared_gaps(session, tender):
         raise MarketDialogueError(N_("Not every participant was offered the same: fix the "
                                      "equal-treatment check first."))
-    now = now or utcnow()
+    now = now or clock.now()
     description = ("Funksjoner: " + row.needs_functions + "\n\nResultater: "
                    + row.needs_outcomes)
     reason = tender.track_reason or "Konvertert fra markedsdialog (LUP)."
@@ -483,7 +482,7 @@ def save_follow_up(session: Session, tender: Tender, text: str, *, actor_id: int
     if text != row.follow_up:
         _record(session, tender, "dialogue.follow_up_saved", actor_id,
                 changes={"follow_up": [row.follow_up or None, text]})
-        row.follow_up, row.followed_up_at = text, now or utcnow()
+        row.follow_up, row.followed_up_at = text, now or clock.now()
         session.add(row)
         session.flush()
 
@@ -547,7 +546,7 @@ def _protocol_data(session: Session, tender: Tender) -> dict | None:
         "slot_minutes": row.slot_minutes if row else None,
         "meetings": [{"name": names.get(m.participant_id, "?"), "when": day(m.starts_at),
                       "minutes_long": int((m.ends_at - m.starts_at).total_seconds() // 60),
-                      "minutes": m.minutes, "held": m.ends_at <= utcnow()}
+                      "minutes": m.minutes, "held": m.ends_at <= clock.now()}
                      for m in meetings(session, tender)],
         "shared": [{"kind": v.label(v.SHARED_KINDS, s.kind),
                     "title": s.title, "body": s.body, "when": day(s.published_at),
