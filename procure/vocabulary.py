@@ -297,10 +297,12 @@ IPR_OWNERSHIP = {
     "buyer": _l("The municipality owns the results"),
     "shared": _l("The municipality and the supplier own them together"),
 }
+# Whole sentences: the form offers them, and the protocol states the one chosen.
 IPR_LICENCES = {
-    "use": _l("Right to use the solution"),
-    "use-modify": _l("Right to use and modify it"),
-    "use-modify-share": _l("Right to use, modify and share it with other public buyers"),
+    "use": _l("The municipality has the right to use the solution"),
+    "use-modify": _l("The municipality has the right to use and modify the solution"),
+    "use-modify-share": _l("The municipality has the right to use, modify and share the "
+                           "solution with other public buyers"),
 }
 
 # --- people and imports ------------------------------------------------------------------------

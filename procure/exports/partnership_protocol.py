@@ -82,7 +82,7 @@ def _protocol_data(session: Session, tender: Tender) -> dict | None:
         "phases": [{
             "number": p.number, "name": p.name, "targets": p.interim_targets,
             "max_cost": format_nok(p.max_cost), "state": v.label(v.PHASE_STATES, states[p.id]),
-            "decision": v.label(v.PHASE_DECISIONS, p.decision, missing=""),
+            "decision": v.lower_first(v.label(v.PHASE_DECISIONS, p.decision, missing="")),
             "reason": p.decision_reason,
             "targets_met": ("–" if p.targets_met is None else
                             v.lower_first(v.label(v.YES_NO, "yes" if p.targets_met else "no"))),
