@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy import false as sa_false
 from sqlmodel import Field, Relationship, SQLModel
 
+from procure import clock
 from procure.domain.lifecycle import TenderTimestamps, tender_status
 
 SQLModel.metadata.naming_convention = {
@@ -51,7 +52,8 @@ class UTCDateTime(TypeDecorator):
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """The clock's now (procure/clock.py), for column defaults."""
+    return clock.now()
 
 
 def ts_field(**kwargs) -> datetime | None:
@@ -609,7 +611,7 @@ def _track_public_changes(session, _context, _instances) -> None:
                 key in bumped and tender.status in PUBLIC_STATUSES):
             tender.public_fingerprint = content
             tender.public_version = (tender.public_version or 0) + 1
-            tender.public_updated_at = utcnow()
+            tender.public_updated_at = clock.now()
 
 
 # Session hooks, registered by procure.db.register_hooks (create_app calls it), not on import.

@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine, text
 from sqlmodel import SQLModel
 
 import procure.models  # noqa: F401  (registers the tables)
+from procure import clock
 from procure.db import make_engine, register_hooks
-from procure.domain.purchases import oslo_today as _oslo_today
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
                      r'name="csrf_token" value="([^"]+)"')
@@ -22,7 +22,7 @@ CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
 def oslo_today() -> date:
     """Today as the app counts it: the date in Oslo. On a UTC machine date.today() is still
     yesterday for an hour or two after Oslo's midnight (a deadline then shows a day less)."""
-    return _oslo_today(datetime.now(UTC))
+    return clock.today()
 
 
 @dataclass

@@ -51,7 +51,7 @@ def test_show_json_has_the_innovation_partnership_in_the_protocol(runner, db):
     assert [p["name"] for p in partnership["partners"]] == ["Fetsund IT-Service AS",
                                                            "Kjeller Elektro AS"]
     assert [(p["state"], p["decision"]) for p in partnership["phases"]] == [
-        ("gjennomført", "fortsette"), ("pågår", ""), ("planlagt", "")]
+        ("Gjennomført", "fortsette"), ("Pågår", ""), ("Planlagt", "")]
     assert partnership["value_lines"][-1] == "Anslått verdi i alt: 33 000 000 kr ekskl. mva."
     assert partnership["ipr"]["ownership"].startswith("Kommunen og leverandøren")
     actions = [event["action"] for event in data["audit"]]

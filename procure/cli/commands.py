@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from procure import clock
 from procure.db import get_session
 from procure.demo.loader import load_demo
 from procure.services import accounts
@@ -57,7 +57,7 @@ def db_backup(output: Path | None, schema: str | None) -> None:
 
     url = current_app.config["DATABASE_URL"]
     if output is None:
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
         suffix = ".sqlite3" if url.startswith("sqlite") else ".dump"
         output = Path(current_app.instance_path) / "backups" / f"procure-{stamp}{suffix}"
     try:

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import force_locale
 
+from procure import clock
 from procure.db import get_session
 from procure.domain import statistics as rules
 
-OSLO = ZoneInfo("Europe/Oslo")
+OSLO = clock.OSLO
 
 
 def _date(_ctx, _param, value: str | None) -> date | None:
@@ -54,7 +54,7 @@ def build_filters(date_from, date_to, year, quarter, department, cpv_division, c
     if cpv_division and not (len(cpv_division) == 2 and cpv_division.isdigit()):
         raise click.BadParameter("two digits", param_hint="--cpv")
     try:
-        start, end = rules.period_bounds(datetime.now(OSLO).date(), year, quarter, date_from,
+        start, end = rules.period_bounds(clock.today(), year, quarter, date_from,
                                          date_to)
         region_codes = rules.parse_region(
             region or str(current_app.config.get("STATS_REGION") or "")) or rules.DEFAULT_REGION

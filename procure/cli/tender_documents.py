@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
+from procure import clock
 from procure.cli.tender import tender
 from procure.db import get_session
 from procure.exports.documents import protocol_pdf, tender_pdf
 from procure.exports.protocol import tender_protocol
-from procure.exports.tender_document import OSLO, tender_document
+from procure.exports.tender_document import tender_document
 from procure.files import write_atomically
 from procure.models import Tender
 
@@ -35,7 +35,7 @@ def pdf_command(tender_id: int, output: Path) -> None:
     """Write the tender documents (konkurransegrunnlag) as PDF."""
     row = _load(tender_id)
     write_atomically(output, tender_pdf(tender_document(get_session(), row,
-                                                          now=datetime.now(UTC))))
+                                                          now=clock.now())))
     click.echo(f"Wrote {output}")
 
 
@@ -46,7 +46,7 @@ def pdf_command(tender_id: int, output: Path) -> None:
 def protocol_command(tender_id: int, output: Path) -> None:
     """Write the procurement protocol as PDF."""
     row = _load(tender_id)
-    generated = datetime.now(UTC).astimezone(OSLO).strftime("%d.%m.%Y")
+    generated = clock.norwegian_day(clock.now())
     write_atomically(output, protocol_pdf(tender_protocol(get_session(), row),
                                           generated=generated))
     click.echo(f"Wrote {output}")

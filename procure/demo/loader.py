@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlmodel import Session, select
 
+from procure import clock
 from procure.demo import public as demo_public
 from procure.demo.competition import apply_demo_competition, estimate, step
 from procure.demo.criteria import apply_demo_criteria
@@ -51,7 +52,7 @@ NEEDS = {"DEMO-3": (
 
 def load_demo(session: Session, now: datetime | None = None) -> Organisation:
     """Create the buyer, demo users, suppliers and tenders where they are missing."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     organisation = session.exec(
         select(Organisation).where(Organisation.orgnr == BUYER["orgnr"])
     ).first()

@@ -1,7 +1,8 @@
 """The texts sent to suppliers in a simplified competition, in Norwegian (they are the record).
 
 Pure functions: plain values in, (subject, body) out. The same text goes to every supplier that
-the same message is for; only the salutation differs.
+the same message is for; only the salutation differs. Award criteria come named: the caller
+labels their codes from procure.vocabulary in bokmål (domain code does not know Flask-Babel).
 """
 
 from __future__ import annotations
@@ -12,9 +13,6 @@ from datetime import date
 from decimal import Decimal
 
 from procure.domain.estimate import format_nok
-
-CRITERION_NB = {"price": "Pris", "quality": "Kvalitet", "climate": "Klima og miljø",
-                "other": "Andre kriterier"}
 
 
 @dataclass(frozen=True)
@@ -52,8 +50,8 @@ def signature(facts: TenderFacts) -> str:
 
 def invitation(facts: TenderFacts, supplier: str, deadline: date | None,
                criteria: Sequence[tuple[str, Decimal]]) -> Letter:
-    weights = "\n".join(f"- {CRITERION_NB.get(name, name)}: {_number(weight)} %"
-                        for name, weight in criteria)
+    """`criteria`: (the criterion's name, its weight in %), named by the caller."""
+    weights = "\n".join(f"- {name}: {_number(weight)} %" for name, weight in criteria)
     body = (
         f"Til {supplier}\n\n"
         f"{facts.buyer} inviterer dere til å gi tilbud i en forenklet konkurranse:\n\n"
@@ -92,13 +90,14 @@ class Standing:
     price: Decimal
     total: Decimal | None
     rank: int | None
-    lines: tuple[tuple[str, Decimal | None, Decimal | None], ...]  # criterion, score, points
+    # the criterion's name (labelled by the caller), score, points
+    lines: tuple[tuple[str, Decimal | None, Decimal | None], ...]
     rejected_reason: str = ""
 
 
 def _lines(standing: Standing) -> str:
     return "\n".join(
-        f"- {CRITERION_NB.get(name, name)}: {_number(score)} av 10 ({_number(points)} poeng)"
+        f"- {name}: {_number(score)} av 10 ({_number(points)} poeng)"
         for name, score, points in standing.lines)
 
 

@@ -212,14 +212,6 @@ INDICATORS: tuple[Indicator, ...] = (
 INDICATOR_IDS = tuple(indicator.id for indicator in INDICATORS)
 BY_ID = {indicator.id: indicator for indicator in INDICATORS}
 
-CLIMATE_BASIS_LABELS = {
-    "criteria": N_("Weighting in the award criteria"),
-    "spec": N_("Requirements in the specification"),
-    "combination": N_("Combination of criteria and requirements"),
-    "exemption": N_("Justified exemption"),
-}
-
-
 @dataclass(frozen=True)
 class Filters:
     """What the figures are computed over. Dates are inclusive."""

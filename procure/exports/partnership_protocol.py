@@ -8,34 +8,16 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
+from procure import vocabulary as v
+from procure.clock import norwegian_date, norwegian_day
 from procure.domain import innovation_partnership as domain
 from procure.domain.estimate import format_nok
-from procure.exports.tender_document import OSLO
 from procure.models import Tender, User
 from procure.services import innovation_partnership as ip
-from procure.services.competition import SIZE_NB
-
-SOURCE_NB = {"register": "leverandørregisteret", "dialogue": "markedsdialogen",
-             "interest": "meldt interesse"}
-DECISION_NB = {"qualified": "kvalifisert", "rejected": "avvist"}
-PHASE_DECISION_NB = {"continue": "fortsette", "reduce": "redusere antall partnere",
-                     "stop": "avslutte partnerskapet"}
-PHASE_STATE_NB = {"done": "gjennomført", "stopped": "avsluttet", "running": "pågår",
-                  "planned": "planlagt", "not-run": "ikke gjennomført"}
-OWNERSHIP_NB = {"supplier": "Leverandøren eier resultatene",
-                "buyer": "Kommunen eier resultatene",
-                "shared": "Kommunen og leverandøren eier resultatene sammen"}
-LICENCE_NB = {"use": "Kommunen har bruksrett",
-              "use-modify": "Kommunen har bruks- og endringsrett",
-              "use-modify-share": "Kommunen har rett til å bruke, endre og dele løsningen med "
-                                  "andre offentlige oppdragsgivere"}
-WARNING_NB = {domain.FEWER_THAN_THREE: "Færre enn {minimum} kandidater er invitert til "
-                                       "forhandling."}
+from procure.vocabulary import translate as _
 
 
 def _day(value: date | datetime | None) -> str:
-    from procure.exports.tender_document import norwegian_date
-
     return norwegian_date(value) if value else "–"
 
 
@@ -45,6 +27,12 @@ def _who(session: Session, user_id: int | None) -> str:
 
 
 def protocol_data(session: Session, tender: Tender) -> dict | None:
+    """The partnership's part of the protocol, labelled in bokmål (the record)."""
+    with v.bokmal():
+        return _protocol_data(session, tender)
+
+
+def _protocol_data(session: Session, tender: Tender) -> dict | None:
     row = ip.existing(session, tender)
     if row is None and not ip.applies(tender):
         return None
@@ -54,7 +42,8 @@ def protocol_data(session: Session, tender: Tender) -> dict | None:
     names = {c.row.id: c.supplier.name for c in every}
     invited = [c for c in every if c.row.invited_at]
     warnings = [] if not row or not row.negotiation_invited_at else [
-        WARNING_NB[w].format(minimum=row.negotiation_minimum) for w in domain.negotiation_check(
+        v.label(v.PARTNERSHIP_WARNINGS, w, minimum=row.negotiation_minimum)
+        for w in domain.negotiation_check(
             sum(1 for c in every if c.row.decision == "qualified"), len(invited),
             row.negotiation_cap, row.negotiation_minimum or 0).warnings]
     estimate = ip.value(session, tender)
@@ -65,12 +54,12 @@ def protocol_data(session: Session, tender: Tender) -> dict | None:
         "requests_deadline": _day(tender.tender_deadline) if tender.opened_at else "–",
         "candidates": [{
             "name": c.supplier.name, "orgnr": c.supplier.orgnr,
-            "size": SIZE_NB.get(c.supplier.size_class, c.supplier.size_class),
-            "source": SOURCE_NB.get(c.row.source, c.row.source),
-            "decision": DECISION_NB.get(c.row.decision or "", "ikke vurdert"),
+            "size": v.label(v.SIZE_CLASSES, c.supplier.size_class),
+            "source": v.label(v.SUPPLIER_SOURCES, c.row.source),
+            "decision": v.label(v.CANDIDATE_DECISIONS, c.row.decision,
+                                missing=_("not assessed")),
             "reason": c.row.decision_reason, "decided": _day(c.row.decided_at),
-            "decided_day": _day(c.row.decided_at.astimezone(OSLO).date())
-            if c.row.decided_at else "–",
+            "decided_day": norwegian_day(c.row.decided_at),
             "by": _who(session, c.row.decided_by_id) if c.row.decided_by_id else "–",
             "invited": bool(c.row.invited_at)} for c in every],
         "undecided": sum(1 for c in every if c.row.decision is None),
@@ -83,7 +72,8 @@ def protocol_data(session: Session, tender: Tender) -> dict | None:
                     "outcome": r.outcome} for r in ip.rounds(session, tender)],
         "partners": [{"name": c.supplier.name, "orgnr": c.supplier.orgnr,
                       "since": _day(c.row.partner_since),
-                      "left": (f"etter fase {c.row.left_after_phase}"
+                      "left": (_("after phase %(number)s",
+                                           number=c.row.left_after_phase)
                                if c.row.left_after_phase else "")}
                      for c in every if c.row.partner_since],
         "partners_reason": row.partners_reason if row else "",
@@ -91,18 +81,19 @@ def protocol_data(session: Session, tender: Tender) -> dict | None:
         "partners_by": _who(session, row.partners_selected_by_id) if row else "–",
         "phases": [{
             "number": p.number, "name": p.name, "targets": p.interim_targets,
-            "max_cost": format_nok(p.max_cost), "state": PHASE_STATE_NB[states[p.id]],
-            "decision": PHASE_DECISION_NB.get(p.decision or "", ""),
+            "max_cost": format_nok(p.max_cost), "state": v.label(v.PHASE_STATES, states[p.id]),
+            "decision": v.lower_first(v.label(v.PHASE_DECISIONS, p.decision, missing="")),
             "reason": p.decision_reason,
-            "targets_met": {True: "ja", False: "nei", None: "–"}[p.targets_met],
+            "targets_met": ("–" if p.targets_met is None else
+                            v.lower_first(v.label(v.YES_NO, "yes" if p.targets_met else "no"))),
             "decided": _day(p.decided_at), "by": _who(session, p.decided_by_id),
             "leaving": [names[c.row.id] for c in every if c.row.left_after_phase == p.number]}
             for p in rows],
         "option": {"targets": row.purchase_targets if row else "",
                    "max_cost": format_nok(row.purchase_max_cost)
                    if row and row.purchase_max_cost is not None else "–"},
-        "ipr": {"ownership": OWNERSHIP_NB.get(row.ipr_ownership or "", "–") if row else "–",
-                "licence": (LICENCE_NB.get(row.ipr_licence or "", "")
+        "ipr": {"ownership": v.label(v.IPR_OWNERSHIP, row.ipr_ownership) if row else "–",
+                "licence": (v.label(v.IPR_LICENCES, row.ipr_licence, missing="")
                             if row and row.ipr_ownership != "buyer" else ""),
                 "terms": row.ipr_terms if row else ""},
         "value_lines": list(estimate.lines) if estimate else [],

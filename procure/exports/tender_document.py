@@ -3,40 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from sqlmodel import Session
 
+from procure import vocabulary as v
+from procure.clock import NOT_SET, OSLO, norwegian_date
 from procure.domain.estimate import format_nok
 from procure.models import Organisation, Tender
 
-OSLO = ZoneInfo("Europe/Oslo")
-NOT_SET = "Ikke fastsatt"
+__all__ = ["CHAPTERS", "NOT_SET", "OSLO", "TenderDocument", "norwegian_date",
+           "tender_document"]
 
-# The document is a Norwegian legal text whatever language the officer's UI uses.
-PROCEDURE_NB = {
-    "market-dialogue": "markedsdialog før konkurranse",
-    "direct-award": "direkte kjøp",
-    "simplified-competition": "forenklet konkurranse",
-    "open-tender-competition": "åpen tilbudskonkurranse",
-    "restricted-tender-competition": "begrenset tilbudskonkurranse",
-    "open-procedure": "åpen anbudskonkurranse",
-    "restricted-procedure": "begrenset anbudskonkurranse",
-    "competitive-negotiation": "konkurranse med forhandling",
-    "competitive-dialogue": "konkurransepreget dialog",
-    "innovation-partnership": "innovasjonspartnerskap",
-}
-REGIME_NB = {
-    "outside": ("Utenfor regelverket", "alminnelige forretningsmessige prinsipper"),
-    "part-1": ("FOA del I", "anskaffelsesforskriften del I"),
-    "part-2": ("FOA del I og II", "anskaffelsesforskriften del I og II"),
-    "part-3": ("FOA del I og III", "anskaffelsesforskriften del I og III"),
-    "part-4": ("FOA del I og IV", "anskaffelsesforskriften del I og IV"),
-}
-CONTRACT_NB = {"goods": "varer", "services": "tjenester", "works": "bygge- og anleggsarbeid",
-               "health-social": "helse- og sosialtjenester",
-               "special-services": "andre særlige tjenester"}
+# The document is a Norwegian legal text whatever language the officer's UI uses: it is built
+# inside vocabulary.bokmal(), and its labels come from the vocabulary.
 CHAPTERS = (
     ("need", "Behov og bakgrunn"), ("procedure", "Prosedyre og rettslig grunnlag"),
     ("timeline", "Tidsplan"), ("qualification", "Kvalifikasjonskrav"),
@@ -81,19 +61,16 @@ class TenderDocument:
     contact: str = ""
 
 
-def norwegian_date(value: date | datetime | None) -> str:
-    if value is None:
-        return NOT_SET
-    if isinstance(value, datetime):
-        return value.astimezone(OSLO).strftime("%d.%m.%Y kl. %H:%M")
-    return value.strftime("%d.%m.%Y")
-
-
 def tender_document(session: Session, tender: Tender, *, now: datetime) -> TenderDocument:
-    """Everything the konkurransegrunnlag shows, as plain values."""
+    """Everything the konkurransegrunnlag shows, as plain values (bokmål)."""
+    with v.bokmal():
+        return _tender_document(session, tender, now=now)
+
+
+def _tender_document(session: Session, tender: Tender, *, now: datetime) -> TenderDocument:
     organisation = session.get(Organisation, tender.organisation_id)
     recommendation = tender.recommendation or {}
-    regime_short, regime_long = REGIME_NB.get(recommendation.get("regime", ""), ("–", "–"))
+    regime = recommendation.get("regime")
     track = tender.track or tender.recommended_track or ""
     obligations = {o["id"]: o for o in recommendation.get("obligations", [])}
     timeline = [
@@ -113,16 +90,16 @@ def tender_document(session: Session, tender: Tender, *, now: datetime) -> Tende
         buyer=organisation.name if organisation else "",
         buyer_orgnr=organisation.orgnr if organisation else "",
         generated=now.astimezone(OSLO).strftime("%d.%m.%Y"),
-        procedure=PROCEDURE_NB.get(track, track or NOT_SET),
-        regime=regime_short,
-        regime_long=regime_long,
+        procedure=v.lower_first(v.label(v.PROCEDURES, track, missing=NOT_SET)),
+        regime=v.label(v.REGIMES_SHORT, regime),
+        regime_long=v.label(v.REGIMES_LEGAL, regime),
         rules_version=tender.rules_version or "–",
         notice_date=norwegian_date(tender.planned_notice_date),
         question_deadline=norwegian_date(getattr(tender, "question_deadline", None)),
         tender_deadline=norwegian_date(tender.tender_deadline),
         need=tender.description or "",
         cpv=tender.cpv_code or "",
-        contract_type=CONTRACT_NB.get(tender.contract_type or "", "–"),
+        contract_type=v.label(v.CONTRACT_TYPES, tender.contract_type),
         value=_document_value(tender),
         # The working behind the estimate is internal; it goes into the protocol only.
         value_lines=[],
@@ -134,13 +111,6 @@ def tender_document(session: Session, tender: Tender, *, now: datetime) -> Tende
     )
     _add_criteria(session, tender, document)
     return document
-
-
-LEVEL_NB = {"basis": "Basis", "avansert": "Avansert", "spydspiss": "Spydspiss"}
-TYPE_NB = {"qualification": "Kvalifikasjonskrav", "specification": "Krav i spesifikasjonen",
-           "award": "Tildelingskriterium", "contract-clause": "Kontraktsvilkår"}
-WEIGHTS_NB = (("weight_price", "Pris"), ("weight_quality", "Kvalitet"),
-              ("weight_climate", "Klima og miljø"), ("weight_other", "Andre kriterier"))
 
 
 def _percent(value: object) -> str | None:
@@ -161,31 +131,19 @@ def _add_criteria(session: Session, tender: Tender, document: TenderDocument) ->
         item = {
             "id": pin.criterion_id, "title": content.get("title", ""),
             "text": content.get("text", ""), "verification": content.get("verification", ""),
-            "level_label": LEVEL_NB.get(pin.level, pin.level),
-            "type_label": TYPE_NB.get(pin.type, pin.type),
+            "level_label": v.label(v.CRITERION_LEVELS, pin.level),
+            "type_label": v.label(v.CRITERION_TYPES, pin.type),
             "source": pin.snapshot.get("source", {}).get("title", ""),
             "weight": _percent(pin.weight),
         }
         groups.get(pin.type, document.specification).append(item)
         if pin.climate_environment:
             document.green.append(item)
-    document.weights = [(label, _percent(getattr(tender, name))) for name, label in WEIGHTS_NB
-                        if getattr(tender, name, None)]
+    document.weights = [(v.label(v.WEIGHTS, name), _percent(getattr(tender, name)))
+                        for name in v.WEIGHTS if getattr(tender, name, None)]
     document.climate["justification"] = (
         getattr(tender, "climate_exemption_justification", "")
         or getattr(tender, "climate_spec_justification", ""))
-
-
-CLIMATE_BASIS_NB = {
-    "criteria": "klima- og miljøhensyn er vektet med minst 30 % i tildelingskriteriene",
-    "spec": "klima- og miljøkrav er stilt i kravspesifikasjonen",
-    "combination": "kombinasjon av tildelingskriterier og krav i kravspesifikasjonen",
-    "exemption-insignificant": "unntak: anskaffelsen har uvesentlig klimafotavtrykk og "
-                               "miljøbelastning",
-    "exemption-critical-interest": "unntak: vesentlige hensyn til helse, sikkerhet eller "
-                                   "beredskap",
-    "exemption-national-minimum": "unntak: nasjonale minimumskrav gjelder",
-}
 
 
 def _public_explanation(tender: Tender, recommendation: dict) -> list[str]:
@@ -207,7 +165,7 @@ def _document_value(tender: Tender) -> str:
 
 def _climate_statement(tender: Tender) -> dict:
     if tender.climate_status == "met":
-        basis = CLIMATE_BASIS_NB.get(tender.climate_basis or "", tender.climate_basis)
+        basis = v.lower_first(v.label(v.CLIMATE_BASES, tender.climate_basis))
         statement = f"Kravet i § 7-9 er oppfylt: {basis}."
     else:
         statement = "Kravet i § 7-9 er ikke dokumentert oppfylt ennå."

@@ -38,12 +38,12 @@ from functools import cache
 from importlib import resources
 from pathlib import PurePath
 from typing import IO, Any
-from zoneinfo import ZoneInfo
 
 import ocdsmerge
 from ocdsmerge.exceptions import OCDSMergeError
 from sqlmodel import Session
 
+from procure import clock
 from procure.domain import orgnr as orgnr_rules
 from procure.domain.cpv import parse_code
 from procure.domain.size_class import SME_CLASSES, UNKNOWN, from_ocds_scale
@@ -60,7 +60,7 @@ from procure.ingest.reading import check_row_count, file_type, load_json, lookup
 from procure.models import ImportRun
 from procure.services.rates import HOME_CURRENCY, RateBook
 
-OSLO = ZoneInfo("Europe/Oslo")
+OSLO = clock.OSLO
 SUFFIXES = (".json", ".jsonl", ".ndjson")
 SKIPPED_STATUSES = ("cancelled", "unsuccessful", "pending")
 CURRENCY_RE = re.compile(r"[A-Z]{3}")

@@ -46,6 +46,7 @@ import numpy as np
 from sqlalchemy import func, select, tuple_
 from sqlmodel import Session
 
+from procure import clock
 from procure.domain import orgnr as orgnr_rules
 from procure.domain.size_class import UNKNOWN
 from procure.errors import N_, UserError
@@ -72,7 +73,7 @@ from procure.ingest.reading import (
     read_table,
     reading_errors,
 )
-from procure.models import ImportMapping, ImportRun, SpendLine, Supplier, utcnow
+from procure.models import ImportMapping, ImportRun, SpendLine, Supplier
 from procure.services import bulk, spend_summary
 
 # Header names are compared as `header_key` makes them: lower case, dots and brackets dropped,
@@ -388,7 +389,7 @@ def remember_mapping(session: Session, header: Sequence[str], mapping: dict[str,
         row = ImportMapping(kind="spend", header_key=key)
     row.header = list(header)
     row.columns = {field: value for field, value in mapping.items() if field in COLUMNS}
-    row.updated_at = utcnow()
+    row.updated_at = clock.now()
     row.actor_id = actor_id
     session.add(row)
     session.flush()

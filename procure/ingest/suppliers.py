@@ -26,6 +26,7 @@ from sqlalchemy import or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
+from procure import clock
 from procure.domain import orgnr as orgnr_rules
 from procure.domain.places import kommunenummer_for, load_kommuner
 from procure.domain.size_class import DEFAULT_EUR_NOK, classify
@@ -52,7 +53,7 @@ from procure.ingest.reading import (
     reading_errors,
     text_value,
 )
-from procure.models import ImportRun, Supplier, utcnow
+from procure.models import ImportRun, Supplier
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "organisasjonsnummer": ("orgnr", "organisation_number"),
@@ -230,7 +231,7 @@ def _upsert(session: Session, rows: list[dict]) -> None:
     """INSERT … ON CONFLICT (orgnr) DO UPDATE, only where a value differs."""
     dialect = session.get_bind().dialect.name
     insert = (postgresql if dialect == "postgresql" else sqlite).insert
-    now = utcnow()
+    now = clock.now()
     for row in rows:
         row["created_at"] = now
     statement = insert(Supplier.__table__)

@@ -14,11 +14,11 @@ estimated value is the tender's value, not the award's.
 from __future__ import annotations
 
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select
 from sqlmodel import Session
 
+from procure import clock
 from procure.domain.size_class import KNOWN_CLASSES, SME_CLASSES
 from procure.ingest import finish_run, start_run
 from procure.ingest.awards import (
@@ -38,7 +38,7 @@ from procure.models import (
     Tender,
 )
 
-OSLO = ZoneInfo("Europe/Oslo")
+OSLO = clock.OSLO
 
 
 def _kroner(ore: int | None) -> Decimal | None:

@@ -11,7 +11,8 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from procure.models import AlertDelivery, InterestRegistration, Tender, utcnow
+from procure import clock
+from procure.models import AlertDelivery, InterestRegistration, Tender
 from procure.services import public as public_service
 from procure.services.public import PublicPurchase
 
@@ -66,7 +67,7 @@ def subscribers(session: Session) -> list[Subscriber]:
 def pending_digests(session: Session, now: datetime | None = None) -> list[Digest]:
     """What each subscriber has not been sent yet: public purchases that match, changed
     after the subscriber confirmed, in a version not yet sent to that address."""
-    now = now or utcnow()
+    now = now or clock.now()
     people = subscribers(session)
     if not people:
         return []
@@ -103,7 +104,7 @@ def pending_digests(session: Session, now: datetime | None = None) -> list[Diges
 def record(session: Session, digest: Digest, now: datetime | None = None) -> None:
     """Mark the digest's purchases as sent; a concurrent run that sent them first makes the
     flush fail on the unique key, so the caller rolls back and does not send."""
-    now = now or utcnow()
+    now = now or clock.now()
     for item in digest.items:
         session.add(AlertDelivery(email=digest.email, tender_id=item.purchase.id,
                                   public_version=item.purchase.public_version, sent_at=now))

@@ -8,11 +8,12 @@ from decimal import Decimal
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from procure import clock
 from procure.domain.procedures import Recommendation, RecommendationInput, recommend
 from procure.domain.rules import NoRuleSetError, RuleBook
 from procure.domain.wizard import ready_for_recommendation
 from procure.errors import N_, UserError
-from procure.models import Tender, utcnow
+from procure.models import Tender
 from procure.services.tenders import draft_fields, update_tender
 
 
@@ -135,5 +136,5 @@ def choose_track(
     update_tender(session, tender, {
         "track": track, "track_reason": reason if deviates else "",
         "procedure": track if track != "market-dialogue" else tender.procedure,
-        "track_decided_at": now or utcnow(),
+        "track_decided_at": now or clock.now(),
     }, actor_id=actor_id, action="tender.track_chosen", expected_version=expected_version)

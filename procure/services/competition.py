@@ -21,6 +21,8 @@ from typing import Protocol
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
+from procure import clock, vocabulary
+from procure.clock import norwegian_date
 from procure.domain import competition_letters as letters
 from procure.domain.competition import (
     CRITERIA,
@@ -47,7 +49,6 @@ from procure.models import (
     SupplierContact,
     Tender,
     User,
-    utcnow,
 )
 from procure.services import audit, interest, suppliers, tenders
 
@@ -118,6 +119,12 @@ def criteria_of(tender: Tender) -> tuple[tuple[str, Decimal], ...]:
     return award_criteria({name: getattr(tender, WEIGHT_FIELD[name]) for name in CRITERIA})
 
 
+def criterion_nb(name: str) -> str:
+    """An award criterion's name as the letters and the protocol (bokmål) give it."""
+    with vocabulary.bokmal():
+        return vocabulary.label(vocabulary.AWARD_CRITERIA, name)
+
+
 # --- invitations -------------------------------------------------------------------------------
 
 
@@ -181,8 +188,9 @@ def _invitation_batch(session: Session, tender: Tender, inv: CompetitionInvitati
                       supplier: Supplier) -> list:
     """The invitation and every answer published so far, for one supplier."""
     info = facts(session, tender)
+    named = tuple((criterion_nb(name), weight) for name, weight in criteria_of(tender))
     batch = [(inv, "invitation", letters.invitation(info, supplier.name, tender.tender_deadline,
-                                                    criteria_of(tender)), None)]
+                                                    named), None)]
     for question in answered_questions(session, tender):
         batch.append((inv, "answer", letters.answer(info, supplier.name, question.number,
                                                     question.question, question.answer),
@@ -199,7 +207,7 @@ def invite_supplier(
     supplier is sent the invitation and every answer so far at once."""
     _require_track(tender)
     _require_status(tender, *INVITING)
-    now = now or utcnow()
+    now = now or clock.now()
     supplier = session.get(Supplier, supplier_id)
     if supplier is None:
         raise CompetitionError(N_("That supplier is not in the register."))
@@ -287,7 +295,7 @@ def send_invitations(
     Warnings (fewer than three, no local SME) need a reason, which goes into the protocol."""
     _require_track(tender)
     _require_status(tender, "draft", "planned")
-    now = now or utcnow()
+    now = now or clock.now()
     rows = invited(session, tender)
     if not rows:
         raise CompetitionError(N_("Invite at least one supplier first."))
@@ -351,7 +359,7 @@ def add_question(session: Session, tender: Tender, text: str, asked_by_id: int |
     number = session.exec(select(func.count()).select_from(CompetitionQuestion).where(
         CompetitionQuestion.tender_id == tender.id)).one() + 1
     row = CompetitionQuestion(tender_id=tender.id, number=number, question=text,
-                              asked_by_id=asked_by_id, received_at=now or utcnow())
+                              asked_by_id=asked_by_id, received_at=now or clock.now())
     session.add(row)
     session.flush()
     _record(session, tender, "competition.question_received", actor_id, number=number)
@@ -371,7 +379,7 @@ def answer_question(
     reply = reply.strip()
     if not reply:
         raise CompetitionError(N_("Write the answer."))
-    now = now or utcnow()
+    now = now or clock.now()
     # Claimed in one UPDATE, so two officers answering at once cannot both send.
     claimed = session.execute(
         update(CompetitionQuestion)
@@ -499,7 +507,7 @@ def record_offer(session: Session, tender: Tender, supplier_id: int,
                                   "instead."), name=supplier.name)
     data = _offer_values(tender, values)
     row = CompetitionOffer(tender_id=tender.id, supplier_id=supplier_id,
-                           recorded_at=now or utcnow(), recorded_by_id=actor_id, **data)
+                           recorded_at=now or clock.now(), recorded_by_id=actor_id, **data)
     session.add(row)
     session.flush()
     _record(session, tender, "competition.offer_recorded", actor_id, supplier=supplier.name,
@@ -553,7 +561,7 @@ def decide_award(session: Session, tender: Tender, supplier_id: int, justificati
     justification = justification.strip()
     if not justification:
         raise CompetitionError(N_("Give the justification for the award decision."))
-    now = now or utcnow()
+    now = now or clock.now()
     competition = competition_for(session, tender)
     competition.winner_supplier_id = supplier_id
     competition.award_justification = justification
@@ -570,7 +578,8 @@ def decide_award(session: Session, tender: Tender, supplier_id: int, justificati
 
 def _standing(result: Evaluation, offer: CompetitionOffer, supplier: Supplier) -> letters.Standing:
     ranked = result.for_key(offer.id)
-    lines = tuple((line.criterion, line.score, line.points) for line in ranked.lines) \
+    lines = tuple((criterion_nb(line.criterion), line.score, line.points)
+                  for line in ranked.lines) \
         if ranked else ()
     return letters.Standing(supplier=supplier.name, price=offer.price,
                             total=ranked.total if ranked else None,
@@ -624,7 +633,7 @@ def send_award_letters(session: Session, tender: Tender, *, actor_id: int | None
         raise CompetitionError(N_("Record the award decision first."))
     if competition.letters_sent_at is not None:
         raise CompetitionError(N_("The letters have already been sent."))
-    now = now or utcnow()
+    now = now or clock.now()
     claimed = session.execute(
         update(Competition)
         .where(Competition.id == competition.id, Competition.letters_sent_at.is_(None))
@@ -651,12 +660,6 @@ def decided_by(session: Session, competition: Competition | None) -> str:
 
 # --- the protocol's sections (Norwegian, as the record) ----------------------------------------
 
-SIZE_NB = {"micro": "mikro", "small": "liten", "medium": "mellomstor", "large": "stor",
-           "unknown": "ukjent", "sme": "SMB"}
-WARNING_NB = {"too-few": "Færre enn tre leverandører er invitert.",
-              "no-local-sme": "Ingen lokal liten eller mellomstor bedrift er invitert."}
-
-
 def _nb_number(value: Decimal | None) -> str:
     if value is None:
         return "–"
@@ -665,13 +668,17 @@ def _nb_number(value: Decimal | None) -> str:
 
 
 def _nb_day(value: date | datetime | None) -> str:
-    from procure.exports.tender_document import norwegian_date
-
     return norwegian_date(value) if value else "–"
 
 
 def protocol_data(session: Session, tender: Tender) -> dict | None:
-    """The competition's part of the protocol: invited, Q&A, offers, evaluation, award."""
+    """The competition's part of the protocol: invited, Q&A, offers, evaluation, award.
+    Labelled in bokmål, as the record."""
+    with vocabulary.bokmal():
+        return _protocol_data(session, tender)
+
+
+def _protocol_data(session: Session, tender: Tender) -> dict | None:
     if not applies(tender):
         return None
     from procure.domain.estimate import format_nok
@@ -692,11 +699,12 @@ def protocol_data(session: Session, tender: Tender) -> dict | None:
             "name": r.supplier.name, "orgnr": r.supplier.orgnr,
             "kommune": suppliers.kommune_name(r.supplier.kommunenummer) or "–",
             "local": bool(kommune) and r.supplier.kommunenummer == kommune,
-            "size": SIZE_NB.get(r.supplier.size_class, r.supplier.size_class),
-            "source": "meldt interesse" if r.invitation.source == "interest" else "registeret",
+            "size": vocabulary.label(vocabulary.SIZE_CLASSES, r.supplier.size_class),
+            "source": vocabulary.label(vocabulary.SUPPLIER_SOURCES, r.invitation.source),
             "sent": _nb_day(r.invitation.sent_at)} for r in rows],
         "local_sme": sum(1 for r in rows if r.local_sme),
-        "warnings": [WARNING_NB[w] for w in warnings(session, tender)],
+        "warnings": [vocabulary.label(vocabulary.COMPETITION_WARNINGS, w)
+                     for w in warnings(session, tender)],
         "warning_reason": comp.warning_reason if comp else "",
         "sent_at": _nb_day(comp.invitations_sent_at if comp else None),
         "deadline": _nb_day(tender.tender_deadline),
@@ -706,7 +714,7 @@ def protocol_data(session: Session, tender: Tender) -> dict | None:
             "recipients": sum(1 for m in answers if m.question_id == q.id),
             "missing": gaps.get(q.id, [])} for q in questions(session, tender)],
         "qa_equal": not gaps,
-        "criteria": [(letters.CRITERION_NB.get(name, name), _nb_number(weight))
+        "criteria": [(criterion_nb(name), _nb_number(weight))
                      for name, weight in result.criteria],
         "offers": [{"name": supplier.name, "price": format_nok(offer.price),
                     "received": _nb_day(offer.received_on),
@@ -714,7 +722,7 @@ def protocol_data(session: Session, tender: Tender) -> dict | None:
                    for offer, supplier in offer_rows],
         "ranking": [{"rank": r.rank or "–", "name": names.get(r.key, ""),
                      "price": format_nok(r.price), "tied": r.tied,
-                     "lines": [(letters.CRITERION_NB.get(line.criterion, line.criterion),
+                     "lines": [(criterion_nb(line.criterion),
                                 _nb_number(line.score), _nb_number(line.points))
                                for line in r.lines],
                      "total": _nb_number(r.total)} for r in result.ranked],

@@ -8,9 +8,10 @@ from urllib.parse import urlsplit
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from procure import clock
 from procure.domain.purchases import in_oslo
 from procure.errors import N_, UserError
-from procure.models import DialogueEvent, InterestRegistration, Tender, utcnow
+from procure.models import DialogueEvent, InterestRegistration, Tender
 from procure.services import audit
 
 FIELDS = ("title", "description", "starts_at", "ends_at", "place", "link",
@@ -63,7 +64,7 @@ def add_event(session: Session, tender: Tender, values: dict[str, object], *,
     if tender.status not in ("draft", "planned", "open"):
         raise DialogueError(N_("Dialogue conferences can only be added before the evaluation "
                                "starts."))
-    now = now or utcnow()
+    now = now or clock.now()
     row = DialogueEvent(tender_id=tender.id, created_by_id=actor_id, created_at=now,
                         updated_at=now, **_check(values))
     session.add(row)
@@ -83,7 +84,7 @@ def update_event(session: Session, row: DialogueEvent, values: dict[str, object]
     for name in changed:
         setattr(row, name, clean[name])
     row.version += 1
-    row.updated_at = now or utcnow()
+    row.updated_at = now or clock.now()
     session.add(row)
     session.flush()
     audit.record(session, "dialogue_event.updated", actor_id=actor_id, object_type="tender",

@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlmodel import Session, select
 
+from procure import clock
 from procure.domain import innovation_partnership as domain
 from procure.domain.estimate import ValueEstimate
 from procure.domain.procedures import recommend
@@ -33,7 +34,6 @@ from procure.models import (
     Supplier,
     SupplierContact,
     Tender,
-    utcnow,
 )
 from procure.services import audit, chooser, interest, suppliers, tenders
 from procure.services import market_dialogue as lup
@@ -367,7 +367,7 @@ def add_candidate(session: Session, tender: Tender, supplier_id: int, *, actor_i
             PartnershipCandidate.supplier_id == supplier.id)).first() is not None:
         raise PartnershipError(N_("%(name)s is already a candidate."), name=supplier.name)
     row = PartnershipCandidate(tender_id=tender.id, supplier_id=supplier.id, source=source,
-                               added_at=now or utcnow(), added_by_id=actor_id)
+                               added_at=now or clock.now(), added_by_id=actor_id)
     session.add(row)
     session.flush()
     _record(session, tender, "partnership.candidate_added", actor_id, supplier=supplier.name,
@@ -458,7 +458,7 @@ def decide_candidate(session: Session, tender: Tender, candidate: PartnershipCan
             supplier=supplier.name if supplier else "", decision=decision, reason=reason,
             changes={"decision": [candidate.decision, decision]})
     candidate.decision, candidate.decision_reason = decision, reason
-    candidate.decided_at, candidate.decided_by_id = now or utcnow(), actor_id
+    candidate.decided_at, candidate.decided_by_id = now or clock.now(), actor_id
     session.add(candidate)
     session.flush()
 
@@ -502,7 +502,7 @@ def invite_to_negotiation(session: Session, tender: Tender, candidate_ids: Seque
         raise PartnershipError(N_("Fewer than %(minimum)d candidates are invited. Give the "
                                   "reason; it is recorded in the protocol as a deviation."),
                                minimum=rules.min_negotiation)
-    now = now or utcnow()
+    now = now or clock.now()
     for candidate in chosen:
         candidate.row.invited_at = now
         session.add(candidate.row)
@@ -543,7 +543,7 @@ def add_round(session: Session, tender: Tender, held_on: date | None, topics: st
         raise PartnershipError(N_("Write what was negotiated in the round."))
     number = len(rounds(session, tender)) + 1
     item = NegotiationRound(tender_id=tender.id, number=number, held_on=held_on,
-                            topics=topics, outcome=outcome, recorded_at=now or utcnow(),
+                            topics=topics, outcome=outcome, recorded_at=now or clock.now(),
                             recorded_by_id=actor_id)
     session.add(item)
     session.flush()
@@ -573,7 +573,7 @@ def select_partners(session: Session, tender: Tender, candidate_ids: Sequence[in
     if not reason:
         raise PartnershipError(N_("Give the reason for the choice: the best ratio between "
                                   "price or cost and quality."))
-    now = now or utcnow()
+    now = now or clock.now()
     for candidate in chosen:
         candidate.row.partner_since = now
         session.add(candidate.row)
@@ -633,7 +633,7 @@ def decide_phase(session: Session, tender: Tender, phase: PartnershipPhase, deci
         last_phase=phase.number == len(phases(session, tender)))
     if problems:
         raise PartnershipError(DECISION_PROBLEMS[problems[0]])
-    now = now or utcnow()
+    now = now or clock.now()
     by_id = {c.row.id: c for c in current}
     leavers = [by_id[i] for i in dict.fromkeys(leaving)]
     for candidate in leavers:

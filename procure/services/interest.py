@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, or_
 from sqlmodel import Session, select
 
+from procure import clock
 from procure.domain.orgnr import is_valid, normalise
 from procure.domain.purchases import oslo_today
 from procure.errors import N_, UserError
@@ -26,7 +27,6 @@ from procure.models import (
     InterestToken,
     Supplier,
     Tender,
-    utcnow,
 )
 from procure.services import audit
 from procure.services import public as public_service
@@ -86,7 +86,7 @@ def register(
 ) -> Registered:
     """A pending registration and its confirmation token. Nothing is visible to officers, and
     no alert is sent, until the address's owner follows the e-mailed link."""
-    now = now or utcnow()
+    now = now or clock.now()
     orgnr = normalise(orgnr)
     if not is_valid(orgnr):
         raise InterestError(N_("The organisation number is not valid: it has 9 digits, and "
@@ -145,7 +145,7 @@ def _token(session: Session, token: str, purpose: str, now: datetime) -> Interes
 def pending_for_token(session: Session, token: str,
                       now: datetime | None = None) -> InterestRegistration:
     """The registration a confirmation link is for, without using the link up."""
-    row = _token(session, token, CONFIRM, now or utcnow())
+    row = _token(session, token, CONFIRM, now or clock.now())
     registration = session.get(InterestRegistration, row.registration_id)
     if registration is None:
         raise TokenError()
@@ -155,7 +155,7 @@ def pending_for_token(session: Session, token: str,
 def confirm(session: Session, token: str, now: datetime | None = None) -> InterestRegistration:
     """Confirm a registration. A confirmed registration for the same business, address and
     purpose is updated instead of duplicated, so nobody gets two alerts."""
-    now = now or utcnow()
+    now = now or clock.now()
     row = _token(session, token, CONFIRM, now)
     registration = session.get(InterestRegistration, row.registration_id)
     if registration is None:
@@ -243,7 +243,7 @@ def erase_by_unsubscribe_token(session: Session, token: str) -> int:
 def request_erasure(session: Session, email: str, now: datetime | None = None) -> str | None:
     """An erasure link for the address, or None when nothing is kept about it (the caller
     answers the same either way, so the form does not reveal who is registered)."""
-    now = now or utcnow()
+    now = now or clock.now()
     email = normalise_email(email)
     known = session.exec(select(InterestRegistration.id).where(
         InterestRegistration.email == email)).first()
@@ -261,18 +261,18 @@ def request_erasure(session: Session, email: str, now: datetime | None = None) -
 
 def erase_email_for_token(session: Session, token: str, now: datetime | None = None) -> str:
     """The address an erasure link is for (without using it up)."""
-    return _token(session, token, ERASE, now or utcnow()).email
+    return _token(session, token, ERASE, now or clock.now()).email
 
 
 def erase_with_token(session: Session, token: str, now: datetime | None = None) -> int:
-    row = _token(session, token, ERASE, now or utcnow())
+    row = _token(session, token, ERASE, now or clock.now())
     return erase_email(session, row.email)
 
 
 def purge_expired(session: Session, now: datetime | None = None, *,
                   confirm_days: int = 7) -> int:
     """Delete unconfirmed registrations past the confirmation period, and dead links."""
-    now = now or utcnow()
+    now = now or clock.now()
     stale = session.exec(select(InterestRegistration.id).where(
         InterestRegistration.confirmed_at.is_(None),
         InterestRegistration.created_at < now - timedelta(days=confirm_days))).all()

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 from sqlmodel import Session, select
 
+from procure import clock, vocabulary
+from procure.clock import norwegian_date
 from procure.domain import market_dialogue as domain
 from procure.domain.orgnr import is_valid, normalise
 from procure.errors import N_, UserError
@@ -29,7 +31,6 @@ from procure.models import (
     MarketDialogue,
     Organisation,
     Tender,
-    utcnow,
 )
 from procure.services import audit, dialogue, interest, tenders
 from procure.services.competition import Mailer
@@ -87,7 +88,7 @@ def save_anchoring(session: Session, tender: Tender, text: str, *, actor_id: int
     if text != row.anchoring:
         _record(session, tender, "dialogue.anchoring_saved", actor_id,
                 changes={"anchoring": [row.anchoring or None, text]})
-        row.anchoring, row.anchored_at = text, now or utcnow()
+        row.anchoring, row.anchored_at = text, now or clock.now()
         session.add(row)
         session.flush()
     return row
@@ -107,7 +108,7 @@ def save_needs(session: Session, tender: Tender, functions: str, outcomes: str, 
         ("needs_outcomes", row.needs_outcomes, outcomes)) if old != new}
     if changes:
         row.needs_functions, row.needs_outcomes = functions, outcomes
-        row.needs_at = now or utcnow()
+        row.needs_at = now or clock.now()
         session.add(row)
         session.flush()
         _record(session, tender, "dialogue.needs_saved", actor_id, changes=changes)
@@ -153,7 +154,7 @@ def add_participant(session: Session, tender: Tender, orgnr: str, name: str, ema
         raise MarketDialogueError(N_("Enter a valid e-mail address."))
     if any(p.orgnr == number for p in participants(session, tender)):
         raise MarketDialogueError(N_("This business already takes part in the dialogue."))
-    now = now or utcnow()
+    now = now or clock.now()
     person = DialogueParticipant(tender_id=tender.id, orgnr=number, name=name[:300],
                                  email=email[:254], source=source, added_at=now,
                                  added_by_id=actor_id)
@@ -208,8 +209,6 @@ def _buyer(session: Session, tender: Tender) -> str:
 
 
 def _nb_time(moment: datetime) -> str:
-    from procure.exports.tender_document import norwegian_date
-
     return norwegian_date(moment)
 
 
@@ -293,7 +292,7 @@ def offer_slots(session: Session, tender: Tender, first: datetime, minutes: int,
         raise MarketDialogueError(
             N_("Slots of %(minutes)s minutes have already been offered; every supplier must "
                "be offered the same length."), minutes=row.slot_minutes)
-    now = now or utcnow()
+    now = now or clock.now()
     if first <= now:
         raise MarketDialogueError(N_("The first meeting must be in the future."))
     offered = {m.participant_id for m in meetings(session, tender)}
@@ -327,7 +326,7 @@ def save_minutes(session: Session, tender: Tender, meeting: DialogueMeeting, tex
     if text == meeting.minutes:
         return
     old = meeting.minutes
-    meeting.minutes, meeting.minuted_at = text, now or utcnow()
+    meeting.minutes, meeting.minuted_at = text, now or clock.now()
     session.add(meeting)
     session.flush()
     person = session.get(DialogueParticipant, meeting.participant_id)
@@ -377,7 +376,7 @@ def publish(session: Session, tender: Tender, kind: str, title: str, body: str, 
     people = participants(session, tender)
     if not people:
         raise MarketDialogueError(N_("There are no participants to share with yet."))
-    now = now or utcnow()
+    now = now or clock.now()
     item = DialogueShared(tender_id=tender.id, kind=kind, title=title[:300], body=body,
                           link=link[:500], published_at=now, published_by_id=actor_id)
     session.add(item)
@@ -433,7 +432,7 @@ def publish_pin(session: Session, tender: Tender, *, actor_id: int | None,
                                      "market."))
     if row.pin_published_at is not None:
         raise MarketDialogueError(N_("The notice is already recorded as published."))
-    now = now or utcnow()
+    now = now or clock.now()
     row.pin_published_at = now
     session.add(row)
     session.flush()
@@ -460,7 +459,7 @@ def convert(session: Session, tender: Tender, target: str, *, actor_id: int | No
     if check["not_offered"] or check["lengths"] or shared_gaps(session, tender):
         raise MarketDialogueError(N_("Not every participant was offered the same: fix the "
                                      "equal-treatment check first."))
-    now = now or utcnow()
+    now = now or clock.now()
     description = ("Funksjoner: " + row.needs_functions + "\n\nResultater: "
                    + row.needs_outcomes)
     reason = tender.track_reason or "Konvertert fra markedsdialog (LUP)."
@@ -483,7 +482,7 @@ def save_follow_up(session: Session, tender: Tender, text: str, *, actor_id: int
     if text != row.follow_up:
         _record(session, tender, "dialogue.follow_up_saved", actor_id,
                 changes={"follow_up": [row.follow_up or None, text]})
-        row.follow_up, row.followed_up_at = text, now or utcnow()
+        row.follow_up, row.followed_up_at = text, now or clock.now()
         session.add(row)
         session.flush()
 
@@ -507,9 +506,14 @@ def phases(session: Session, tender: Tender) -> dict[str, str]:
 
 def protocol_data(session: Session, tender: Tender) -> dict | None:
     """The dialogue's part of the protocol: phases, needs, conferences, participants, meetings
-    and minutes, what was shared with all, the equal-treatment check and the conversion."""
-    from procure.exports.tender_document import PROCEDURE_NB, norwegian_date
+    and minutes, what was shared with all, the equal-treatment check and the conversion.
+    Labelled in bokmål, as the record."""
+    with vocabulary.bokmal():
+        return _protocol_data(session, tender)
 
+
+def _protocol_data(session: Session, tender: Tender) -> dict | None:
+    v = vocabulary
     row = existing(session, tender)
     if row is None and tender.track != TRACK:
         return None
@@ -529,20 +533,22 @@ def protocol_data(session: Session, tender: Tender) -> dict | None:
         "solution_cues": domain.solution_cues(
             (row.needs_functions + "\n" + row.needs_outcomes) if row else ""),
         "pin_published": day(row.pin_published_at if row else None),
-        "phases": phases(session, tender),
+        "phases": (stages := phases(session, tender)),
+        "phase_labels": [(v.label(v.DIALOGUE_PHASES, name), v.label(v.TASK_STATUSES, state))
+                         for name, state in stages.items()],
         "conferences": [{"title": e.title, "when": day(e.starts_at),
                          "where": ", ".join(p for p in (e.place, e.link) if p),
                          "registered": dialogue.registrations(session, e)}
                         for e in dialogue.tender_events(session, tender)],
         "participants": [{"name": p.name, "orgnr": p.orgnr, "added": day(p.added_at),
-                          "source": "påmeldt konferanse" if p.source == "interest"
-                          else "lagt til"} for p in people],
+                          "source": v.label(v.PARTICIPANT_SOURCES, p.source)}
+                         for p in people],
         "slot_minutes": row.slot_minutes if row else None,
         "meetings": [{"name": names.get(m.participant_id, "?"), "when": day(m.starts_at),
                       "minutes_long": int((m.ends_at - m.starts_at).total_seconds() // 60),
-                      "minutes": m.minutes, "held": m.ends_at <= utcnow()}
+                      "minutes": m.minutes, "held": m.ends_at <= clock.now()}
                      for m in meetings(session, tender)],
-        "shared": [{"kind": "Spørsmål og svar" if s.kind == "qa" else "Dokument",
+        "shared": [{"kind": v.label(v.SHARED_KINDS, s.kind),
                     "title": s.title, "body": s.body, "when": day(s.published_at),
                     "recipients": sum(1 for m in sent if m.shared_id == s.id)}
                    for s in shared(session, tender)],
@@ -550,8 +556,8 @@ def protocol_data(session: Session, tender: Tender) -> dict | None:
                                        or check["lengths"] or gaps),
         "not_offered": check["not_offered"],
         "lengths": check["lengths"],
-        "gaps": sum(len(v) for v in gaps.values()),
-        "converted_to": PROCEDURE_NB.get(row.converted_to or "", "–") if row else "–",
+        "gaps": sum(len(found) for found in gaps.values()),
+        "converted_to": v.label(v.PROCEDURES, row.converted_to) if row else "–",
         "converted_at": day(row.converted_at if row else None),
         "follow_up": row.follow_up if row else "",
     }

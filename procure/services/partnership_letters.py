@@ -10,11 +10,12 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from procure import clock
 from procure.domain import partnership_letters as letters
 from procure.domain.competition_letters import Letter
 from procure.errors import N_
 from procure.mail import MailError, compose
-from procure.models import CompetitionMessage, Supplier, Tender, utcnow
+from procure.models import CompetitionMessage, Supplier, Tender
 from procure.services import audit, suppliers
 from procure.services import innovation_partnership as ip
 from procure.services.competition import Mailer, facts
@@ -91,7 +92,7 @@ def send(session: Session, tender: Tender, round_: str, *, actor_id: int | None,
     letters_now = outgoing(session, tender, round_)
     if not letters_now:
         raise ip.PartnershipError(N_("Take the decision first; the letters tell it."))
-    now = now or utcnow()
+    now = now or clock.now()
     reachable = [o for o in letters_now if o.email]
     messages = [compose(mailer.sender, o.email, o.letter.subject, o.letter.body, now=now)
                 for o in reachable]

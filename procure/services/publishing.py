@@ -11,10 +11,11 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from procure import clock
 from procure.domain.climate import ClimateCheck
 from procure.domain.rules import RuleBook
 from procure.errors import N_, UserError
-from procure.models import Tender, utcnow
+from procure.models import Tender
 from procure.services import tender_criteria
 from procure.services.tenders import update_tender
 
@@ -71,5 +72,5 @@ def publish_as_planned(
     if publish_blockers(tender, tender_criteria.tender_pins(session, tender), check):
         raise PublishError(N_("The tender cannot be published yet. The list below says what "
                               "is missing."))
-    update_tender(session, tender, {"planned_at": now or utcnow()}, actor_id=actor_id,
+    update_tender(session, tender, {"planned_at": now or clock.now()}, actor_id=actor_id,
                   action="tender.published_planned")

@@ -16,12 +16,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, distinct, func, literal, or_, select
 from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session
 
+from procure import clock
 from procure.domain import statistics as rules
 from procure.domain.size_class import KNOWN_CLASSES, SME_CLASSES, UNKNOWN
 from procure.domain.statistics import AwardTotals, Figure, Filters, SpendTotals, TenderTotals
@@ -37,7 +37,7 @@ from procure.models import (
 )
 from procure.services import spend_summary
 
-OSLO = ZoneInfo("Europe/Oslo")
+OSLO = clock.OSLO
 TOP = 15  # rows shown per breakdown before the rest is summed as "other"
 OTHER = "__other__"
 
@@ -596,7 +596,7 @@ def report(session: Session, filters: Filters, *, now: datetime | None = None) -
     breakdowns.update(tender_breakdowns(session, filters))
     return Report(filters, indicator_figures(session, filters),
                   indicator_figures(session, filters.previous()), breakdowns,
-                  data_quality(session, filters), now or datetime.now(UTC))
+                  data_quality(session, filters), now or clock.now())
 
 
 # --- drill-down ---------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
+from procure import clock
 from procure.domain.climate import ClimateCheck, check_climate_environment
 from procure.domain.criteria import (
     CONTENT_FIELDS,
@@ -26,7 +27,7 @@ from procure.domain.criteria import (
 )
 from procure.domain.rules import CLIMATE_EXEMPTIONS, NoRuleSetError, RuleBook, RuleSet
 from procure.errors import N_, UserError
-from procure.models import Tender, TenderCriterion, utcnow
+from procure.models import Tender, TenderCriterion
 from procure.services import audit
 from procure.services.tenders import update_tender
 
@@ -51,7 +52,7 @@ class WeightsError(TenderCriteriaError):
 
 def criteria_date(tender: Tender, today: date | None = None) -> date:
     """The day whose criteria sets and rules apply: the planned notice date, else today."""
-    return tender.planned_notice_date or today or utcnow().date()
+    return tender.planned_notice_date or today or clock.today()
 
 
 def tender_pins(session: Session, tender: Tender) -> list[TenderCriterion]:
@@ -115,13 +116,13 @@ def pin_criterion(
         TenderCriterion.base_id == criterion.base_id)).first()
     if existing is not None and existing.criterion_id == criterion.id:
         return existing
-    snapshot = _snapshot(library, criterion, on or (now or utcnow()).date())
+    snapshot = _snapshot(library, criterion, on or (now or clock.now()).date())
     fields = dict(
         criterion_id=criterion.id, base_id=criterion.base_id, version=criterion.version,
         content_hash=content_hash(criterion), set_id=snapshot["set"]["id"],
         set_version=snapshot["set"]["version"], type=criterion.type, level=criterion.level,
         climate_environment=criterion.climate_environment, snapshot=snapshot,
-        pinned_at=now or utcnow(), pinned_by_id=actor_id,
+        pinned_at=now or clock.now(), pinned_by_id=actor_id,
     )
     if existing is None:
         pin = TenderCriterion(tender_id=tender.id, weight=None,
@@ -139,14 +140,17 @@ def pin_criterion(
     session.add(pin)
     session.flush()
     audit.record(session, action, actor_id=actor_id, object_type="tender", object_id=tender.id,
-                 criterion=criterion.id, hash=pin.content_hash, replaced=replaced)
+                 criterion=criterion.id, title=criterion.title, hash=pin.content_hash,
+                 replaced=replaced)
     return pin
 
 
 def unpin(session: Session, tender: Tender, pin: TenderCriterion, *,
           actor_id: int | None) -> None:
     audit.record(session, "tender.criterion_unpinned", actor_id=actor_id, object_type="tender",
-                 object_id=tender.id, criterion=pin.criterion_id, hash=pin.content_hash)
+                 object_id=tender.id, criterion=pin.criterion_id,
+                 title=(pin.snapshot or {}).get("content", {}).get("title"),
+                 hash=pin.content_hash)
     session.delete(pin)
     session.flush()
 

@@ -8,9 +8,10 @@ from decimal import Decimal
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, select
 
+from procure import clock
 from procure.domain.lifecycle import TransitionError, transition_stamp
 from procure.errors import N_, UserError
-from procure.models import AuditEvent, Organisation, Tender, User, utcnow
+from procure.models import AuditEvent, Organisation, Tender, User
 from procure.services import audit
 
 PUBLIC_STATUSES = ("planned", "open")
@@ -42,7 +43,7 @@ def create_draft(
     title = title.strip()
     if not title:
         raise TenderError(N_("A tender needs a title."))
-    now = now or utcnow()
+    now = now or clock.now()
     tender = Tender(
         organisation_id=organisation_id,
         reference=next_reference(session, organisation_id, now),
@@ -160,7 +161,7 @@ def transition(
     except TransitionError:
         raise TransitionRefused(N_("A tender that is %(current)s cannot become %(target)s."),
                                 current=current, target=target) from None
-    update_tender(session, tender, {stamp: now or utcnow()}, actor_id=actor_id,
+    update_tender(session, tender, {stamp: now or clock.now()}, actor_id=actor_id,
                   action=f"tender.{target}", expected_version=expected_version)
 
 

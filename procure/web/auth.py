@@ -11,7 +11,7 @@ from __future__ import annotations
 import hmac
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import (
     Blueprint,
@@ -31,6 +31,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
+from procure import clock
 from procure.db import get_session
 from procure.models import User
 from procure.services import accounts
@@ -162,7 +163,7 @@ def login():
 
 
 def _minutes_until(moment: datetime) -> int:
-    seconds = (moment - datetime.now(UTC)).total_seconds()
+    seconds = (moment - clock.now()).total_seconds()
     return max(1, int(seconds // 60) + (1 if seconds % 60 else 0))
 
 

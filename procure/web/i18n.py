@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     Flask,
     current_app,
+    has_request_context,
     redirect,
     request,
     session,
@@ -20,6 +21,8 @@ bp = Blueprint("i18n", __name__)
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # the CLI and other app-context work: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if chosen in languages:
         return chosen

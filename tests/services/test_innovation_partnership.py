@@ -232,7 +232,7 @@ def test_partners_and_the_decisions_after_each_phase(db, tender):
     assert decided[1]["remaining"] == ["Lokal Sensor AS"]
     protocol = tender_protocol(db, tender)
     data = protocol.innovation_partnership
-    assert [p["state"] for p in data["phases"]] == ["gjennomført", "gjennomført", "avsluttet"]
+    assert [p["state"] for p in data["phases"]] == ["Gjennomført", "Gjennomført", "Avsluttet"]
     assert data["phases"][1]["leaving"] == ["Oslo Data AS"]
     assert data["partners"][1] == {"name": "Oslo Data AS", "orgnr": "811958611",
                                    "since": data["partners"][1]["since"],

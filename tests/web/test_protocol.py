@@ -55,7 +55,7 @@ def test_protocol_records_a_deviation_and_its_reason(login_as, db):
     tender = db.exec(select(Tender).where(Tender.title == "Avvik")).one()
     text = client.get(f"/officer/tenders/{tender.id}/protocol").get_data(as_text=True)
     assert "Begrunnelse for avvik" in text and "Nytt marked for oss." in text
-    assert "forenklet konkurranse" in text  # what was recommended
+    assert "Forenklet konkurranse" in text  # what was recommended
 
 
 def test_the_protocol_of_every_demo_tender_is_complete(runner, db):

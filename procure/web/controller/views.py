@@ -7,10 +7,9 @@ import re
 import secrets
 import shutil
 import time
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from flask import (
     Response,
@@ -27,6 +26,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from procure import clock
 from procure.db import get_session
 from procure.domain import statistics as rules
 from procure.domain.statistics import INDICATORS, Filters
@@ -75,7 +75,7 @@ from procure.web.controller.labels import (
     translate,
 )
 
-OSLO = ZoneInfo("Europe/Oslo")
+OSLO = clock.OSLO
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPLOAD_KINDS = ("suppliers", "spend", "ocds", "rates")
 ACCEPT = {"suppliers": ".json,.csv,.xlsx", "spend": ".csv,.xlsx", "ocds": ".json,.jsonl,.ndjson",
@@ -154,7 +154,7 @@ def stats_key(breakdown: str, key: str | None) -> str:
 
 
 def _today() -> date:
-    return datetime.now(OSLO).date()
+    return clock.today()
 
 
 def _organisation() -> Organisation | None:

@@ -10,10 +10,11 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
+from procure import clock
 from procure.db import get_session
 from procure.domain.purchases import oslo_today
 from procure.mail import Outbox
-from procure.models import Tender, utcnow
+from procure.models import Tender
 from procure.services import competition, suppliers, tenders
 from procure.web.officer import bp
 from procure.web.officer.track_forms import (
@@ -166,7 +167,7 @@ def competition_send(tender_id: int):
     form = SendInvitationsForm()
     if form.validate_on_submit():
         session = get_session()
-        now = utcnow()
+        now = clock.now()
         try:
             sent = competition.send_invitations(
                 session, row, form.deadline.data, form.reason.data or "",
@@ -287,7 +288,7 @@ def _offers_page(row: Tender, form: OfferForm, status: int = 200, offer=None):
     return _page(row, "offers", form=form, offers=rows, editing=offer,
                  result=competition.evaluation(session, row),
                  names={o.id: s.name for o, s in rows}, close_form=FlaskForm(),
-                 today=oslo_today(utcnow()), status=status)
+                 today=clock.today(), status=status)
 
 
 @bp.route("/tenders/<int:tender_id>/competition/offers", methods=["GET", "POST"])
@@ -343,7 +344,7 @@ def competition_close(tender_id: int):
     if not FlaskForm().validate_on_submit():
         abort(400)
     session = get_session()
-    now = utcnow()
+    now = clock.now()
     try:
         competition.close_for_offers(session, row, actor_id=current_user.id,
                                      today=oslo_today(now), now=now)

@@ -6,51 +6,19 @@ from decimal import Decimal
 
 from flask import Flask
 from flask_babel import format_decimal, get_locale
-from flask_babel import lazy_gettext as _l
 
+from procure import vocabulary
 from procure.web.filters import label
 
-LEVEL_LABELS = {"basis": _l("Basic"), "avansert": _l("Advanced"),
-                "spydspiss": _l("Cutting edge")}
-LEVEL_HINTS = {
-    "basis": _l("Well-proven requirements most suppliers can meet."),
-    "avansert": _l("More ambitious requirements that fewer suppliers can meet today."),
-    "spydspiss": _l("The most ambitious requirements; check the market first."),
-}
-TYPE_LABELS = {
-    "qualification": _l("Qualification requirement"),
-    "specification": _l("Specification requirement"),
-    "award": _l("Award criterion"),
-    "contract-clause": _l("Contract clause"),
-}
-CLIMATE_STATUS_LABELS = {"met": _l("Met"), "not-met": _l("Not met")}
-CLIMATE_BASIS_LABELS = {
-    "criteria": _l("Climate and environment weighted at least 30 % in the award criteria"),
-    "spec": _l("Climate and environment requirements in the specification"),
-    "combination": _l("Requirements in the specification combined with award criteria"),
-    "exemption-insignificant": _l("Exemption: insignificant climate footprint and "
-                                  "environmental impact"),
-    "exemption-critical-interest": _l("Exemption: essential interests of health, safety or "
-                                      "preparedness"),
-    "exemption-national-minimum": _l("Exemption: mandatory standardised minimum "
-                                     "requirements"),
-}
-EXEMPTION_LABELS = {
-    "insignificant": _l("Insignificant climate footprint and environmental impact"),
-    "critical-interest": _l("Essential interests of health, safety or preparedness"),
-    "national-minimum": _l("Mandatory standardised minimum requirements for footprint or "
-                           "impact"),
-}
-WEIGHT_LABELS = {"weight_price": _l("Price"), "weight_quality": _l("Quality"),
-                 "weight_climate": _l("Climate and environment"), "weight_other": _l("Other")}
-FIELD_LABELS = {
-    "id": _l("Id"), "type": _l("Type"), "level": _l("Ambition level"), "title": _l("Title"),
-    "title_en": _l("Title (English)"), "text": _l("Text"), "text_en": _l("Text (English)"),
-    "verification": _l("Verification"), "weight_min": _l("Lowest suggested weight"),
-    "weight_max": _l("Highest suggested weight"),
-    "climate_environment": _l("Counts for climate and environment (§ 7-9)"),
-    "source": _l("Source"),
-}
+# The labels live in procure.vocabulary; these names stay for the modules that import them.
+LEVEL_LABELS = vocabulary.CRITERION_LEVELS
+LEVEL_HINTS = vocabulary.CRITERION_LEVEL_HINTS
+TYPE_LABELS = vocabulary.CRITERION_TYPES
+CLIMATE_STATUS_LABELS = vocabulary.CLIMATE_STATUSES
+CLIMATE_BASIS_LABELS = vocabulary.CLIMATE_BASES
+EXEMPTION_LABELS = vocabulary.CLIMATE_EXEMPTIONS
+WEIGHT_LABELS = vocabulary.WEIGHTS
+FIELD_LABELS = vocabulary.CRITERION_FIELDS
 
 
 def english() -> bool:

@@ -21,11 +21,12 @@ from flask_login import current_user
 from sqlmodel import select
 from wtforms import SelectChoice
 
+from procure import clock
 from procure.db import get_session
 from procure.domain.cpv_categories import suggest_categories
 from procure.domain.criteria import LEVELS, Criterion, Library
 from procure.errors import UserError
-from procure.models import Tender, TenderCriterion, utcnow
+from procure.models import Tender, TenderCriterion
 from procure.services import publishing, tender_criteria, tenders
 from procure.services.tender_criteria import WEIGHT_FIELDS
 from procure.web.officer import bp, criteria_labels
@@ -58,7 +59,7 @@ def _rulebook():
 
 
 def _today():
-    return utcnow().date()
+    return clock.today()
 
 
 def _plain(value: Decimal | None) -> Decimal | None:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import Response, render_template, url_for
 
+from procure import clock
 from procure.db import get_session
 from procure.exports.documents import protocol_pdf, tender_html, tender_pdf
 from procure.exports.protocol import audit_trail, tender_protocol
-from procure.exports.tender_document import OSLO, tender_document
+from procure.exports.tender_document import tender_document
 from procure.web.officer import bp
 from procure.web.officer.views import _tender
 
@@ -17,7 +16,7 @@ from procure.web.officer.views import _tender
 @bp.get("/tenders/<int:tender_id>/document")
 def document_preview(tender_id: int):
     row = _tender(tender_id)
-    document = tender_document(get_session(), row, now=datetime.now(UTC))
+    document = tender_document(get_session(), row, now=clock.now())
     static_base = url_for("static", filename="")
     return tender_html(document, static_base=static_base)
 
@@ -25,7 +24,7 @@ def document_preview(tender_id: int):
 @bp.get("/tenders/<int:tender_id>/document.pdf")
 def document_pdf(tender_id: int):
     row = _tender(tender_id)
-    document = tender_document(get_session(), row, now=datetime.now(UTC))
+    document = tender_document(get_session(), row, now=clock.now())
     return _pdf_response(tender_pdf(document), f"konkurransegrunnlag-{row.reference}.pdf")
 
 
@@ -46,7 +45,7 @@ def protocol(tender_id: int):
 @bp.get("/tenders/<int:tender_id>/protocol.pdf")
 def protocol_pdf_download(tender_id: int):
     row = _tender(tender_id)
-    generated = datetime.now(UTC).astimezone(OSLO).strftime("%d.%m.%Y")
+    generated = clock.norwegian_day(clock.now())
     content = protocol_pdf(tender_protocol(get_session(), row), generated=generated)
     return _pdf_response(content, f"protokoll-{row.reference}.pdf")
 

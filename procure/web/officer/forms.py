@@ -25,26 +25,15 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
+from procure import vocabulary
 from procure.web.forms import strip
 from procure.web.officer.cpv import resolve_cpv
 
-CONTRACT_TYPES = [
-    SelectChoice("goods", _l("Goods")),
-    SelectChoice("services", _l("Services")),
-    SelectChoice("works", _l("Building and construction works")),
-    SelectChoice("health-social", _l("Health and social services")),
-    SelectChoice("special-services", _l("Other special services")),
-]
-BUYER_TYPES = [SelectChoice("municipality", _l("Municipality or county")),
-               SelectChoice("state", _l("State authority"))]
-INNOVATION = [
-    SelectChoice("none", _l("No: known solutions cover the need")),
-    SelectChoice("adapt", _l("Partly: existing solutions must be adapted")),
-    SelectChoice("new", _l("Yes: the need calls for a solution that does not exist yet")),
-]
-MARKET = [SelectChoice("known", _l("Yes, we know the suppliers and solutions")),
-          SelectChoice("unknown", _l("No, we need to learn what the market can offer"))]
-YES_NO = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
+CONTRACT_TYPES = [SelectChoice(code, name) for code, name in vocabulary.CONTRACT_TYPES.items()]
+BUYER_TYPES = [SelectChoice(code, name) for code, name in vocabulary.BUYER_TYPES.items()]
+INNOVATION = [SelectChoice(code, name) for code, name in vocabulary.INNOVATION_ANSWERS.items()]
+MARKET = [SelectChoice(code, name) for code, name in vocabulary.MARKET_ANSWERS.items()]
+YES_NO = [SelectChoice(code, name) for code, name in vocabulary.YES_NO.items()]
 
 MONEY = {"places": 2, "validators": [Optional(), NumberRange(min=0, message=_l(
     "The amount cannot be negative."))]}

@@ -15,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from procure import vocabulary
 from procure.web.forms import strip
 from procure.web.officer.criteria_forms import MultiCheckboxField
 
@@ -22,25 +23,13 @@ MONEY = {"places": 2, "validators": [InputRequired(_l("Give the amount in NOK ex
                                      NumberRange(min=0.01, message=_l(
                                          "The amount must be more than 0 NOK."))]}
 
-OWNERSHIP_CHOICES = [
-    SelectChoice("supplier", _l("The supplier owns the results")),
-    SelectChoice("buyer", _l("The municipality owns the results")),
-    SelectChoice("shared", _l("The municipality and the supplier own them together")),
-]
-LICENCE_CHOICES = [
-    SelectChoice("use", _l("Right to use the solution")),
-    SelectChoice("use-modify", _l("Right to use and modify it")),
-    SelectChoice("use-modify-share", _l("Right to use, modify and share it with other public "
-                                        "buyers")),
-]
-CANDIDATE_DECISION_CHOICES = [SelectChoice("qualified", _l("Qualified")),
-                              SelectChoice("rejected", _l("Rejected"))]
-PHASE_DECISION_CHOICES = [
-    SelectChoice("continue", _l("Continue")),
-    SelectChoice("reduce", _l("Reduce the number of partners")),
-    SelectChoice("stop", _l("Stop the partnership")),
-]
-YES_NO = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
+OWNERSHIP_CHOICES = [SelectChoice(code, name) for code, name in vocabulary.IPR_OWNERSHIP.items()]
+LICENCE_CHOICES = [SelectChoice(code, name) for code, name in vocabulary.IPR_LICENCES.items()]
+CANDIDATE_DECISION_CHOICES = [SelectChoice(code, name)
+                              for code, name in vocabulary.CANDIDATE_DECISIONS.items()]
+PHASE_DECISION_CHOICES = [SelectChoice(code, name)
+                          for code, name in vocabulary.PHASE_DECISIONS.items()]
+YES_NO = [SelectChoice(code, name) for code, name in vocabulary.YES_NO.items()]
 
 
 class RequirementsForm(FlaskForm):

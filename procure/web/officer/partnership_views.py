@@ -14,17 +14,15 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
+from procure import clock, vocabulary
 from procure.db import get_session
 from procure.domain.purchases import oslo_today
 from procure.mail import Outbox
-from procure.models import Tender, utcnow
+from procure.models import Tender
 from procure.services import innovation_partnership as ip
 from procure.services import partnership_letters, suppliers, tenders
 from procure.web.officer import bp
 from procure.web.officer.partnership_forms import (
-    LICENCE_CHOICES,
-    OWNERSHIP_CHOICES,
-    PHASE_DECISION_CHOICES,
     CandidateForm,
     DecisionForm,
     IprForm,
@@ -40,10 +38,9 @@ from procure.web.officer.partnership_forms import (
 from procure.web.officer.views import _tender
 
 PAGES = ("setup", "candidates", "negotiation", "phases")
-PHASE_STATES = {"done": _l("Done"), "stopped": _l("Stopped"), "running": _l("Running"),
-                "planned": _l("Planned"), "not-run": _l("Not run")}
-IPR_LABELS = {c.value: c.label for c in (*OWNERSHIP_CHOICES, *LICENCE_CHOICES)}
-DECISION_LABELS = {c.value: c.label for c in PHASE_DECISION_CHOICES}
+PHASE_STATES = vocabulary.PHASE_STATES
+IPR_LABELS = {**vocabulary.IPR_OWNERSHIP, **vocabulary.IPR_LICENCES}
+DECISION_LABELS = vocabulary.PHASE_DECISIONS
 ENDPOINTS = {"setup": "officer.partnership", "candidates": "officer.partnership_candidates",
              "negotiation": "officer.partnership_negotiation",
              "phases": "officer.partnership_phases"}
@@ -243,7 +240,7 @@ def partnership_remove_phase(tender_id: int, phase_id: int):
 @bp.post("/tenders/<int:tender_id>/partnership/open")
 def partnership_open(tender_id: int):
     def action(session, row, form):
-        now = utcnow()
+        now = clock.now()
         ip.open_for_requests(session, row, form.deadline.data, rules=_rules(row),
                              actor_id=current_user.id, today=oslo_today(now), now=now)
         return _("The partnership is announced and open for requests to participate.")
@@ -272,7 +269,7 @@ def _candidates(row: Tender, status: int = 200, decision_draft: dict | None = No
 
 def _rules(row: Tender):
     """The procedure's rules from the rule set in force (request days, negotiation minimum)."""
-    return ip.rules_for(row, current_app.extensions["procure.rulebook"], oslo_today(utcnow()))
+    return ip.rules_for(row, current_app.extensions["procure.rulebook"], clock.today())
 
 
 def _choices(row: Tender, form):
@@ -391,7 +388,7 @@ def partnership_negotiation(tender_id: int):
 @bp.post("/tenders/<int:tender_id>/partnership/rounds")
 def partnership_round(tender_id: int):
     def action(session, row, form):
-        now = utcnow()
+        now = clock.now()
         item = ip.add_round(session, row, form.held_on.data, form.topics.data,
                             form.outcome.data or "", actor_id=current_user.id,
                             today=oslo_today(now), now=now)

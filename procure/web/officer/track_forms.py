@@ -23,6 +23,7 @@ from wtforms.validators import (
     Optional,
 )
 
+from procure import vocabulary
 from procure.web.forms import strip
 
 SIZE_CHOICES = [
@@ -32,8 +33,7 @@ SIZE_CHOICES = [
     SelectChoice("large", _l("Large")),
     SelectChoice("unknown", _l("Unknown")),
 ]
-CRITERION_LABELS = {"price": _l("Price"), "quality": _l("Quality"),
-                    "climate": _l("Climate and environment"), "other": _l("Other criteria")}
+CRITERION_LABELS = vocabulary.AWARD_CRITERIA
 SCORE = {"places": 2, "validators": [Optional(), NumberRange(min=0, max=10, message=_l(
     "A score is a number from 0 to 10."))]}
 

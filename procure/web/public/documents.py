@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import Response, abort
 
+from procure import clock
 from procure.db import get_session
 from procure.exports.documents import tender_pdf
 from procure.exports.tender_document import tender_document
@@ -22,7 +21,7 @@ def purchase_documents(purchase_id: int):
     tender = session.get(Tender, purchase_id)
     if tender.status != "open":
         abort(404)  # drafts and planned purchases have no published documents
-    content = tender_pdf(tender_document(session, tender, now=datetime.now(UTC)))
+    content = tender_pdf(tender_document(session, tender, now=clock.now()))
     return Response(content, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="konkurransegrunnlag-{tender.reference}.pdf"',
         "Cache-Control": "public, max-age=300",

@@ -16,11 +16,12 @@ from flask import Response, abort, current_app, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from procure import clock
 from procure.db import get_session
 from procure.domain.purchases import PurchaseFilters, oslo_today, parse_filters, query_items
 from procure.exports import feeds as feed_export
 from procure.exports import ocds
-from procure.models import Organisation, utcnow
+from procure.models import Organisation
 from procure.services import public as public_service
 from procure.services.tenders import default_organisation
 from procure.web.filters import TRACK_LABELS, label
@@ -118,7 +119,7 @@ def _feed_title(filters: PurchaseFilters) -> str:
 @bp.get("/purchases.atom")
 def purchases_atom():
     filters = parse_filters(request.args)
-    now = utcnow()
+    now = clock.now()
     today = oslo_today(now)
 
     def render() -> bytes:
@@ -151,7 +152,7 @@ def _calendar(filters: PurchaseFilters, today: date, now: datetime,
 @bp.get("/purchases.ics")
 def purchases_ics():
     filters = parse_filters(request.args)
-    now = utcnow()
+    now = clock.now()
     today = oslo_today(now)
     return conditional("ics", filters, today, "text/calendar",
                        lambda: _calendar(filters, today, now),
@@ -162,7 +163,7 @@ def purchases_ics():
 def purchase_ics(purchase_id: int):
     if not public_service.is_public_tender(get_session(), purchase_id):
         abort(404)
-    now = utcnow()
+    now = clock.now()
     today = oslo_today(now)
     filters = PurchaseFilters(q="")
     return conditional("ics-one", filters, today, "text/calendar",
@@ -173,7 +174,7 @@ def purchase_ics(purchase_id: int):
 @bp.get("/purchases.csv")
 def purchases_csv():
     filters = parse_filters(request.args)
-    today = oslo_today(utcnow())
+    today = clock.today()
 
     def render() -> bytes:
         items = public_service.feed_items(get_session(), filters, today=today,
@@ -188,7 +189,7 @@ def purchases_csv():
 def purchases_json():
     """An OCDS 1.1 release package, 100 releases a page (links.next for the rest)."""
     filters = parse_filters(request.args)
-    now = utcnow()
+    now = clock.now()
     today = oslo_today(now)
 
     def render() -> bytes | Response:

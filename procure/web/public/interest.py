@@ -19,9 +19,9 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
+from procure import clock
 from procure.db import get_session
 from procure.mail import queue
-from procure.models import utcnow
 from procure.services import interest as interest_service
 from procure.services import public as public_service
 from procure.services.tenders import default_organisation
@@ -53,7 +53,7 @@ def _too_fast(started: str | None) -> bool:
                                             return_timestamp=True)
     except BadSignature:
         return True
-    elapsed = (utcnow() - signed_at).total_seconds()
+    elapsed = (clock.now() - signed_at).total_seconds()
     return elapsed < current_app.config["INTEREST_MIN_FILL_SECONDS"]
 
 

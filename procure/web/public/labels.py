@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Flask, current_app, url_for
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
+from procure import vocabulary
 from procure.domain.cpv import CpvCode
 from procure.domain.purchases import DEADLINE_WINDOWS, OSLO
 from procure.exports.feeds import Labels
@@ -19,35 +19,12 @@ from procure.web.filters import (
     money,
 )
 
-BAND_LABELS = {
-    "under-500k": _l("Under NOK 500,000"),
-    "500k-1.3m": _l("NOK 500,000 to 1.3 million"),
-    "1.3m-5m": _l("NOK 1.3 to 5 million"),
-    "5m-20m": _l("NOK 5 to 20 million"),
-    "over-20m": _l("Over NOK 20 million"),
-    "unknown": _l("Not estimated yet"),
-}
-SORT_LABELS = {"deadline": _l("Deadline, soonest first"), "newest": _l("Newest first"),
-               "title": _l("Title, A to Z")}
-CLIMATE_BASIS_LABELS = {
-    "criteria": _l("Climate and environment weighted at least 30 % in the award criteria"),
-    "spec": _l("Climate and environment requirements in the specification"),
-    "combination": _l("Requirements in the specification combined with award criteria"),
-    "exemption-insignificant": _l("Exemption: insignificant climate footprint and "
-                                  "environmental impact"),
-    "exemption-critical-interest": _l("Exemption: essential interests of health, safety or "
-                                      "preparedness"),
-    "exemption-national-minimum": _l("Exemption: mandatory standardised minimum "
-                                     "requirements"),
-}
-CRITERION_TYPE_LABELS = {
-    "qualification": _l("Qualification requirement"),
-    "specification": _l("Specification requirement"),
-    "award": _l("Award criterion"),
-    "contract-clause": _l("Contract clause"),
-}
-LEVEL_LABELS = {"basis": _l("Basic"), "avansert": _l("Advanced"),
-                "spydspiss": _l("Cutting edge")}
+# The labels live in procure.vocabulary; these names stay for the modules that import them.
+BAND_LABELS = vocabulary.VALUE_BANDS
+SORT_LABELS = vocabulary.PUBLIC_SORTS
+CLIMATE_BASIS_LABELS = vocabulary.CLIMATE_BASES
+CRITERION_TYPE_LABELS = vocabulary.CRITERION_TYPES
+LEVEL_LABELS = vocabulary.CRITERION_LEVELS
 
 
 def lang() -> str:

@@ -10,6 +10,7 @@ from markupsafe import Markup
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from procure import clock
 from procure.db import get_engine, get_session
 from procure.domain.purchases import CONTRACT_TYPES as TYPES
 from procure.domain.purchases import (
@@ -24,7 +25,6 @@ from procure.domain.purchases import (
     parse_filters,
     query_items,
 )
-from procure.models import utcnow
 from procure.services import public as public_service
 from procure.web.public import bp
 from procure.web.public.cache import anonymous_page, cache
@@ -89,7 +89,7 @@ def cached_fragment(kind: str, key: tuple, version: tuple[str, str], template: s
 
 @bp.get("/")
 def index():
-    now = utcnow()
+    now = clock.now()
     today = oslo_today(now)
 
     def context() -> dict:
@@ -117,7 +117,7 @@ def index():
 @bp.get("/purchases")
 def purchases():
     filters = parse_filters(request.args)
-    today = oslo_today(utcnow())
+    today = clock.today()
 
     def context() -> dict:
         result = public_service.search(get_session(), filters, today=today)
@@ -157,7 +157,7 @@ def purchase(purchase_id: int):
     item = public_service.get_purchase(session, purchase_id)
     if item is None:
         abort(404)
-    now = utcnow()
+    now = clock.now()
     return render_template("public/purchase.html", purchase=item, now=now,
                            today=oslo_today(now), lang=lang())
 
