@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 from flask import (
     Blueprint,
@@ -17,10 +18,11 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, login_user, logout_user
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import QueryableAttribute, selectinload
 from sqlmodel import select
 
 from procure.db import get_session
@@ -49,7 +51,9 @@ def init_app(app: Flask) -> None:
 def _load_user(user_id: str) -> User | None:
     if not user_id.isdigit():
         return None
-    statement = select(User).where(User.id == int(user_id)).options(selectinload(User.roles))
+    # SQLModel types the relationship as its list of roles; on the class it is an attribute.
+    statement = select(User).where(User.id == int(user_id)).options(
+        selectinload(cast(QueryableAttribute[Any], User.roles)))
     try:
         user = get_session().exec(statement).first()
     except OperationalError:
@@ -61,7 +65,7 @@ def _to_login():
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
-def role_required(role: str) -> Callable[[], object]:
+def role_required(role: str) -> Callable[[], ResponseReturnValue | None]:
     """A before_request hook: anonymous visitors go to /login, the wrong role gets 403."""
 
     def gate():
