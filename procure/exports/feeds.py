@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 from feedgen.feed import FeedGenerator
 from icalendar import Calendar, Event
@@ -32,8 +33,8 @@ class Labels:
     band: Callable[[str], str]
     contract_type: Callable[[str | None], str]
     cpv: Callable[[str | None], str]
-    money: Callable[[object], str]
-    day: Callable[[object], str]
+    money: Callable[[Decimal | int | None], str]
+    day: Callable[[date | datetime | None], str]
     purchase_url: Callable[[int], str]
     words: dict[str, str]  # fixed phrases: "deadline", "simple", "value", ...
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from procure import clock
 from procure.models import AlertDelivery, InterestRegistration, Tender
@@ -49,14 +50,16 @@ def subscribers(session: Session) -> list[Subscriber]:
     """Confirmed addresses that want alerts, with their interests merged; the oldest
     registration's unsubscribe link and the newest one's language."""
     rows = session.exec(select(InterestRegistration).where(
-        InterestRegistration.confirmed_at.is_not(None), InterestRegistration.alerts.is_(True))
-        .order_by(InterestRegistration.confirmed_at, InterestRegistration.id)).all()
+        col(InterestRegistration.confirmed_at).is_not(None),
+        col(InterestRegistration.alerts).is_(True))
+        .order_by(col(InterestRegistration.confirmed_at), col(InterestRegistration.id))).all()
     by_email: dict[str, Subscriber] = {}
     for row in rows:
         subscriber = by_email.get(row.email)
         if subscriber is None:
             subscriber = by_email[row.email] = Subscriber(
-                row.email, row.locale, row.unsubscribe_token, row.confirmed_at)
+                row.email, row.locale, row.unsubscribe_token,
+                cast(datetime, row.confirmed_at))  # only confirmed rows are read
         subscriber.locale = row.locale
         subscriber.divisions.update(row.divisions or [])
         if row.tender_id is not None:
@@ -73,8 +76,8 @@ def pending_digests(session: Session, now: datetime | None = None) -> list[Diges
         return []
     since = min(p.since for p in people)
     rows = session.exec(select(Tender).where(public_service.is_public(),
-                                             Tender.public_updated_at > since)
-                        .order_by(Tender.public_updated_at, Tender.id)).all()
+                                             col(Tender.public_updated_at) > since)
+                        .order_by(col(Tender.public_updated_at), col(Tender.id))).all()
     purchases = public_service.project(session, rows)
     if not purchases:
         return []
@@ -84,7 +87,8 @@ def pending_digests(session: Session, now: datetime | None = None) -> list[Diges
     sent_before: set[tuple[str, int]] = set()
     for email, tender_id, version in session.exec(
             select(AlertDelivery.email, AlertDelivery.tender_id, AlertDelivery.public_version)
-            .where(AlertDelivery.email.in_(emails), AlertDelivery.tender_id.in_(ids))).all():
+            .where(col(AlertDelivery.email).in_(emails),
+                   col(AlertDelivery.tender_id).in_(ids))).all():
         sent_versions.add((email, tender_id, version))
         sent_before.add((email, tender_id))
     digests = []

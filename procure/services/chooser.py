@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
+from typing import cast
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from procure import clock
 from procure.domain.procedures import Recommendation, RecommendationInput, recommend
@@ -27,7 +28,7 @@ def recommendation_input(tender: Tender) -> RecommendationInput:
         buyer_type=tender.buyer_type,
         contract_type=tender.contract_type or "",
         estimated_value=Decimal(tender.estimated_value or 0),
-        notice_date=tender.planned_notice_date,
+        notice_date=cast(date, tender.planned_notice_date),  # callers check it is set
         innovation=tender.innovation or "none",
         market=tender.market or "known",
         rnd_needed=bool(tender.needs_rnd),
@@ -64,19 +65,19 @@ def earlier_same_division_total(session: Session, tender: Tender) -> Decimal:
     statement = select(func.coalesce(func.sum(Tender.estimated_value), 0)).where(
         Tender.organisation_id == tender.organisation_id,
         Tender.id != tender.id,
-        Tender.cancelled_at.is_(None),
+        col(Tender.cancelled_at).is_(None),
         func.substr(Tender.cpv_code, 1, 2) == tender.cpv_code[:2],
-        Tender.planned_notice_date >= datetime(year, 1, 1).date(),
-        Tender.planned_notice_date <= datetime(year, 12, 31).date(),
+        col(Tender.planned_notice_date) >= datetime(year, 1, 1).date(),
+        col(Tender.planned_notice_date) <= datetime(year, 12, 31).date(),
     )
-    return Decimal(session.exec(statement).one())
+    return Decimal(cast(Decimal | int, session.exec(statement).one()))  # COALESCE: not NULL
 
 
 def refresh_recommendation(
     session: Session, tender: Tender, rulebook: RuleBook, *, actor_id: int | None
 ) -> Recommendation:
     """Compute the recommendation and store it with its rule-set version on the tender."""
-    if not ready_for_recommendation(draft_fields(tender)):
+    if not ready_for_recommendation(draft_fields(tender)) or tender.planned_notice_date is None:
         raise ChooserError(N_("Answer the earlier steps before asking for a recommendation."))
     try:
         ruleset = rulebook.for_date(tender.planned_notice_date)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from procure import clock
 from procure.domain.orgnr import is_valid, normalise
@@ -166,7 +166,7 @@ def confirm(session: Session, token: str, now: datetime | None = None) -> Intere
         InterestRegistration.id != registration.id,
         InterestRegistration.email == registration.email,
         InterestRegistration.orgnr == registration.orgnr,
-        InterestRegistration.confirmed_at.is_not(None),
+        col(InterestRegistration.confirmed_at).is_not(None),
         _same(InterestRegistration.tender_id, registration.tender_id),
         _same(InterestRegistration.dialogue_event_id, registration.dialogue_event_id),
     )).first()
@@ -209,7 +209,7 @@ def stop_alerts(session: Session, token: str) -> int:
         raise TokenError()
     rows = session.exec(select(InterestRegistration).where(
         InterestRegistration.email == registration.email,
-        InterestRegistration.alerts.is_(True))).all()
+        col(InterestRegistration.alerts).is_(True))).all()
     for row in rows:
         row.alerts = False
         session.add(row)
@@ -224,9 +224,9 @@ def erase_email(session: Session, email: str) -> int:
     email = normalise_email(email)
     ids = list(session.exec(select(InterestRegistration.id).where(
         InterestRegistration.email == email)).all())
-    session.execute(delete(InterestToken).where(InterestToken.email == email))
-    session.execute(delete(AlertDelivery).where(AlertDelivery.email == email))
-    session.execute(delete(InterestRegistration).where(InterestRegistration.email == email))
+    session.execute(delete(InterestToken).where(col(InterestToken.email) == email))
+    session.execute(delete(AlertDelivery).where(col(AlertDelivery.email) == email))
+    session.execute(delete(InterestRegistration).where(col(InterestRegistration.email) == email))
     session.expire_all()
     audit.record(session, "interest.erased", object_type="interest_registration",
                  count=len(ids))
@@ -274,14 +274,14 @@ def purge_expired(session: Session, now: datetime | None = None, *,
     """Delete unconfirmed registrations past the confirmation period, and dead links."""
     now = now or clock.now()
     stale = session.exec(select(InterestRegistration.id).where(
-        InterestRegistration.confirmed_at.is_(None),
+        col(InterestRegistration.confirmed_at).is_(None),
         InterestRegistration.created_at < now - timedelta(days=confirm_days))).all()
     if stale:
-        session.execute(delete(InterestToken).where(InterestToken.registration_id.in_(stale)))
+        session.execute(delete(InterestToken).where(col(InterestToken.registration_id).in_(stale)))
         session.execute(delete(InterestRegistration).where(
-            InterestRegistration.id.in_(stale)))
+            col(InterestRegistration.id).in_(stale)))
     session.execute(delete(InterestToken).where(
-        or_(InterestToken.expires_at < now, InterestToken.used_at.is_not(None))))
+        or_(col(InterestToken.expires_at) < now, col(InterestToken.used_at).is_not(None))))
     session.expire_all()
     return len(stale)
 
@@ -301,8 +301,8 @@ def interested_in(session: Session, tender: Tender) -> list[Interested]:
     conferences, or following its CPV division. Each business and address once."""
     division = (tender.cpv_code or "")[:2]
     rows = session.exec(select(InterestRegistration).where(
-        InterestRegistration.confirmed_at.is_not(None)).order_by(
-        InterestRegistration.business_name, InterestRegistration.id)).all()
+        col(InterestRegistration.confirmed_at).is_not(None)).order_by(
+        col(InterestRegistration.business_name), col(InterestRegistration.id))).all()
     events = {e.id: e.title for e in session.exec(
         select(DialogueEvent).where(DialogueEvent.tender_id == tender.id)).all()}
     found: dict[tuple[str, str], Interested] = {}

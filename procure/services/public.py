@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import cast
 
-from sqlalchemy import and_, case, func, or_
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, Engine, and_, case, func, or_
+from sqlmodel import Session, col, select
 
 from procure.domain.purchases import (
     BANDS_BY_KEY,
@@ -155,13 +156,13 @@ def _procedure():
 
 def _band_condition(key: str):
     if key == UNKNOWN_BAND:
-        return Tender.estimated_value.is_(None)
+        return col(Tender.estimated_value).is_(None)
     band = BANDS_BY_KEY[key]
-    conditions = [Tender.estimated_value.is_not(None)]
+    conditions: list[ColumnElement[bool]] = [col(Tender.estimated_value).is_not(None)]
     if band.low is not None:
-        conditions.append(Tender.estimated_value >= band.low)
+        conditions.append(col(Tender.estimated_value) >= band.low)
     if band.high is not None:
-        conditions.append(Tender.estimated_value < band.high)
+        conditions.append(col(Tender.estimated_value) < band.high)
     return and_(*conditions)
 
 
@@ -170,22 +171,22 @@ def conditions(filters: PurchaseFilters, today: date) -> list:
     where = [is_public()]
     for word in filters.words:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        where.append(Tender.search_text.like(f"%{escaped}%", escape="\\"))
+        where.append(col(Tender.search_text).like(f"%{escaped}%", escape="\\"))
     if filters.division:
-        where.append(or_(*[Tender.cpv_code.startswith(d) for d in filters.division]))
+        where.append(or_(*[col(Tender.cpv_code).startswith(d) for d in filters.division]))
     if filters.type:
-        where.append(Tender.contract_type.in_(filters.type))
+        where.append(col(Tender.contract_type).in_(filters.type))
     if filters.band:
         where.append(or_(*[_band_condition(key) for key in filters.band]))
     if filters.procedure:
         where.append(_procedure().in_(filters.procedure))
     if filters.status == ("planned",):
-        where.append(Tender.opened_at.is_(None))
+        where.append(col(Tender.opened_at).is_(None))
     elif filters.status == ("open",):
-        where.append(Tender.opened_at.is_not(None))
+        where.append(col(Tender.opened_at).is_not(None))
     window = filters.deadline_range(today)
     if window is not None:
-        where.append(Tender.tender_deadline.between(*window))
+        where.append(col(Tender.tender_deadline).between(*window))
     return where
 
 
@@ -195,27 +196,27 @@ def _published():
 
 def _order(sort: str) -> list:
     if sort == "newest":
-        return [_published().desc(), Tender.id.desc()]
+        return [_published().desc(), col(Tender.id).desc()]
     if sort == "title":
         return [func.lower(Tender.title), Tender.id]
-    return [case((Tender.tender_deadline.is_(None), 1), else_=0), Tender.tender_deadline,
+    return [case((col(Tender.tender_deadline).is_(None), 1), else_=0), col(Tender.tender_deadline),
             Tender.id]
 
 
 # --- reading -------------------------------------------------------------------------------
 
 
-def _buyers(session: Session, tenders: Sequence[Tender]) -> dict[int, Organisation]:
+def _buyers(session: Session, tenders: Sequence[Tender]) -> dict[int | None, Organisation]:
     ids = {t.organisation_id for t in tenders}
     if not ids:
         return {}
-    rows = session.exec(select(Organisation).where(Organisation.id.in_(ids))).all()
+    rows = session.exec(select(Organisation).where(col(Organisation.id).in_(ids))).all()
     return {row.id: row for row in rows}
 
 
 def to_event(row: DialogueEvent, tender: Tender | None = None) -> PublicEvent:
     return PublicEvent(
-        id=row.id, tender_id=row.tender_id, title=row.title, description=row.description,
+        id=cast(int, row.id), tender_id=row.tender_id, title=row.title, description=row.description,
         starts_at=row.starts_at, ends_at=row.ends_at, place=row.place, link=row.link,
         registration_deadline=row.registration_deadline, version=row.version,
         updated_at=row.updated_at,
@@ -241,7 +242,7 @@ def to_public(tender: Tender, buyer: Organisation, events: Sequence[DialogueEven
     """The public projection of one tender; the only place a Tender becomes public data."""
     published = [stamp for stamp in (tender.planned_at, tender.opened_at) if stamp]
     return PublicPurchase(
-        id=tender.id, reference=tender.reference, title=tender.title,
+        id=cast(int, tender.id), reference=tender.reference, title=tender.title,
         description=tender.description, status=tender.status,
         contract_type=tender.contract_type, cpv_code=tender.cpv_code,
         value_band=value_band(tender.estimated_value),
@@ -265,17 +266,17 @@ def project(session: Session, tenders: Sequence[Tender], *, events: bool = False
              criteria: bool = False) -> list[PublicPurchase]:
     buyers = _buyers(session, tenders)
     ids = [t.id for t in tenders]
-    by_tender_events: dict[int, list[DialogueEvent]] = {}
-    by_tender_pins: dict[int, list[TenderCriterion]] = {}
+    by_tender_events: dict[int | None, list[DialogueEvent]] = {}
+    by_tender_pins: dict[int | None, list[TenderCriterion]] = {}
     if events and ids:
         for row in session.exec(select(DialogueEvent).where(
-                DialogueEvent.tender_id.in_(ids))).all():
+                col(DialogueEvent.tender_id).in_(ids))).all():
             by_tender_events.setdefault(row.tender_id, []).append(row)
     if criteria and ids:
-        statement = select(TenderCriterion).where(TenderCriterion.tender_id.in_(ids)).order_by(
+        statement = select(TenderCriterion).where(col(TenderCriterion.tender_id).in_(ids)).order_by(
             TenderCriterion.set_id, TenderCriterion.type, TenderCriterion.base_id)
-        for row in session.exec(statement).all():
-            by_tender_pins.setdefault(row.tender_id, []).append(row)
+        for pin in session.exec(statement).all():
+            by_tender_pins.setdefault(pin.tender_id, []).append(pin)
     return [to_public(t, buyers[t.organisation_id], by_tender_events.get(t.id, ()),
                       by_tender_pins.get(t.id, ())) for t in tenders]
 
@@ -308,7 +309,7 @@ def search(session: Session, filters: PurchaseFilters, *, today: date,
         else:
             page = min(page, last)
     ids = [row[0] for row in rows]
-    found = {t.id: t for t in session.exec(select(Tender).where(Tender.id.in_(ids))).all()}
+    found = {t.id: t for t in session.exec(select(Tender).where(col(Tender.id).in_(ids))).all()}
     return Page(project(session, [found[i] for i in ids]), total, page, per_page)
 
 
@@ -316,7 +317,7 @@ def feed_items(session: Session, filters: PurchaseFilters, *, today: date,
                limit: int | None = None, offset: int = 0, newest_first: bool = False,
                events: bool = False, criteria: bool = False) -> list[PublicPurchase]:
     """Matching public purchases for a feed or export: newest change first, or list order."""
-    order = ([Tender.public_updated_at.desc(), Tender.id.desc()] if newest_first
+    order = ([col(Tender.public_updated_at).desc(), col(Tender.id).desc()] if newest_first
              else _order(filters.sort))
     statement = select(Tender).where(*conditions(filters, today)).order_by(*order)
     if offset:
@@ -340,7 +341,7 @@ def data_version(session: Session) -> tuple[datetime | None, int | None]:
     so it sees the session's own changes."""
     if session.in_transaction():
         return tuple(session.connection().execute(_DATA_VERSION).one())
-    engine = session.get_bind()
+    engine = cast(Engine, session.get_bind())  # sessions are bound to the engine (procure/db.py)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         return tuple(connection.execute(_DATA_VERSION).one())
 
@@ -367,7 +368,7 @@ def is_public_tender(session: Session, tender_id: int) -> bool:
 def get_event(session: Session, event_id: int) -> PublicEvent | None:
     """A dialogue conference on a public purchase, or None."""
     row = session.exec(
-        select(DialogueEvent, Tender).join(Tender, Tender.id == DialogueEvent.tender_id)
+        select(DialogueEvent, Tender).join(Tender, col(Tender.id) == col(DialogueEvent.tender_id))
         .where(DialogueEvent.id == event_id, is_public())
     ).first()
     if row is None:
@@ -378,16 +379,16 @@ def get_event(session: Session, event_id: int) -> PublicEvent | None:
 def upcoming_events(session: Session, *, now: datetime, limit: int = 5) -> list[PublicEvent]:
     """Dialogue conferences on public purchases that have not ended, soonest first."""
     rows = session.exec(
-        select(DialogueEvent, Tender).join(Tender, Tender.id == DialogueEvent.tender_id)
+        select(DialogueEvent, Tender).join(Tender, col(Tender.id) == col(DialogueEvent.tender_id))
         .where(is_public(), DialogueEvent.ends_at >= now)
-        .order_by(DialogueEvent.starts_at, DialogueEvent.id).limit(limit)
+        .order_by(col(DialogueEvent.starts_at), col(DialogueEvent.id)).limit(limit)
     ).all()
     return [to_event(event, tender) for event, tender in rows]
 
 
 def counts_by_status(session: Session) -> dict[str, int]:
     planned, opened = session.exec(select(
-        func.count(case((Tender.opened_at.is_(None), 1))),
-        func.count(case((Tender.opened_at.is_not(None), 1))),
+        func.count(case((col(Tender.opened_at).is_(None), 1))),
+        func.count(case((col(Tender.opened_at).is_not(None), 1))),
     ).where(is_public())).one()
     return {"planned": planned, "open": opened}

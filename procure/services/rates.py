@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from procure.domain.statistics import Filters
 from procure.models import Award, ExchangeRate
@@ -35,9 +35,10 @@ class RateBook:
         wanted = sorted(set(currencies) - {HOME_CURRENCY})
         if not wanted:
             return book
-        statement = (select(ExchangeRate.currency, ExchangeRate.day, ExchangeRate.nok_per_unit)
-                     .where(ExchangeRate.currency.in_(wanted))
-                     .order_by(ExchangeRate.currency, ExchangeRate.day))
+        statement = (select(col(ExchangeRate.currency), col(ExchangeRate.day),
+                            col(ExchangeRate.nok_per_unit))
+                     .where(col(ExchangeRate.currency).in_(wanted))
+                     .order_by(col(ExchangeRate.currency), col(ExchangeRate.day)))
         for currency, day, rate in session.execute(statement):
             book.days.setdefault(currency, []).append(day)
             book.rates.setdefault(currency, []).append(Decimal(rate))
@@ -73,7 +74,7 @@ def revalue_awards(session: Session, currencies: set[str]) -> dict[str, dict[str
     if not wanted:
         return result
     statement = select(Award).where(
-        (Award.currency.in_(wanted)) | (Award.tender_currency.in_(wanted)))
+        (col(Award.currency).in_(wanted)) | (col(Award.tender_currency).in_(wanted)))
     for award in session.scalars(statement):
         if award.currency in wanted:
             value = book.nok_ore(award.currency, award.amount, award.award_date)
@@ -98,8 +99,8 @@ def excluded_from_values(session: Session, filters: Filters) -> dict[str, int]:
     indicators because it is in another currency with no rate for its date: currency -> count."""
     from procure.services.statistics import _award_where
 
-    statement = (select(Award.currency, func.count())
-                 .where(*_award_where(filters), Award.amount.is_not(None),
-                        Award.value_ore.is_(None))
+    statement = (select(col(Award.currency), func.count())
+                 .where(*_award_where(filters), col(Award.amount).is_not(None),
+                        col(Award.value_ore).is_(None))
                  .group_by(Award.currency).order_by(Award.currency))
     return {currency: int(count) for currency, count in session.execute(statement)}

@@ -25,6 +25,7 @@ import leaves both tables as they were.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Sequence
 from datetime import date
 from itertools import chain
@@ -34,6 +35,7 @@ from sqlalchemy import Date, cast, delete, func, insert, literal_column, select
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.sql import ColumnElement
+from sqlmodel import col
 
 from procure.domain.size_class import UNKNOWN
 from procure.models import SpendLine, SpendMonth, SpendMonthDepartment, SpendMonthDims, Supplier
@@ -62,35 +64,37 @@ def rebuild(session: OrmSession) -> None:
     connection.execute(insert(SpendMonth).from_select(
         ["month", "supplier_orgnr", "orgnr_valid", "supplier_id", "size_class", "lines",
          "amount_ore"],
-        select(month, SpendLine.supplier_orgnr, SpendLine.orgnr_valid, supplier_id,
+        select(month, col(SpendLine.supplier_orgnr), col(SpendLine.orgnr_valid), supplier_id,
                func.max(size), func.count(), func.sum(SpendLine.amount_ore))
-        .select_from(SpendLine).outerjoin(Supplier, Supplier.id == SpendLine.supplier_id)
-        .group_by(month, SpendLine.supplier_orgnr, SpendLine.orgnr_valid, supplier_id)))
+        .select_from(SpendLine).outerjoin(Supplier, col(Supplier.id) == col(SpendLine.supplier_id))
+        .group_by(month, col(SpendLine.supplier_orgnr), col(SpendLine.orgnr_valid), supplier_id)))
     division = func.substr(SpendLine.cpv_code, literal_column("1"), literal_column("2"))
     connection.execute(insert(SpendMonthDims).from_select(
         ["month", "department", "category", "cpv_division", "size_class", "lines",
          "amount_ore"],
-        select(month, SpendLine.department, SpendLine.category, division, size, func.count(),
-               func.sum(SpendLine.amount_ore))
-        .select_from(SpendLine).outerjoin(Supplier, Supplier.id == SpendLine.supplier_id)
+        select(month, col(SpendLine.department), col(SpendLine.category), division, size,
+               func.count(), func.sum(SpendLine.amount_ore))
+        .select_from(SpendLine).outerjoin(Supplier, col(Supplier.id) == col(SpendLine.supplier_id))
         .group_by(month, SpendLine.department, SpendLine.category, division, size)))
     connection.execute(insert(SpendMonthDepartment).from_select(
         ["department", "month", "supplier_orgnr", "orgnr_valid", "supplier_id", "lines",
          "amount_ore"],
-        select(SpendLine.department, month, SpendLine.supplier_orgnr, SpendLine.orgnr_valid,
-               supplier_id, func.count(), func.sum(SpendLine.amount_ore))
+        select(col(SpendLine.department), month, col(SpendLine.supplier_orgnr),
+               col(SpendLine.orgnr_valid), supplier_id, func.count(),
+               func.sum(SpendLine.amount_ore))
         .select_from(SpendLine)
-        .group_by(SpendLine.department, month, SpendLine.supplier_orgnr, SpendLine.orgnr_valid,
-                  supplier_id)))
+        .group_by(col(SpendLine.department), month, col(SpendLine.supplier_orgnr),
+                  col(SpendLine.orgnr_valid), supplier_id)))
 
 
 def dims_current(session: OrmSession, date_from: date, date_to: date) -> bool:
     """Whether spend_month_dims holds the register's sizes for every month in the period."""
     size = func.coalesce(Supplier.size_class, UNKNOWN)
     stale = session.execute(
-        select(SpendMonth.id).outerjoin(Supplier, Supplier.id == SpendMonth.supplier_id)
-        .where(SpendMonth.month >= date_from, SpendMonth.month <= date_to,
-               SpendMonth.size_class != size)
+        select(col(SpendMonth.id))
+        .outerjoin(Supplier, col(Supplier.id) == col(SpendMonth.supplier_id))
+        .where(col(SpendMonth.month) >= date_from, col(SpendMonth.month) <= date_to,
+               col(SpendMonth.size_class) != size)
         .limit(1)).first()
     return stale is None
 
@@ -211,7 +215,8 @@ class Accumulator:
         sizes = self.size.values
         targets = [(number, int(valid) if self.sqlite else valid, supplier_id,
                     sizes[self.org_sizes[index]])
-                   for index, (number, valid, supplier_id) in enumerate(self.org.values)]
+                   for index, (number, valid, supplier_id) in enumerate(
+                       typing.cast("list[tuple[str, bool, int]]", self.org.values))]
         bulk.writer(connection, _ADD_MONTH).rows(sorted(  # in the unique index's order
             (months[key & month_mask], *targets[key >> _MONTH], lines, total)
             for key, lines, total in _grouped(np.concatenate(self.org_keys), amounts)))

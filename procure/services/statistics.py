@@ -16,10 +16,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any, SupportsInt, cast
 
 from sqlalchemy import and_, case, distinct, func, literal, or_, select
-from sqlalchemy.sql import ColumnElement, Select
-from sqlmodel import Session
+from sqlalchemy.sql import ColumnElement, Select, SQLColumnExpression
+from sqlmodel import Session, col
 
 from procure import clock
 from procure.domain import statistics as rules
@@ -46,27 +47,28 @@ OTHER = "__other__"
 
 
 def _size() -> ColumnElement:
-    return func.coalesce(Supplier.size_class, UNKNOWN)
+    return func.coalesce(col(Supplier.size_class), UNKNOWN)
 
 
 def _spend_where(filters: Filters) -> list[ColumnElement]:
-    conditions = [SpendLine.invoice_date >= filters.date_from,
-                  SpendLine.invoice_date <= filters.date_to]
+    conditions = [col(SpendLine.invoice_date) >= filters.date_from,
+                  col(SpendLine.invoice_date) <= filters.date_to]
     if filters.department:
-        conditions.append(SpendLine.department == filters.department)
+        conditions.append(col(SpendLine.department) == filters.department)
     if filters.category:
-        conditions.append(SpendLine.category == filters.category)
+        conditions.append(col(SpendLine.category) == filters.category)
     if filters.cpv_division:
-        conditions.append(SpendLine.cpv_code.startswith(filters.cpv_division, autoescape=True))
+        conditions.append(col(SpendLine.cpv_code).startswith(filters.cpv_division, autoescape=True))
     return conditions
 
 
 def _award_where(filters: Filters) -> list[ColumnElement]:
-    conditions = [Award.award_date >= filters.date_from, Award.award_date <= filters.date_to]
+    conditions = [col(Award.award_date) >= filters.date_from,
+                  col(Award.award_date) <= filters.date_to]
     if filters.cpv_division:
-        conditions.append(Award.cpv_code.startswith(filters.cpv_division, autoescape=True))
+        conditions.append(col(Award.cpv_code).startswith(filters.cpv_division, autoescape=True))
     if filters.procedure:
-        conditions.append(Award.procedure == filters.procedure)
+        conditions.append(col(Award.procedure) == filters.procedure)
     return conditions
 
 
@@ -75,27 +77,28 @@ def _oslo_midnight(day: date) -> datetime:
 
 
 def _tender_where(filters: Filters) -> list[ColumnElement]:
-    conditions = [Tender.opened_at >= _oslo_midnight(filters.date_from),
-                  Tender.opened_at < _oslo_midnight(filters.date_to + timedelta(days=1)),
-                  Tender.cancelled_at.is_(None)]
+    conditions = [col(Tender.opened_at) >= _oslo_midnight(filters.date_from),
+                  col(Tender.opened_at) < _oslo_midnight(filters.date_to + timedelta(days=1)),
+                  col(Tender.cancelled_at).is_(None)]
     if filters.cpv_division:
-        conditions.append(Tender.cpv_code.startswith(filters.cpv_division, autoescape=True))
+        conditions.append(col(Tender.cpv_code).startswith(filters.cpv_division, autoescape=True))
     if filters.procedure:
-        conditions.append(func.coalesce(Tender.procedure, Tender.track) == filters.procedure)
+        conditions.append(
+            func.coalesce(col(Tender.procedure), col(Tender.track)) == filters.procedure)
     return conditions
 
 
 def _innovative() -> ColumnElement:
-    return or_(Tender.innovation.in_(rules.INNOVATION_LEVELS),
-               Tender.track.in_(rules.INNOVATION_TRACKS))
+    return or_(col(Tender.innovation).in_(rules.INNOVATION_LEVELS),
+               col(Tender.track).in_(rules.INNOVATION_TRACKS))
 
 
 def _basis() -> ColumnElement:
-    return case((Tender.climate_basis.startswith("exemption"), literal("exemption")),
-                else_=Tender.climate_basis)
+    return case((col(Tender.climate_basis).startswith("exemption"), literal("exemption")),
+                else_=col(Tender.climate_basis))
 
 
-def _sum(condition: ColumnElement, value: ColumnElement | int = 1) -> ColumnElement:
+def _sum(condition: ColumnElement, value: SQLColumnExpression[Any] | int = 1) -> ColumnElement:
     return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
 
 
@@ -104,21 +107,21 @@ class _Spend:
     """Where spend sums come from: the lines themselves, or `spend_month` (the same sums per
     month and supplier). Both are joined to the register on the supplier id."""
 
-    table: type
+    table: type[SpendLine | SpendMonth | SpendMonthDepartment]
     lines: ColumnElement  # the number of lines
-    amount: ColumnElement
-    orgnr: ColumnElement
-    valid: ColumnElement
-    supplier_id: ColumnElement
+    amount: SQLColumnExpression[Any]
+    orgnr: SQLColumnExpression[Any]
+    valid: SQLColumnExpression[Any]
+    supplier_id: SQLColumnExpression[Any]
     matched: ColumnElement  # the line has a supplier in the register
-    line_value: ColumnElement | int  # what to sum to count lines
+    line_value: SQLColumnExpression[Any] | int  # what to sum to count lines
     where: tuple[ColumnElement, ...]
-    month: ColumnElement  # the column to take the month from
-    department: ColumnElement | None = None  # None when the source has no department
+    month: SQLColumnExpression[Any]  # the column to take the month from
+    department: SQLColumnExpression[Any] | None = None  # None when the source has no department
 
     def select(self, *columns) -> Select:
         return (select(*columns).select_from(self.table)
-                .outerjoin(Supplier, Supplier.id == self.supplier_id).where(*self.where))
+                .outerjoin(Supplier, col(Supplier.id) == self.supplier_id).where(*self.where))
 
 
 def _whole_months(filters: Filters) -> bool:
@@ -133,40 +136,45 @@ def _spend(filters: Filters, lines: bool = False, department: bool = False) -> _
     if not lines and _whole_months(filters) and not (filters.category or filters.cpv_division):
         if filters.department or department:
             table = SpendMonthDepartment
-            where = [table.month >= filters.date_from, table.month <= filters.date_to]
+            where = [col(table.month) >= filters.date_from, col(table.month) <= filters.date_to]
             if filters.department:
-                where.append(table.department == filters.department)
-            return _Spend(table, func.coalesce(func.sum(table.lines), 0), table.amount_ore,
-                          table.supplier_orgnr, table.orgnr_valid, table.supplier_id,
-                          table.supplier_id != 0, table.lines, tuple(where), table.month,
-                          table.department)
+                where.append(col(table.department) == filters.department)
+            return _Spend(table, func.coalesce(func.sum(col(table.lines)), 0),
+                          col(table.amount_ore), col(table.supplier_orgnr),
+                          col(table.orgnr_valid), col(table.supplier_id),
+                          col(table.supplier_id) != 0, col(table.lines), tuple(where),
+                          col(table.month), col(table.department))
         month = SpendMonth
-        return _Spend(month, func.coalesce(func.sum(month.lines), 0), month.amount_ore,
-                      month.supplier_orgnr, month.orgnr_valid, month.supplier_id,
-                      month.supplier_id != 0, month.lines,
-                      (month.month >= filters.date_from, month.month <= filters.date_to),
-                      month.month)
-    return _Spend(SpendLine, func.count(), SpendLine.amount_ore, SpendLine.supplier_orgnr,
-                  SpendLine.orgnr_valid, SpendLine.supplier_id,
-                  SpendLine.supplier_id.is_not(None), 1, tuple(_spend_where(filters)),
-                  SpendLine.invoice_date, SpendLine.department)
+        return _Spend(month, func.coalesce(func.sum(col(month.lines)), 0), col(month.amount_ore),
+                      col(month.supplier_orgnr), col(month.orgnr_valid), col(month.supplier_id),
+                      col(month.supplier_id) != 0, col(month.lines),
+                      (col(month.month) >= filters.date_from, col(month.month) <= filters.date_to),
+                      col(month.month))
+    return _Spend(SpendLine, func.count(), col(SpendLine.amount_ore), col(SpendLine.supplier_orgnr),
+                  col(SpendLine.orgnr_valid), col(SpendLine.supplier_id),
+                  col(SpendLine.supplier_id).is_not(None), 1, tuple(_spend_where(filters)),
+                  col(SpendLine.invoice_date), col(SpendLine.department))
 
 
 def _supplier_months(session: Session, source: _Spend):
     """One row per supplier and month (the organisation number as given, valid or not, and
     the supplier id): its lines and net amount. The summaries hold exactly that per row; the
     lines are grouped."""
+    statement: Select
     if source.table is SpendLine:
-        statement = (select(SpendLine.supplier_id.label("supplier_id"),
+        statement = (select(col(SpendLine.supplier_id).label("supplier_id"),
                             func.count().label("lines"),
-                            func.sum(SpendLine.amount_ore).label("net"))
+                            func.sum(col(SpendLine.amount_ore)).label("net"))
                      .where(*source.where)
-                     .group_by(_month(session, SpendLine.invoice_date), SpendLine.supplier_orgnr,
-                               SpendLine.orgnr_valid, SpendLine.supplier_id))
+                     .group_by(_month(session, col(SpendLine.invoice_date)),
+                               col(SpendLine.supplier_orgnr),
+                               col(SpendLine.orgnr_valid), col(SpendLine.supplier_id)))
     else:
-        table = source.table
-        statement = select(table.supplier_id.label("supplier_id"), table.lines.label("lines"),
-                           table.amount_ore.label("net")).where(*source.where)
+        # Not the lines, so a summary table (an identity check does not narrow a class).
+        table = cast("type[SpendMonth | SpendMonthDepartment]", source.table)
+        statement = select(col(table.supplier_id).label("supplier_id"),
+                           col(table.lines).label("lines"),
+                           col(table.amount_ore).label("net")).where(*source.where)
     return statement.subquery("supplier_months")
 
 
@@ -187,9 +195,9 @@ def _spend_flag(filters: Filters, flag: str, source: _Spend | None = None) -> Co
         "sme": size.in_(SME_CLASSES),
         "large": size == "large",
         "unknown": size.not_in(KNOWN_CLASSES),
-        "local": Supplier.kommunenummer == filters.home_kommune,
-        "regional": Supplier.kommunenummer.in_(filters.region),
-        "startup": Supplier.founded > filters.startup_founded_after,
+        "local": col(Supplier.kommunenummer) == filters.home_kommune,
+        "regional": col(Supplier.kommunenummer).in_(filters.region),
+        "startup": col(Supplier.founded) > filters.startup_founded_after,
         "invalid": source.valid.is_(False),
         "unmatched": and_(source.valid.is_(True), ~source.matched),
     }[flag]
@@ -201,7 +209,7 @@ def _month(session: Session, column) -> ColumnElement:
     return func.to_char(column, "YYYY-MM")
 
 
-def _nok(ore: object) -> float:
+def _nok(ore: SupportsInt | None) -> float:
     return int(ore or 0) / 100
 
 
@@ -222,7 +230,7 @@ def spend_totals(session: Session, filters: Filters) -> SpendTotals:
     )
     amount = per_supplier.c.amount
     size = _size()
-    kommune = Supplier.kommunenummer
+    kommune = col(Supplier.kommunenummer)
     statement = (
         select(
             func.coalesce(func.sum(per_supplier.c.lines), 0),
@@ -233,28 +241,28 @@ def spend_totals(session: Session, filters: Filters) -> SpendTotals:
             _sum(kommune != "", amount),
             _sum(kommune == filters.home_kommune, amount),
             _sum(kommune.in_(filters.region), amount),
-            _sum(Supplier.founded.is_not(None), amount),
-            _sum(Supplier.founded > filters.startup_founded_after, amount),
+            _sum(col(Supplier.founded).is_not(None), amount),
+            _sum(col(Supplier.founded) > filters.startup_founded_after, amount),
         )
         .select_from(per_supplier)
-        .outerjoin(Supplier, Supplier.id == per_supplier.c.supplier_id)
+        .outerjoin(Supplier, col(Supplier.id) == per_supplier.c.supplier_id)
     )
     return SpendTotals(*(int(value or 0) for value in session.execute(statement).one()))
 
 
 def award_totals(session: Session, filters: Filters) -> AwardTotals:
-    tenderers = Award.number_of_tenderers
+    tenderers = col(Award.number_of_tenderers)
     statement = select(
         func.count(),
         _sum(tenderers.is_not(None)),
         _sum(tenderers == 1),
-        _sum(Award.award_criteria.is_not(None)),
-        _sum(Award.award_criteria.in_(rules.PRICE_ONLY_CRITERIA)),
-        func.count(Award.decision_days),
-        func.coalesce(func.sum(Award.decision_days), 0),
-        _sum(Award.bids_known_size.is_not(None)),
-        func.coalesce(func.sum(Award.bids_known_size), 0),
-        func.coalesce(func.sum(Award.sme_bids), 0),
+        _sum(col(Award.award_criteria).is_not(None)),
+        _sum(col(Award.award_criteria).in_(rules.PRICE_ONLY_CRITERIA)),
+        func.count(col(Award.decision_days)),
+        func.coalesce(func.sum(col(Award.decision_days)), 0),
+        _sum(col(Award.bids_known_size).is_not(None)),
+        func.coalesce(func.sum(col(Award.bids_known_size)), 0),
+        func.coalesce(func.sum(col(Award.sme_bids)), 0),
     ).where(*_award_where(filters))
     (awards, known_tenderers, single, known_criteria, price_only, known_decision, days,
      with_bids, bids, sme_bids) = (int(v or 0) for v in session.execute(statement).one())
@@ -264,10 +272,10 @@ def award_totals(session: Session, filters: Filters) -> AwardTotals:
                _sum(size.in_(KNOWN_CLASSES)).label("known"),
                _sum(size.in_(SME_CLASSES)).label("sme"))
         .select_from(AwardSupplier)
-        .join(Award, Award.id == AwardSupplier.award_id)
-        .outerjoin(Supplier, Supplier.id == AwardSupplier.supplier_id)
+        .join(Award, col(Award.id) == col(AwardSupplier.award_id))
+        .outerjoin(Supplier, col(Supplier.id) == col(AwardSupplier.supplier_id))
         .where(*_award_where(filters))
-        .group_by(AwardSupplier.award_id)
+        .group_by(col(AwardSupplier.award_id))
         .subquery()
     )
     # A contract is won by an SME when one of its winners is; its winners' size is known when
@@ -288,32 +296,32 @@ def award_totals(session: Session, filters: Filters) -> AwardTotals:
 
 def _winner_size() -> ColumnElement:
     """The size stated in the award, else the register's."""
-    return case((AwardSupplier.size_class != UNKNOWN, AwardSupplier.size_class),
-                else_=func.coalesce(Supplier.size_class, UNKNOWN))
+    return case((col(AwardSupplier.size_class) != UNKNOWN, col(AwardSupplier.size_class)),
+                else_=func.coalesce(col(Supplier.size_class), UNKNOWN))
 
 
 def tender_totals(session: Session, filters: Filters) -> TenderTotals:
     where = _tender_where(filters)
     innovative = _innovative()
-    regime = Tender.recommendation["regime"].as_string()
+    regime = col(Tender.recommendation)["regime"].as_string()
     applies = regime.in_(rules.CLIMATE_REGIMES)
     statement = select(
         func.count(),
-        _sum(Tender.climate_status.is_not(None)),
-        _sum(Tender.climate_status == "met"),
+        _sum(col(Tender.climate_status).is_not(None)),
+        _sum(col(Tender.climate_status) == "met"),
         _sum(regime.is_not(None)),
         _sum(applies),
-        _sum(and_(applies, Tender.climate_status == "met")),
-        _sum(or_(Tender.innovation.is_not(None), Tender.track.is_not(None))),
+        _sum(and_(applies, col(Tender.climate_status) == "met")),
+        _sum(or_(col(Tender.innovation).is_not(None), col(Tender.track).is_not(None))),
         _sum(innovative),
-        _sum(and_(innovative, Tender.estimated_value.is_not(None))),
-        func.coalesce(func.sum(case((innovative, Tender.estimated_value), else_=None)), 0),
+        _sum(and_(innovative, col(Tender.estimated_value).is_not(None))),
+        func.coalesce(func.sum(case((innovative, col(Tender.estimated_value)), else_=None)), 0),
     ).where(*where)
     (tenders, checked, met, known, applies_count, applies_met, answered, count, valued,
      value) = session.execute(statement).one()
     basis = _basis()
     by_basis = {key: int(n) for key, n in session.execute(
-        select(basis, func.count()).where(*where, Tender.climate_status == "met")
+        select(basis, func.count()).where(*where, col(Tender.climate_status) == "met")
         .group_by(basis))}
     return TenderTotals(int(tenders or 0), int(checked or 0), int(met or 0),
                         int(known or 0), int(applies_count or 0), int(applies_met or 0), by_basis,
@@ -350,7 +358,7 @@ def _top(rows: list[dict], amount_key: str = "amount") -> list[dict]:
     return [*rows[:TOP], other]
 
 
-def _spend_group(session: Session, filters: Filters, key: ColumnElement,
+def _spend_group(session: Session, filters: Filters, key: SQLColumnExpression[Any],
                  source: _Spend | None = None) -> list[dict]:
     """Sums per key, without supplier counts (see `_supplier_groups`)."""
     source = source or _spend(filters)
@@ -371,7 +379,7 @@ def _supplier_groups(session: Session, source: _Spend) -> tuple[list[dict], list
     and each kommune it has). With a department, category or CPV filter each pass is a scan of
     the lines."""
     size = _size()
-    kommune = func.coalesce(Supplier.kommunenummer, "")
+    kommune = func.coalesce(col(Supplier.kommunenummer), "")
     statement = (source.select(source.orgnr, size, kommune, source.lines,
                                func.coalesce(func.sum(source.amount), 0))
                  .group_by(source.orgnr, size, kommune))
@@ -395,22 +403,23 @@ def _supplier_groups(session: Session, source: _Spend) -> tuple[list[dict], list
     return rows(by_size), rows(by_kommune)
 
 
-def _dims_group(session: Session, filters: Filters, key: ColumnElement) -> list[dict]:
+def _dims_group(session: Session, filters: Filters,
+                key: SQLColumnExpression[Any]) -> list[dict]:
     """As `_spend_group` without supplier counts, from spend_month_dims."""
     dims = SpendMonthDims
-    size = dims.size_class
-    where = [dims.month >= filters.date_from, dims.month <= filters.date_to]
+    size = col(dims.size_class)
+    where = [col(dims.month) >= filters.date_from, col(dims.month) <= filters.date_to]
     if filters.department:
-        where.append(dims.department == filters.department)
+        where.append(col(dims.department) == filters.department)
     if filters.category:
-        where.append(dims.category == filters.category)
+        where.append(col(dims.category) == filters.category)
     if filters.cpv_division:
-        where.append(dims.cpv_division == filters.cpv_division)
+        where.append(col(dims.cpv_division) == filters.cpv_division)
     statement = (
-        select(key.label("key"), func.coalesce(func.sum(dims.lines), 0),
-               func.coalesce(func.sum(dims.amount_ore), 0),
-               _sum(size.in_(SME_CLASSES), dims.amount_ore),
-               _sum(size.in_(KNOWN_CLASSES), dims.amount_ore), literal(0))
+        select(key.label("key"), func.coalesce(func.sum(col(dims.lines)), 0),
+               func.coalesce(func.sum(col(dims.amount_ore)), 0),
+               _sum(size.in_(SME_CLASSES), col(dims.amount_ore)),
+               _sum(size.in_(KNOWN_CLASSES), col(dims.amount_ore)), literal(0))
         .where(*where).group_by(key)
     )
     return _group_rows(session, statement)
@@ -453,10 +462,10 @@ def spend_breakdowns(session: Session, filters: Filters,
     dims = SpendMonthDims
     lines = _spend(filters, lines=True)
     keys = {
-        "category": (dims.category, SpendLine.category, lines),
-        "department": (dims.department, SpendLine.department, lines),
-        "cpv": (dims.cpv_division, func.substr(SpendLine.cpv_code, 1, 2), lines),
-        "month": (_month(session, dims.month), _month(session, source.month), source),
+        "category": (col(dims.category), col(SpendLine.category), lines),
+        "department": (col(dims.department), col(SpendLine.department), lines),
+        "cpv": (col(dims.cpv_division), func.substr(col(SpendLine.cpv_code), 1, 2), lines),
+        "month": (_month(session, col(dims.month)), _month(session, source.month), source),
     }
     wanted = [name for name in keys if name in names]
     if wanted:
@@ -476,27 +485,28 @@ def spend_breakdowns(session: Session, filters: Filters,
 
 
 def award_breakdown(session: Session, filters: Filters) -> Breakdown:
-    tenderers = Award.number_of_tenderers
+    tenderers = col(Award.number_of_tenderers)
     size = _winner_size()
     winners = (
-        select(AwardSupplier.award_id.label("award_id"),
+        select(col(AwardSupplier.award_id).label("award_id"),
                func.max(case((size.in_(SME_CLASSES), 1), else_=0)).label("sme"))
         .select_from(AwardSupplier)
-        .outerjoin(Supplier, Supplier.id == AwardSupplier.supplier_id)
-        .group_by(AwardSupplier.award_id)
+        .outerjoin(Supplier, col(Supplier.id) == col(AwardSupplier.supplier_id))
+        .group_by(col(AwardSupplier.award_id))
         .subquery()
     )
     statement = (
-        select(Award.procedure, func.count(), _sum(tenderers == 1), _sum(tenderers.is_not(None)),
-               _sum(Award.award_criteria.in_(rules.PRICE_ONLY_CRITERIA)),
-               _sum(Award.award_criteria.is_not(None)), func.avg(Award.decision_days),
-               func.sum(Award.value_ore),  # None when no award has a NOK value: unknown
+        select(col(Award.procedure), func.count(), _sum(tenderers == 1),
+               _sum(tenderers.is_not(None)),
+               _sum(col(Award.award_criteria).in_(rules.PRICE_ONLY_CRITERIA)),
+               _sum(col(Award.award_criteria).is_not(None)), func.avg(col(Award.decision_days)),
+               func.sum(col(Award.value_ore)),  # None when no award has a NOK value: unknown
                func.coalesce(func.sum(winners.c.sme), 0))
-        .outerjoin(winners, winners.c.award_id == Award.id)
+        .outerjoin(winners, winners.c.award_id == col(Award.id))
         .where(*_award_where(filters))
-        .group_by(Award.procedure)
+        .group_by(col(Award.procedure))
     )
-    rows = []
+    rows: list[dict[str, Any]] = []
     for (procedure, awards, single, known, price_only, known_criteria, days, value,
          sme) in session.execute(statement):
         rows.append({"key": procedure or "", "awards": int(awards),
@@ -513,14 +523,15 @@ def tender_breakdowns(session: Session, filters: Filters) -> dict[str, Breakdown
     where = _tender_where(filters)
     basis = _basis()
     counts = dict(session.execute(
-        select(basis, func.count()).where(*where, Tender.climate_status == "met")
+        select(basis, func.count()).where(*where, col(Tender.climate_status) == "met")
         .group_by(basis)).all())
     met = sum(counts.values())
     basis_rows = [{"key": key, "tenders": int(counts.get(key, 0)),
                    "share": rules.ratio(int(counts.get(key, 0)), met)}
                   for key in rules.CLIMATE_BASES]
-    track = func.coalesce(Tender.track, "")
-    statement = (select(track, func.count(), func.coalesce(func.sum(Tender.estimated_value), 0))
+    track = func.coalesce(col(Tender.track), "")
+    statement = (select(track, func.count(),
+                        func.coalesce(func.sum(col(Tender.estimated_value)), 0))
                  .where(*where, _innovative()).group_by(track))
     track_rows = [{"key": key, "tenders": int(n), "amount": float(value or 0)}
                   for key, n, value in session.execute(statement)]
@@ -554,8 +565,8 @@ def data_quality(session: Session, filters: Filters, limit: int = 200) -> Qualit
         conditions.append(and_(condition, source.matched) if issue == "unknown" else condition)
     columns = [column for condition in conditions for column in (
         _sum(condition), _sum(condition, source.line_value), _sum(condition, source.amount),
-        func.max(case((condition, Supplier.name))),
-        func.max(case((condition, Supplier.size_basis))))]
+        func.max(case((condition, col(Supplier.name)))),
+        func.max(case((condition, col(Supplier.size_basis)))))]
     # Ordered by number in the database's collation; the stable sort by amount below keeps
     # that order among equal amounts, as ORDER BY amount DESC, orgnr would.
     groups = session.execute(source.select(source.orgnr, *columns).where(or_(*conditions))
@@ -573,7 +584,7 @@ def data_quality(session: Session, filters: Filters, limit: int = 200) -> Qualit
             rows.append({"issue": issue, "orgnr": orgnr, "name": name or "",
                          "basis": basis or "", "lines": int(count), "amount": _nok(total)})
     register = {basis or "": int(n) for basis, n in session.execute(
-        select(Supplier.size_basis, func.count()).group_by(Supplier.size_basis))}
+        select(col(Supplier.size_basis), func.count()).group_by(col(Supplier.size_basis)))}
     return Quality(totals, rows, register)
 
 
@@ -614,14 +625,14 @@ def _dimension(session: Session, filters: Filters, dimension: str | None,
     if dimension == "size":
         return [_size() == value]
     if dimension == "kommune":
-        return [func.coalesce(Supplier.kommunenummer, "") == value]
+        return [func.coalesce(col(Supplier.kommunenummer), "") == value]
     if dimension == "category":
-        return [SpendLine.category == value]
+        return [col(SpendLine.category) == value]
     if dimension == "department":
         return [(source.department if source.department is not None
-                 else SpendLine.department) == value]
+                 else col(SpendLine.department)) == value]
     if dimension == "cpv":
-        return [func.substr(SpendLine.cpv_code, 1, 2) == value]
+        return [func.substr(col(SpendLine.cpv_code), 1, 2) == value]
     if dimension == "month":
         return [_month(session, source.month) == value]
     if dimension == "flag" and value in FLAGS:
@@ -655,9 +666,9 @@ def drill_suppliers(session: Session, filters: Filters, dimension: str | None,
     # One pass: the number of suppliers and the grand total ride along as window functions
     # over every group, computed before the page is cut.
     statement = (
-        base.add_columns(source.orgnr, func.max(Supplier.name),
-                         func.max(_size()), func.max(Supplier.kommunenummer),
-                         func.max(Supplier.founded), source.lines, group_amount,
+        base.add_columns(source.orgnr, func.max(col(Supplier.name)),
+                         func.max(_size()), func.max(col(Supplier.kommunenummer)),
+                         func.max(col(Supplier.founded)), source.lines, group_amount,
                          func.count().over(), func.sum(group_amount).over())
         .group_by(source.orgnr)
         .order_by(func.sum(amount).desc(), source.orgnr)
@@ -681,12 +692,13 @@ LINE_COLUMNS = ("invoice_id", "line_no", "invoice_date", "supplier_orgnr", "supp
 
 
 def _line_select():
-    return (select(SpendLine.invoice_id, SpendLine.line_no, SpendLine.invoice_date,
-                   SpendLine.supplier_orgnr, Supplier.name, _size(), Supplier.kommunenummer,
-                   SpendLine.amount_ore, SpendLine.account, SpendLine.category,
-                   SpendLine.cpv_code, SpendLine.department)
+    return (select(col(SpendLine.invoice_id), col(SpendLine.line_no), col(SpendLine.invoice_date),
+                   col(SpendLine.supplier_orgnr), col(Supplier.name), _size(),
+                   col(Supplier.kommunenummer),
+                   col(SpendLine.amount_ore), col(SpendLine.account), col(SpendLine.category),
+                   col(SpendLine.cpv_code), col(SpendLine.department))
             .select_from(SpendLine)
-            .outerjoin(Supplier, Supplier.id == SpendLine.supplier_id))
+            .outerjoin(Supplier, col(Supplier.id) == col(SpendLine.supplier_id)))
 
 
 def _line_dict(row) -> dict:
@@ -701,14 +713,14 @@ def _line_dict(row) -> dict:
 def drill_lines(session: Session, filters: Filters, orgnr: str, dimension: str | None = None,
                 value: str | None = None, page: int = 1, per_page: int = 100) -> Page:
     where = [*_spend_where(filters), *_dimension(session, filters, dimension, value),
-             SpendLine.supplier_orgnr == orgnr]
+             col(SpendLine.supplier_orgnr) == orgnr]
     count, grand = session.execute(
-        select(func.count(), func.coalesce(func.sum(SpendLine.amount_ore), 0))
-        .select_from(SpendLine).outerjoin(Supplier, Supplier.id == SpendLine.supplier_id)
+        select(func.count(), func.coalesce(func.sum(col(SpendLine.amount_ore)), 0))
+        .select_from(SpendLine).outerjoin(Supplier, col(Supplier.id) == col(SpendLine.supplier_id))
         .where(*where)).one()
     statement = (_line_select().where(*where)
-                 .order_by(SpendLine.invoice_date.desc(), SpendLine.invoice_id,
-                           SpendLine.line_no)
+                 .order_by(col(SpendLine.invoice_date).desc(), col(SpendLine.invoice_id),
+                           col(SpendLine.line_no))
                  .offset((page - 1) * per_page).limit(per_page))
     rows = [_line_dict(row) for row in session.execute(statement)]
     return Page(rows, int(count), page, per_page, _nok(grand))
@@ -717,7 +729,8 @@ def drill_lines(session: Session, filters: Filters, orgnr: str, dimension: str |
 def iter_lines(session: Session, filters: Filters, chunk: int = 5_000) -> Iterator[dict]:
     """Every spend line in the filters, streamed (server-side cursor on PostgreSQL)."""
     statement = (_line_select().where(*_spend_where(filters))
-                 .order_by(SpendLine.invoice_date, SpendLine.invoice_id, SpendLine.line_no))
+                 .order_by(col(SpendLine.invoice_date), col(SpendLine.invoice_id),
+                           col(SpendLine.line_no)))
     # Core rows, not ORM ones: a hundred thousand lines cost a third of the time.
     connection = session.connection().execution_options(yield_per=chunk)
     for row in connection.execute(statement):
@@ -728,21 +741,21 @@ def drill_awards(session: Session, filters: Filters, flag: str | None = None,
                  procedure: str | None = None, page: int = 1, per_page: int = 50) -> Page:
     where = _award_where(filters)
     if procedure is not None:
-        where.append(Award.procedure == procedure)
+        where.append(col(Award.procedure) == procedure)
     if flag == "single":
-        where.append(Award.number_of_tenderers == 1)
+        where.append(col(Award.number_of_tenderers) == 1)
     elif flag == "price_only":
-        where.append(Award.award_criteria.in_(rules.PRICE_ONLY_CRITERIA))
+        where.append(col(Award.award_criteria).in_(rules.PRICE_ONLY_CRITERIA))
     total = session.scalar(select(func.count()).select_from(Award).where(*where)) or 0
     awards = list(session.scalars(
-        select(Award).where(*where).order_by(Award.award_date.desc(), Award.id)
+        select(Award).where(*where).order_by(col(Award.award_date).desc(), col(Award.id))
         .offset((page - 1) * per_page).limit(per_page)))
-    winners: dict[int, list[tuple[str, str]]] = {}
+    winners: dict[int | None, list[tuple[str, str]]] = {}
     if awards:
-        statement = (select(AwardSupplier.award_id, AwardSupplier.name, _winner_size())
-                     .outerjoin(Supplier, Supplier.id == AwardSupplier.supplier_id)
-                     .where(AwardSupplier.award_id.in_([a.id for a in awards]))
-                     .order_by(AwardSupplier.name))
+        statement = (select(col(AwardSupplier.award_id), col(AwardSupplier.name), _winner_size())
+                     .outerjoin(Supplier, col(Supplier.id) == col(AwardSupplier.supplier_id))
+                     .where(col(AwardSupplier.award_id).in_([a.id for a in awards]))
+                     .order_by(col(AwardSupplier.name)))
         for award_id, name, size in session.execute(statement):
             winners.setdefault(award_id, []).append((name, size))
     rows = [{"award": award, "winners": winners.get(award.id, [])} for award in awards]
@@ -753,18 +766,18 @@ def drill_tenders(session: Session, filters: Filters, flag: str | None = None,
                   page: int = 1, per_page: int = 50) -> Page:
     where = _tender_where(filters)
     if flag == "green":
-        where.append(Tender.climate_status == "met")
+        where.append(col(Tender.climate_status) == "met")
     elif flag == "not-green":
-        where.append(Tender.climate_status == "not-met")
+        where.append(col(Tender.climate_status) == "not-met")
     elif flag == "unchecked":
-        where.append(Tender.climate_status.is_(None))
+        where.append(col(Tender.climate_status).is_(None))
     elif flag == "innovative":
         where.append(_innovative())
     elif flag in rules.CLIMATE_BASES:
-        where.extend([Tender.climate_status == "met", _basis() == flag])
+        where.extend([col(Tender.climate_status) == "met", _basis() == flag])
     total = session.scalar(select(func.count()).select_from(Tender).where(*where)) or 0
     tenders = list(session.scalars(select(Tender).where(*where)
-                                   .order_by(Tender.opened_at.desc(), Tender.id)
+                                   .order_by(col(Tender.opened_at).desc(), col(Tender.id))
                                    .offset((page - 1) * per_page).limit(per_page)))
     return Page([{"tender": tender} for tender in tenders], int(total), page, per_page)
 
@@ -778,23 +791,24 @@ def filter_choices(session: Session) -> dict[str, list[str]]:
         statement = select(column).where(column != "", *where).group_by(column).order_by(column)
         return [value for value in session.scalars(statement) if value]
 
-    procedures = set(distinct_values(Award.procedure))
-    procedures.update(distinct_values(func.coalesce(Tender.procedure, Tender.track)))
+    procedures = set(distinct_values(col(Award.procedure)))
+    procedures.update(distinct_values(func.coalesce(col(Tender.procedure), col(Tender.track))))
     # From the monthly summary, which holds every combination the spend lines have.
     dims = SpendMonthDims
-    combinations = session.execute(select(dims.department, dims.category, dims.cpv_division)
-                                   .group_by(dims.department, dims.category,
-                                             dims.cpv_division)).all()
+    combinations = session.execute(select(col(dims.department), col(dims.category),
+                                          col(dims.cpv_division))
+                                   .group_by(col(dims.department), col(dims.category),
+                                             col(dims.cpv_division))).all()
     departments = sorted({row[0] for row in combinations if row[0]})
     categories = sorted({row[1] for row in combinations if row[1]})
     divisions = {row[2] for row in combinations if row[2]}
-    divisions.update(distinct_values(func.substr(Award.cpv_code, 1, 2)))
-    divisions.update(distinct_values(func.substr(Tender.cpv_code, 1, 2)))
-    first, last = session.execute(select(func.min(SpendMonth.month),
-                                         func.max(SpendMonth.month))).one()
+    divisions.update(distinct_values(func.substr(col(Award.cpv_code), 1, 2)))
+    divisions.update(distinct_values(func.substr(col(Tender.cpv_code), 1, 2)))
+    first, last = session.execute(select(func.min(col(SpendMonth.month)),
+                                         func.max(col(SpendMonth.month)))).one()
     years = set(range(first.year, last.year + 1)) if first and last else set()
-    first, last = session.execute(select(func.min(Award.award_date),
-                                         func.max(Award.award_date))).one()
+    first, last = session.execute(select(func.min(col(Award.award_date)),
+                                         func.max(col(Award.award_date)))).one()
     if first and last:
         years.update(range(first.year, last.year + 1))
     return {"departments": departments, "categories": categories,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypedDict, cast
 
 from sqlalchemy import func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from stdnum import exceptions as stdnum_errors
 from stdnum.no import orgnr as stdnum_orgnr
 
@@ -74,7 +75,18 @@ def kommune_name(kommunenummer: str) -> str:
     return load_kommuner().get(kommunenummer, "") if kommunenummer else ""
 
 
-def _clean(values: Mapping[str, object], *, require_postal_code: bool) -> dict[str, object]:
+class _Fields(TypedDict):
+    """A supplier's fields as the register form gives them, checked."""
+
+    orgnr: str
+    name: str
+    address: str
+    postal_code: str
+    kommunenummer: str
+    size_class: str
+
+
+def _clean(values: Mapping[str, object], *, require_postal_code: bool) -> _Fields:
     name = str(values.get("name") or "").strip()
     if not name:
         raise SupplierError(N_("Enter the supplier's name."), "name")
@@ -161,13 +173,13 @@ def _conditions(search: SupplierSearch) -> list:
         options = [func.lower(Supplier.name).contains(text.lower(), autoescape=True),
                    func.lower(Supplier.address).contains(text.lower(), autoescape=True)]
         if digits.isdigit():
-            options.append(Supplier.orgnr.startswith(digits))
-            options.append(Supplier.postal_code == digits)
+            options.append(col(Supplier.orgnr).startswith(digits))
+            options.append(col(Supplier.postal_code) == digits)
         conditions.append(or_(*options))
     if search.size_class in REGISTER_SIZE_CLASSES:
-        conditions.append(Supplier.size_class == search.size_class)
+        conditions.append(col(Supplier.size_class) == search.size_class)
     if search.kommunenummer:
-        conditions.append(Supplier.kommunenummer == search.kommunenummer)
+        conditions.append(col(Supplier.kommunenummer) == search.kommunenummer)
     return conditions
 
 
@@ -178,7 +190,7 @@ def search_suppliers(session: Session, search: SupplierSearch, *, page: int = 1,
     pages = max(1, -(-total // page_size))
     page = min(max(page, 1), pages)
     rows = session.exec(select(Supplier).where(*conditions)
-                        .order_by(Supplier.name, Supplier.id)
+                        .order_by(col(Supplier.name), col(Supplier.id))
                         .offset((page - 1) * page_size).limit(page_size)).all()
     return SearchPage(list(rows), total, page, pages)
 
@@ -189,7 +201,7 @@ def search_suppliers(session: Session, search: SupplierSearch, *, page: int = 1,
 def contacts(session: Session, supplier: Supplier) -> list[SupplierContact]:
     return list(session.exec(select(SupplierContact)
                              .where(SupplierContact.supplier_id == supplier.id)
-                             .order_by(SupplierContact.id)).all())
+                             .order_by(col(SupplierContact.id))).all())
 
 
 def get_contact(session: Session, supplier: Supplier, contact_id: int) -> SupplierContact | None:
@@ -207,7 +219,8 @@ def with_email_contact(session: Session, supplier_ids: list[int]) -> set[int]:
     if not supplier_ids:
         return set()
     return set(session.exec(select(SupplierContact.supplier_id).where(
-        SupplierContact.supplier_id.in_(supplier_ids), SupplierContact.email != "")).all())
+        col(SupplierContact.supplier_id).in_(supplier_ids),
+        col(SupplierContact.email) != "")).all())
 
 
 def add_contact(session: Session, supplier: Supplier, values: Mapping[str, object], *,
@@ -216,7 +229,9 @@ def add_contact(session: Session, supplier: Supplier, values: Mapping[str, objec
     if not data["name"]:
         raise SupplierError(N_("Enter the contact's name."), "name")
     data["email"] = data["email"].lower()
-    contact = SupplierContact(supplier_id=supplier.id, **data)
+    contact = SupplierContact(supplier_id=cast(int, supplier.id),  # a stored supplier
+                              name=data["name"], role=data["role"], email=data["email"],
+                              phone=data["phone"])
     session.add(contact)
     session.flush()
     audit.record(session, "supplier.contact_added", actor_id=actor_id, object_type="supplier",

@@ -12,8 +12,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any, cast
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from procure import clock
 from procure.domain.climate import ClimateCheck, check_climate_environment
@@ -86,7 +87,7 @@ def level_rank(level: str | None) -> int:
 # --- pinning ---------------------------------------------------------------------------------
 
 
-def _snapshot(library: Library, criterion: Criterion, on: date | None) -> dict[str, object]:
+def _snapshot(library: Library, criterion: Criterion, on: date | None) -> dict[str, Any]:
     # The set version the criterion came from: the newest one holding it in force on the date.
     containing = library.versions_containing(criterion.id)
     in_force = [s for s in containing if on is None or s.valid_from <= on]
@@ -125,7 +126,7 @@ def pin_criterion(
         pinned_at=now or clock.now(), pinned_by_id=actor_id,
     )
     if existing is None:
-        pin = TenderCriterion(tender_id=tender.id, weight=None,
+        pin = TenderCriterion(tender_id=cast(int, tender.id), weight=None,
                               spec_requirement=criterion.type == "specification", **fields)
         action, replaced = "tender.criterion_pinned", None
     else:
@@ -244,12 +245,12 @@ def set_weights(
 ) -> None:
     """Record the award weights; they must add up to exactly 100 % (blank counts as 0).
     All blank clears them. With expected_version, a stale form raises TenderConflict."""
-    values = {name: weights.get(name) for name in WEIGHT_FIELDS}
-    if all(value is None for value in values.values()):
-        update_tender(session, tender, values, actor_id=actor_id, action="tender.weights_set",
+    given = {name: weights.get(name) for name in WEIGHT_FIELDS}
+    if all(value is None for value in given.values()):
+        update_tender(session, tender, given, actor_id=actor_id, action="tender.weights_set",
                       expected_version=expected_version)
         return
-    values = {name: Decimal(value or 0) for name, value in values.items()}
+    values = {name: Decimal(value or 0) for name, value in given.items()}
     for value in values.values():
         if not 0 <= value <= 100:
             raise WeightsError(N_("A weight must be between 0 and 100 %%, not %(weight)s."),
@@ -395,7 +396,7 @@ def superseded_pins(session: Session, organisation_id: int, library: Library,
     dropped, in the set valid on the date."""
     rows = session.exec(
         select(TenderCriterion, Tender)
-        .join(Tender, Tender.id == TenderCriterion.tender_id)
+        .join(Tender, col(Tender.id) == col(TenderCriterion.tender_id))
         .where(Tender.organisation_id == organisation_id)
         .order_by(Tender.reference, TenderCriterion.base_id)
     ).all()

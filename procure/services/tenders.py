@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
+from typing import cast
 
-from sqlalchemy import func, or_, update
-from sqlmodel import Session, select
+from sqlalchemy import CursorResult, func, or_, update
+from sqlmodel import Session, col, select
 
 from procure import clock
 from procure.domain.lifecycle import TransitionError, transition_stamp
@@ -22,7 +24,7 @@ class TenderError(UserError):
 
 
 def default_organisation(session: Session) -> Organisation | None:
-    return session.exec(select(Organisation).order_by(Organisation.id)).first()
+    return session.exec(select(Organisation).order_by(col(Organisation.id))).first()
 
 
 def next_reference(session: Session, organisation_id: int, now: datetime) -> str:
@@ -87,7 +89,7 @@ class TenderConflict(TenderError):
 
 
 def update_tender(
-    session: Session, tender: Tender, changes: dict[str, object], *, actor_id: int | None,
+    session: Session, tender: Tender, changes: Mapping[str, object], *, actor_id: int | None,
     action: str = "tender.updated", expected_version: int | None = None,
 ) -> dict[str, tuple[object, object]]:
     """Apply changes and record each changed field with its old and new value.
@@ -107,11 +109,11 @@ def update_tender(
         return changed
     bumped = session.execute(
         update(Tender)
-        .where(Tender.id == tender.id, Tender.version == tender.version)
+        .where(col(Tender.id) == tender.id, col(Tender.version) == tender.version)
         .values(version=Tender.version + 1)
         .execution_options(synchronize_session=False)
     )
-    if bumped.rowcount != 1:
+    if cast(CursorResult, bumped).rowcount != 1:  # an UPDATE's result has a row count
         session.rollback()
         raise TenderConflict([])
     tender.version += 1
@@ -131,10 +133,10 @@ def changes_since(session: Session, tender: Tender, version: int) -> list[dict[s
     events = session.exec(
         select(AuditEvent).where(AuditEvent.object_type == "tender",
                                  AuditEvent.object_id == str(tender.id))
-        .order_by(AuditEvent.id)
+        .order_by(col(AuditEvent.id))
     ).all()
     actors = {user.id: user for user in session.exec(
-        select(User).where(User.id.in_({e.actor_id for e in events if e.actor_id}))).all()}
+        select(User).where(col(User.id).in_({e.actor_id for e in events if e.actor_id}))).all()}
     result = []
     for event in events:
         if (event.details.get("version") or 0) <= version:
@@ -169,7 +171,7 @@ def organisation_tenders(session: Session, organisation_id: int) -> list[Tender]
     statement = (
         select(Tender)
         .where(Tender.organisation_id == organisation_id)
-        .order_by(Tender.created_at.desc(), Tender.id.desc())
+        .order_by(col(Tender.created_at).desc(), col(Tender.id).desc())
     )
     return list(session.exec(statement).all())
 
@@ -186,12 +188,12 @@ def public_tenders(session: Session) -> list[Tender]:
     statement = (
         select(Tender)
         .where(
-            or_(Tender.planned_at.is_not(None), Tender.opened_at.is_not(None)),
-            Tender.evaluation_at.is_(None),
-            Tender.awarded_at.is_(None),
-            Tender.cancelled_at.is_(None),
-            Tender.closed_at.is_(None),
+            or_(col(Tender.planned_at).is_not(None), col(Tender.opened_at).is_not(None)),
+            col(Tender.evaluation_at).is_(None),
+            col(Tender.awarded_at).is_(None),
+            col(Tender.cancelled_at).is_(None),
+            col(Tender.closed_at).is_(None),
         )
-        .order_by(Tender.tender_deadline, Tender.id)
+        .order_by(col(Tender.tender_deadline), col(Tender.id))
     )
     return list(session.exec(statement).all())

@@ -12,6 +12,7 @@ import hmac
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from flask import (
     Blueprint,
@@ -25,10 +26,11 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, login_user, logout_user
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import QueryableAttribute, selectinload
 from sqlmodel import select
 
 from procure import clock
@@ -61,7 +63,9 @@ def _load_user(user_id: str) -> User | None:
     number, _, nonce = user_id.partition(":")
     if not number.isdigit() or not nonce:
         return None
-    statement = select(User).where(User.id == int(number)).options(selectinload(User.roles))
+    # SQLModel types the relationship as its list of roles; on the class it is an attribute.
+    statement = select(User).where(User.id == int(number)).options(
+        selectinload(cast(QueryableAttribute[Any], User.roles)))
     try:
         user = get_session().exec(statement).first()
     except OperationalError:
@@ -103,7 +107,7 @@ def _to_login():
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
-def role_required(role: str) -> Callable[[], object]:
+def role_required(role: str) -> Callable[[], ResponseReturnValue | None]:
     """A before_request hook: anonymous visitors go to /login, the wrong role gets 403."""
 
     def gate():

@@ -47,7 +47,8 @@ def login_limit() -> str:
 def init_app(app: Flask) -> None:
     proxies = app.config.get("PROXY_COUNT") or 0
     if proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,
+        # Flask's documented way to add WSGI middleware, which mypy sees as replacing a method.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,  # type: ignore[method-assign]
                                 x_host=proxies)
     limiter.init_app(app)
 

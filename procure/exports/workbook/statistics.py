@@ -224,12 +224,12 @@ def _summary_row(indicator_id: str, label: str, value, before, number_format: st
     notes = []
     if value is None:
         notes.append(_reason(figure, _))
-        shown = Unknown(notes[-1])
+        shown: Unknown | Formatted = Unknown(notes[-1])
     else:
         shown = Formatted(value, number_format)
     if before is None:
         notes.append(_(REASONS["previous_unknown"]))
-        shown_before = Unknown(notes[-1])
+        shown_before: Unknown | Formatted = Unknown(notes[-1])
     else:
         shown_before = Formatted(before, number_format)
     change = _change(value, before, unit, _, points)
@@ -252,8 +252,9 @@ def _definition_fields(indicator_type) -> list[tuple[str, tuple[str, float, bool
     domain defines (titled by its name until it gets a title here), then the reference."""
     names = [item.name for item in fields(indicator_type)]
     known = {**DEFINITION_COLUMNS, **DEFINITION_TAIL}
-    extra = [(name, (name.replace("_", " ").capitalize(), 24, True)) for name in names
-             if name not in known and name not in NOT_SHOWN]
+    extra: list[tuple[str, tuple[str, float, bool]]] = [
+        (name, (name.replace("_", " ").capitalize(), 24, True)) for name in names
+        if name not in known and name not in NOT_SHOWN]
     return ([(name, spec) for name, spec in DEFINITION_COLUMNS.items() if name in names]
             + extra
             + [(name, spec) for name, spec in DEFINITION_TAIL.items() if name in names])

@@ -166,7 +166,8 @@ def _cell(sheet, value: Any, number_format: str | None = None,
     if number_format is None or value is None or not isinstance(
             value, int | float | date | datetime):
         return value
-    cell = WriteOnlyCell(sheet, value=value)
+    # The stubs leave out date, which openpyxl writes as a date serial.
+    cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]
     cell.number_format = number_format
     if alignment is not None:
         cell.alignment = alignment
@@ -383,10 +384,11 @@ def _title_rows(lines: Sequence[str], width: float) -> list[tuple[str, Font]]:
 
 
 def _taken(workbook: Workbook) -> set[str]:
-    return {sheet.title.casefold() for sheet in workbook._sheets}
+    return {title.casefold() for title in workbook.sheetnames}  # chart sheets' too
 
 
 def _chart(sheet, spec: Chart, rows: int, header_row: int = 1):
+    chart: PieChart | LineChart | BarChart
     if spec.kind == "pie":
         chart = PieChart()
     elif spec.kind == "line":
@@ -401,7 +403,7 @@ def _chart(sheet, spec: Chart, rows: int, header_row: int = 1):
         data = Reference(sheet, min_col=column, min_row=header_row, max_row=last)
         chart.add_data(data, titles_from_data=True)
     chart.set_categories(categories)
-    if spec.kind != "pie":
+    if not isinstance(chart, PieChart):  # spec.kind != "pie"
         chart.x_axis.delete = False
         chart.y_axis.delete = False
         if spec.value_format:
@@ -456,7 +458,7 @@ def build_workbook(data: WorkbookData, lines: Iterable[Sequence[Any]] | None = N
                     break
         # openpyxl numbers sheet-local names (print titles) by worksheet, but Excel counts
         # every sheet, chart sheets too: map each worksheet's number to its place.
-        positions = {index: workbook._sheets.index(sheet)
+        positions = {index: workbook.sheetnames.index(sheet.title)
                      for index, sheet in enumerate(workbook.worksheets)}
         buffer = io.BytesIO()
         workbook.save(buffer)
@@ -499,6 +501,7 @@ def _chunk_xml(first: int, chunk: list[Sequence[Any]], letters: list[str],
                styles: list[str]) -> str:
     numbers = range(first, first + len(chunk))
     columns = []
+    values: Sequence[Any]  # a column's values, replaced by cleaned lists below
     for values, letter, style in zip(zip(*chunk, strict=True), letters, styles, strict=True):
         kinds = set(map(type, values)) - _EMPTY
         if not kinds:

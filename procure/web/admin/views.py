@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import cast
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -64,7 +65,8 @@ def user(user_id: int):
     form = UserRolesForm(data={"roles": sorted(row.role_names)})
     if form.validate_on_submit():
         try:
-            accounts.change_roles(db, row, form.roles.data, actor_id=current_user.id)
+            accounts.change_roles(db, row, cast(list[str], form.roles.data),  # validated
+                                  actor_id=current_user.id)
         except accounts.AccountError as error:
             db.rollback()
             form.form_errors.append(_(error.msgid, **error.params))

@@ -67,7 +67,7 @@ def column_chart(rows: list[tuple[str, list[tuple[float, str]]]], tick_text,
         chart.ticks.append((round(top + plot * (1 - fraction), 1), tick_text(largest * fraction)))
     step = (width - left - 8) / max(1, len(rows))
     for index, (label, parts) in enumerate(rows):
-        y = top + plot
+        y: float = top + plot
         segments = []
         for value, css in parts:
             size = max(0.0, value) / largest * plot

@@ -104,7 +104,7 @@ def reason_text(reason: str | None) -> str:
 
 
 @bp.app_template_filter("stats_value")
-def value_text(value: object, unit: str) -> str:
+def value_text(value: float | dict[str, float] | None, unit: str) -> str:  # Figure.value
     if value is None or isinstance(value, dict):
         return "–"
     if unit == "share":
@@ -579,7 +579,8 @@ def _ask_again(db, stream, filename: str):
     return redirect(url_for("controller.spend_pending", token=token))
 
 
-def _ask(db, token: str, question: UserError, mapping: dict[str, str]):
+def _ask(db, token: str, question: ColumnsUnclear | ChangesNeedConfirmation,
+         mapping: dict[str, str]):
     """Keep what is to be asked about the pending file, and go and ask it."""
     meta = _pending(token)
     meta["mapping"] = mapping

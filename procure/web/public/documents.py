@@ -19,7 +19,7 @@ def purchase_documents(purchase_id: int):
     if not public_service.is_public_tender(session, purchase_id):
         abort(404)
     tender = session.get(Tender, purchase_id)
-    if tender.status != "open":
+    if tender is None or tender.status != "open":
         abort(404)  # drafts and planned purchases have no published documents
     content = tender_pdf(tender_document(session, tender, now=clock.now()))
     return Response(content, mimetype="application/pdf", headers={

@@ -7,6 +7,8 @@ and per-client rate limits here. Answers never reveal whether an address is regi
 
 from __future__ import annotations
 
+from typing import cast
+
 from flask import (
     current_app,
     flash,
@@ -105,7 +107,7 @@ def _register(form: InterestForm, purchase, event):
     session = get_session()
     try:
         registered = interest_service.register(
-            session, orgnr=form.orgnr.data, email=form.email.data,
+            session, orgnr=cast(str, form.orgnr.data), email=cast(str, form.email.data),  # required
             business_name=form.business_name.data or "",
             divisions=form.divisions.data or [],
             known_divisions=[c.division for c in divisions()], alerts=form.alerts.data,
