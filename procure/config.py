@@ -57,6 +57,8 @@ def default_config(instance_path: Path) -> dict:
         "PROXY_COUNT": 0,
         "OCDS_OCID_PREFIX": "ocds-procure",
         "PUBLIC_CACHE_SECONDS": 60,
+        # argon2 cost (procure.passwords.PROFILES); only the test suite uses "test".
+        "PASSWORD_HASH_PROFILE": "production",
     }
 
 
@@ -89,6 +91,18 @@ def check_production(config: dict, explicit: dict) -> None:
         raise ConfigError("Production needs PROCURE_DATABASE_URL (for example a PostgreSQL URL).")
 
 
+def check_password_profile(config: dict) -> None:
+    """Known profiles only, and production hashes passwords at production cost."""
+    from procure.passwords import PRODUCTION, PROFILES
+
+    profile = config["PASSWORD_HASH_PROFILE"]
+    if profile not in PROFILES:
+        raise ConfigError(f"PROCURE_PASSWORD_HASH_PROFILE must be one of {', '.join(PROFILES)}.")
+    if config.get("ENV") == "production" and profile != PRODUCTION:
+        raise ConfigError("Production hashes passwords with PROCURE_PASSWORD_HASH_PROFILE="
+                          f"{PRODUCTION}.")
+
+
 INT_KEYS = ("LOGIN_MAX_FAILURES", "LOGIN_LOCKOUT_SECONDS", "MAX_CONTENT_LENGTH",
             "IMPORT_MAX_ROWS", "SMTP_PORT", "INTEREST_MIN_FILL_SECONDS", "INTEREST_CONFIRM_DAYS",
             "PROXY_COUNT", "PUBLIC_CACHE_SECONDS")
@@ -101,6 +115,7 @@ def build_config(instance_path: Path, environ: dict, test_config: dict | None) -
     for key in INT_KEYS:
         config[key] = int(config[key])
     check_production(config, explicit)
+    check_password_profile(config)
     if not explicit.get("SECRET_KEY"):
         config["SECRET_KEY"] = development_secret_key(instance_path)
     if config["ENV"] == "production":
