@@ -70,6 +70,8 @@ def default_config(instance_path: Path) -> dict:
         "PROXY_COUNT": 0,
         "OCDS_OCID_PREFIX": "ocds-procure",
         "PUBLIC_CACHE_SECONDS": 60,
+        # argon2 cost (procure.passwords.PROFILES); only the test suite uses "test".
+        "PASSWORD_HASH_PROFILE": "production",
     }
 
 
@@ -187,6 +189,18 @@ def resolve_rate_limit_storage(config: dict, environ: os._Environ | dict) -> Non
                 "Redis URL (redis://host:6379/0).")
 
 
+def check_password_profile(config: dict) -> None:
+    """Known profiles only, and production hashes passwords at production cost."""
+    from procure.passwords import PRODUCTION, PROFILES
+
+    profile = config["PASSWORD_HASH_PROFILE"]
+    if profile not in PROFILES:
+        raise ConfigError(f"PROCURE_PASSWORD_HASH_PROFILE must be one of {', '.join(PROFILES)}.")
+    if config.get("ENV") == "production" and profile != PRODUCTION:
+        raise ConfigError("Production hashes passwords with PROCURE_PASSWORD_HASH_PROFILE="
+                          f"{PRODUCTION}.")
+
+
 INT_KEYS = ("LOGIN_MAX_FAILURES", "LOGIN_LOCKOUT_SECONDS", "SESSION_IDLE_MINUTES",
             "SESSION_MAX_HOURS", "PASSWORD_LINK_MINUTES", "MAX_CONTENT_LENGTH",
             "IMPORT_MAX_ROWS", "SMTP_PORT", "INTEREST_MIN_FILL_SECONDS", "INTEREST_CONFIRM_DAYS",
@@ -201,6 +215,7 @@ def build_config(instance_path: Path, environ: dict, test_config: dict | None) -
         config[key] = int(config[key])
     check_production(config, explicit)
     resolve_rate_limit_storage(config, environ)
+    check_password_profile(config)
     if not explicit.get("SECRET_KEY"):
         config["SECRET_KEY"] = development_secret_key(instance_path)
     if config["ENV"] == "production":

@@ -1,29 +1,72 @@
-"""Password hashing with argon2id (argon2-cffi's tuned defaults)."""
+"""Password hashing with argon2id (argon2-cffi's tuned defaults).
+
+The cost comes from a named profile: `production` (the default, argon2-cffi's RFC 9106
+low-memory parameters) everywhere except the test suite, which sets
+`PROCURE_PASSWORD_HASH_PROFILE=test` so that creating and signing in users is cheap. Inside an
+app the `PASSWORD_HASH_PROFILE` config key decides; outside one (services called from tests or
+scripts without an app) the environment variable does. A production app refuses any other
+profile (procure.config).
+"""
 
 from __future__ import annotations
 
+import os
 from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 
 from procure.errors import N_
 
-_hasher = PasswordHasher()
-# Verified against when the e-mail is unknown, so that response time does not reveal it.
-_DUMMY_HASH = _hasher.hash("procure-dummy-password")
+PROFILE_VARIABLE = "PROCURE_PASSWORD_HASH_PROFILE"
+PRODUCTION = "production"
+# The test profile is argon2's minimum cost: a hash takes microseconds, not a tenth of a second.
+PROFILES: dict[str, dict[str, int]] = {
+    PRODUCTION: {},  # argon2-cffi's defaults: t=3, m=64 MiB, p=4
+    "test": {"time_cost": 1, "memory_cost": 8, "parallelism": 1},
+}
 
 MIN_LENGTH = 12
 
 
+def hash_profile() -> str:
+    """The profile in force: the app's config key, else the environment, else production."""
+    if has_app_context():
+        return current_app.config.get("PASSWORD_HASH_PROFILE") or PRODUCTION
+    return os.environ.get(PROFILE_VARIABLE) or PRODUCTION
+
+
+@cache
+def _hasher(profile: str) -> PasswordHasher:
+    if profile not in PROFILES:
+        raise ValueError(f"unknown password hash profile {profile!r}")
+    return PasswordHasher(**PROFILES[profile])
+
+
+@cache
+def _dummy_hash(profile: str) -> str:
+    """Verified against when the e-mail is unknown, so that response time does not reveal it;
+    made with the same profile as real hashes, so it costs the same."""
+    return _hasher(profile).hash("procure-dummy-password")
+
+
+# Made now, as before profiles existed, so that the first unknown e-mail costs no extra hash.
+_startup_profile = os.environ.get(PROFILE_VARIABLE) or PRODUCTION
+if _startup_profile in PROFILES:
+    _dummy_hash(_startup_profile)
+
+
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher(hash_profile()).hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Check a password in constant-ish time, also when there is no account."""
+    profile = hash_profile()
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return (_hasher(profile).verify(password_hash or _dummy_hash(profile), password)
+                and password_hash is not None)
     except (VerificationError, InvalidHashError):
         return False
 

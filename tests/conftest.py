@@ -1,20 +1,36 @@
 """Shared fixtures: app, client, runner, login_as, and a database per test.
 
-Without PROCURE_TEST_DATABASE_URL each test gets its own SQLite file. With it (PostgreSQL in
-CI), each test process gets its own schema and tables are emptied after every test.
+Without PROCURE_TEST_DATABASE_URL each test gets its own SQLite file, a copy of one made
+once per test process. With it (PostgreSQL in CI), each test process gets its own schema and
+tables are emptied after every test. The demo data is loaded once per process and copied
+into the databases of the tests that load it (tests/support/templates.py).
+
+Passwords are hashed at argon2's minimum cost in tests (procure/passwords.py); set
+PROCURE_PASSWORD_HASH_PROFILE=production to run the suite at production cost.
 """
 
 from __future__ import annotations
 
 import os
 
-import pytest
-from sqlmodel import Session
+# Before procure is imported: procure.passwords reads it at import (the dummy hash).
+os.environ.setdefault("PROCURE_PASSWORD_HASH_PROFILE", "test")
 
-from procure import create_app
-from tests.helpers import TestDatabase, login
+import pytest  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+
+from procure import create_app  # noqa: E402
+from tests.helpers import TestDatabase, login  # noqa: E402
+from tests.support import templates  # noqa: E402
 
 TEST_DATABASE_URL = os.environ.get("PROCURE_TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def database_templates(tmp_path_factory):
+    """The empty schema and the demo, each built once per test process when first needed."""
+    yield templates.start(TEST_DATABASE_URL, tmp_path_factory.mktemp("templates"))
+    templates.stop()
 
 
 @pytest.fixture(scope="session")
@@ -29,12 +45,12 @@ def shared_database(tmp_path_factory):
 
 
 @pytest.fixture
-def engine(shared_database, tmp_path):
+def engine(shared_database, database_templates, tmp_path):
     if shared_database is not None:
         yield shared_database.engine
         shared_database.empty()
         return
-    database = TestDatabase.create(None, tmp_path)
+    database = database_templates.sqlite_database(tmp_path)
     yield database.engine
     database.drop()
 
@@ -74,8 +90,8 @@ def login_as(app, client, db):
     """login_as("officer") creates a user with that role (or roles) and signs the client in."""
 
     def _login_as(*roles: str, email: str | None = None):
-        from procure.demo.loader import load_demo
         from procure.services import accounts
+        from tests.support.templates import load_demo
 
         organisation = load_demo(db)
         email = email or f"{'-'.join(roles) or 'none'}@test.example"

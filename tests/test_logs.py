@@ -8,10 +8,10 @@ import smtplib
 import pytest
 
 from procure.db import get_session
-from procure.demo.loader import load_demo
 from procure.logs import mask
 from procure.models import User
 from tests.helpers import login
+from tests.support.templates import load_demo
 from tests.web.test_public_interest import submit
 
 EMAIL = "Post@Bedrift.example"

@@ -32,3 +32,53 @@ def test_hash_round_trip_and_unknown_user():
     assert not verify_password(hashed, "wrong horse battery")
     assert not verify_password(None, "anything at all")
     assert not verify_password("not-a-hash", "anything at all")
+
+
+PRODUCTION_PREFIX = "$argon2id$v=19$m=65536,t=3,p=4$"  # argon2-cffi's RFC 9106 low-memory profile
+TEST_PREFIX = "$argon2id$v=19$m=8,t=1,p=1$"
+
+
+def _app(tmp_path, **config):
+    from procure import create_app
+
+    return create_app({"SECRET_KEY": "k" * 40, "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}",
+                       "OUTBOX_DIR": str(tmp_path / "outbox"), **config})
+
+
+def test_a_production_app_hashes_at_production_cost(tmp_path, monkeypatch):
+    from procure import passwords
+
+    # The suite runs with PROCURE_PASSWORD_HASH_PROFILE=test; a deployment does not set it.
+    monkeypatch.delenv(passwords.PROFILE_VARIABLE, raising=False)
+    app = _app(tmp_path, ENV="production")
+    assert app.config["PASSWORD_HASH_PROFILE"] == "production"
+    with app.app_context():
+        hashed = hash_password("correct horse battery")
+        dummy = passwords._dummy_hash(passwords.hash_profile())  # used for unknown e-mails
+        assert verify_password(hashed, "correct horse battery")
+        assert not verify_password(None, "correct horse battery")
+    assert hashed.startswith(PRODUCTION_PREFIX), hashed
+    assert dummy.startswith(PRODUCTION_PREFIX), dummy
+    # Services used without an app (the CLI's scripts, migrations) hash at production cost too.
+    assert hash_password("correct horse battery").startswith(PRODUCTION_PREFIX)
+
+
+def test_production_cost_is_the_default_and_the_test_profile_is_refused_in_production(tmp_path):
+    from procure.config import ConfigError, build_config
+
+    assert build_config(tmp_path, {}, None)["PASSWORD_HASH_PROFILE"] == "production"
+    production = {"PROCURE_ENV": "production", "PROCURE_SECRET_KEY": "k" * 40,
+                  "PROCURE_DATABASE_URL": "postgresql://x/y"}
+    with pytest.raises(ConfigError, match="PROCURE_PASSWORD_HASH_PROFILE=production"):
+        build_config(tmp_path, {**production, "PROCURE_PASSWORD_HASH_PROFILE": "test"}, None)
+    with pytest.raises(ConfigError, match="must be one of production, test"):
+        build_config(tmp_path, {"PROCURE_PASSWORD_HASH_PROFILE": "cheap"}, None)
+
+
+def test_the_test_suite_hashes_cheaply_and_both_costs_verify(app, tmp_path):
+    with app.app_context():
+        cheap = hash_password("correct horse battery")
+    assert cheap.startswith(TEST_PREFIX), cheap
+    assert hash_password("correct horse battery").startswith(TEST_PREFIX)  # outside an app
+    with _app(tmp_path, PASSWORD_HASH_PROFILE="production").app_context():
+        assert verify_password(cheap, "correct horse battery")  # a hash carries its own cost

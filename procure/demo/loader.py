@@ -15,7 +15,7 @@ from procure.demo.dialogue import apply_demo_dialogue
 from procure.demo.partnership import apply_demo_partnership
 from procure.demo.statistics import load_demo_statistics
 from procure.domain.places import kommunenummer_for
-from procure.domain.rules import DEFAULT_RULES_DIR, load_rulebook
+from procure.domain.rules import DEFAULT_RULES_DIR, RuleBook, load_rulebook
 from procure.models import Organisation, Supplier, Tender
 from procure.services import accounts, chooser, market_dialogue
 
@@ -71,18 +71,20 @@ def load_demo(session: Session, now: datetime | None = None) -> Organisation:
                                  postal_code=postal_code,
                                  kommunenummer=kommunenummer_for(postal_code) or "",
                                  size_class=size))
-    _demo_tenders(session, organisation, now)
-    apply_demo_criteria(session, organisation, load_rulebook(DEFAULT_RULES_DIR), now)
-    apply_demo_competition(session, organisation, load_rulebook(DEFAULT_RULES_DIR), now)
-    apply_demo_dialogue(session, organisation, load_rulebook(DEFAULT_RULES_DIR), now)
-    apply_demo_partnership(session, organisation, load_rulebook(DEFAULT_RULES_DIR), now)
+    rulebook = load_rulebook(DEFAULT_RULES_DIR)  # once: reading the rule files is the slow part
+    _demo_tenders(session, organisation, rulebook, now)
+    apply_demo_criteria(session, organisation, rulebook, now)
+    apply_demo_competition(session, organisation, rulebook, now)
+    apply_demo_dialogue(session, organisation, rulebook, now)
+    apply_demo_partnership(session, organisation, rulebook, now)
     demo_public.load_public_demo(session, organisation, now)
     load_demo_statistics(session, organisation, now)
     session.flush()
     return organisation
 
 
-def _demo_tenders(session: Session, organisation: Organisation, now: datetime) -> None:
+def _demo_tenders(session: Session, organisation: Organisation, rulebook: RuleBook,
+                  now: datetime) -> None:
     year = now.year
     today = now.date()
     specs = [
@@ -106,7 +108,6 @@ def _demo_tenders(session: Session, organisation: Organisation, now: datetime) -
         ("DEMO-5", "Fossilfri byggeplass for Kjeller skole", "works", "45214200-2", 48_000_000,
          {}, None, "Utkast: rehabilitering med krav om fossilfri og utslippsfri byggeplass."),
     ]
-    rulebook = load_rulebook(DEFAULT_RULES_DIR)
     for key, title, contract_type, cpv, value, stamps, deadline, description in specs:
         reference = f"{year}-{key}"
         existing = session.exec(select(Tender).where(

@@ -11,12 +11,12 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import Session, select
 
-from procure.demo.loader import load_demo
 from procure.exports.documents import tender_html, tender_pdf
 from procure.exports.pdf import StaticOnlyFetcher, render_pdf
 from procure.exports.tender_document import CHAPTERS, tender_document
 from procure.models import Tender
 from procure.services.tenders import create_draft
+from tests.support.templates import load_demo
 
 NOW = datetime(2026, 11, 27, 9, tzinfo=UTC)
 

@@ -83,7 +83,7 @@ def test_contract_step(officer, db, contract_type, buyer_type, notice, deadline)
 @SETTINGS
 @given(email=nasty, password=nasty)
 def test_login_form(client, db, email, password):
-    from procure.demo.loader import load_demo
+    from tests.support.templates import load_demo
 
     load_demo(db)
     db.commit()

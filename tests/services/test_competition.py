@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from procure.demo.loader import load_demo
 from procure.mail import Mailer, outbox_messages
 from procure.models import AuditEvent, CompetitionMessage, Supplier
 from procure.services import competition, suppliers, tenders
+from tests.support.templates import load_demo
 
 TODAY = date(2026, 11, 27)
 

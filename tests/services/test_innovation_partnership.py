@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from procure.demo.loader import load_demo
 from procure.domain.innovation_partnership import partnership_rules
 from procure.domain.rules import DEFAULT_RULES_DIR, load_rulebook
 from procure.exports import partnership_protocol
@@ -19,6 +18,7 @@ from procure.models import AuditEvent, Supplier, SupplierContact
 from procure.services import innovation_partnership as ip
 from procure.services import market_dialogue as lup
 from procure.services import suppliers, tenders
+from tests.support.templates import load_demo
 
 TODAY = date(2026, 11, 27)
 NOW = datetime(2026, 11, 27, 9, tzinfo=UTC)

@@ -3,9 +3,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
-from procure.demo.loader import load_demo
 from procure.models import AuditEvent
 from procure.services import tenders
+from tests.support.templates import load_demo
 
 NOW = datetime(2026, 9, 1, 12, tzinfo=UTC)
 

@@ -11,7 +11,7 @@ DEMO = "demo-password"
 
 @pytest.fixture
 def demo(db):
-    from procure.demo.loader import load_demo
+    from tests.support.templates import load_demo
 
     load_demo(db)
     db.commit()

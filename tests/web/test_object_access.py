@@ -15,9 +15,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from procure.demo.loader import load_demo
 from procure.models import AuditEvent, ImportRun, Organisation, Tender
 from tests.public_data import tender as make_tender
+from tests.support.templates import load_demo
 
 DRAFT_TITLE = "Utkast som ingen utenfor skal se"
 

@@ -4,7 +4,7 @@ from tests.helpers import post_form
 
 
 def test_public_home_needs_no_login_and_is_norwegian(client, db):
-    from procure.demo.loader import load_demo
+    from tests.support.templates import load_demo
 
     load_demo(db)
     db.commit()

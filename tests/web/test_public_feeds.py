@@ -14,10 +14,10 @@ from jsonschema import Draft4Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from procure.demo.loader import load_demo
 from procure.services import public
 from tests.helpers import oslo_today
 from tests.public_data import event, tender
+from tests.support.templates import load_demo
 
 SCHEMA_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "ocds" / "schema-1.1.5"
 

@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from procure.demo.loader import load_demo
 from procure.mail import outbox_messages
 from procure.models import InterestRegistration
 from tests.helpers import csrf_token
 from tests.public_data import event, tender
+from tests.support.templates import load_demo
 
 HIDDEN_RE = re.compile(r'<input[^>]*name="(started|purchase|event)"[^>]*value="([^"]*)"')
 CHECKED_RE = re.compile(r'<input checked[^>]*name="divisions"[^>]*value="(\d\d)"')

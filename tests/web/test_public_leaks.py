@@ -29,7 +29,6 @@ from sqlalchemy import (
 from sqlmodel import SQLModel
 from sqlmodel import select as sm_select
 
-from procure.demo.loader import load_demo
 from procure.models import (
     AlertDelivery,
     AuditEvent,
@@ -44,6 +43,7 @@ from procure.models import (
 from procure.services import accounts, interest
 from procure.services.public import PUBLIC_FIELDS
 from tests.public_data import event, tender
+from tests.support.templates import load_demo
 
 MARK = "zzsecret"
 CONFIDENTIAL = Decimal("7364519")

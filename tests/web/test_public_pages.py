@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from procure.demo.loader import load_demo
 from tests.helpers import csrf_token, oslo_today, post_form
 from tests.public_data import event, tender
+from tests.support.templates import load_demo
 
 
 @pytest.fixture

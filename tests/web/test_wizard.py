@@ -300,8 +300,8 @@ def test_conflict_check_is_atomic(db):
     """A stale in-memory copy cannot overwrite a newer row, even without expected_version."""
     from sqlmodel import Session
 
-    from procure.demo.loader import load_demo
     from procure.services import tenders
+    from tests.support.templates import load_demo
 
     organisation = load_demo(db)
     tender = tenders.create_draft(db, organisation.id, "Kappløp")

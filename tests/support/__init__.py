@@ -1,0 +1,1 @@
+"""Test infrastructure that is not fixtures: databases built once per test process."""
