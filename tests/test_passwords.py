@@ -1,3 +1,5 @@
+import secrets
+
 import pytest
 
 from procure.passwords import hash_password, password_problems, verify_password
@@ -36,12 +38,13 @@ def test_hash_round_trip_and_unknown_user():
 
 PRODUCTION_PREFIX = "$argon2id$v=19$m=65536,t=3,p=4$"  # argon2-cffi's RFC 9106 low-memory profile
 TEST_PREFIX = "$argon2id$v=19$m=8,t=1,p=1$"
+STRONG_KEY = secrets.token_hex(32)  # production refuses guessable keys such as "k" * 40
 
 
 def _app(tmp_path, **config):
     from procure import create_app
 
-    return create_app({"SECRET_KEY": "k" * 40, "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}",
+    return create_app({"SECRET_KEY": STRONG_KEY, "DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}",
                        "OUTBOX_DIR": str(tmp_path / "outbox"), **config})
 
 
@@ -67,7 +70,7 @@ def test_production_cost_is_the_default_and_the_test_profile_is_refused_in_produ
     from procure.config import ConfigError, build_config
 
     assert build_config(tmp_path, {}, None)["PASSWORD_HASH_PROFILE"] == "production"
-    production = {"PROCURE_ENV": "production", "PROCURE_SECRET_KEY": "k" * 40,
+    production = {"PROCURE_ENV": "production", "PROCURE_SECRET_KEY": STRONG_KEY,
                   "PROCURE_DATABASE_URL": "postgresql://x/y"}
     with pytest.raises(ConfigError, match="PROCURE_PASSWORD_HASH_PROFILE=production"):
         build_config(tmp_path, {**production, "PROCURE_PASSWORD_HASH_PROFILE": "test"}, None)

@@ -33,14 +33,19 @@ def test_guessable_secret_keys_are_refused_in_production(tmp_path, key):
     assert "secrets.token_hex(32)" in str(error.value)
 
 
-@pytest.mark.parametrize("key", [secrets.token_hex(32), secrets.token_urlsafe(32),
-                                 secrets.token_hex(16)])
-def test_random_secret_keys_are_accepted(tmp_path, key):
+# Drawn in the test, not at collection: xdist workers must collect the same test ids.
+@pytest.mark.parametrize("make_key", [lambda: secrets.token_hex(32),
+                                      lambda: secrets.token_urlsafe(32),
+                                      lambda: secrets.token_hex(16)],
+                         ids=["token_hex(32)", "token_urlsafe(32)", "token_hex(16)"])
+def test_random_secret_keys_are_accepted(tmp_path, make_key):
+    key = make_key()
     assert build_config(tmp_path, production(key), None)["SECRET_KEY"] == key
 
 
 def test_demo_data_is_refused_in_production(engine, db, tmp_path):
     app = create_app({"ENV": "production", "SECRET_KEY": secrets.token_hex(32),
+                      "PASSWORD_HASH_PROFILE": "production",  # the suite's own is "test"
                       "DATABASE_URL": engine.url.render_as_string(hide_password=False),
                       "ENGINE": engine, "OUTBOX_DIR": str(tmp_path / "outbox")})
     result = app.test_cli_runner().invoke(args=["demo", "load"])
