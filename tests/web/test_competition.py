@@ -11,11 +11,11 @@ from sqlmodel import select
 from procure.mail import outbox_messages
 from procure.models import (
     AuditEvent,
-    CompetitionMessage,
     CompetitionOffer,
     InterestRegistration,
     Supplier,
     SupplierContact,
+    SupplierMessage,
     Tender,
     utcnow,
 )
@@ -214,8 +214,8 @@ def test_simplified_competition_end_to_end(app, login_as, db):
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     history = client.get(f"/officer/tenders/{tender.id}/history").get_data(as_text=True)
     assert "Svar sendt til alle inviterte leverandører" in history
-    kinds = [m.kind for m in db.exec(select(CompetitionMessage).where(
-        CompetitionMessage.tender_id == tender.id)).all()]
+    kinds = [m.kind for m in db.exec(select(SupplierMessage).where(
+        SupplierMessage.tender_id == tender.id)).all()]
     assert kinds.count("invitation") == 3 and kinds.count("answer") == 3
     assert sorted(kinds[-3:]) == ["award", "rejection", "rejection"]
 
@@ -287,5 +287,5 @@ def test_a_failed_send_keeps_the_answer_and_records_nothing(app, login_as, db, t
     assert "Seks bygg, se vedlegg 2." in page and "E-posten kunne ikke sendes" in page
     db.expire_all()
     assert db.get(CompetitionQuestion, question.id).answered_at is None
-    assert db.exec(select(CompetitionMessage).where(
-        CompetitionMessage.tender_id == tender.id, CompetitionMessage.kind == "answer")).all() == []
+    assert db.exec(select(SupplierMessage).where(
+        SupplierMessage.tender_id == tender.id, SupplierMessage.kind == "answer")).all() == []
