@@ -702,23 +702,6 @@ class CompetitionOffer(SQLModel, table=True):
     recorded_by_id: int | None = Field(default=None, foreign_key="user.id")
 
 
-class CompetitionMessage(SQLModel, table=True):
-    """One e-mail sent to one invited supplier: the invitation, an answer, or a letter."""
-
-    __tablename__ = "competition_message"
-    id: int | None = Field(default=None, primary_key=True)
-    tender_id: int = Field(foreign_key="tender.id", ondelete="CASCADE", index=True)
-    supplier_id: int = Field(foreign_key="supplier.id")
-    kind: str = Field(max_length=20)  # invitation | answer | award | rejection
-    question_id: int | None = Field(default=None, foreign_key="competition_question.id",
-                                    ondelete="CASCADE")
-    recipient: str = Field(max_length=254)
-    subject: str = Field(max_length=300)
-    body: str
-    sent_at: datetime = created_field()
-    delivered_to: str = Field(default="", max_length=500)
-
-
 # --- end of supplier contacts and simplified competition ---------------------------------------
 
 
@@ -787,25 +770,6 @@ class DialogueShared(SQLModel, table=True):
     link: str = Field(default="", max_length=500)
     published_at: datetime = created_field()
     published_by_id: int | None = Field(default=None, foreign_key="user.id")
-
-
-class DialogueMessage(SQLModel, table=True):
-    """One e-mail to one participant: a slot offer or a shared item."""
-
-    __tablename__ = "dialogue_message"
-    id: int | None = Field(default=None, primary_key=True)
-    tender_id: int = Field(foreign_key="tender.id", ondelete="CASCADE", index=True)
-    participant_id: int = Field(foreign_key="dialogue_participant.id", ondelete="CASCADE")
-    kind: str = Field(max_length=10)  # slot | shared
-    shared_id: int | None = Field(default=None, foreign_key="dialogue_shared.id",
-                                  ondelete="CASCADE")
-    meeting_id: int | None = Field(default=None, foreign_key="dialogue_meeting.id",
-                                   ondelete="CASCADE")
-    recipient: str = Field(max_length=254)
-    subject: str = Field(max_length=300)
-    body: str
-    sent_at: datetime = created_field()
-    delivered_to: str = Field(default="", max_length=500)
 
 
 # --- end of market dialogue --------------------------------------------------------------------
@@ -921,3 +885,39 @@ class OutboxMessage(SQLModel, table=True):
     sent_at: datetime | None = ts_field()
     delivered_to: str = Field(default="", max_length=500)  # a file path or smtp:host
     last_error: str = Field(default="")
+
+
+# --- Messages to suppliers, on every track (issue 17) -------------------------------------------
+
+
+class SupplierMessage(SQLModel, table=True):
+    """One e-mail to one supplier about a tender, on any track; `kind` says what it is:
+    - simplified competition: invitation | answer | award | rejection;
+    - innovation partnership: ip-invited | ip-not-invited | ip-rejected | ip-partner |
+      ip-not-partner (the letters after prequalification and after the choice of partners);
+    - market dialogue: slot (a one-to-one meeting offered) | shared (an item shared with all).
+    The supplier is one in the register (supplier_id) or a dialogue participant
+    (participant_id); what the message is about is named by question_id, shared_id or
+    meeting_id, and the message goes with it."""
+
+    __tablename__ = "supplier_message"
+    id: int | None = Field(default=None, primary_key=True)
+    tender_id: int = Field(foreign_key="tender.id", ondelete="CASCADE", index=True)
+    kind: str = Field(max_length=20)
+    supplier_id: int | None = Field(default=None, foreign_key="supplier.id")
+    participant_id: int | None = Field(default=None, foreign_key="dialogue_participant.id",
+                                       ondelete="CASCADE")
+    question_id: int | None = Field(default=None, foreign_key="competition_question.id",
+                                    ondelete="CASCADE")
+    shared_id: int | None = Field(default=None, foreign_key="dialogue_shared.id",
+                                  ondelete="CASCADE")
+    meeting_id: int | None = Field(default=None, foreign_key="dialogue_meeting.id",
+                                   ondelete="CASCADE")
+    recipient: str = Field(max_length=254)
+    subject: str = Field(max_length=300)
+    body: str
+    sent_at: datetime = created_field()
+    delivered_to: str = Field(default="", max_length=500)
+
+
+# --- end of messages to suppliers ----------------------------------------------------------------

@@ -179,7 +179,7 @@ def retry_failed(session: Session) -> int:
 def purge_sent(session: Session, keep_days: int = KEEP_SENT_DAYS,
                now: datetime | None = None) -> int:
     """Delete the messages sent more than `keep_days` ago; how many. (The tender's own record
-    of a letter is its CompetitionMessage, not the outbox.)"""
+    of a letter is its SupplierMessage, not the outbox.)"""
     before = (now or utcnow()) - timedelta(days=keep_days)
     result = session.execute(
         delete(OutboxMessage).where(OutboxMessage.status == "sent", OutboxMessage.sent_at < before)

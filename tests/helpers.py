@@ -72,10 +72,18 @@ def csrf_token(html: str) -> str:
     return match.group(1) or match.group(2)
 
 
+VERSION_RE = re.compile(r'name="version" type="hidden" value="(\d+)"')
+
+
 def post_form(client, url: str, data: dict, *, page: str | None = None, **kwargs):
-    """GET the page holding the form, then POST with its CSRF token."""
+    """GET the page holding the form, then POST with its CSRF token and, as a browser would,
+    the tender version the page's forms carry (unless `data` names one)."""
     html = client.get(page or url).get_data(as_text=True)
-    return client.post(url, data={**data, "csrf_token": csrf_token(html)}, **kwargs)
+    extra = {"csrf_token": csrf_token(html)}
+    version = VERSION_RE.search(html)
+    if version and "version" not in data:
+        extra["version"] = version.group(1)
+    return client.post(url, data={**data, **extra}, **kwargs)
 
 
 def login(client, email: str, password: str):

@@ -79,7 +79,7 @@ def test_an_answer_rolled_back_after_its_mail_was_queued_sends_nothing(app, logi
                                                                       tmp_path, monkeypatch):
     """The real view: the answer's e-mails are queued, then the audit record fails and the
     view rolls back. Before the outbox those e-mails had already gone out."""
-    from procure.models import CompetitionMessage, CompetitionQuestion
+    from procure.models import CompetitionQuestion, SupplierMessage
     from procure.services import audit, competition, suppliers
     from tests.helpers import post_form
     from tests.web.test_competition import NEW_SUPPLIERS, _simplified_tender
@@ -114,8 +114,8 @@ def test_an_answer_rolled_back_after_its_mail_was_queued_sends_nothing(app, logi
     assert response.status_code == 400
     assert files(app) == [] and rows(db) == []
     assert db.get(CompetitionQuestion, question.id).answered_at is None
-    assert db.exec(select(CompetitionMessage).where(
-        CompetitionMessage.tender_id == tender.id, CompetitionMessage.kind == "answer")).all() == []
+    assert db.exec(select(SupplierMessage).where(
+        SupplierMessage.tender_id == tender.id, SupplierMessage.kind == "answer")).all() == []
 
 
 # --- the request does not wait ------------------------------------------------------------------

@@ -1,13 +1,14 @@
 """The simplified competition (FOA part I), from invitations to the award letters.
 
-Every step is recorded in the tender's audit trail (object_type "tender"), every e-mail in
-competition_message. Equal treatment: an answer goes to every invited supplier in one action,
-and a supplier invited later gets the earlier answers with the invitation.
+Every step is recorded in the tender's audit trail (object_type "tender"), every e-mail as a
+supplier message (services/supplier_messages.py). Equal treatment: an answer goes to every
+invited supplier in one action, and a supplier invited later gets the earlier answers with the
+invitation.
 
-E-mail goes through a mailer (anything with `sender` and `send`). The app passes a
-procure.mail.Outbox: each message is queued in the caller's transaction and delivered after
-its commit, so a step that fails and rolls back sends nothing. A mailer that raises
-(MailError, or ValueError for a bad header) makes the step a CompetitionError.
+E-mail goes through a mailer (anything with `sender` and `send`) and supplier_messages.send.
+The app passes a procure.mail.Outbox: each message is queued in the caller's transaction and
+delivered after its commit, so a step that fails and rolls back sends nothing. A mailer that
+raises (MailError, or ValueError for a bad header) makes the step a CompetitionError.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Protocol
 
 from sqlalchemy import func, update
 from sqlmodel import Session, select
@@ -36,21 +36,21 @@ from procure.domain.competition import (
     is_local_sme,
 )
 from procure.errors import N_, UserError
-from procure.mail import MailError, compose
 from procure.models import (
     Competition,
     CompetitionInvitation,
-    CompetitionMessage,
     CompetitionOffer,
     CompetitionQuestion,
     InterestRegistration,
     Organisation,
     Supplier,
     SupplierContact,
+    SupplierMessage,
     Tender,
     User,
 )
-from procure.services import audit, interest, suppliers, tenders
+from procure.services import audit, interest, supplier_messages, suppliers, tenders
+from procure.services.supplier_messages import Mailer
 
 TRACK = "simplified-competition"
 INVITING = ("draft", "planned", "open")
@@ -58,12 +58,6 @@ INVITING = ("draft", "planned", "open")
 
 class CompetitionError(UserError):
     """A competition step that cannot be carried out now."""
-
-
-class Mailer(Protocol):
-    sender: str
-
-    def send(self, message) -> str: ...
 
 
 def applies(tender: Tender) -> bool:
@@ -161,27 +155,13 @@ def get_invitation(session: Session, tender: Tender,
 
 def _send(session: Session, tender: Tender, mailer: Mailer,
           batch: list[tuple[CompetitionInvitation, str, letters.Letter, int | None]],
-          now: datetime) -> list[CompetitionMessage]:
+          now: datetime) -> list[SupplierMessage]:
     """Send (invitation, kind, letter, question id) messages, then record them."""
-    composed = [compose(mailer.sender, inv.email, letter.subject, letter.body, now=now)
-                for inv, _kind, letter, _question in batch]
-    delivered = []
-    try:
-        for message in composed:
-            delivered.append(mailer.send(message))
-    except (MailError, ValueError) as error:
-        raise CompetitionError(N_("The e-mail could not be sent: %(error)s"),
-                               error=str(error)) from None
-    rows = []
-    for (inv, kind, letter, question_id), where in zip(batch, delivered, strict=True):
-        row = CompetitionMessage(tender_id=tender.id, supplier_id=inv.supplier_id, kind=kind,
-                                 question_id=question_id, recipient=inv.email,
-                                 subject=letter.subject[:300], body=letter.body, sent_at=now,
-                                 delivered_to=where[:500])
-        session.add(row)
-        rows.append(row)
-    session.flush()
-    return rows
+    return supplier_messages.send(session, tender, mailer, [
+        supplier_messages.Outgoing(kind=kind, recipient=inv.email, subject=letter.subject,
+                                   body=letter.body, supplier_id=inv.supplier_id,
+                                   question_id=question_id)
+        for inv, kind, letter, question_id in batch], now=now, error=CompetitionError)
 
 
 def _invitation_batch(session: Session, tender: Tender, inv: CompetitionInvitation,
@@ -290,7 +270,7 @@ def remove_invitation(session: Session, tender: Tender, row: CompetitionInvitati
 def send_invitations(
     session: Session, tender: Tender, deadline: date | None, reason: str, *,
     actor_id: int | None, mailer: Mailer, today: date, now: datetime | None = None,
-) -> list[CompetitionMessage]:
+) -> list[SupplierMessage]:
     """Set the deadline, send every invitation at once and open the tender for offers.
     Warnings (fewer than three, no local SME) need a reason, which goes into the protocol."""
     _require_track(tender)
@@ -369,7 +349,7 @@ def add_question(session: Session, tender: Tender, text: str, asked_by_id: int |
 def answer_question(
     session: Session, tender: Tender, question: CompetitionQuestion, reply: str, *,
     actor_id: int | None, mailer: Mailer, now: datetime | None = None,
-) -> list[CompetitionMessage]:
+) -> list[SupplierMessage]:
     """Answer a question and send question and answer to every invited supplier at once, the
     same text to each, without naming who asked."""
     _require_track(tender)
@@ -403,9 +383,7 @@ def answer_question(
 def qa_gaps(session: Session, tender: Tender) -> list[tuple[CompetitionQuestion, list[str]]]:
     """Answered questions that some invited supplier did not receive: the equal-treatment
     check. Empty when every invited supplier got every answer."""
-    sent = {(m.question_id, m.supplier_id) for m in session.exec(
-        select(CompetitionMessage).where(CompetitionMessage.tender_id == tender.id,
-                                         CompetitionMessage.kind == "answer")).all()}
+    sent = {(m.question_id, m.supplier_id) for m in messages(session, tender, "answer")}
     rows = [r for r in invited(session, tender) if r.invitation.sent_at is not None]
     gaps = []
     for question in answered_questions(session, tender):
@@ -415,11 +393,10 @@ def qa_gaps(session: Session, tender: Tender) -> list[tuple[CompetitionQuestion,
     return gaps
 
 
-def messages(session: Session, tender: Tender, kind: str | None = None) -> list[CompetitionMessage]:
-    statement = select(CompetitionMessage).where(CompetitionMessage.tender_id == tender.id)
-    if kind:
-        statement = statement.where(CompetitionMessage.kind == kind)
-    return list(session.exec(statement.order_by(CompetitionMessage.id)).all())
+def messages(session: Session, tender: Tender, kind: str | None = None) -> list[SupplierMessage]:
+    """The competition's e-mails to suppliers, of one kind or all."""
+    return supplier_messages.sent(session, tender,
+                                  (kind,) if kind else supplier_messages.COMPETITION)
 
 
 # --- offers and evaluation ---------------------------------------------------------------------
@@ -625,7 +602,7 @@ def award_letters(session: Session, tender: Tender) -> list[Outgoing]:
 
 
 def send_award_letters(session: Session, tender: Tender, *, actor_id: int | None,
-                       mailer: Mailer, now: datetime | None = None) -> list[CompetitionMessage]:
+                       mailer: Mailer, now: datetime | None = None) -> list[SupplierMessage]:
     _require_track(tender)
     _require_status(tender, "awarded")
     competition = existing_competition(session, tender)

@@ -5,7 +5,7 @@ participants, one-to-one meetings), competition (conversion), contract follow-up
 treatment: every participant is offered one slot of the same length, and every shared item
 (Q&A, document) goes to every participant in one action; a participant added later gets the
 same slot length and everything shared so far. Every step is in the tender's audit trail,
-every e-mail in dialogue_message. E-mail as in services/competition.py: composed, sent, then
+every e-mail as a supplier message (services/supplier_messages.py): composed, sent, then
 recorded; a failure raises and the caller rolls back.
 """
 
@@ -21,19 +21,18 @@ from procure.clock import norwegian_date
 from procure.domain import market_dialogue as domain
 from procure.domain.orgnr import is_valid, normalise
 from procure.errors import N_, UserError
-from procure.mail import MailError, compose
 from procure.models import (
     DialogueMeeting,
-    DialogueMessage,
     DialogueParticipant,
     DialogueShared,
     InterestRegistration,
     MarketDialogue,
     Organisation,
+    SupplierMessage,
     Tender,
 )
-from procure.services import audit, dialogue, interest, tenders
-from procure.services.competition import Mailer
+from procure.services import audit, dialogue, interest, supplier_messages, tenders
+from procure.services.supplier_messages import Mailer, Outgoing
 
 TRACK = "market-dialogue"
 ACTIVE = ("draft", "planned", "open")
@@ -212,7 +211,8 @@ def _nb_time(moment: datetime) -> str:
     return norwegian_date(moment)
 
 
-def _slot_message(session, tender, person, meeting) -> tuple:
+def _slot_message(session: Session, tender: Tender, person: DialogueParticipant,
+                  meeting: DialogueMeeting) -> Outgoing:
     minutes = int((meeting.ends_at - meeting.starts_at).total_seconds() // 60)
     subject = f"En-til-en-møte i markedsdialog: {tender.title} ({tender.reference})"
     body = (f"Til {person.name}\n\n{_buyer(session, tender)} tilbyr alle deltakerne i "
@@ -220,10 +220,12 @@ def _slot_message(session, tender, person, meeting) -> tuple:
             f"Ditt tidspunkt: {_nb_time(meeting.starts_at)}, {minutes} minutter.\n\n"
             "Gi beskjed om tidspunktet ikke passer. Alle får like lang tid, og informasjon "
             "som deles i møtene, publiseres til alle deltakerne.\n")
-    return (person, "slot", subject, body, None, meeting.id)
+    return Outgoing(kind="slot", recipient=person.email, subject=subject, body=body,
+                    participant_id=person.id, meeting_id=meeting.id)
 
 
-def _shared_message(session, tender, person, item: DialogueShared) -> tuple:
+def _shared_message(session: Session, tender: Tender, person: DialogueParticipant,
+                    item: DialogueShared) -> Outgoing:
     label = "Spørsmål og svar" if item.kind == "qa" else "Dokument"
     subject = f"{label} i markedsdialog: {tender.title} ({tender.reference})"
     body = (f"Til {person.name}\n\n{_buyer(session, tender)} deler dette med alle deltakerne "
@@ -231,38 +233,19 @@ def _shared_message(session, tender, person, item: DialogueShared) -> tuple:
             f"{item.body}\n")
     if item.link:
         body += f"\n{item.link}\n"
-    return (person, "shared", subject, body, item.id, None)
+    return Outgoing(kind="shared", recipient=person.email, subject=subject, body=body,
+                    participant_id=person.id, shared_id=item.id)
 
 
-def _send(session: Session, tender: Tender, mailer: Mailer, batch: list[tuple],
-          now: datetime) -> list[DialogueMessage]:
-    composed = [compose(mailer.sender, person.email, subject, body, now=now)
-                for person, _kind, subject, body, _shared, _meeting in batch]
-    delivered = []
-    try:
-        for message in composed:
-            delivered.append(mailer.send(message))
-    except (MailError, ValueError) as error:
-        raise MarketDialogueError(N_("The e-mail could not be sent: %(error)s"),
-                                  error=str(error)) from None
-    rows = []
-    for (person, kind, subject, body, shared_id, meeting_id), where in zip(
-            batch, delivered, strict=True):
-        row = DialogueMessage(tender_id=tender.id, participant_id=person.id, kind=kind,
-                              shared_id=shared_id, meeting_id=meeting_id, recipient=person.email,
-                              subject=subject[:300], body=body, sent_at=now,
-                              delivered_to=str(where)[:500])
-        session.add(row)
-        rows.append(row)
-    session.flush()
-    return rows
+def _send(session: Session, tender: Tender, mailer: Mailer, batch: list[Outgoing],
+          now: datetime) -> list[SupplierMessage]:
+    return supplier_messages.send(session, tender, mailer, batch, now=now,
+                                  error=MarketDialogueError)
 
 
-def messages(session: Session, tender: Tender, kind: str | None = None) -> list[DialogueMessage]:
-    statement = select(DialogueMessage).where(DialogueMessage.tender_id == tender.id)
-    if kind:
-        statement = statement.where(DialogueMessage.kind == kind)
-    return list(session.exec(statement.order_by(DialogueMessage.id)).all())
+def messages(session: Session, tender: Tender, kind: str | None = None) -> list[SupplierMessage]:
+    """The dialogue's e-mails to participants, of one kind or all."""
+    return supplier_messages.sent(session, tender, (kind,) if kind else supplier_messages.DIALOGUE)
 
 
 # --- one-to-one meetings -----------------------------------------------------------------------

@@ -1,24 +1,24 @@
 """Letters to an innovation partnership's candidates, after the prequalification and after the
 choice of partners. Each goes by e-mail to the supplier's first contact with an address and is
-kept as a CompetitionMessage row (one e-mail to one supplier about a tender), so the tender
-shows what was sent, to whom and when. Each round is sent once."""
+kept as a supplier message (services/supplier_messages.py), so the tender shows what was sent,
+to whom and when. Each round is sent once."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from procure import clock
 from procure.domain import partnership_letters as letters
 from procure.domain.competition_letters import Letter
 from procure.errors import N_
-from procure.mail import MailError, compose
-from procure.models import CompetitionMessage, Supplier, Tender
-from procure.services import audit, suppliers
+from procure.models import Supplier, SupplierMessage, Tender
+from procure.services import audit, supplier_messages, suppliers
 from procure.services import innovation_partnership as ip
-from procure.services.competition import Mailer, facts
+from procure.services.competition import facts
+from procure.services.supplier_messages import Mailer
 
 ROUNDS = {"prequalification": letters.PREQUALIFICATION, "partners": letters.PARTNERS}
 
@@ -31,11 +31,8 @@ class Outgoing:
     letter: Letter
 
 
-def sent(session: Session, tender: Tender, round_: str) -> list[CompetitionMessage]:
-    return list(session.exec(
-        select(CompetitionMessage).where(CompetitionMessage.tender_id == tender.id,
-                                         CompetitionMessage.kind.in_(ROUNDS[round_]))
-        .order_by(CompetitionMessage.id)).all())
+def sent(session: Session, tender: Tender, round_: str) -> list[SupplierMessage]:
+    return supplier_messages.sent(session, tender, ROUNDS[round_])
 
 
 def _email(session: Session, supplier: Supplier) -> str:
@@ -81,7 +78,7 @@ def outgoing(session: Session, tender: Tender, round_: str) -> list[Outgoing]:
 
 
 def send(session: Session, tender: Tender, round_: str, *, actor_id: int | None,
-         mailer: Mailer, now: datetime | None = None) -> tuple[list[CompetitionMessage],
+         mailer: Mailer, now: datetime | None = None) -> tuple[list[SupplierMessage],
                                                                  list[str]]:
     """Send the round's letters; returns the messages and the suppliers without an e-mail
     address (they must be told another way, and the trail says so)."""
@@ -94,23 +91,10 @@ def send(session: Session, tender: Tender, round_: str, *, actor_id: int | None,
         raise ip.PartnershipError(N_("Take the decision first; the letters tell it."))
     now = now or clock.now()
     reachable = [o for o in letters_now if o.email]
-    messages = [compose(mailer.sender, o.email, o.letter.subject, o.letter.body, now=now)
-                for o in reachable]
-    delivered = []
-    try:
-        for message in messages:
-            delivered.append(mailer.send(message))
-    except (MailError, ValueError) as error:
-        raise ip.PartnershipError(N_("The e-mail could not be sent: %(error)s"),
-                                  error=str(error)) from None
-    rows = []
-    for item, where in zip(reachable, delivered, strict=True):
-        rows.append(CompetitionMessage(
-            tender_id=tender.id, supplier_id=item.supplier.id, kind=item.kind,
-            recipient=item.email, subject=item.letter.subject[:300], body=item.letter.body,
-            sent_at=now, delivered_to=where[:500]))
-    session.add_all(rows)
-    session.flush()
+    rows = supplier_messages.send(session, tender, mailer, [
+        supplier_messages.Outgoing(kind=o.kind, recipient=o.email, subject=o.letter.subject,
+                                   body=o.letter.body, supplier_id=o.supplier.id)
+        for o in reachable], now=now, error=ip.PartnershipError)
     without = [o.supplier.name for o in letters_now if not o.email]
     audit.record(session, f"partnership.letters_{round_}", actor_id=actor_id,
                  object_type="tender", object_id=tender.id,

@@ -128,6 +128,24 @@ def update_tender(
     return changed
 
 
+def claim_version(session: Session, tender: Tender, expected_version: int) -> None:
+    """Take the next version of the tender for an edit based on `expected_version`, or raise
+    TenderConflict when someone saved the tender since. Check and bump are one UPDATE, so two
+    concurrent edits cannot both pass; the caller rolls back on a conflict."""
+    if expected_version != tender.version:
+        raise TenderConflict(changes_since(session, tender, expected_version))
+    bumped = session.execute(
+        update(Tender)
+        .where(Tender.id == tender.id, Tender.version == expected_version)
+        .values(version=Tender.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if bumped.rowcount != 1:
+        raise TenderConflict([])
+    tender.version = expected_version + 1
+    session.add(tender)
+
+
 def changes_since(session: Session, tender: Tender, version: int) -> list[dict[str, object]]:
     """Field changes saved after `version`, oldest first, with who made them and when."""
     events = session.exec(

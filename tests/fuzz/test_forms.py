@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from procure.models import AuditEvent, Tender, User
-from tests.helpers import csrf_token
+from tests.helpers import VERSION_RE, csrf_token
 
 # Text that tends to break things: control characters, markup, formulas, huge numbers, SQL.
 nasty = st.one_of(
@@ -30,8 +30,12 @@ def counts(db):
 
 
 def post_with_token(client, url, data):
-    token = csrf_token(client.get(url).get_data(as_text=True))
-    return client.post(url, data={**data, "csrf_token": token})
+    """Post the nasty data with the page's CSRF token and, as a browser would, the version
+    its form carries (a post without one is refused before the fields are read)."""
+    page = client.get(url).get_data(as_text=True)
+    version = VERSION_RE.search(page)
+    extra = {"version": version.group(1)} if version else {}
+    return client.post(url, data={**data, **extra, "csrf_token": csrf_token(page)})
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from procure.mail import Mailer, outbox_messages
-from procure.models import AuditEvent, CompetitionMessage, Supplier
+from procure.models import AuditEvent, Supplier, SupplierMessage
 from procure.services import competition, suppliers, tenders
 from tests.support.templates import load_demo
 
@@ -95,8 +95,8 @@ def test_an_answer_reaches_every_invited_supplier_at_once(db, setup, mailer):
                                      actor_id=None)
     suppliers.add_contact(db, late, {"name": "Siv", "email": "siv@late.example"}, actor_id=None)
     competition.invite_supplier(db, tender, late.id, actor_id=None, mailer=mailer)
-    kinds = [m.kind for m in db.exec(select(CompetitionMessage).where(
-        CompetitionMessage.supplier_id == late.id)).all()]
+    kinds = [m.kind for m in db.exec(select(SupplierMessage).where(
+        SupplierMessage.supplier_id == late.id)).all()]
     assert kinds == ["invitation", "answer"]
     assert competition.qa_gaps(db, tender) == []
     with pytest.raises(competition.CompetitionError):

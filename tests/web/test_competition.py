@@ -11,12 +11,12 @@ from sqlmodel import select
 from procure.mail import outbox_messages
 from procure.models import (
     AuditEvent,
-    CompetitionMessage,
     CompetitionOffer,
     InterestRegistration,
     OutboxMessage,
     Supplier,
     SupplierContact,
+    SupplierMessage,
     Tender,
     utcnow,
 )
@@ -215,8 +215,8 @@ def test_simplified_competition_end_to_end(app, login_as, db):
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     history = client.get(f"/officer/tenders/{tender.id}/history").get_data(as_text=True)
     assert "Svar sendt til alle inviterte leverandører" in history
-    kinds = [m.kind for m in db.exec(select(CompetitionMessage).where(
-        CompetitionMessage.tender_id == tender.id)).all()]
+    kinds = [m.kind for m in db.exec(select(SupplierMessage).where(
+        SupplierMessage.tender_id == tender.id)).all()]
     assert kinds.count("invitation") == 3 and kinds.count("answer") == 3
     assert sorted(kinds[-3:]) == ["award", "rejection", "rejection"]
 
@@ -289,8 +289,8 @@ def test_a_failed_delivery_keeps_the_answer_and_tries_again(app, login_as, db, t
     assert response.status_code == 302
     db.expire_all()
     assert db.get(CompetitionQuestion, question.id).answered_at is not None
-    sent = db.exec(select(CompetitionMessage).where(
-        CompetitionMessage.tender_id == tender.id, CompetitionMessage.kind == "answer")).all()
+    sent = db.exec(select(SupplierMessage).where(
+        SupplierMessage.tender_id == tender.id, SupplierMessage.kind == "answer")).all()
     assert len(sent) == len(NEW_SUPPLIERS)
     queued = db.exec(select(OutboxMessage)).all()
     assert {m.delivered_to for m in sent} == {f"outbox:{row.id}" for row in queued}

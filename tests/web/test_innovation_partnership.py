@@ -101,7 +101,7 @@ def test_innovation_partnership_end_to_end(app, login_as, db):
     for orgnr in ("987654325", "928374653", "918171614"):
         assert post_form(client, f"{base}/candidates/add",
                          {"supplier_id": str(suppliers[orgnr].id)},
-                         page=candidates_url).status_code == 302
+                         page=f"{candidates_url}?q=Kjeller").status_code == 302
     db.add(InterestRegistration(orgnr="914778271", business_name="Lokal Sensor AS",
                                 email="post@lokalsensor.example", divisions=[],
                                 tender_id=tender.id, unsubscribe_token=secrets.token_hex(16),
@@ -279,8 +279,10 @@ def test_a_phase_is_changed_until_the_notice_and_the_trail_keeps_the_old_terms(l
     db.add(tender)
     db.commit()
     assert edit not in client.get(base).text
+    db.refresh(tender)  # a page opened before the notice, posted after it
     response = post_form(client, edit, {"phase_name": "Ny", "phase_cost": "1",
-                                        "interim_targets": "Ny."})
+                                        "interim_targets": "Ny.",
+                                        "version": str(tender.version)})
     assert response.status_code == 400 and "kan ikke lenger endres" in response.text
     db.refresh(first)
     assert first.name == "Konsept og behovsavklaring"

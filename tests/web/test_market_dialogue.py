@@ -14,9 +14,9 @@ from procure.models import (
     AuditEvent,
     DialogueEvent,
     DialogueMeeting,
-    DialogueMessage,
     DialogueParticipant,
     InterestRegistration,
+    SupplierMessage,
     Tender,
     utcnow,
 )
@@ -148,8 +148,8 @@ def test_market_dialogue_end_to_end(app, login_as, db):
     assert late_slot.ends_at - late_slot.starts_at == timedelta(minutes=60)
     late_mail = [m for m in outbox_messages(outbox) if m["To"] == "sen@sensor.example"]
     assert len(late_mail) == 2
-    assert len(db.exec(select(DialogueMessage).where(
-        DialogueMessage.tender_id == tender.id, DialogueMessage.kind == "shared")).all()) == 4
+    assert len(db.exec(select(SupplierMessage).where(
+        SupplierMessage.tender_id == tender.id, SupplierMessage.kind == "shared")).all()) == 4
     # Another length is refused: everyone gets the same.
     response = post_form(client, f"{base}/slots", {
         "day": (day + timedelta(days=8)).isoformat(), "starts": "09:00", "minutes": "30",

@@ -1,22 +1,33 @@
 """The simplified competition track for officers (issue 5): invitations, Q&A, offers,
-evaluation, award decision and letters. Each page posts, commits once and redirects."""
+evaluation, award decision and letters. The track is declared at the end of the module (its
+pages and steps); procure/web/officer/steps.py saves every step."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from collections.abc import Mapping
+from typing import Any
+
+from flask import abort, redirect, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
 from procure import clock
 from procure.db import get_session
-from procure.domain.purchases import oslo_today
-from procure.mail import Outbox
+from procure.errors import N_
 from procure.models import Tender
 from procure.services import competition, suppliers, tenders
 from procure.web.officer import bp
+from procure.web.officer.steps import (
+    Done,
+    Page,
+    Refusal,
+    Step,
+    StepCall,
+    Track,
+    plain_form,
+    run_step,
+)
 from procure.web.officer.track_forms import (
     CRITERION_LABELS,
     AnswerForm,
@@ -26,69 +37,11 @@ from procure.web.officer.track_forms import (
     QuestionForm,
     SendInvitationsForm,
 )
-from procure.web.officer.views import _tender
-
-PAGES = ("invitations", "questions", "offers", "award")
-
-
-def _track_tender(tender_id: int) -> Tender | None:
-    """The tender, or None (with a message) when it is not on this track."""
-    row = _tender(tender_id)
-    if not competition.applies(row):
-        flash(_("The competition pages are for tenders on the simplified competition track."),
-              "warning")
-        return None
-    return row
-
-
-def _mailer() -> Outbox:
-    return Outbox.from_config(get_session(), current_app.config)  # sent after the commit
-
-
-def _fail(error: competition.CompetitionError | tenders.TenderError) -> None:
-    get_session().rollback()
-    flash(_(error.msgid, **error.params), "danger")
-
-
-def _page(row: Tender, name: str, **context):
-    session = get_session()
-    comp = competition.existing_competition(session, row)
-    invited = competition.invited(session, row)
-    steps = {
-        "invitations": comp is not None and comp.invitations_sent_at is not None,
-        "questions": bool(competition.answered_questions(session, row)),
-        "offers": row.status in ("awarded", "closed") or (
-            row.status == "evaluation" and competition.evaluation(session, row).complete),
-        "award": comp is not None and comp.letters_sent_at is not None,
-    }
-    status = context.pop("status", 200)
-    return render_template(f"officer/competition/{name}.html", tender=row, page=name,
-                           comp=comp, invited=invited, steps=steps, pages=PAGES,
-                           criteria=competition.criteria_of(row),
-                           criterion_labels=CRITERION_LABELS,
-                           **context), status
-
-
-def _back(row: Tender, name: str, anchor: str = ""):
-    endpoint = {"invitations": "officer.competition", "questions": "officer.competition_questions",
-                "offers": "officer.competition_offers", "award": "officer.competition_award"}
-    return redirect(url_for(endpoint[name], tender_id=row.id) + anchor)
-
 
 # --- invitations -------------------------------------------------------------------------------
 
 
-@bp.get("/tenders/<int:tender_id>/competition", endpoint="competition")
-def competition_page(tender_id: int):
-    row = _track_tender(tender_id)
-    if row is None:
-        return redirect(url_for("officer.tender", tender_id=tender_id))
-    return _invitations(row, SendInvitationsForm(formdata=None, data={
-        "deadline": row.tender_deadline}))
-
-
-
-def _invitations(row: Tender, send_form: SendInvitationsForm, status: int = 200):
+def _invitations(row: Tender, forms: Mapping[str, Any]) -> dict[str, Any]:
     session = get_session()
     text = request.args.get("q", "").strip()[:100]
     found = None
@@ -98,96 +51,50 @@ def _invitations(row: Tender, send_form: SendInvitationsForm, status: int = 200)
     invited_ids = {r.supplier.id for r in competition.invited(session, row)}
     reachable = suppliers.with_email_contact(session, [s.id for s in found.rows]) \
         if found else set()
-    return _page(row, "invitations", send_form=send_form, invite_form=InviteForm(),
-                 warnings=competition.warnings(session, row), text=text, found=found,
-                 invited_ids=invited_ids, reachable=reachable,
-                 interested=competition.interested_candidates(session, row),
-                 kommune=competition.buyer_kommune(session, row),
-                 kommune_name=suppliers.kommune_name, status=status)
+    return {"send_form": forms.get("send_form") or SendInvitationsForm(
+                formdata=None, data={"deadline": row.tender_deadline}),
+            "invite_form": InviteForm(), "warnings": competition.warnings(session, row),
+            "text": text, "found": found, "invited_ids": invited_ids, "reachable": reachable,
+            "interested": competition.interested_candidates(session, row),
+            "kommune": competition.buyer_kommune(session, row),
+            "kommune_name": suppliers.kommune_name}
 
 
-@bp.post("/tenders/<int:tender_id>/competition/invite")
-def competition_invite(tender_id: int):
-    row = _track_tender(tender_id)
-    if row is None:
-        return redirect(url_for("officer.tender", tender_id=tender_id))
-    form = InviteForm()
-    if not form.validate_on_submit():
-        abort(400)
-    session = get_session()
-    supplier_id, registration_id = form.supplier_id.data or "", form.registration_id.data or ""
-    try:
-        if supplier_id.isdigit():
-            invitation = competition.invite_supplier(session, row, int(supplier_id),
-                                                     actor_id=current_user.id,
-                                                     mailer=_mailer())
-        elif registration_id.isdigit():
-            invitation = competition.invite_interested(session, row, int(registration_id),
-                                                       actor_id=current_user.id,
-                                                       mailer=_mailer())
-        else:
-            flash(_("Choose a supplier to invite."), "danger")
-            return _back(row, "invitations")
-    except competition.CompetitionError as error:
-        _fail(error)
+def _invite(call: StepCall) -> str:
+    supplier_id = call.form.supplier_id.data or ""
+    registration_id = call.form.registration_id.data or ""
+    if supplier_id.isdigit():
+        invitation = competition.invite_supplier(call.session, call.tender, int(supplier_id),
+                                                 actor_id=call.actor_id, mailer=call.mailer)
+    elif registration_id.isdigit():
+        invitation = competition.invite_interested(call.session, call.tender,
+                                                   int(registration_id),
+                                                   actor_id=call.actor_id, mailer=call.mailer)
     else:
-        session.commit()
-        if invitation.sent_at is not None:
-            flash(_("The supplier is invited, and has been sent the invitation and every answer "
-                    "so far."), "success")
-        else:
-            flash(_("The supplier is on the invitation list."), "success")
-    return _back(row, "invitations", "#invited")
+        raise competition.CompetitionError(N_("Choose a supplier to invite."))
+    if invitation.sent_at is not None:
+        return _("The supplier is invited, and has been sent the invitation and every answer "
+                 "so far.")
+    return _("The supplier is on the invitation list.")
 
 
-@bp.post("/tenders/<int:tender_id>/competition/invitations/<int:invitation_id>/remove")
-def competition_uninvite(tender_id: int, invitation_id: int):
-    row = _tender(tender_id)
-    session = get_session()
-    invitation = competition.get_invitation(session, row, invitation_id)
-    if invitation is None:
-        abort(404)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    try:
-        competition.remove_invitation(session, row, invitation, actor_id=current_user.id)
-    except competition.CompetitionError as error:
-        _fail(error)
-    else:
-        session.commit()
-        flash(_("The supplier is removed from the invitation list."), "success")
-    return _back(row, "invitations", "#invited")
+def _uninvite(call: StepCall) -> str:
+    competition.remove_invitation(call.session, call.tender, call.item, actor_id=call.actor_id)
+    return _("The supplier is removed from the invitation list.")
 
 
-@bp.post("/tenders/<int:tender_id>/competition/send")
-def competition_send(tender_id: int):
-    row = _track_tender(tender_id)
-    if row is None:
-        return redirect(url_for("officer.tender", tender_id=tender_id))
-    form = SendInvitationsForm()
-    if form.validate_on_submit():
-        session = get_session()
-        now = clock.now()
-        try:
-            sent = competition.send_invitations(
-                session, row, form.deadline.data, form.reason.data or "",
-                actor_id=current_user.id, mailer=_mailer(), today=oslo_today(now), now=now)
-        except (competition.CompetitionError, tenders.TenderError) as error:
-            session.rollback()
-            session.refresh(row)
-            form.form_errors.append(_(error.msgid, **error.params))
-        else:
-            session.commit()
-            flash(_("%(count)s invitations are sent, and the tender is open for offers.",
-                    count=len(sent)), "success")
-            return _back(row, "invitations")
-    return _invitations(row, form, status=400)
+def _send(call: StepCall) -> str:
+    sent = competition.send_invitations(
+        call.session, call.tender, call.form.deadline.data, call.form.reason.data or "",
+        actor_id=call.actor_id, mailer=call.mailer, today=call.today, now=call.now)
+    return _("%(count)s invitations are sent, and the tender is open for offers.",
+             count=len(sent))
 
 
 # --- questions and answers ---------------------------------------------------------------------
 
 
-def _question_form(row: Tender, formdata=True) -> QuestionForm:
+def _question_form(row: Tender, item: object = None, *, formdata: bool = True) -> QuestionForm:
     form = QuestionForm() if formdata else QuestionForm(formdata=None)
     form.asked_by.choices = [SelectChoice("", _("Not stated"))] + [
         SelectChoice(str(r.supplier.id), r.supplier.name)
@@ -195,70 +102,45 @@ def _question_form(row: Tender, formdata=True) -> QuestionForm:
     return form
 
 
-@bp.route("/tenders/<int:tender_id>/competition/questions", methods=["GET", "POST"])
-def competition_questions(tender_id: int):
-    row = _track_tender(tender_id)
-    if row is None:
-        return redirect(url_for("officer.tender", tender_id=tender_id))
+def _questions(row: Tender, forms: Mapping[str, Any]) -> dict[str, Any]:
     session = get_session()
-    form = _question_form(row, formdata=request.method == "POST")
-    if request.method == "POST" and form.validate_on_submit():
-        try:
-            question = competition.add_question(
-                session, row, form.question.data,
-                int(form.asked_by.data) if form.asked_by.data else None,
-                actor_id=current_user.id)
-        except competition.CompetitionError as error:
-            session.rollback()
-            form.form_errors.append(_(error.msgid, **error.params))
-        else:
-            session.commit()
-            flash(_("Question %(number)s is recorded. Answer it below; the answer goes to "
-                    "every invited supplier.", number=question.number), "success")
-            return _back(row, "questions", f"#q-{question.id}")
-    status = 400 if form.errors or form.form_errors else 200
-    return _page(row, "questions", form=form, answer_form=AnswerForm(formdata=None),
-                 questions=competition.questions(session, row),
-                 gaps=competition.qa_gaps(session, row),
-                 answers=competition.messages(session, row, "answer"), status=status)
+    return {"form": forms.get("form") or _question_form(row, formdata=False),
+            "answer_form": AnswerForm(formdata=None),
+            "questions": competition.questions(session, row),
+            "gaps": competition.qa_gaps(session, row),
+            "answers": competition.messages(session, row, "answer"),
+            "draft": forms.get("draft")}
 
 
-@bp.post("/tenders/<int:tender_id>/competition/questions/<int:question_id>/answer")
-def competition_answer(tender_id: int, question_id: int):
-    row = _tender(tender_id)
-    session = get_session()
-    question = competition.get_question(session, row, question_id)
-    if question is None:
-        abort(404)
-    form = AnswerForm()
-    if form.validate_on_submit():
-        try:
-            sent = competition.answer_question(session, row, question, form.answer.data,
-                                               actor_id=current_user.id, mailer=_mailer())
-        except competition.CompetitionError as error:
-            session.rollback()
-            message = _(error.msgid, **error.params)
-        else:
-            session.commit()
-            flash(_("The answer is sent to all %(count)s invited suppliers at once.",
-                    count=len(sent)), "success")
-            return _back(row, "questions", f"#q-{question.id}")
-    else:
-        message = " ".join(form.answer.errors) or _("Write the answer.")
-    # Shown again with what was typed, so nothing is lost.
-    return _page(row, "questions", form=_question_form(row, formdata=False),
-                 answer_form=AnswerForm(formdata=None),
-                 questions=competition.questions(session, row),
-                 gaps=competition.qa_gaps(session, row),
-                 answers=competition.messages(session, row, "answer"),
-                 draft={"id": question.id, "text": form.answer.data or "", "error": message},
-                 status=400)
+def _question(call: StepCall) -> Done:
+    form = call.form
+    question = competition.add_question(
+        call.session, call.tender, form.question.data,
+        int(form.asked_by.data) if form.asked_by.data else None, actor_id=call.actor_id)
+    return Done(_("Question %(number)s is recorded. Answer it below; the answer goes to every "
+                  "invited supplier.", number=question.number), f"#q-{question.id}")
+
+
+def _answer(call: StepCall) -> Done:
+    sent = competition.answer_question(call.session, call.tender, call.item,
+                                       call.form.answer.data, actor_id=call.actor_id,
+                                       mailer=call.mailer)
+    return Done(_("The answer is sent to all %(count)s invited suppliers at once.",
+                  count=len(sent)), f"#q-{call.item.id}")
+
+
+def _answer_refused(refusal: Refusal):
+    """Shown again with what was typed under its question, so nothing is lost."""
+    form = refusal.form
+    message = refusal.message or " ".join(form.answer.errors) or _("Write the answer.")
+    return TRACK.render("questions", refusal.tender, refusal.status, {"draft": {
+        "id": refusal.item.id, "text": form.answer.data or "", "error": message}})
 
 
 # --- offers and evaluation ---------------------------------------------------------------------
 
 
-def _offer_form(row: Tender, offer=None, *, formdata=True) -> OfferForm:
+def _offer_form(row: Tender, offer=None, *, formdata: bool = True) -> OfferForm:
     session = get_session()
     data = None
     if offer is not None and not formdata:
@@ -282,85 +164,45 @@ def _offer_values(form: OfferForm) -> dict[str, object]:
             "note": form.note.data}
 
 
-def _offers_page(row: Tender, form: OfferForm, status: int = 200, offer=None):
+def _offers(row: Tender, forms: Mapping[str, Any]) -> dict[str, Any]:
     session = get_session()
     rows = competition.offers(session, row)
-    return _page(row, "offers", form=form, offers=rows, editing=offer,
-                 result=competition.evaluation(session, row),
-                 names={o.id: s.name for o, s in rows}, close_form=FlaskForm(),
-                 today=clock.today(), status=status)
+    editing = forms.get("editing")
+    return {"form": forms.get("form") or _offer_form(row, editing, formdata=False),
+            "offers": rows, "editing": editing, "result": competition.evaluation(session, row),
+            "names": {o.id: s.name for o, s in rows}, "close_form": plain_form(),
+            "today": clock.today()}
 
 
-@bp.route("/tenders/<int:tender_id>/competition/offers", methods=["GET", "POST"])
-def competition_offers(tender_id: int):
-    row = _track_tender(tender_id)
-    if row is None:
-        return redirect(url_for("officer.tender", tender_id=tender_id))
-    form = _offer_form(row, formdata=request.method == "POST")
-    if request.method == "POST" and form.validate_on_submit():
-        session = get_session()
-        try:
-            competition.record_offer(session, row, int(form.supplier.data or 0),
-                                     _offer_values(form), actor_id=current_user.id)
-        except competition.CompetitionError as error:
-            session.rollback()
-            form.form_errors.append(_(error.msgid, **error.params))
-        else:
-            session.commit()
-            flash(_("The offer is recorded."), "success")
-            return _back(row, "offers", "#ranking")
-    status = 400 if form.errors or form.form_errors else 200
-    return _offers_page(row, form, status)
+def _record_offer(call: StepCall) -> str:
+    competition.record_offer(call.session, call.tender, int(call.form.supplier.data or 0),
+                             _offer_values(call.form), actor_id=call.actor_id)
+    return _("The offer is recorded.")
 
 
-@bp.route("/tenders/<int:tender_id>/competition/offers/<int:offer_id>",
-          methods=["GET", "POST"])
-def competition_offer(tender_id: int, offer_id: int):
-    row = _tender(tender_id)
-    session = get_session()
-    offer = competition.get_offer(session, row, offer_id)
-    if offer is None:
-        abort(404)
-    form = _offer_form(row, offer, formdata=request.method == "POST")
-    if request.method == "POST" and form.validate_on_submit():
-        try:
-            competition.update_offer(session, row, offer, _offer_values(form),
-                                     actor_id=current_user.id)
-        except competition.CompetitionError as error:
-            session.rollback()
-            session.refresh(offer)
-            form.form_errors.append(_(error.msgid, **error.params))
-        else:
-            session.commit()
-            flash(_("The offer is saved."), "success")
-            return _back(row, "offers", "#ranking")
-    status = 400 if form.errors or form.form_errors else 200
-    return _offers_page(row, form, status, offer=offer)
+def _update_offer(call: StepCall) -> str:
+    competition.update_offer(call.session, call.tender, call.item, _offer_values(call.form),
+                             actor_id=call.actor_id)
+    return _("The offer is saved.")
 
 
-@bp.post("/tenders/<int:tender_id>/competition/close")
-def competition_close(tender_id: int):
-    row = _tender(tender_id)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    session = get_session()
-    now = clock.now()
-    try:
-        competition.close_for_offers(session, row, actor_id=current_user.id,
-                                     today=oslo_today(now), now=now)
-    except (competition.CompetitionError, tenders.TenderError) as error:
-        _fail(error)
-    else:
-        session.commit()
-        flash(_("The deadline has passed: record the offers received and score them."),
-              "success")
-    return _back(row, "offers")
+def _offer_refused(refusal: Refusal):
+    if refusal.message:
+        refusal.form.form_errors.append(refusal.message)
+    return TRACK.render("offers", refusal.tender, refusal.status,
+                        {"form": refusal.form, "editing": refusal.item})
+
+
+def _close(call: StepCall) -> str:
+    competition.close_for_offers(call.session, call.tender, actor_id=call.actor_id,
+                                 today=call.today, now=call.now)
+    return _("The deadline has passed: record the offers received and score them.")
 
 
 # --- award decision and letters ----------------------------------------------------------------
 
 
-def _award_form(row: Tender, *, formdata=True) -> AwardForm:
+def _award_form(row: Tender, item: object = None, *, formdata: bool = True) -> AwardForm:
     session = get_session()
     comp = competition.existing_competition(session, row)
     result = competition.evaluation(session, row)
@@ -381,47 +223,164 @@ def _award_form(row: Tender, *, formdata=True) -> AwardForm:
     return form
 
 
-@bp.route("/tenders/<int:tender_id>/competition/award", methods=["GET", "POST"])
-def competition_award(tender_id: int):
-    row = _track_tender(tender_id)
+def _award(row: Tender, forms: Mapping[str, Any]) -> dict[str, Any]:
+    session = get_session()
+    comp = competition.existing_competition(session, row)
+    return {"form": forms.get("form") or _award_form(row, formdata=False),
+            "result": competition.evaluation(session, row),
+            "letters": competition.award_letters(session, row), "send_form": plain_form(),
+            "sent": competition.messages(session, row, "award")
+            + competition.messages(session, row, "rejection"),
+            "decided_by": competition.decided_by(session, comp)}
+
+
+def _decide(call: StepCall) -> str:
+    competition.decide_award(call.session, call.tender, int(call.form.winner.data),
+                             call.form.justification.data, actor_id=call.actor_id)
+    return _("The award decision is recorded. Check the letters and send them.")
+
+
+def _letters(call: StepCall) -> str:
+    sent = competition.send_award_letters(call.session, call.tender, actor_id=call.actor_id,
+                                          mailer=call.mailer)
+    return _("%(count)s letters are sent.", count=len(sent))
+
+
+# --- the track ---------------------------------------------------------------------------------
+
+
+def _done_offers(session, row: Tender) -> bool:
+    return row.status in ("awarded", "closed") or (
+        row.status == "evaluation" and competition.evaluation(session, row).complete)
+
+
+def _common(row: Tender) -> dict[str, Any]:
+    session = get_session()
+    return {"comp": competition.existing_competition(session, row),
+            "invited": competition.invited(session, row),
+            "criteria": competition.criteria_of(row), "criterion_labels": CRITERION_LABELS}
+
+
+TRACK = Track(
+    name="competition",
+    applies=lambda session, row: competition.applies(row),
+    not_here=lambda: _("The competition pages are for tenders on the simplified competition "
+                       "track."),
+    errors=(competition.CompetitionError, tenders.TenderError),
+    context=_common,
+    pages=(
+        Page("invitations", "officer.competition", "officer/competition/invitations.html",
+             _invitations, done=lambda session, row: bool(
+                 (comp := competition.existing_competition(session, row))
+                 and comp.invitations_sent_at)),
+        Page("questions", "officer.competition_questions",
+             "officer/competition/questions.html", _questions,
+             done=lambda session, row: bool(competition.answered_questions(session, row))),
+        Page("offers", "officer.competition_offers", "officer/competition/offers.html",
+             _offers, done=_done_offers),
+        Page("award", "officer.competition_award", "officer/competition/award.html", _award,
+             done=lambda session, row: bool(
+                 (comp := competition.existing_competition(session, row))
+                 and comp.letters_sent_at)),
+    ),
+    steps=(
+        Step("invite", "invitations", InviteForm, _invite, anchor="#invited",
+             invalid_aborts=True, errors_flash=True),
+        Step("uninvite", "invitations", lambda row, item: plain_form(), _uninvite,
+             anchor="#invited", item=competition.get_invitation, invalid_aborts=True,
+             errors_flash=True),
+        Step("send", "invitations", SendInvitationsForm, _send, form_key="send_form"),
+        Step("question", "questions", _question_form, _question),
+        Step("answer", "questions", AnswerForm, _answer, item=competition.get_question,
+             refused=_answer_refused),
+        Step("offer", "offers", lambda row, item: _offer_form(row), _record_offer,
+             anchor="#ranking"),
+        Step("update-offer", "offers", _offer_form, _update_offer, anchor="#ranking",
+             item=competition.get_offer, refused=_offer_refused),
+        Step("close", "offers", lambda row, item: plain_form(), _close, invalid_aborts=True,
+             errors_flash=True),
+        Step("award", "award", _award_form, _decide, anchor="#letters"),
+        Step("letters", "award", lambda row, item: plain_form(), _letters, anchor="#letters",
+             invalid_aborts=True, errors_flash=True),
+    ),
+)
+
+
+# --- routes ------------------------------------------------------------------------------------
+
+
+def _show(tender_id: int, page: str, **forms: Any):
+    row = TRACK.tender(tender_id)
     if row is None:
         return redirect(url_for("officer.tender", tender_id=tender_id))
-    session = get_session()
-    form = _award_form(row, formdata=request.method == "POST")
-    if request.method == "POST" and form.validate_on_submit():
-        try:
-            competition.decide_award(session, row, int(form.winner.data), form.justification.data,
-                                     actor_id=current_user.id)
-        except (competition.CompetitionError, tenders.TenderError) as error:
-            session.rollback()
-            session.refresh(row)
-            form.form_errors.append(_(error.msgid, **error.params))
-        else:
-            session.commit()
-            flash(_("The award decision is recorded. Check the letters and send them."),
-                  "success")
-            return _back(row, "award", "#letters")
-    status = 400 if form.errors or form.form_errors else 200
-    comp = competition.existing_competition(session, row)
-    return _page(row, "award", form=form, result=competition.evaluation(session, row),
-                 letters=competition.award_letters(session, row), send_form=FlaskForm(),
-                 sent=competition.messages(session, row, "award")
-                 + competition.messages(session, row, "rejection"),
-                 decided_by=competition.decided_by(session, comp), status=status)
+    return TRACK.render(page, row, forms=forms)
+
+
+@bp.get("/tenders/<int:tender_id>/competition", endpoint="competition")
+def competition_page(tender_id: int):
+    return _show(tender_id, "invitations")
+
+
+@bp.post("/tenders/<int:tender_id>/competition/invite")
+def competition_invite(tender_id: int):
+    return run_step(TRACK, "invite", tender_id)
+
+
+@bp.post("/tenders/<int:tender_id>/competition/invitations/<int:invitation_id>/remove")
+def competition_uninvite(tender_id: int, invitation_id: int):
+    return run_step(TRACK, "uninvite", tender_id, invitation_id)
+
+
+@bp.post("/tenders/<int:tender_id>/competition/send")
+def competition_send(tender_id: int):
+    return run_step(TRACK, "send", tender_id)
+
+
+@bp.route("/tenders/<int:tender_id>/competition/questions", methods=["GET", "POST"])
+def competition_questions(tender_id: int):
+    if request.method == "POST":
+        return run_step(TRACK, "question", tender_id)
+    return _show(tender_id, "questions")
+
+
+@bp.post("/tenders/<int:tender_id>/competition/questions/<int:question_id>/answer")
+def competition_answer(tender_id: int, question_id: int):
+    return run_step(TRACK, "answer", tender_id, question_id)
+
+
+@bp.route("/tenders/<int:tender_id>/competition/offers", methods=["GET", "POST"])
+def competition_offers(tender_id: int):
+    if request.method == "POST":
+        return run_step(TRACK, "offer", tender_id)
+    return _show(tender_id, "offers")
+
+
+@bp.route("/tenders/<int:tender_id>/competition/offers/<int:offer_id>",
+          methods=["GET", "POST"])
+def competition_offer(tender_id: int, offer_id: int):
+    if request.method == "POST":
+        return run_step(TRACK, "update-offer", tender_id, offer_id)
+    row = TRACK.tender(tender_id)
+    if row is None:
+        return redirect(url_for("officer.tender", tender_id=tender_id))
+    offer = competition.get_offer(get_session(), row, offer_id)
+    if offer is None:
+        abort(404)
+    return TRACK.render("offers", row, forms={"editing": offer})
+
+
+@bp.post("/tenders/<int:tender_id>/competition/close")
+def competition_close(tender_id: int):
+    return run_step(TRACK, "close", tender_id)
+
+
+@bp.route("/tenders/<int:tender_id>/competition/award", methods=["GET", "POST"])
+def competition_award(tender_id: int):
+    if request.method == "POST":
+        return run_step(TRACK, "award", tender_id)
+    return _show(tender_id, "award")
 
 
 @bp.post("/tenders/<int:tender_id>/competition/letters")
 def competition_letters(tender_id: int):
-    row = _tender(tender_id)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    session = get_session()
-    try:
-        sent = competition.send_award_letters(session, row, actor_id=current_user.id,
-                                              mailer=_mailer())
-    except competition.CompetitionError as error:
-        _fail(error)
-    else:
-        session.commit()
-        flash(_("%(count)s letters are sent.", count=len(sent)), "success")
-    return _back(row, "award", "#letters")
+    return run_step(TRACK, "letters", tender_id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     EmailField,
@@ -19,9 +18,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from procure.web.forms import strip
+from procure.web.officer.forms import VersionedForm
 
 
-class AnchoringForm(FlaskForm):
+class AnchoringForm(VersionedForm):
     anchoring = TextAreaField(
         _l("Anchoring"), filters=[strip],
         validators=[DataRequired(_l("Describe how the purchase is anchored: who decided it, "
@@ -30,7 +30,7 @@ class AnchoringForm(FlaskForm):
                        "dialogue, and the goal it serves."))
 
 
-class NeedsForm(FlaskForm):
+class NeedsForm(VersionedForm):
     functions = TextAreaField(
         _l("Functions needed"), filters=[strip],
         validators=[DataRequired(_l("Describe the functions needed.")), Length(max=10000)],
@@ -42,7 +42,7 @@ class NeedsForm(FlaskForm):
         description=_l("The effects you want to achieve, preferably measurable."))
 
 
-class ParticipantForm(FlaskForm):
+class ParticipantForm(VersionedForm):
     orgnr = StringField(_l("Organisation number"), filters=[strip],
                         validators=[DataRequired(_l("Enter the organisation number.")),
                                     Length(max=30)])
@@ -58,7 +58,7 @@ SLOT_CHOICES = [SelectChoice(str(m), _l("%(minutes)s minutes", minutes=m))
                 for m in (30, 45, 60, 90)]
 
 
-class SlotsForm(FlaskForm):
+class SlotsForm(VersionedForm):
     day = DateField(_l("Date"), validators=[InputRequired(_l("Give the date as YYYY-MM-DD."))],
                     description=_l("Format: YYYY-MM-DD."))
     starts = TimeField(_l("First meeting starts at"), validators=[InputRequired(_l(
@@ -70,7 +70,7 @@ class SlotsForm(FlaskForm):
                              "The break is from 0 to 120 minutes."))])
 
 
-class MinutesForm(FlaskForm):
+class MinutesForm(VersionedForm):
     minutes = TextAreaField(_l("Minutes"), filters=[strip],
                             validators=[DataRequired(_l("Write the minutes of the meeting.")),
                                         Length(max=20000)])
@@ -80,7 +80,7 @@ SHARE_CHOICES = [SelectChoice("qa", _l("Question and answer")),
                  SelectChoice("document", _l("Document"))]
 
 
-class ShareForm(FlaskForm):
+class ShareForm(VersionedForm):
     kind = RadioField(_l("What are you sharing?"), choices=SHARE_CHOICES, default="qa",
                       validators=[InputRequired(_l("Choose what you are sharing."))])
     title = StringField(_l("Question, or the document's title"), filters=[strip],
@@ -101,13 +101,13 @@ TARGET_CHOICES = [
 ]
 
 
-class ConvertForm(FlaskForm):
+class ConvertForm(VersionedForm):
     target = RadioField(_l("Continue as"), choices=TARGET_CHOICES,
                         validators=[InputRequired(_l("Choose the competition to convert "
                                                      "to."))])
 
 
-class FollowUpForm(FlaskForm):
+class FollowUpForm(VersionedForm):
     follow_up = TextAreaField(
         _l("Contract follow-up"), filters=[strip],
         validators=[DataRequired(_l("Describe how the contract is followed up.")),

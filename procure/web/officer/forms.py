@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -40,14 +41,29 @@ MONEY = {"places": 2, "validators": [Optional(), NumberRange(min=0, message=_l(
 
 
 class VersionedForm(FlaskForm):
-    """Carries the tender version the form was opened on, for the conflict check."""
+    """Carries the tender version the form was opened on, for the conflict check.
+
+    The version is required (issue 19, finding 9): a post without it, or with one that is not
+    a whole number, is a bad request (400) and saves nothing. It is never taken as "no check",
+    which would let a stale page overwrite a newer edit."""
 
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+    def validate_on_submit(self, extra_validators=None) -> bool:
+        if self.is_submitted() and not has_version(self):
+            abort(400)
+        return super().validate_on_submit(extra_validators)
 
     def rebase(self, version: int) -> None:
         """Keep what the user typed, but base the next save on the current version."""
         self.version.data = version
         self.version.raw_data = [str(version)]
+
+
+def has_version(form: VersionedForm) -> bool:
+    """Whether the post names the version it was based on, as a whole number."""
+    raw = (form.version.raw_data or [""])[0]
+    return isinstance(raw, str) and raw.strip().isascii() and raw.strip().isdigit()
 
 
 class NewTenderForm(FlaskForm):
@@ -63,7 +79,9 @@ class NewTenderForm(FlaskForm):
     )
 
 
-class NeedForm(NewTenderForm, VersionedForm):
+class NewDraftForm(NewTenderForm):
+    """The first step of a new tender: there is no version yet to check against."""
+
     description = TextAreaField(
         _l("Need and background"), filters=[strip],
         validators=[DataRequired(_l("Describe the need.")), Length(max=20000)],
@@ -79,6 +97,10 @@ class NeedForm(NewTenderForm, VersionedForm):
         """CPV codes are checked by lookup: the official check digits cannot be recomputed.
         Words give matching codes to choose from (procure/web/officer/cpv.py)."""
         resolve_cpv(field, self.cpv_pick)
+
+
+class NeedForm(NewDraftForm, VersionedForm):
+    """The need step of an existing tender."""
 
 
 class LotForm(Form):

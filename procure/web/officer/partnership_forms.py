@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DecimalField,
@@ -18,6 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from procure import vocabulary
 from procure.web.forms import strip
 from procure.web.officer.criteria_forms import MultiCheckboxField
+from procure.web.officer.forms import VersionedForm
 
 MONEY = {"places": 2, "validators": [InputRequired(_l("Give the amount in NOK excluding VAT.")),
                                      NumberRange(min=0.01, message=_l(
@@ -32,7 +32,7 @@ PHASE_DECISION_CHOICES = [SelectChoice(code, name)
 YES_NO = [SelectChoice(code, name) for code, name in vocabulary.YES_NO.items()]
 
 
-class RequirementsForm(FlaskForm):
+class RequirementsForm(VersionedForm):
     rnd = TextAreaField(
         _l("Requirements on research and development"), filters=[strip],
         validators=[DataRequired(_l("Describe the requirements on research and development.")),
@@ -47,7 +47,7 @@ class RequirementsForm(FlaskForm):
                        "putting new solutions into use."))
 
 
-class IprForm(FlaskForm):
+class IprForm(VersionedForm):
     ownership = RadioField(_l("Who owns the results"), choices=OWNERSHIP_CHOICES,
                            validators=[InputRequired(_l("Choose who owns the results."))])
     licence = RadioField(_l("The municipality's rights when it does not own them"),
@@ -58,7 +58,7 @@ class IprForm(FlaskForm):
                                          "publication, royalties on sales to others."))
 
 
-class OptionForm(FlaskForm):
+class OptionForm(VersionedForm):
     targets = TextAreaField(
         _l("Performance targets"), filters=[strip],
         validators=[DataRequired(_l("Describe the performance targets the solution must "
@@ -68,7 +68,7 @@ class OptionForm(FlaskForm):
     max_cost = DecimalField(_l("Maximum cost of the purchase (NOK excl. VAT)"), **MONEY)
 
 
-class PhaseForm(FlaskForm):
+class PhaseForm(VersionedForm):
     # Named apart from the purchase option's fields: both forms are on the same page.
     phase_name = StringField(_l("Phase"), filters=[strip],
                              validators=[DataRequired(_l("Name the phase.")), Length(max=200)],
@@ -80,20 +80,20 @@ class PhaseForm(FlaskForm):
     phase_cost = DecimalField(_l("Maximum cost (NOK excl. VAT)"), **MONEY)
 
 
-class OpenForm(FlaskForm):
+class OpenForm(VersionedForm):
     deadline = DateField(_l("Deadline for requests to participate"),
                          validators=[InputRequired(_l("Give the deadline as YYYY-MM-DD."))],
                          description=_l("At least the minimum time for requests to "
                                         "participate, shown above. Format: YYYY-MM-DD."))
 
 
-class CandidateForm(FlaskForm):
+class CandidateForm(VersionedForm):
     supplier_id = StringField()
     participant_id = StringField()
     registration_id = StringField()
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(VersionedForm):
     decision = RadioField(_l("Decision"), choices=CANDIDATE_DECISION_CHOICES,
                           validators=[InputRequired(_l("Choose whether the candidate is "
                                                        "qualified."))])
@@ -102,7 +102,7 @@ class DecisionForm(FlaskForm):
                                        Length(max=5000)])
 
 
-class NegotiationForm(FlaskForm):
+class NegotiationForm(VersionedForm):
     candidates = MultiCheckboxField(_l("Invite to negotiate"), coerce=int)
     cap = IntegerField(_l("Cap on the number of candidates"),
                        validators=[Optional(), NumberRange(min=1, max=100, message=_l(
@@ -115,7 +115,7 @@ class NegotiationForm(FlaskForm):
                                           "recorded in the protocol as a deviation."))
 
 
-class RoundForm(FlaskForm):
+class RoundForm(VersionedForm):
     held_on = DateField(_l("Held on"),
                         validators=[InputRequired(_l("Give the date as YYYY-MM-DD."))],
                         description=_l("Format: YYYY-MM-DD."))
@@ -125,7 +125,7 @@ class RoundForm(FlaskForm):
     outcome = TextAreaField(_l("Outcome"), filters=[strip], validators=[Length(max=10000)])
 
 
-class PartnersForm(FlaskForm):
+class PartnersForm(VersionedForm):
     partners = MultiCheckboxField(_l("Partners"), coerce=int)
     reason = TextAreaField(
         _l("Justification"), filters=[strip],
@@ -133,7 +133,7 @@ class PartnersForm(FlaskForm):
         description=_l("Award is on the best ratio between price or cost and quality."))
 
 
-class PhaseDecisionForm(FlaskForm):
+class PhaseDecisionForm(VersionedForm):
     decision = RadioField(_l("Decision"), choices=PHASE_DECISION_CHOICES,
                           validators=[InputRequired(_l("Choose the decision."))])
     targets_met = RadioField(_l("Were the interim targets met?"), choices=YES_NO,

@@ -25,6 +25,7 @@ from wtforms.validators import (
 
 from procure import vocabulary
 from procure.web.forms import strip
+from procure.web.officer.forms import VersionedForm
 
 SIZE_CHOICES = [
     SelectChoice("micro", _l("Micro (fewer than 10 employees)")),
@@ -69,12 +70,12 @@ class ContactForm(FlaskForm):
     phone = StringField(_l("Phone"), filters=[strip], validators=[Length(max=40)])
 
 
-class InviteForm(FlaskForm):
+class InviteForm(VersionedForm):
     supplier_id = StringField()
     registration_id = StringField()
 
 
-class SendInvitationsForm(FlaskForm):
+class SendInvitationsForm(VersionedForm):
     deadline = DateField(_l("Deadline for offers"),
                          validators=[InputRequired(_l("Give the deadline as YYYY-MM-DD."))],
                          description=_l("Offers are due at 12:00 on this day. Format: "
@@ -85,7 +86,7 @@ class SendInvitationsForm(FlaskForm):
                                           "recorded in the protocol."))
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(VersionedForm):
     question = TextAreaField(_l("Question as received"), filters=[strip],
                              validators=[DataRequired(_l("Write the question.")),
                                          Length(max=10000)])
@@ -94,13 +95,13 @@ class QuestionForm(FlaskForm):
                                           "who asked."))
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(VersionedForm):
     answer = TextAreaField(_l("Answer"), filters=[strip],
                            validators=[DataRequired(_l("Write the answer.")),
                                        Length(max=10000)])
 
 
-class OfferForm(FlaskForm):
+class OfferForm(VersionedForm):
     supplier = SelectField(_l("Supplier"),
                            validators=[InputRequired(_l("Choose the supplier."))])
     price = DecimalField(_l("Price (NOK excl. VAT)"), places=2, validators=[
@@ -119,7 +120,7 @@ class OfferForm(FlaskForm):
                          validators=[Length(max=5000)])
 
 
-class AwardForm(FlaskForm):
+class AwardForm(VersionedForm):
     winner = RadioField(_l("Award the contract to"),
                         validators=[InputRequired(_l("Choose the winning offer."))])
     justification = TextAreaField(

@@ -17,6 +17,7 @@ from procure.web.officer.forms import (
     ContractForm,
     InnovationForm,
     NeedForm,
+    NewDraftForm,
     TrackForm,
     ValueForm,
 )
@@ -49,7 +50,7 @@ def index():
 
 @bp.route("/tenders/new", methods=["GET", "POST"])
 def new_tender():
-    form = NeedForm()
+    form = NewDraftForm()
     if form.validate_on_submit():
         db = get_session()
         tender = tenders.create_draft(
