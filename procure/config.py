@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from procure.paths import resource_dir
 
@@ -15,7 +16,7 @@ class ConfigError(RuntimeError):
     """Raised when the app cannot start with the configuration it was given."""
 
 
-def default_config(instance_path: Path) -> dict:
+def default_config(instance_path: Path) -> dict[str, Any]:
     """Development defaults; nothing here is fit for production on its own."""
     return {
         "ENV": "development",
@@ -60,7 +61,7 @@ def default_config(instance_path: Path) -> dict:
     }
 
 
-def from_environment(environ: os._Environ | dict) -> dict:
+def from_environment(environ: Mapping[str, str]) -> dict[str, str]:
     """Collect PROCURE_* variables, with the prefix removed."""
     return {key[len(PREFIX):]: value for key, value in environ.items() if key.startswith(PREFIX)}
 
@@ -77,7 +78,7 @@ def development_secret_key(instance_path: Path) -> str:
     return key
 
 
-def check_production(config: dict, explicit: dict) -> None:
+def check_production(config: Mapping[str, Any], explicit: Mapping[str, Any]) -> None:
     """Refuse to run in production without an explicit secret key and database URL."""
     if config.get("ENV") != "production":
         return
@@ -94,9 +95,11 @@ INT_KEYS = ("LOGIN_MAX_FAILURES", "LOGIN_LOCKOUT_SECONDS", "MAX_CONTENT_LENGTH",
             "PROXY_COUNT", "PUBLIC_CACHE_SECONDS")
 
 
-def build_config(instance_path: Path, environ: dict, test_config: dict | None) -> dict:
+def build_config(
+    instance_path: Path, environ: Mapping[str, str], test_config: Mapping[str, Any] | None
+) -> dict[str, Any]:
     """Merge defaults, PROCURE_* variables and test overrides, and check the result."""
-    explicit = from_environment(environ) | (test_config or {})
+    explicit: dict[str, Any] = {**from_environment(environ), **(test_config or {})}
     config = default_config(instance_path) | explicit
     for key in INT_KEYS:
         config[key] = int(config[key])
