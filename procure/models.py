@@ -5,6 +5,7 @@
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Protocol
 
 from sqlalchemy import (
     JSON,
@@ -12,11 +13,13 @@ from sqlalchemy import (
     Column,
     DateTime,
     Numeric,
+    Table,
     TypeDecorator,
     UniqueConstraint,
     event,
 )
 from sqlalchemy import false as sa_false
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Field, Relationship, SQLModel
 
@@ -60,6 +63,26 @@ def ts_field(**kwargs) -> datetime | None:
 
 def created_field(**kwargs) -> datetime:
     return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, **kwargs)
+
+
+class _Row(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def stored_id(row: _Row) -> int:
+    """The primary key of a row that has been flushed. Models type `id` as optional, since a
+    new row has none until the database gives it one."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id yet: add and flush it first")
+    return row.id
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A table model's Table (its `__table__`, which SQLModel does not declare)."""
+    table = sa_inspect(model).local_table
+    assert isinstance(table, Table)
+    return table
 
 
 class Organisation(SQLModel, table=True):
