@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 
@@ -11,7 +12,7 @@ from procure.config import build_config
 from procure.paths import SOURCE_ROOT, is_checkout, resource_dir
 
 
-def create_app(test_config: dict | None = None) -> Flask:
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Application factory: config, database, extensions, blueprints, CLI."""
     app = Flask(
         __name__,

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from procure.paths import resource_dir
 
@@ -16,7 +18,7 @@ class ConfigError(RuntimeError):
     """Raised when the app cannot start with the configuration it was given."""
 
 
-def default_config(instance_path: Path) -> dict:
+def default_config(instance_path: Path) -> dict[str, Any]:
     """Development defaults; nothing here is fit for production on its own."""
     return {
         "ENV": "development",
@@ -75,7 +77,7 @@ def default_config(instance_path: Path) -> dict:
     }
 
 
-def from_environment(environ: os._Environ | dict) -> dict:
+def from_environment(environ: Mapping[str, str]) -> dict[str, str]:
     """Collect PROCURE_* variables, with the prefix removed."""
     return {key[len(PREFIX):]: value for key, value in environ.items() if key.startswith(PREFIX)}
 
@@ -112,7 +114,7 @@ def secret_key_problem(key: str) -> str | None:
     return None
 
 
-def check_production(config: dict, explicit: dict) -> None:
+def check_production(config: Mapping[str, Any], explicit: Mapping[str, Any]) -> None:
     """Refuse to run in production without a strong secret key and a database URL."""
     if config.get("ENV") != "production":
         return
@@ -207,9 +209,11 @@ INT_KEYS = ("LOGIN_MAX_FAILURES", "LOGIN_LOCKOUT_SECONDS", "SESSION_IDLE_MINUTES
             "PROXY_COUNT", "PUBLIC_CACHE_SECONDS")
 
 
-def build_config(instance_path: Path, environ: dict, test_config: dict | None) -> dict:
+def build_config(
+    instance_path: Path, environ: Mapping[str, str], test_config: Mapping[str, Any] | None
+) -> dict[str, Any]:
     """Merge defaults, PROCURE_* variables and test overrides, and check the result."""
-    explicit = from_environment(environ) | (test_config or {})
+    explicit: dict[str, Any] = {**from_environment(environ), **(test_config or {})}
     config = default_config(instance_path) | explicit
     for key in INT_KEYS:
         config[key] = int(config[key])

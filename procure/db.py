@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Engine, Result, create_engine, event
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
 _HOOKS_LOCK = threading.Lock()
 
 
-def make_engine(url: str, **kwargs) -> Engine:
+def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine; SQLite gets foreign keys and thread sharing for the dev server,
     PostgreSQL a connect timeout and a liveness check of pooled connections. SQL parameters
     are left out of error messages, so form values never reach the log."""
@@ -29,7 +30,7 @@ def make_engine(url: str, **kwargs) -> Engine:
     return engine
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
@@ -61,7 +62,8 @@ def init_app(app: Flask, engine: Engine | None = None) -> None:
 
 
 def get_engine() -> Engine:
-    return current_app.extensions["procure.engine"]
+    engine: Engine = current_app.extensions["procure.engine"]
+    return engine
 
 
 def get_session() -> Session:
@@ -71,7 +73,15 @@ def get_session() -> Session:
 
         g.db_session = Session(get_engine(), expire_on_commit=False,
                                info={DISPATCHER: current_app.extensions.get("procure.outbox")})
-    return g.db_session
+    session: Session = g.db_session
+    return session
+
+
+def affected_rows(result: Result[*tuple[Any, ...]]) -> int:
+    """Rows an UPDATE or DELETE matched. Session.execute returns a CursorResult for them, though
+    it is typed as returning any Result."""
+    assert isinstance(result, CursorResult), "only an UPDATE or DELETE result has a row count"
+    return result.rowcount
 
 
 def _close_session(_exc: BaseException | None) -> None:

@@ -110,6 +110,7 @@ class Mailer:
 
     def _smtp(self, message: EmailMessage) -> str:
         try:
+            client: smtplib.SMTP
             if self.security == "ssl":
                 client = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
                                           context=ssl.create_default_context())
@@ -175,5 +176,5 @@ def outbox_messages(outbox: Path) -> list[EmailMessage]:
 
     if not outbox.is_dir():
         return []
-    return [message_from_bytes(path.read_bytes(), policy=default)  # type: ignore[misc]
+    return [message_from_bytes(path.read_bytes(), policy=default)
             for path in sorted(outbox.glob("*.eml"))]

@@ -6,6 +6,7 @@
 import secrets
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Protocol
 
 from sqlalchemy import (
     JSON,
@@ -14,10 +15,12 @@ from sqlalchemy import (
     DateTime,
     LargeBinary,
     Numeric,
+    Table,
     TypeDecorator,
     UniqueConstraint,
 )
 from sqlalchemy import false as sa_false
+from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Field, Relationship, SQLModel
 
 from procure import clock
@@ -66,6 +69,26 @@ def created_field(**kwargs) -> datetime:
 
 def new_session_nonce() -> str:
     return secrets.token_hex(16)
+
+
+class _Row(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def stored_id(row: _Row) -> int:
+    """The primary key of a row that has been flushed. Models type `id` as optional, since a
+    new row has none until the database gives it one."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id yet: add and flush it first")
+    return row.id
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A table model's Table (its `__table__`, which SQLModel does not declare)."""
+    table = sa_inspect(model).local_table
+    assert isinstance(table, Table)
+    return table
 
 
 class Organisation(SQLModel, table=True):

@@ -28,7 +28,7 @@ def alerts_send(dry_run: bool) -> None:
     from procure.services import alerts, interest
     from procure.web.public import emails
 
-    app = current_app._get_current_object()
+    app = current_app  # the command's app context stays pushed throughout
     # Links in the e-mails are built on PUBLIC_BASE_URL, never on a request's host.
     with app.test_request_context("/", base_url=app.config["PUBLIC_BASE_URL"]):
         session = get_session()

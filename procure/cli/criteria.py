@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import textwrap
-from datetime import date
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -113,7 +113,7 @@ def list_criteria(
     level: str | None,
     type_: str | None,
     search: str | None,
-    on: date | None,
+    on: datetime | None,  # click.DateTime gives a datetime
     all_versions: bool,
     as_json: bool,
 ) -> None:
@@ -206,9 +206,10 @@ def diff(directory: Path, set_id: str, old_version: str, new_version: str) -> No
                 f"  {mark} {criterion.id}  [{criterion.level}, {criterion.type}]  {criterion.title}"
             )
     click.echo(f"Changed: {len(result.changed)}")
-    for change in result.changed:
-        click.echo(f"  ~ {change.old.id} -> {change.new.id}  {change.new.title}")
-        for field_change in change.changes:
+    for criterion_change in result.changed:
+        old, new = criterion_change.old, criterion_change.new
+        click.echo(f"  ~ {old.id} -> {new.id}  {new.title}")
+        for field_change in criterion_change.changes:
             if field_change.field != "id":
                 _echo_change(field_change.field, field_change.old, field_change.new)
     click.echo(f"Unchanged: {len(result.unchanged)}")

@@ -6,11 +6,12 @@ import dataclasses
 import json
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlmodel import select
+from sqlmodel import Session, col, select
 
 from procure.db import get_session
 from procure.exports.protocol import tender_protocol
@@ -26,13 +27,13 @@ def _plain(value: object) -> object:
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
-def audit_events(session, row: Tender) -> list[dict]:
+def audit_events(session: Session, row: Tender) -> list[dict[str, Any]]:
     """Every recorded event on the tender, oldest first: who, when, what, and the details."""
     events = session.exec(select(AuditEvent).where(
-        AuditEvent.object_type == "tender", AuditEvent.object_id == str(row.id))
-        .order_by(AuditEvent.occurred_at, AuditEvent.id)).all()
+        col(AuditEvent.object_type) == "tender", col(AuditEvent.object_id) == str(row.id))
+        .order_by(col(AuditEvent.occurred_at), col(AuditEvent.id))).all()
     users = {u.id: u for u in session.exec(select(User).where(
-        User.id.in_({e.actor_id for e in events if e.actor_id}))).all()}
+        col(User.id).in_({e.actor_id for e in events if e.actor_id}))).all()}
     return [{"at": e.occurred_at.isoformat(), "actor": users[e.actor_id].email
              if e.actor_id in users else None, "action": e.action, "details": e.details}
             for e in events]
@@ -48,7 +49,7 @@ def tender() -> None:
 @with_appcontext
 def list_tenders(as_json: bool) -> None:
     """List every tender: id, reference, title, track and status."""
-    rows = get_session().exec(select(Tender).order_by(Tender.id)).all()
+    rows = get_session().exec(select(Tender).order_by(col(Tender.id))).all()
     items = [{"id": r.id, "reference": r.reference, "title": r.title, "track": r.track,
               "status": r.status} for r in rows]
     if as_json:
@@ -68,7 +69,9 @@ def show(tender_id: int, as_json: bool) -> None:
     row = get_session().get(Tender, tender_id)
     if row is None:
         raise click.ClickException(f"no tender with id {tender_id}")
-    summary = tender_summary(get_session(), row, current_app.extensions["procure.rulebook"])
+    # Plain JSON-able data, read here by key.
+    summary: dict[str, Any] = tender_summary(get_session(), row,
+                                             current_app.extensions["procure.rulebook"])
     if as_json:
         summary["audit"] = audit_events(get_session(), row)
         summary["protocol"] = dataclasses.asdict(tender_protocol(get_session(), row))
@@ -84,10 +87,10 @@ def show(tender_id: int, as_json: bool) -> None:
     else:
         click.echo("Weights: " + ", ".join(f"{name} {value} %" for name, value in weights.items()))
     click.echo(f"Criteria ({len(summary['criteria'])}):")
-    for row in summary["criteria"]:
-        extra = f" weight {row['weight']} %" if row["weight"] is not None else ""
-        extra += " spec" if row["spec_requirement"] else ""
-        click.echo(f"  {row['id']:<22} {row['hash'][:12]}  {row['type']:<15} {row['level']:<9}"
+    for pin in summary["criteria"]:
+        extra = f" weight {pin['weight']} %" if pin["weight"] is not None else ""
+        extra += " spec" if pin["spec_requirement"] else ""
+        click.echo(f"  {pin['id']:<22} {pin['hash'][:12]}  {pin['type']:<15} {pin['level']:<9}"
                    f"{extra}")
     climate = summary["climate"]
     click.echo(f"§ 7-9: {climate['status'] or 'not checked'}"

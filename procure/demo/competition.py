@@ -13,11 +13,19 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import update
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from procure.domain.estimate import format_nok
 from procure.domain.rules import RuleBook
-from procure.models import AuditEvent, Organisation, Supplier, SupplierContact, Tender, User
+from procure.models import (
+    AuditEvent,
+    Organisation,
+    Supplier,
+    SupplierContact,
+    Tender,
+    User,
+    stored_id,
+)
 from procure.services import audit, chooser, competition, tender_criteria
 
 KEY = "DEMO-FK"
@@ -52,7 +60,7 @@ class DemoMailer:
 def _backdate(session: Session, since: int, when: datetime) -> None:
     """Move the audit events written since `since` to when the step happened."""
     session.flush()
-    session.execute(update(AuditEvent).where(AuditEvent.id > since)
+    session.execute(update(AuditEvent).where(col(AuditEvent.id) > since)
                     .values(occurred_at=when).execution_options(synchronize_session=False))
 
 
@@ -80,8 +88,8 @@ def _contacts(session: Session) -> None:
         if supplier is None or session.exec(select(SupplierContact.id).where(
                 SupplierContact.supplier_id == supplier.id)).first() is not None:
             continue
-        session.add(SupplierContact(supplier_id=supplier.id, name=name, role=role, email=email,
-                                    phone=phone))
+        session.add(SupplierContact(supplier_id=stored_id(supplier), name=name, role=role,
+                                    email=email, phone=phone))
     session.flush()
 
 
@@ -99,7 +107,7 @@ def apply_demo_competition(session: Session, organisation: Organisation, ruleboo
     mark = _last_event(session)
     value = 750_000
     tender = Tender(
-        organisation_id=organisation.id, reference=reference,
+        organisation_id=stored_id(organisation), reference=reference,
         title="Snørydding og strøing ved kommunale bygg i Skedsmokorset",
         description=("Brøyting, snørydding og strøing av gangveier, parkeringsplasser og "
                      "innganger ved seks skoler og barnehager i Skedsmokorset, vintrene "
@@ -124,10 +132,10 @@ def apply_demo_competition(session: Session, organisation: Organisation, ruleboo
 
     mailer = DemoMailer()
     suppliers = {s.orgnr: s for s in session.exec(
-        select(Supplier).where(Supplier.orgnr.in_(INVITED))).all()}
+        select(Supplier).where(col(Supplier.orgnr).in_(INVITED))).all()}
     mark = _last_event(session)
     for orgnr in INVITED:
-        competition.invite_supplier(session, tender, suppliers[orgnr].id, actor_id=actor,
+        competition.invite_supplier(session, tender, stored_id(suppliers[orgnr]), actor_id=actor,
                                     now=day(38))
     _backdate(session, mark, day(38))
     mark = _last_event(session)
@@ -154,14 +162,14 @@ def apply_demo_competition(session: Session, organisation: Organisation, ruleboo
     _backdate(session, mark, day(13))
     mark = _last_event(session)
     for orgnr, (price, quality, climate, note) in OFFERS.items():
-        competition.record_offer(session, tender, suppliers[orgnr].id, {
+        competition.record_offer(session, tender, stored_id(suppliers[orgnr]), {
             "price": price, "received_on": day(15).date(), "score_quality": quality,
             "score_climate": climate, "note": note}, actor_id=actor, now=day(12))
     _backdate(session, mark, day(12))
 
     mark = _last_event(session)
     competition.decide_award(
-        session, tender, suppliers["934567897"].id,
+        session, tender, stored_id(suppliers["934567897"]),
         "Strømmen Renhold AS har høyest samlet poengsum (87,75 av 100). Tilbudet er ikke det "
         "billigste, men gir best kvalitet på beredskapen og klart lavest utslipp med "
         "elektriske maskiner, som veier 30 % i tildelingen.", actor_id=actor, now=day(5))

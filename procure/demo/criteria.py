@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from procure.demo.competition import estimate, step
 from procure.domain.criteria import DEFAULT_CRITERIA_DIR, load_library
 from procure.domain.rules import RuleBook
-from procure.models import Organisation, Tender, TenderCriterion
+from procure.models import Organisation, Tender, TenderCriterion, stored_id
 from procure.services import chooser, tender_criteria
 
 
@@ -79,7 +79,7 @@ def apply_plan(session: Session, tender: Tender, plan: DemoCriteria, library,
                                       now=now)
     pins = tender_criteria.tender_pins(session, tender)
     tender_criteria.set_pin_options(session, tender, {
-        p.id: (Decimal(plan.award_weights[p.criterion_id])
+        stored_id(p): (Decimal(plan.award_weights[p.criterion_id])
                if p.criterion_id in plan.award_weights else None, p.spec_requirement)
         for p in pins}, actor_id=None)
     tender_criteria.set_ambition(session, tender, plan.ambition, actor_id=None)
@@ -117,7 +117,7 @@ def apply_demo_criteria(session: Session, organisation: Organisation, rulebook: 
     if session.exec(select(Tender).where(Tender.organisation_id == organisation.id,
                                          Tender.reference == reference)).first() is None:
         tender = Tender(
-            organisation_id=organisation.id, reference=reference, title=title,
+            organisation_id=stored_id(organisation), reference=reference, title=title,
             description="Åtte elbiler til. Kriteriene ble valgt i vår, før kjøretøysettet "
                         "2026-1 kom.",
             contract_type="goods", cpv_code=cpv, estimated_value=Decimal(value),

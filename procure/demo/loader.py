@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlmodel import Session, select
 
 from procure import clock
+from procure.demo import StatusStamps
 from procure.demo import public as demo_public
 from procure.demo.competition import apply_demo_competition, estimate, step
 from procure.demo.criteria import apply_demo_criteria
@@ -16,7 +17,7 @@ from procure.demo.partnership import apply_demo_partnership
 from procure.demo.statistics import load_demo_statistics
 from procure.domain.places import kommunenummer_for
 from procure.domain.rules import DEFAULT_RULES_DIR, RuleBook, load_rulebook
-from procure.models import Organisation, Supplier, Tender
+from procure.models import Organisation, Supplier, Tender, stored_id
 from procure.services import accounts, chooser, market_dialogue
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 (documented demo-only credential)
@@ -57,7 +58,8 @@ def load_demo(session: Session, now: datetime | None = None) -> Organisation:
         select(Organisation).where(Organisation.orgnr == BUYER["orgnr"])
     ).first()
     if organisation is None:
-        organisation = Organisation(**BUYER)
+        organisation = Organisation(name=BUYER["name"], orgnr=BUYER["orgnr"],
+                                    kommunenummer=BUYER["kommunenummer"])
         session.add(organisation)
         session.flush()
     accounts.ensure_roles(session)
@@ -87,7 +89,8 @@ def _demo_tenders(session: Session, organisation: Organisation, rulebook: RuleBo
                   now: datetime) -> None:
     year = now.year
     today = now.date()
-    specs = [
+    # reference key, title, contract type, CPV, value, status stamps, deadline, description
+    specs: list[tuple[str, str, str, str, int, StatusStamps, date | None, str]] = [
         ("DEMO-1", "Renhold av barnehager i Strømmen", "services", "90911200-8", 900_000,
          {"planned_at": now - timedelta(days=3)}, today + timedelta(days=40),
          "Vi planlegger å kjøpe renhold av fire barnehager fra våren. Miljømerkede "
@@ -114,10 +117,12 @@ def _demo_tenders(session: Session, organisation: Organisation, rulebook: RuleBo
             Tender.organisation_id == organisation.id, Tender.reference == reference)).first()
         if existing is not None:
             continue
-        notice = min(stamp for stamp in (*stamps.values(), now)).date()
+        # (a TypedDict's values() is typed as objects)
+        notice = min([now, *(stamp for stamp in stamps.values()
+                             if isinstance(stamp, datetime))]).date()
         innovation, market = CHOOSER_ANSWERS.get(key, ("none", "known"))
         tender = Tender(
-            organisation_id=organisation.id, reference=reference, title=title,
+            organisation_id=stored_id(organisation), reference=reference, title=title,
             description=description, contract_type=contract_type, cpv_code=cpv,
             estimated_value=Decimal(value), tender_deadline=deadline,
             created_at=now - timedelta(days=150), planned_notice_date=notice,

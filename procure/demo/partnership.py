@@ -18,11 +18,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from procure.demo.competition import _backdate, _last_event, estimate, step
 from procure.domain.rules import RuleBook
-from procure.models import Organisation, Supplier, Tender, User
+from procure.models import Organisation, Supplier, Tender, User, stored_id
 from procure.services import audit, chooser, tender_criteria
 from procure.services import innovation_partnership as ip
 
@@ -155,12 +155,12 @@ def apply_demo_partnership(session: Session, organisation: Organisation, ruleboo
     actor = officer.id if officer else None
     day = lambda days: now - timedelta(days=days)  # noqa: E731
     suppliers = {s.orgnr: s for s in session.exec(
-        select(Supplier).where(Supplier.orgnr.in_(LEAK_CANDIDATES))).all()}
+        select(Supplier).where(col(Supplier.orgnr).in_(LEAK_CANDIDATES))).all()}
 
     mark = _last_event(session)
     value = 33_000_000
     tender = Tender(
-        organisation_id=organisation.id, reference=reference,
+        organisation_id=stored_id(organisation), reference=reference,
         title="Tidlig varsling av lekkasjer i vannledningsnettet",
         description=("Om lag 30 % av drikkevannet lekker ut før det når abonnentene. Vi trenger "
                      "å finne lekkasjer tidlig, før de blir brudd, uten å grave."),

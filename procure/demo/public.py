@@ -9,12 +9,13 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
+from procure.demo import StatusStamps
 from procure.demo.competition import estimate, step
 from procure.demo.criteria import DemoCriteria, apply_plan
 from procure.domain.criteria import DEFAULT_CRITERIA_DIR, load_library
 from procure.domain.purchases import oslo_to_utc
 from procure.domain.rules import DEFAULT_RULES_DIR, load_rulebook
-from procure.models import DialogueEvent, Organisation, Tender
+from procure.models import DialogueEvent, Organisation, Tender, stored_id
 from procure.services import chooser
 
 CONTACT = ("Innkjøpsavdelingen", "innkjop@lillestrom.example")
@@ -74,11 +75,11 @@ def load_public_demo(session: Session, organisation: Organisation, now: datetime
         if session.exec(select(Tender).where(Tender.organisation_id == organisation.id,
                                              Tender.reference == reference)).first():
             continue
-        stamps = {"planned_at": now - timedelta(days=10)}
+        stamps: StatusStamps = {"planned_at": now - timedelta(days=10)}
         if state == "open":
             stamps["opened_at"] = now - timedelta(days=2)
         tender = Tender(
-            organisation_id=organisation.id, reference=reference, title=title,
+            organisation_id=stored_id(organisation), reference=reference, title=title,
             description=description, contract_type=kind, cpv_code=cpv,
             estimated_value=Decimal(value), tender_deadline=today + timedelta(days=days),
             created_at=now - timedelta(days=40), planned_notice_date=today
@@ -120,7 +121,7 @@ def _events(session: Session, organisation: Organisation, now: datetime) -> None
             continue
         day = today + timedelta(days=days)
         session.add(DialogueEvent(
-            tender_id=tender.id, title=title, description=description,
+            tender_id=stored_id(tender), title=title, description=description,
             starts_at=oslo_to_utc(day, start), ends_at=oslo_to_utc(day, end), place=place,
             link=link, registration_deadline=today + timedelta(days=deadline),
             created_at=now, updated_at=now))

@@ -10,7 +10,7 @@ from decimal import Decimal
 from functools import cache
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from procure.demo.competition import estimate, step
 from procure.demo.criteria import DemoCriteria, apply_plan
@@ -23,7 +23,7 @@ from procure.ingest import start_run
 from procure.ingest.awards import AwardData, WinnerData, decision_days, store_awards
 from procure.ingest.spend import upsert_sql
 from procure.ingest.tenders import sync_tender_awards
-from procure.models import Award, Organisation, SpendLine, Supplier, Tender
+from procure.models import Award, Organisation, SpendLine, Supplier, Tender, stored_id
 from procure.services import chooser, market_dialogue, spend_summary
 
 SEED = 2026
@@ -96,14 +96,15 @@ def demo_orgnr(index: int) -> str:
 
 
 def load_demo_statistics(session: Session, organisation: Organisation, now: datetime) -> None:
-    if session.scalar(select(SpendLine.id).where(SpendLine.invoice_id == "DEMO-00001")):
+    if session.scalar(select(col(SpendLine.id)).where(col(SpendLine.invoice_id) == "DEMO-00001")):
         return
     rng = random.Random(SEED)  # noqa: S311 (demo data, not secrets)
     suppliers = _suppliers(session)
     _spend(session, rng, suppliers, now)
     _tenders(session, organisation, now)
     session.flush()
-    if session.scalar(select(Award.id).where(Award.source == "procure").limit(1)) is None:
+    if session.scalar(select(col(Award.id)).where(col(Award.source) == "procure")
+                      .limit(1)) is None:
         sync_tender_awards(session)
     _awards(session, rng, suppliers, now)
     session.flush()
@@ -114,7 +115,7 @@ def _suppliers(session: Session) -> list[Supplier]:
     for index, (name, form, employees, founded, postal, nace, _category, _cpv) in enumerate(
             REGISTER):
         orgnr = demo_orgnr(index)
-        supplier = session.scalar(select(Supplier).where(Supplier.orgnr == orgnr))
+        supplier = session.scalar(select(Supplier).where(col(Supplier.orgnr) == orgnr))
         if supplier is None:
             size = classify(employees, None, form)
             supplier = Supplier(orgnr=orgnr, name=name, address=f"Demoveien {index + 1}",
@@ -126,7 +127,7 @@ def _suppliers(session: Session) -> list[Supplier]:
             session.add(supplier)
         rows.append(supplier)
     for orgnr, (employees, founded, _category, _cpv) in EXISTING.items():
-        supplier = session.scalar(select(Supplier).where(Supplier.orgnr == orgnr))
+        supplier = session.scalar(select(Supplier).where(col(Supplier.orgnr) == orgnr))
         if supplier is not None and supplier.founded is None:
             supplier.employees = employees
             supplier.founded = date.fromisoformat(founded)
@@ -247,8 +248,8 @@ def _tenders(session: Session, organisation: Organisation, now: datetime) -> Non
     for (key, title, kind, cpv, value, months, track, innovation, market, plan,
          awarded_after) in TENDERS:
         reference = f"STAT-{key}"
-        exists = session.scalar(select(Tender.id).where(
-            Tender.organisation_id == organisation.id, Tender.reference == reference))
+        exists = session.scalar(select(col(Tender.id)).where(
+            col(Tender.organisation_id) == organisation.id, col(Tender.reference) == reference))
         if exists:
             continue
         opened = now - timedelta(days=30 * months)
@@ -259,7 +260,7 @@ def _tenders(session: Session, organisation: Organisation, now: datetime) -> Non
         if awarded is not None and awarded > now:
             awarded = None
         tender = Tender(
-            organisation_id=organisation.id, reference=reference, title=title,
+            organisation_id=stored_id(organisation), reference=reference, title=title,
             description="Demo: en tidligere anskaffelse for statistikken.",
             contract_type=kind, cpv_code=cpv, estimated_value=Decimal(value),
             innovation=innovation, market=market, needs_rnd=track == "innovation-partnership",

@@ -49,8 +49,8 @@ def invitation_warnings(invitees: Sequence[Invitee], buyer_kommune: str) -> tupl
 def award_criteria(weights: Mapping[str, Decimal | None]) -> tuple[tuple[str, Decimal], ...]:
     """(criterion, weight in percent) for each weight above zero, keyed by CRITERIA; without
     any weights the price alone decides (100 %)."""
-    chosen = tuple((name, Decimal(weights[name])) for name in CRITERIA
-                   if weights.get(name) is not None and Decimal(weights[name]) > 0)
+    chosen = tuple((name, Decimal(weight)) for name in CRITERIA
+                   if (weight := weights.get(name)) is not None and Decimal(weight) > 0)
     return chosen or ((PRICE, Decimal(100)),)
 
 
@@ -107,6 +107,12 @@ class Evaluation:
         return next((r for r in self.ranked if r.key == key), None)
 
 
+def _rank_order(ranked: Ranked) -> tuple[Decimal, Decimal, int]:
+    """Sort key of a complete offer: highest total first, then lowest price, then key."""
+    total = ranked.total if ranked.total is not None else Decimal(0)
+    return (-total, ranked.price, ranked.key)
+
+
 def _score(value: object) -> Decimal | None:
     if value in (None, ""):
         return None
@@ -131,11 +137,11 @@ def evaluate(offers: Iterable[OfferInput],
             points = (None if score is None
                       else (weight * score / MAX_SCORE).quantize(TWO_PLACES, ROUND_HALF_UP))
             lines.append(Line(name, weight, score, points))
-        total = (None if any(line.points is None for line in lines)
-                 else sum((line.points for line in lines), Decimal(0)))
+        earned = [line.points for line in lines if line.points is not None]
+        total = sum(earned, Decimal(0)) if len(earned) == len(lines) else None
         scored.append(Ranked(offer.key, offer.price, tuple(lines), total))
     complete = sorted((r for r in scored if r.total is not None),
-                      key=lambda r: (-r.total, r.price, r.key))
+                      key=_rank_order)
     ranked = []
     for row in complete:
         first = next(i for i, other in enumerate(complete) if other.total == row.total)

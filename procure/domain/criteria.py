@@ -12,10 +12,11 @@ import json
 import re
 import tomllib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from procure.domain.sources import Source
 from procure.domain.toml_lines import TablePath, TomlLines
@@ -148,7 +149,7 @@ def version_key(version: str) -> tuple[int, int]:
     return (int(match.group(1)), int(match.group(2)))
 
 
-def _set_order(criteria_set: CriteriaSet) -> tuple:
+def _set_order(criteria_set: CriteriaSet) -> tuple[date, tuple[int, int]]:
     return (criteria_set.valid_from, version_key(criteria_set.version))
 
 
@@ -486,11 +487,19 @@ class _FileReport:
         return f"{self.shown}:{line}"
 
 
+# Parsed TOML: values are checked against a schema at run time, so they stay `Any` here.
+Fields = dict[str, Any]
+
+
 def _check_table(
-    table: dict, schema: dict, path: TablePath, prefix: str, report: _FileReport
-) -> dict[str, object]:
+    table: Mapping[str, Any],
+    schema: Mapping[str, tuple[str, bool]],
+    path: TablePath,
+    prefix: str,
+    report: _FileReport,
+) -> Fields:
     """Report unknown, missing and mistyped keys; return the keys whose values are valid."""
-    valid: dict[str, object] = {}
+    valid: Fields = {}
     for name, value in table.items():
         if name not in schema:
             report.key(path, name, f"{prefix}unknown key {name!r}")
@@ -576,7 +585,7 @@ def _parse_file(path: Path, shown: str, category: str, problems: list[Problem]) 
     return parsed
 
 
-def _check_set_fields(meta: dict, path: Path, category: str, parsed: _Parsed) -> None:
+def _check_set_fields(meta: Fields, path: Path, category: str, parsed: _Parsed) -> None:
     report = parsed.report
     set_id = meta.get("id")
     if set_id is not None:
@@ -673,19 +682,16 @@ def _parse_criteria(
                 continue
             first_line[base] = (criterion_id, line)
         if report.count == errors_before:
+            values: Fields = {name: fields.get(name) for name in CRITERION_SCHEMA}
             criteria.append(
-                Criterion(
-                    category=category,
-                    location=report.location(path, "id"),
-                    **{name: fields.get(name) for name in CRITERION_SCHEMA},
-                )
+                Criterion(category=category, location=report.location(path, "id"), **values)
             )
     return criteria
 
 
 def _check_criterion_fields(
-    fields: dict,
-    table: dict,
+    fields: Fields,
+    table: Mapping[str, Any],
     path: TablePath,
     prefix: str,
     sources: dict[str, Source],
@@ -717,7 +723,7 @@ def _check_criterion_fields(
 
 
 def _check_weights(
-    fields: dict, table: dict, path: TablePath, prefix: str, report: _FileReport
+    fields: Fields, table: Mapping[str, Any], path: TablePath, prefix: str, report: _FileReport
 ) -> None:
     low, high = fields.get("weight_min"), fields.get("weight_max")
     has_weight = "weight_min" in fields or "weight_max" in fields
@@ -786,9 +792,10 @@ def _check_chains(files: list[_Parsed]) -> None:
     """Each set's versions must form one line: one first version, each later one superseding."""
     by_set: dict[str, dict[str, _Parsed]] = defaultdict(dict)
     for parsed in files:
-        by_set[parsed.set_id][parsed.version] = parsed
+        if parsed.set_id is not None and parsed.version is not None:
+            by_set[parsed.set_id][parsed.version] = parsed
     for set_id, versions in by_set.items():
-        ordered = sorted(versions.values(), key=lambda p: version_key(p.version))
+        ordered = sorted(versions.values(), key=lambda p: version_key(p.version or ""))
         successor: dict[str, _Parsed] = {}
         for parsed in ordered:
             previous = parsed.supersedes
@@ -863,7 +870,7 @@ def _check_criterion_ids(files: list[_Parsed]) -> None:
     owner: dict[str, Criterion] = {}  # base id -> first criterion, for the cross-set check
     by_full_id: dict[str, tuple[Criterion, _Parsed]] = {}
     highest: dict[str, tuple[Criterion, _Parsed]] = {}
-    ordered = sorted(files, key=lambda p: (p.set_id, version_key(p.version), p.shown))
+    ordered = sorted(files, key=lambda p: (p.set_id, version_key(p.version or ""), p.shown))
     for parsed in ordered:
         for criterion in parsed.criteria:
             line = int(criterion.location.rpartition(":")[2])

@@ -50,7 +50,8 @@ class MissingPartnershipRules(ValueError):
 def partnership_rules(ruleset: RuleSet, regime_id: str | None = None) -> PartnershipRules:
     """The innovation partnership entry of the regime (or, without one, of the first regime
     offering the procedure) in the rule set."""
-    regimes = [ruleset.regimes[regime_id]] if regime_id in ruleset.regimes else []
+    regimes = ([ruleset.regimes[regime_id]]
+               if regime_id is not None and regime_id in ruleset.regimes else [])
     regimes += list(ruleset.regimes.values())
     for regime in regimes:
         entry = regime.procedure("innovation-partnership")

@@ -4,9 +4,10 @@ Doffin PIN text. Pure: no Flask, no session."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Required, TypedDict
 
 # The LUP sequence (a design choice; LUP publishes no official step list).
 PHASES = ("anchoring", "needs", "dialogue", "competition", "follow-up")
@@ -93,7 +94,8 @@ class Offer:
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
 
 
-def slot_problems(participants: Sequence[int], offers: Iterable[Offer]) -> dict[str, list]:
+def slot_problems(participants: Sequence[int],
+                  offers: Iterable[Offer]) -> dict[str, list[int]]:
     """The equal-treatment check for one-to-one meetings: every participant offered exactly one
     slot, every slot the same length. Empty lists mean everyone was offered the same."""
     by_participant: dict[int, list[Offer]] = {}
@@ -119,7 +121,21 @@ def info_gaps(participants: Sequence[int], items: Sequence[int],
     return gaps
 
 
-def pin_text(facts: Mapping[str, object]) -> str:
+class PinFacts(TypedDict, total=False):
+    """What the PIN text says; conferences are (when, where, registration deadline) texts."""
+
+    buyer: Required[str]
+    reference: Required[str]
+    title: Required[str]
+    cpv: str
+    functions: str | None
+    outcomes: str | None
+    conferences: Sequence[tuple[str, str, str]]
+    contact: str
+    slot_minutes: int | None
+
+
+def pin_text(facts: PinFacts) -> str:
     """The Doffin "veiledende kunngjøring" used to invite the market to dialogue (Norwegian,
     as published). facts: buyer, reference, title, cpv, functions, outcomes, conferences
     (list of (when, where, deadline)), contact, slot_minutes."""
@@ -135,7 +151,7 @@ def pin_text(facts: Mapping[str, object]) -> str:
               "", "Resultater vi ønsker å oppnå:", str(facts.get("outcomes") or "–").strip(),
               "", "Vi beskriver behovet, ikke løsningen. Vi ønsker innspill fra markedet på "
               "hvordan behovet kan dekkes, hva som finnes i dag og hva som kan utvikles."]
-    conferences = list(facts.get("conferences") or [])
+    conferences = list(facts.get("conferences") or ())
     if conferences:
         lines += ["", "Dialogkonferanse:"]
         for when, where, deadline in conferences:

@@ -335,7 +335,10 @@ def _warnings(inputs: RecommendationInput, ruleset: RuleSet, thresholds: list[Th
               chosen: ProcedureRule, lang: str = "nb") -> tuple[Caveat, ...]:
     t = TEXTS[lang]
     value = inputs.estimated_value
-    money = lambda amount: format_nok(amount, lang)  # noqa: E731
+
+    def money(amount: Decimal) -> str:
+        return format_nok(amount, lang)
+
     warnings = []
     near = [th for th in thresholds if abs(value - th.value) <= th.value * NEAR_THRESHOLD_MARGIN]
     if near:

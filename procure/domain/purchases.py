@@ -14,7 +14,11 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cache
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from procure.domain.cpv import CpvList
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -108,7 +112,7 @@ class PurchaseFilters:
         return replace(self, page=page)
 
 
-def _getlist(args: Mapping, key: str) -> list[str]:
+def _getlist(args: Mapping[str, Any], key: str) -> list[str]:
     getlist = getattr(args, "getlist", None)
     if getlist is not None:
         return [str(v) for v in getlist(key)]
@@ -135,7 +139,7 @@ def _allowed(values: Iterable[str], allowed: Iterable[str], key: str,
     return tuple(v for v in allowed if v in chosen)
 
 
-def parse_filters(args: Mapping) -> PurchaseFilters:
+def parse_filters(args: Mapping[str, Any]) -> PurchaseFilters:
     """Filters from query arguments. Unknown values are dropped and reported in `invalid`;
     unknown keys are ignored."""
     invalid: list[str] = []
@@ -254,7 +258,7 @@ def oslo_today(now: datetime) -> date:
 
 
 @cache
-def _cpv_list():
+def _cpv_list() -> CpvList:
     from procure.domain.cpv import load_cpv
 
     return load_cpv()

@@ -318,14 +318,14 @@ class _Reader:
         return value
 
     def string(self, table: Table, where: Path_, key: str, *, required: bool = True) -> str:
-        value = self.get(table, where, key, str, required=required, default="")
+        value: str = self.get(table, where, key, str, required=required, default="")
         if required and isinstance(value, str) and not value.strip() and key in table:
             self.fail(where + (key,), "must not be empty")
         return value
 
     def enum(self, table: Table, where: Path_, key: str, choices: Sequence[str],
              *, required: bool = True) -> str | None:
-        value = self.get(table, where, key, str, required=required)
+        value: str | None = self.get(table, where, key, str, required=required)
         if value is not None and value not in choices:
             self.fail(where + (key,), f"must be one of {', '.join(choices)}; got {value!r}")
             return None
@@ -363,7 +363,8 @@ class _Reader:
 
     def table(self, table: Table, where: Path_, key: str,
               *, required: bool = True) -> dict[str, Any]:
-        return self.get(table, where, key, dict, required=required, default={})
+        found: dict[str, Any] = self.get(table, where, key, dict, required=required, default={})
+        return found
 
     def english(self, table: Table, where: Path_, key: str) -> str:
         """The `<key>_en` twin of a bokmål text; required whenever the bokmål text is given."""

@@ -10,10 +10,12 @@ values differ are updated.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import func, select, update
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, func, select, update
+from sqlmodel import Session, SQLModel, col
 
+from procure.db import affected_rows
 from procure.errors import N_, UserError
 from procure.models import AwardSupplier, ImportRun, SpendLine, Supplier
 
@@ -29,7 +31,7 @@ class ImportFileError(UserError):
 class RowErrors:
     """Bad rows as [row, field, msgid, params]; all are counted, the first MAX are kept."""
 
-    items: list[list] = field(default_factory=list)
+    items: list[list[Any]] = field(default_factory=list)  # lists, as stored in JSON
     count: int = 0
     limit: int = MAX_STORED_ERRORS
 
@@ -83,7 +85,7 @@ def record_file_error(session: Session, kind: str, filename: str, error: UserErr
 
 
 def finish_run(session: Session, run: ImportRun, *, rows_read: int, inserted: int,
-               updated: int, notes: dict | None = None) -> ImportRun:
+               updated: int, notes: dict[str, Any] | None = None) -> ImportRun:
     run.rows_read = rows_read
     run.inserted = inserted
     run.updated = updated
@@ -95,7 +97,8 @@ def finish_run(session: Session, run: ImportRun, *, rows_read: int, inserted: in
 
 
 def recent_runs(session: Session, limit: int = 20) -> list[ImportRun]:
-    statement = select(ImportRun).order_by(ImportRun.created_at.desc(), ImportRun.id.desc())
+    statement = select(ImportRun).order_by(col(ImportRun.created_at).desc(),
+                                           col(ImportRun.id).desc())
     return list(session.scalars(statement.limit(limit)))
 
 
@@ -103,18 +106,18 @@ def relink_suppliers(session: Session) -> int:
     """Point spend lines and award winners without a supplier at the register, in SQL."""
     linked = 0
     for table in (SpendLine, AwardSupplier):
-        match = select(Supplier.id).where(Supplier.orgnr == table.supplier_orgnr)
+        match = select(col(Supplier.id)).where(col(Supplier.orgnr) == col(table.supplier_orgnr))
         statement = (
             update(table)
-            .where(table.supplier_id.is_(None), table.supplier_orgnr != "",
-                   table.supplier_orgnr.in_(select(Supplier.orgnr)))
+            .where(col(table.supplier_id).is_(None), col(table.supplier_orgnr) != "",
+                   col(table.supplier_orgnr).in_(select(col(Supplier.orgnr))))
             .values(supplier_id=match.scalar_subquery())
             .execution_options(synchronize_session=False)
         )
-        linked += session.execute(statement).rowcount or 0
+        linked += affected_rows(session.execute(statement)) or 0
     session.flush()
     return linked
 
 
-def count_rows(session: Session, model, *conditions) -> int:
+def count_rows(session: Session, model: type[SQLModel], *conditions: ColumnElement[bool]) -> int:
     return session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0

@@ -7,14 +7,17 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
-from procure.models import Award, AwardSupplier, ImportRun, Supplier
+from procure.models import Award, AwardSupplier, ImportRun, Supplier, stored_id
 
 AWARD_FIELDS = ("title", "cpv_code", "procedure", "method_details", "award_criteria",
                 "number_of_tenderers", "tender_value_ore", "value_ore", "tender_deadline",
                 "award_date", "decision_days", "suitability_sme", "bids_known_size", "sme_bids",
                 "tender_id", "currency", "amount", "tender_currency", "tender_amount")
+
+# (party key, name, organisation number, size class) of one winner of an award.
+Winner = tuple[str, str, str, str]
 
 
 @dataclass
@@ -66,12 +69,12 @@ def store_awards(session: Session, source: str, awards: list[AwardData],
     existing: dict[tuple[str, str], Award] = {}
     ocids = sorted({award.ocid for award in awards})
     for start in range(0, len(ocids), 500):
-        statement = select(Award).where(Award.source == source,
-                                        Award.ocid.in_(ocids[start:start + 500]))
-        for row in session.scalars(statement):
-            existing[(row.ocid, row.award_key)] = row
+        statement = select(Award).where(col(Award.source) == source,
+                                        col(Award.ocid).in_(ocids[start:start + 500]))
+        for found in session.scalars(statement):
+            existing[(found.ocid, found.award_key)] = found
     supplier_ids = _ensure_suppliers(session, awards)
-    current = _current_winners(session, [row.id for row in existing.values()])
+    current = _current_winners(session, [stored_id(found) for found in existing.values()])
     inserted = updated = 0
     for data in awards:
         row = existing.get((data.ocid, data.award_key))
@@ -86,7 +89,7 @@ def store_awards(session: Session, source: str, awards: list[AwardData],
         else:
             changes = {name: getattr(data, name) for name in AWARD_FIELDS
                        if getattr(row, name) != getattr(data, name)}
-            changed_winners = current.get(row.id, set()) != winners
+            changed_winners = current.get(stored_id(row), set()) != winners
             if changes or changed_winners:
                 for name, value in changes.items():
                     setattr(row, name, value)
@@ -95,22 +98,22 @@ def store_awards(session: Session, source: str, awards: list[AwardData],
                 updated += 1
         if changed_winners:
             for old in session.scalars(select(AwardSupplier).where(
-                    AwardSupplier.award_id == row.id)):
+                    col(AwardSupplier.award_id) == row.id)):
                 session.delete(old)
             session.flush()
             for party_key, name, orgnr, size_class in sorted(winners):
-                session.add(AwardSupplier(award_id=row.id, party_key=party_key, name=name,
+                session.add(AwardSupplier(award_id=stored_id(row), party_key=party_key, name=name,
                                           supplier_orgnr=orgnr, size_class=size_class,
                                           supplier_id=supplier_ids.get(orgnr)))
     session.flush()
     return inserted, updated
 
 
-def _current_winners(session: Session, award_ids: list[int]) -> dict[int, set[tuple]]:
-    result: dict[int, set[tuple]] = {}
+def _current_winners(session: Session, award_ids: list[int]) -> dict[int, set[Winner]]:
+    result: dict[int, set[Winner]] = {}
     for start in range(0, len(award_ids), 500):
         statement = select(AwardSupplier).where(
-            AwardSupplier.award_id.in_(award_ids[start:start + 500]))
+            col(AwardSupplier.award_id).in_(award_ids[start:start + 500]))
         for winner in session.scalars(statement):
             result.setdefault(winner.award_id, set()).add(
                 (winner.party_key, winner.name, winner.supplier_orgnr, winner.size_class))
@@ -126,8 +129,8 @@ def _ensure_suppliers(session: Session, awards: list[AwardData]) -> dict[str, in
     known: dict[str, int] = {}
     numbers = sorted(wanted)
     for start in range(0, len(numbers), 500):
-        statement = select(Supplier.orgnr, Supplier.id).where(
-            Supplier.orgnr.in_(numbers[start:start + 500]))
+        statement = select(col(Supplier.orgnr), col(Supplier.id)).where(
+            col(Supplier.orgnr).in_(numbers[start:start + 500]))
         known.update(dict(session.execute(statement).all()))
     for orgnr in numbers:
         if orgnr in known:
@@ -141,5 +144,5 @@ def _ensure_suppliers(session: Session, awards: list[AwardData]) -> dict[str, in
                             size_class=winner.size_class, size_basis="ocds-scale")
         session.add(supplier)
         session.flush()
-        known[orgnr] = supplier.id
+        known[orgnr] = stored_id(supplier)
     return known

@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain, islice
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from procure.ingest.reading import Table, max_rows, too_many_rows
+
+if TYPE_CHECKING:
+    from _csv import Reader as CsvReader  # what csv.reader() returns
 
 BLOCK = 1 << 18  # bytes read at a time
 
@@ -61,8 +65,8 @@ class Batch:
         """The fields column by column when every row has as many; else None."""
         if self._text is None:
             rows = self.rows()
-            width = len(rows[0]) if rows else 0
-            if not width or any(len(row) != width for row in rows):
+            first = len(rows[0]) if rows else 0
+            if not first or any(len(row) != first for row in rows):
                 return None
             return list(zip(*rows, strict=True))
         width, delimiter = self._width, self.delimiter
@@ -89,14 +93,14 @@ def batches(table: Table, size: int, block: int = BLOCK) -> Iterator[Batch]:
         yield batch
 
 
-def _row_batches(rows, size: int, first: int) -> Iterator[Batch]:
-    rows = iter(rows)
+def _row_batches(table_rows: Iterable[list[str]], size: int, first: int) -> Iterator[Batch]:
+    rows = iter(table_rows)
     while chunk := list(islice(rows, size)):
         yield Batch(first, len(chunk), rows=chunk)
         first += len(chunk)
 
 
-def _record_batches(reader, size: int, first: int) -> Iterator[Batch]:
+def _record_batches(reader: CsvReader, size: int, first: int) -> Iterator[Batch]:
     """Batches of what a csv reader reads from line `first` on, each row numbered by the line
     it starts on (the reader counts lines: a quoted line break makes a row two lines)."""
     base = first - 1

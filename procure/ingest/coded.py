@@ -12,8 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from itertools import repeat
+from typing import Any
 
 import numpy as np
+
+# (the value stored or BAD, *facts): the parse function decides the facts.
+Facts = tuple[Any, ...]
 
 
 class _Bad:
@@ -33,14 +37,14 @@ class CodedColumn:
     """`parse(raw)` gives (the value stored or BAD, *facts); a fact that is always an int
     becomes an int64 array, any other an object array."""
 
-    def __init__(self, parse: Callable[[str], tuple]) -> None:
+    def __init__(self, parse: Callable[[str], Facts]) -> None:
         self.parse = parse
         self.numbers: dict[str, int] = {}
-        self.facts: list[tuple] = []
+        self.facts: list[Facts] = []
         self._raw: list[str] = []
         self._arrays: list[np.ndarray] = []
-        self._bad: np.ndarray | None = None
-        self._same: np.ndarray | None = None
+        self._bad = np.zeros(0, bool)  # grown on the first _build
+        self._same = np.zeros(0, bool)
         self._done = 0  # facts written into the arrays
         self.has_bad = False  # whether any value seen so far is invalid
 
@@ -62,11 +66,11 @@ class CodedColumn:
             self.has_bad = self.has_bad or facts[0] is BAD
         return number
 
-    def new_since(self, count: int) -> tuple[list[str], list[tuple]]:
+    def new_since(self, count: int) -> tuple[list[str], list[Facts]]:
         """The raw values numbered from `count` on, and their facts."""
         return self._raw[count:], self.facts[count:]
 
-    def extend(self, raws: Sequence[str], facts: Sequence[tuple]) -> None:
+    def extend(self, raws: Sequence[str], facts: Sequence[Facts]) -> None:
         """Number values as a copy of this column numbered them (in a forked reader)."""
         for raw, fact in zip(raws, facts, strict=True):
             self.numbers[raw] = len(self.facts)
@@ -74,7 +78,7 @@ class CodedColumn:
             self._raw.append(raw)
             self.has_bad = self.has_bad or fact[0] is BAD
 
-    def get(self, raw: str) -> tuple:
+    def get(self, raw: str) -> Facts:
         """(value stored or BAD, *facts) of one raw value."""
         return self.facts[self.number(raw)]
 
@@ -85,10 +89,11 @@ class CodedColumn:
         if done == count:
             return
         columns = list(zip(*self.facts[done:], strict=True))
-        if self._bad is None or count > len(self._bad):
+        if count > len(self._bad):
             capacity = max(1024, 2 * count)
+            arrays: list[np.ndarray | None] = list(self._arrays) or [None] * len(columns)
             self._arrays = [_grown(array, capacity, column) for array, column in
-                            zip(self._arrays or [None] * len(columns), columns, strict=True)]
+                            zip(arrays, columns, strict=True)]
             self._bad = _grown(self._bad, capacity, [False])
             self._same = _grown(self._same, capacity, [False])
         for index, column in enumerate(columns):
@@ -107,28 +112,30 @@ class CodedColumn:
         self._build()
         return bool(self._bad[numbers].any())
 
-    def stored(self, column: Sequence[str] | None, numbers: np.ndarray) -> Sequence:
+    def stored(self, column: Sequence[str] | None, numbers: np.ndarray) -> Sequence[Any]:
         """The values stored: the column itself when every value is stored as read (and the
         column is given)."""
         self._build()
         if column is not None and self._same[numbers].all():
             return column
-        return self._arrays[0][numbers].tolist()
+        values: list[Any] = self._arrays[0][numbers].tolist()
+        return values
 
     def fact(self, index: int, numbers: np.ndarray) -> np.ndarray:
         """Fact `index` (1 = the first after the value) of each number."""
         self._build()
-        return self._arrays[index][numbers]
+        facts: np.ndarray = self._arrays[index][numbers]
+        return facts
 
 
-def _dtype(values: Sequence) -> np.dtype:
+def _dtype(values: Sequence[object]) -> np.dtype:
     for kind, dtype in ((bool, np.dtype(bool)), (int, np.dtype(np.int64))):
         if all(type(value) is kind for value in values):
             return dtype
     return np.dtype(object)
 
 
-def _grown(array: np.ndarray | None, capacity: int, sample: Sequence) -> np.ndarray:
+def _grown(array: np.ndarray | None, capacity: int, sample: Sequence[object]) -> np.ndarray:
     """A copy of `array` with room for `capacity` (of the dtype `sample` needs when there is
     no array yet)."""
     grown = np.zeros(capacity, _dtype(sample) if array is None else array.dtype)

@@ -21,9 +21,15 @@ import multiprocessing
 import pickle
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from procure.errors import N_, UserError
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+# What goes down the pipe: (kind, payload), "done" and "error" last.
+Message = tuple[str, Any]
 
 # Wait this long for the child to end once it has said it is done (it only closes its pipe).
 JOIN_SECONDS = 10
@@ -86,7 +92,8 @@ def run(importer: Any, read: Callable[[], dict[str, Any]],
                                   code=process.exitcode) from None
             if kind == "done":
                 finished = True
-                return payload
+                state: dict[str, Any] = payload
+                return state
             if kind == "error":
                 raise payload
             receive(kind, payload)
@@ -100,10 +107,12 @@ def run(importer: Any, read: Callable[[], dict[str, Any]],
             process.join()
 
 
-def _child(importer: Any, read: Callable[[], dict[str, Any]], sender, receiver) -> None:
+def _child(importer: Any, read: Callable[[], dict[str, Any]],
+           sender: Connection[Message, Message], receiver: Connection[Message, Message]) -> None:
     receiver.close()  # the parent's end: were it open here too, a send would never fail
     importer.sink = sender
     try:
+        message: Message
         try:
             message = ("done", read())
         except BaseException as error:  # sent to the parent, which raises it

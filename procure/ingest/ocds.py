@@ -32,6 +32,7 @@ import io
 import math
 import re
 import warnings
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -81,6 +82,31 @@ LINKED = N_("The record links to its releases (url, date, tag) and has no compil
             "compiledRelease, or with the releases embedded.")
 UNMERGEABLE = N_("The record's releases cannot be compiled: %(reason)s")
 
+JSONObject = dict[str, Any]  # a JSON object as parsed: its values are checked where read
+
+
+@dataclass
+class _SourceRows:
+    """The rows that last gave a process's tender and bids, each award (row, index in the
+    release's awards) and each party: where the report points."""
+
+    tender: int
+    bids: int
+    awards: dict[str, tuple[int, int]] = field(default_factory=dict)
+    parties: dict[str, int] = field(default_factory=dict)
+
+
+# party id -> (the row that last gave the party, the party)
+Parties = dict[str, tuple[int, JSONObject]]
+
+
+@dataclass
+class _Process:
+    """One contracting process: its compiled release and where each part came from."""
+
+    release: JSONObject
+    rows: _SourceRows
+
 
 @cache
 def merger() -> ocdsmerge.Merger:
@@ -126,12 +152,12 @@ def import_ocds(session: Session, stream: IO[bytes], filename: str, *,
                       notes={"releases": len(releases), "awards_left_out": skipped, **notes})
 
 
-def _value_in_nok(session: Session, awards: list[AwardData]) -> dict:
+def _value_in_nok(session: Session, awards: list[AwardData]) -> dict[str, Any]:
     """Set the NOK values from the stored rates; the notes say what was converted and what
     was left without a NOK value."""
     currencies = {a.currency for a in awards} | {a.tender_currency for a in awards}
     book = RateBook.load(session, currencies)
-    per_currency: dict[str, dict] = {}
+    per_currency: dict[str, dict[str, int]] = {}
     for award in awards:
         award.value_ore = book.nok_ore(award.currency, award.amount, award.award_date)
         award.tender_value_ore = book.nok_ore(award.tender_currency, award.tender_amount,
@@ -141,7 +167,7 @@ def _value_in_nok(session: Session, awards: list[AwardData]) -> dict:
             counts["awards"] += 1
             counts["valued"] += award.value_ore is not None
     unknown = sum(1 for a in awards if a.amount is None)
-    notes: dict = {}
+    notes: dict[str, Any] = {}
     if per_currency:
         notes["currencies"] = dict(sorted(per_currency.items()))
         notes["awards_without_rate"] = sum(c["awards"] - c["valued"]
@@ -187,12 +213,13 @@ def _is_versioned(value: Any, depth: int = 0) -> bool:
     return False
 
 
-def _is_record(value: dict) -> bool:
+def _is_record(value: JSONObject) -> bool:
     return any(key in value for key in ("compiledRelease", "versionedRelease")) or (
         isinstance(value.get("releases"), list) and "ocid" in value)
 
 
-def _releases(values: list[tuple[int, Any]], errors: RowErrors) -> list[tuple[int, dict]]:
+def _releases(values: list[tuple[int, Any]],
+              errors: RowErrors) -> list[tuple[int, JSONObject]]:
     """(row, release) for every release in the file, records compiled; ordered by date."""
     if len(values) == 1 and values[0][0] == 0 and isinstance(values[0][1], list):
         values = [(0, value) for value in values[0][1]]  # a JSON array of them
@@ -210,7 +237,7 @@ def _releases(values: list[tuple[int, Any]], errors: RowErrors) -> list[tuple[in
                                      "package."), line=line)
         else:
             raise ImportFileError(NOT_OCDS)
-    numbered: list[tuple[int, dict]] = []
+    numbered: list[tuple[int, JSONObject]] = []
     for row, (form, item) in enumerate(items, start=1):
         if not isinstance(item, dict):
             errors.add(row, "", N_("A release must be a JSON object."))
@@ -226,7 +253,7 @@ def _releases(values: list[tuple[int, Any]], errors: RowErrors) -> list[tuple[in
     return sorted(numbered, key=lambda pair: str(pair[1].get("date") or ""))
 
 
-def _compile_record(row: int, record: dict, errors: RowErrors) -> dict | None:
+def _compile_record(row: int, record: JSONObject, errors: RowErrors) -> JSONObject | None:
     compiled = record.get("compiledRelease")
     if isinstance(compiled, dict):
         if _is_versioned(compiled):
@@ -245,7 +272,8 @@ def _compile_record(row: int, record: dict, errors: RowErrors) -> dict | None:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ocdsmerge.exceptions.OCDSMergeWarning)
-                return merger().create_compiled_release(full)
+                merged: JSONObject = merger().create_compiled_release(full)
+                return merged
         except (OCDSMergeError, TypeError, KeyError) as error:
             errors.add(row, "releases", UNMERGEABLE, reason=str(error)[:200])
             return None
@@ -255,10 +283,10 @@ def _compile_record(row: int, record: dict, errors: RowErrors) -> dict | None:
     return None
 
 
-def _merge(releases: list[tuple[int, dict]], errors: RowErrors) -> dict[str, dict]:
+def _merge(releases: list[tuple[int, JSONObject]], errors: RowErrors) -> dict[str, _Process]:
     """Per ocid: the compiled release (by ocdsmerge when there are several) and the rows
     that last gave its tender, each award and each party, for the report."""
-    groups: dict[str, list[tuple[int, dict]]] = {}
+    groups: dict[str, list[tuple[int, JSONObject]]] = {}
     for row, release in releases:
         ocid = release.get("ocid")
         if not isinstance(ocid, str) or not ocid.strip():
@@ -268,24 +296,24 @@ def _merge(releases: list[tuple[int, dict]], errors: RowErrors) -> dict[str, dic
             errors.add(row, "ocid", TOO_LONG, max=120)
             continue
         groups.setdefault(ocid, []).append((row, release))
-    processes: dict[str, dict] = {}
+    processes: dict[str, _Process] = {}
     for ocid, group in groups.items():
-        rows = {"tender": group[-1][0], "awards": {}, "parties": {}, "bids": group[-1][0]}
+        rows = _SourceRows(tender=group[-1][0], bids=group[-1][0])
         for row, release in group:
             if isinstance(release.get("tender"), dict):
-                rows["tender"] = row
+                rows.tender = row
             if isinstance(release.get("bids"), dict):
-                rows["bids"] = row
+                rows.bids = row
             for index, award in enumerate(release.get("awards") or []):
                 if not isinstance(award, dict):
                     continue
                 if award.get("id") in (None, ""):
                     errors.add(row, f"awards[{index}].id", MISSING)
                     continue
-                rows["awards"][str(award["id"])] = (row, index)
+                rows.awards[str(award["id"])] = (row, index)
             for party in release.get("parties") or []:
                 if isinstance(party, dict) and party.get("id") is not None:
-                    rows["parties"][str(party["id"])] = row
+                    rows.parties[str(party["id"])] = row
         if len(group) == 1:
             compiled = group[0][1]
         else:
@@ -296,15 +324,17 @@ def _merge(releases: list[tuple[int, dict]], errors: RowErrors) -> dict[str, dic
             except (OCDSMergeError, TypeError, KeyError) as error:
                 errors.add(group[-1][0], "", UNMERGEABLE, reason=str(error)[:200])
                 continue
-        processes[ocid] = {"release": compiled, "rows": rows}
+        processes[ocid] = _Process(compiled, rows)
     return processes
 
 
-def _process_awards(ocid: str, process: dict, errors: RowErrors) -> tuple[list[AwardData], int]:
-    release, rows = process["release"], process["rows"]
-    tender = release.get("tender") if isinstance(release.get("tender"), dict) else {}
-    tender_row = rows["tender"]
-    parties = {str(p["id"]): (rows["parties"].get(str(p["id"]), tender_row), p)
+def _process_awards(ocid: str, process: _Process,
+                    errors: RowErrors) -> tuple[list[AwardData], int]:
+    release, rows = process.release, process.rows
+    found = release.get("tender")
+    tender: JSONObject = found if isinstance(found, dict) else {}
+    tender_row = rows.tender
+    parties = {str(p["id"]): (rows.parties.get(str(p["id"]), tender_row), p)
                for p in release.get("parties") or []
                if isinstance(p, dict) and p.get("id") is not None}
     count_before = errors.count
@@ -325,14 +355,14 @@ def _process_awards(ocid: str, process: dict, errors: RowErrors) -> tuple[list[A
                      "tender.tenderPeriod.endDate", errors)
     suitability = (tender.get("suitability") or {}).get("sme")
     suitability = suitability if isinstance(suitability, bool) else None
-    bids_known, sme_bids = _bids(release, rows["bids"], parties, errors)
+    bids_known, sme_bids = _bids(release, rows.bids, parties, errors)
     result: list[AwardData] = []
     skipped = 0
     awards = {str(a["id"]): a for a in release.get("awards") or []
               if isinstance(a, dict) and a.get("id") not in (None, "")}
     for key in sorted(awards):
         award = awards[key]
-        row, index = rows["awards"].get(key, (tender_row, 0))
+        row, index = rows.awards.get(key, (tender_row, 0))
         if award.get("status") in SKIPPED_STATUSES:
             skipped += 1
             continue
@@ -407,7 +437,7 @@ def _date(value: Any, row: int, path: str, errors: RowErrors) -> date | None:
     return moment.date()
 
 
-def _tender_cpv(tender: dict, row: int, errors: RowErrors) -> str:
+def _tender_cpv(tender: JSONObject, row: int, errors: RowErrors) -> str:
     """The CPV code of `tender.classification`, else of the first item classified by CPV."""
     candidates = [("tender.classification", tender.get("classification"))]
     candidates += [(f"tender.items[{index}].classification",
@@ -431,7 +461,7 @@ def _tender_cpv(tender: dict, row: int, errors: RowErrors) -> str:
     return ""
 
 
-def _party_orgnr(party: dict) -> str | None:
+def _party_orgnr(party: JSONObject) -> str | None:
     """The NO-BRC identifier (main or additional), normalised; None when there is none."""
     identifiers = [party.get("identifier"), *(party.get("additionalIdentifiers") or [])]
     for identifier in identifiers:
@@ -440,7 +470,7 @@ def _party_orgnr(party: dict) -> str | None:
     return None
 
 
-def _winner(reference: Any, parties: dict, row: int, path: str,
+def _winner(reference: Any, parties: Parties, row: int, path: str,
             errors: RowErrors) -> WinnerData | None:
     if not isinstance(reference, dict):
         errors.add(row, path, N_("A supplier must be a JSON object."))
@@ -479,7 +509,7 @@ def _winner(reference: Any, parties: dict, row: int, path: str,
     )
 
 
-def _bids(release: dict, row: int, parties: dict,
+def _bids(release: JSONObject, row: int, parties: Parties,
           errors: RowErrors) -> tuple[int | None, int | None]:
     """(bids with bidder size known, SME bids) for the process, or (None, None)."""
     bids = release.get("bids")

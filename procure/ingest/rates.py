@@ -23,7 +23,7 @@ from decimal import Decimal, InvalidOperation
 from typing import IO
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from procure.errors import N_
 from procure.ingest import (
@@ -45,9 +45,11 @@ from procure.models import ExchangeRate, ImportRun
 from procure.services.rates import HOME_CURRENCY, revalue_awards
 
 CURRENCY_RE = re.compile(r"[A-Z]{3}")
-NORGES_BANK = {"base_cur": (), "quote_cur": (), "time_period": (), "obs_value": (),
-               "unit_mult": (), "freq": ()}
-SIMPLE = {"currency": ("valuta",), "date": ("dato",), "rate": ("kurs",)}
+NORGES_BANK: dict[str, tuple[str, ...]] = {
+    "base_cur": (), "quote_cur": (), "time_period": (), "obs_value": (), "unit_mult": (),
+    "freq": ()}
+SIMPLE: dict[str, tuple[str, ...]] = {
+    "currency": ("valuta",), "date": ("dato",), "rate": ("kurs",)}
 
 
 def import_rates(session: Session, stream: IO[bytes], filename: str, *,
@@ -175,7 +177,7 @@ def _store(session: Session, rates: dict[tuple[str, date], tuple[int, Decimal]],
            run: ImportRun) -> tuple[int, int]:
     currencies = sorted({currency for currency, _day in rates})
     existing = {(r.currency, r.day): r for r in session.scalars(
-        select(ExchangeRate).where(ExchangeRate.currency.in_(currencies)))}
+        select(ExchangeRate).where(col(ExchangeRate.currency).in_(currencies)))}
     inserted = updated = 0
     for (currency, day), (_row, rate) in sorted(rates.items()):
         rate = rate.quantize(Decimal("1e-10"))

@@ -22,13 +22,16 @@ from datetime import date, datetime, time
 from functools import cache
 from itertools import chain, islice
 from pathlib import PurePath
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
 from procure.domain.cpv import CpvList, load_cpv
 from procure.errors import N_
 from procure.ingest import ImportFileError
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 CSV, XLSX, JSON = "csv", "xlsx", "json"
 EXTENSIONS = {".csv": CSV, ".txt": CSV, ".xlsx": XLSX, ".json": JSON}
@@ -223,14 +226,15 @@ class _WithoutControlBytes(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        view = memoryview(buffer)
         while True:
-            block = self.raw.read(len(buffer))
+            block = self.raw.read(len(view))
             if not block:
                 return 0
             block = block.translate(None, CONTROL_BYTES)
             if block:
-                buffer[:len(block)] = block
+                view[:len(block)] = block
                 return len(block)
 
 
@@ -381,14 +385,15 @@ class _Prefixed(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        view = memoryview(buffer)
         if self.prefix:
-            size = min(len(buffer), len(self.prefix))
-            buffer[:size] = self.prefix[:size]
+            size = min(len(view), len(self.prefix))
+            view[:size] = self.prefix[:size]
             self.prefix = self.prefix[size:]
             return size
-        block = self.raw.read(len(buffer))
-        buffer[:len(block)] = block
+        block = self.raw.read(len(view))
+        view[:len(block)] = block
         return len(block)
 
 

@@ -40,11 +40,11 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import IO
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 from sqlalchemy import func, select, tuple_
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from procure import clock
 from procure.domain import orgnr as orgnr_rules
@@ -60,10 +60,11 @@ from procure.ingest import (
     start_run,
 )
 from procure.ingest.batches import Batch, batches
-from procure.ingest.coded import BAD, CodedColumn
+from procure.ingest.coded import BAD, CodedColumn, Facts
 from procure.ingest.reading import (
     BAD_AMOUNT,
     BAD_DATE,
+    Table,
     amount_ore,
     file_type,
     lookup_cpv,
@@ -73,8 +74,18 @@ from procure.ingest.reading import (
     read_table,
     reading_errors,
 )
-from procure.models import ImportMapping, ImportRun, SpendLine, Supplier
+from procure.models import (
+    ImportMapping,
+    ImportRun,
+    SpendLine,
+    Supplier,
+    stored_id,
+    table_of,
+)
 from procure.services import bulk, spend_summary
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 # Header names are compared as `header_key` makes them: lower case, dots and brackets dropped,
 # spaces, hyphens and slashes as "_" ("Beløp eks. mva" -> "beløp_eks_mva", "Org.nr." -> "orgnr").
@@ -308,8 +319,8 @@ class ChangesNeedConfirmation(UserError):
     """The file would change lines already imported; nothing is kept unless the import is run
     again with `replace`. `changes` names the first SHOWN_CHANGES of them: key, new values."""
 
-    def __init__(self, filename: str, count: int, changes: list[dict], rows_read: int,
-                 layout: dict, duplicates: list[dict] | None = None,
+    def __init__(self, filename: str, count: int, changes: list[dict[str, Any]], rows_read: int,
+                 layout: dict[str, str], duplicates: list[dict[str, Any]] | None = None,
                  duplicate_count: int = 0) -> None:
         if count:
             super().__init__(N_("The file would change %(count)d lines already imported; "
@@ -364,8 +375,9 @@ def import_spend(
 
 def remembered_mapping(session: Session, header: Sequence[str]) -> dict[str, str]:
     """The columns chosen before for files with these headers."""
-    found = session.scalar(select(ImportMapping.columns).where(
-        ImportMapping.kind == "spend", ImportMapping.header_key == layout_key(header)))
+    found = session.scalar(select(col(ImportMapping.columns)).where(
+        col(ImportMapping.kind) == "spend",
+        col(ImportMapping.header_key) == layout_key(header)))
     return dict(found or {})
 
 
@@ -383,8 +395,8 @@ def remember_mapping(session: Session, header: Sequence[str], mapping: dict[str,
                      actor_id: int | None = None) -> ImportMapping:
     """Keep the columns chosen for files with these headers (replacing any chosen before)."""
     key = layout_key(header)
-    row = session.scalar(select(ImportMapping).where(ImportMapping.kind == "spend",
-                                                     ImportMapping.header_key == key))
+    row = session.scalar(select(ImportMapping).where(col(ImportMapping.kind) == "spend",
+                                                     col(ImportMapping.header_key) == key))
     if row is None:
         row = ImportMapping(kind="spend", header_key=key)
     row.header = list(header)
@@ -396,36 +408,35 @@ def remember_mapping(session: Session, header: Sequence[str], mapping: dict[str,
     return row
 
 
-def old_values(session: Session, changes: list[dict]) -> list[dict]:
+def old_values(session: Session, changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The changed lines (from ChangesNeedConfirmation) with their values before the import,
     read after the caller rolled the import back: `old_date`, `old_amount_ore`, and
     `differences` (each compared column that differs: name -> [old, new], as text)."""
     if not changes:
         return changes
-    table = SpendLine.__table__
+    table = table_of(SpendLine)
     compared = [table.c[name] for name in COMPARED]
     keys = [(change["key_scope"], change["invoice_id"], change["line_no"])
             for change in changes]
-    rows = session.execute(select(SpendLine.key_scope, SpendLine.invoice_id, SpendLine.line_no,
-                                  *compared)
-                           .where(tuple_(SpendLine.key_scope, SpendLine.invoice_id,
-                                         SpendLine.line_no).in_(keys))).all()
+    scope_, invoice_, line_ = (col(SpendLine.key_scope), col(SpendLine.invoice_id),
+                               col(SpendLine.line_no))
+    rows = session.execute(select(scope_, invoice_, line_, *compared)
+                           .where(tuple_(scope_, invoice_, line_).in_(keys))).all()
     before = {(scope, invoice, line): values for scope, invoice, line, *values in rows}
     missing = [key[1:] for key in keys if key not in before]
     if missing:  # a line imported before migration 0013 that the import adopted
         for invoice, line, *values in session.execute(
-                select(SpendLine.invoice_id, SpendLine.line_no, *compared)
-                .where(SpendLine.key_scope == LEGACY,
-                       tuple_(SpendLine.invoice_id, SpendLine.line_no).in_(missing))):
+                select(invoice_, line_, *compared)
+                .where(scope_ == LEGACY, tuple_(invoice_, line_).in_(missing))):
             before[(LEGACY, invoice, line)] = values
     result = []
     for change, key in zip(changes, keys, strict=True):
-        values = before.get(key, before.get((LEGACY, *key[1:])))
-        if values is None:
+        found = before.get(key, before.get((LEGACY, *key[1:])))
+        if found is None:
             result.append(change | {"old_date": None, "old_amount_ore": None,
                                     "differences": {}})
             continue
-        old = {name: _text(value) for name, value in zip(COMPARED, values, strict=True)}
+        old = {name: _text(value) for name, value in zip(COMPARED, found, strict=True)}
         new = change.get("values", {})
         result.append(change | {
             "old_date": parse_date(old["invoice_date"]).isoformat(),
@@ -477,7 +488,7 @@ class _Columns:
         self.department = CodedColumn(self._text(LIMITS["department"], summary.department))
         self.cpv = CodedColumn(self._cpv)  # (official code, division number)
 
-    def _date(self, raw: str) -> tuple:
+    def _date(self, raw: str) -> Facts:
         try:
             parsed = parse_date(raw)
         except ValueError:
@@ -490,19 +501,19 @@ class _Columns:
         return parsed, self.summary.number(self.summary.month, month), scope
 
     @staticmethod
-    def _year(raw: str) -> tuple:
+    def _year(raw: str) -> Facts:
         try:
             return (f"year:{parse_date(raw).year}",)
         except ValueError:
             return (BAD,)
 
-    def _line(self, raw: str) -> tuple:
+    def _line(self, raw: str) -> Facts:
         number = 1 if raw == "" else _line_number(raw)
         if number is None:
             return BAD, ""
         return (raw if self.sqlite and str(number) == raw else number), str(number)
 
-    def _org(self, raw: str) -> tuple:
+    def _org(self, raw: str) -> Facts:
         normalised = orgnr_rules.normalise(raw)[:20]
         valid = orgnr_rules.is_valid(normalised)
         supplier_id = self.suppliers.get(normalised) if valid else None
@@ -510,26 +521,28 @@ class _Columns:
                 int(supplier_id is not None),
                 self.summary.org_number(normalised, valid, supplier_id), f"org:{normalised}")
 
-    def _text(self, limit: int, numbering=None) -> Callable[[str], tuple]:
-        def parse(raw: str) -> tuple:
+    def _text(self, limit: int,
+              numbering: spend_summary._Numbering | None = None) -> Callable[[str], Facts]:
+        def parse(raw: str) -> Facts:
             value = raw.strip()
             if len(value) > limit:
                 return BAD, -1
             return value, (self.summary.number(numbering, value) if numbering else 0)
         return parse
 
-    def _cpv(self, raw: str) -> tuple:
+    def _cpv(self, raw: str) -> Facts:
         code = lookup_cpv(raw) if raw else ""
         if code is None:
             return BAD, -1
         return code, self.summary.number(self.summary.division, code[:2])
 
 
-def _import_rows(session: Session, run: ImportRun, table, layout: Layout,
+def _import_rows(session: Session, run: ImportRun, table: Table, layout: Layout,
                  batch_size: int, in_child: bool, replace: bool,
                  keep_both: bool = False) -> ImportRun:
     importer = _SpendImporter(session, run, layout, batch_size)
-    last = session.scalar(select(func.max(SpendLine.id))) or 0
+    run_id = stored_id(run)
+    last = session.scalar(select(func.max(col(SpendLine.id)))) or 0
     if in_child:
         def read() -> dict[str, object]:
             importer.read(batches(table, batch_size))
@@ -541,15 +554,15 @@ def _import_rows(session: Session, run: ImportRun, table, layout: Layout,
     if importer.errors:
         raise ImportRejected("spend", run.filename, importer.errors, importer.rows_read)
     # New lines get ids past the last one; the driver's row counts add the lines updated.
-    inserted = _inserted(session, last, run.id)
+    inserted = _inserted(session, last, run_id)
     updated = importer.writer.changed - inserted
-    adopted, adopted_changes = _adopt_legacy(session, last, run.id)
+    adopted, adopted_changes = _adopt_legacy(session, last, run_id)
     inserted -= adopted
     updated += len(adopted_changes)
     duplicates = [] if keep_both or not inserted else _possible_duplicates(session, last,
-                                                                            run.id)
+                                                                            run_id)
     if (updated or duplicates) and not replace:
-        changes = sorted(_changed(session, last, run.id) + adopted_changes,
+        changes = sorted(_changed(session, last, run_id) + adopted_changes,
                          key=itemgetter("key_scope", "invoice_id", "line_no"))
         raise ChangesNeedConfirmation(run.filename, updated, changes[:SHOWN_CHANGES],
                                       importer.rows_read, layout.columns,
@@ -569,20 +582,20 @@ def _import_rows(session: Session, run: ImportRun, table, layout: Layout,
                              "columns": layout.columns})
 
 
-def _changed(session: Session, last: int, run_id: int) -> list[dict]:
+def _changed(session: Session, last: int, run_id: int) -> list[dict[str, Any]]:
     """The first lines this import changed (they were there: ids up to `last`) in key order,
     with their new values."""
-    table = SpendLine.__table__
+    table = table_of(SpendLine)
+    key = (col(SpendLine.key_scope), col(SpendLine.invoice_id), col(SpendLine.line_no))
     rows = session.execute(
-        select(SpendLine.key_scope, SpendLine.invoice_id, SpendLine.line_no,
-               *(table.c[name] for name in COMPARED))
-        .where(SpendLine.id <= last, SpendLine.import_id == run_id)
-        .order_by(SpendLine.key_scope, SpendLine.invoice_id, SpendLine.line_no)
+        select(*key, *(table.c[name] for name in COMPARED))
+        .where(col(SpendLine.id) <= last, col(SpendLine.import_id) == run_id)
+        .order_by(*key)
         .limit(SHOWN_CHANGES)).all()
     return [_change(scope, invoice, line, values) for scope, invoice, line, *values in rows]
 
 
-def _change(scope: str, invoice: str, line: int, values: Sequence) -> dict:
+def _change(scope: str, invoice: str, line: int, values: Sequence[Any]) -> dict[str, Any]:
     """A changed line as ChangesNeedConfirmation names it: key, new date and amount, and
     every compared column's new value (`values`, as text) for `old_values` to compare."""
     named = dict(zip(COMPARED, values, strict=True))
@@ -595,16 +608,17 @@ def _change(scope: str, invoice: str, line: int, values: Sequence) -> dict:
 LEGACY = ""  # the key scope of lines imported before lines had one (migration 0013)
 
 
-def _adopt_legacy(session: Session, last: int, run_id: int) -> tuple[int, list[dict]]:
+def _adopt_legacy(session: Session, last: int,
+                  run_id: int) -> tuple[int, list[dict[str, Any]]]:
     """Lines imported before migration 0013 (key scope LEGACY) that this import brought again:
     the old key (invoice id, line) was unique, so a new line with a legacy line's invoice id and
     line is that line. The legacy line goes, the new one stays (its key is the source's).
     Returns how many were adopted and, of those whose values differ, the changes (as
     `_changed`). One EXISTS query when there are no legacy lines (the usual case)."""
-    if not session.scalar(select(select(SpendLine.id)
-                                 .where(SpendLine.key_scope == LEGACY).exists())):
+    if not session.scalar(select(select(col(SpendLine.id))
+                                 .where(col(SpendLine.key_scope) == LEGACY).exists())):
         return 0, []
-    old, new = SpendLine.__table__.alias("old"), SpendLine.__table__.alias("new")
+    old, new = table_of(SpendLine).alias("old"), table_of(SpendLine).alias("new")
     rows = session.execute(
         select(old.c.id, new.c.key_scope, new.c.invoice_id, new.c.line_no,
                *(old.c[name] for name in COMPARED), *(new.c[name] for name in COMPARED))
@@ -612,7 +626,7 @@ def _adopt_legacy(session: Session, last: int, run_id: int) -> tuple[int, list[d
         .where(old.c.key_scope == LEGACY, new.c.id > last, new.c.import_id == run_id)).all()
     if not rows:
         return 0, []
-    changes = []
+    changes: list[dict[str, Any]] = []
     for _old_id, scope, invoice, line, *values in rows:
         before, after = values[:len(COMPARED)], values[len(COMPARED):]
         if before != after:
@@ -623,17 +637,18 @@ def _adopt_legacy(session: Session, last: int, run_id: int) -> tuple[int, list[d
 
 def _delete_lines(session: Session, ids: list[int]) -> None:
     for start in range(0, len(ids), 10_000):
-        session.execute(SpendLine.__table__.delete().where(
-            SpendLine.id.in_(ids[start:start + 10_000])))
+        session.execute(table_of(SpendLine).delete().where(
+            col(SpendLine.id).in_(ids[start:start + 10_000])))
 
 
-def _possible_duplicates(session: Session, last: int, run_id: int) -> list[tuple[int, dict]]:
+def _possible_duplicates(session: Session, last: int,
+                         run_id: int) -> list[tuple[int, dict[str, Any]]]:
     """The lines this import inserted that equal, in invoice or voucher, line, date and amount,
     a line that was there (ids up to `last`) under another key scope: the old line's id and the
     new line. None when nothing was there before (a first import asks nothing more)."""
     if not last:
         return []
-    old, new = SpendLine.__table__.alias("old"), SpendLine.__table__.alias("new")
+    old, new = table_of(SpendLine).alias("old"), table_of(SpendLine).alias("new")
     rows = session.execute(
         select(old.c.id, old.c.key_scope, new.c.key_scope, new.c.invoice_id, new.c.line_no,
                new.c.invoice_date, new.c.amount_ore,
@@ -652,7 +667,7 @@ def _possible_duplicates(session: Session, last: int, run_id: int) -> list[tuple
             for old_id, old_scope, scope, invoice, line, day, amount, *values in rows]
 
 
-def _differences(before: Sequence, after: Sequence) -> dict[str, list]:
+def _differences(before: Sequence[object], after: Sequence[object]) -> dict[str, list[object]]:
     """The compared columns whose values differ: name -> [old, new], as text."""
     return {name: [_text(old), _text(new)]
             for name, old, new in zip(COMPARED, before, after, strict=True) if old != new}
@@ -668,8 +683,9 @@ def _inserted(session: Session, last: int, run_id: int) -> int:
     comes between): the ids are consecutive. Elsewhere ids may skip (a sequence also moves
     for a row that conflicted), so they are counted, over a range of the primary key."""
     if session.connection().dialect.name == "sqlite":
-        return (session.scalar(select(func.max(SpendLine.id))) or 0) - last
-    return count_rows(session, SpendLine, SpendLine.id > last, SpendLine.import_id == run_id)
+        return (session.scalar(select(func.max(col(SpendLine.id)))) or 0) - last
+    return count_rows(session, SpendLine, col(SpendLine.id) > last,
+                      col(SpendLine.import_id) == run_id)
 
 
 _CODED = ("date", "org", "account", "category", "cpv", "department", "line", "year")
@@ -684,8 +700,8 @@ class _Encoded:
     string, which pickles far faster than a list of short strings."""
 
     def __init__(self, scope: tuple[str, np.ndarray], invoices: Sequence[str] | str,
-                 lines: Sequence | str, plain: bool, numbers: tuple[np.ndarray, ...],
-                 amounts: np.ndarray, raw: tuple | None = None) -> None:
+                 lines: Sequence[Any] | str, plain: bool, numbers: tuple[np.ndarray, ...],
+                 amounts: np.ndarray, raw: tuple[Sequence[str], ...] | None = None) -> None:
         self.scope = scope  # (the source in _SCOPES, its column's numbers)
         self.invoices = invoices
         self.lines = lines  # as read when plain (1, 2, 3), else as stored
@@ -701,7 +717,7 @@ class _Encoded:
                         _joined(self.lines) if self.plain else self.lines,
                         self.plain, numbers, self.amounts)
 
-    def columns(self, coded: _Columns) -> list[Sequence]:
+    def columns(self, coded: _Columns) -> list[Sequence[Any]]:
         days, orgs, accounts, categories, cpvs, departments = self.numbers
         raw_days, raw_orgs, raw_accounts, raw_categories, raw_cpvs, raw_departments = (
             self.raw or (None,) * 6)
@@ -747,7 +763,8 @@ class _SpendImporter:
         dialect = self.connection.dialect.name
         self.writer = bulk.writer(self.connection, _upsert(run.id))
         register = session.execute(
-            select(Supplier.orgnr, Supplier.id, Supplier.size_class)).all()  # one read of it
+            select(col(Supplier.orgnr), col(Supplier.id), col(Supplier.size_class))
+        ).all()  # one read of it
         sizes = {supplier_id: size or UNKNOWN for _, supplier_id, size in register}
         self.summary = spend_summary.Accumulator(dialect == "sqlite", sizes)
         self.coded = _Columns({orgnr: supplier_id for orgnr, supplier_id, _ in register},
@@ -769,16 +786,16 @@ class _SpendImporter:
         self.keys: list[np.ndarray] = []
         self.key_rows: list[np.ndarray] = []
         self.pending_keys: set[int] = set()  # written together: PostgreSQL needs them distinct
-        self.pending: list[tuple] = []
-        self.pending_raw: list[tuple] = []  # date, org, department, category, cpv as read
+        self.pending: list[tuple[Any, ...]] = []  # the values written, as INSERT_COLUMNS
+        self.pending_raw: list[tuple[str, ...]] = []  # date, org, department, category, cpv
         self.rows_read = self.invalid_orgnr = self.unmatched = 0
         self.writing = True
         # A forked reader sends what it would write here (forked.py); the values each coded
         # column has numbered are sent along once.
-        self.sink = None
+        self.sink: Connection[forked.Message, forked.Message] | None = None
         self.synced = dict.fromkeys(_CODED, 0)
 
-    def receive(self, kind: str, payload) -> None:
+    def receive(self, kind: str, payload: Any) -> None:
         """Write what a forked reader sent (its copy of this importer)."""
         if kind == "rows":
             self.writer.rows(payload)
@@ -848,7 +865,7 @@ class _SpendImporter:
     def _read(self, batches_: Iterator[Batch]) -> None:
         after = 2  # the line after the last batch (the header is line 1)
         while True:
-            with reading_errors(lambda start=after: start):
+            with reading_errors(_row_number(after)):
                 batch = next(batches_, None)
             if batch is None:
                 return
@@ -857,35 +874,33 @@ class _SpendImporter:
 
     def _batch(self, batch: Batch) -> None:
         columns = batch.columns()
-        if columns is not None and len(columns) >= self.width:
-            columns = self._fast(columns, batch.count, batch.numbers())
-        else:
-            columns = None
-        if columns is None:
+        encoded = (self._fast(columns, batch.count, batch.numbers())
+                   if columns is not None and len(columns) >= self.width else None)
+        if encoded is None:
             self._slow(batch.rows(), batch.numbers())
             return
         self.rows_read += batch.count
         if not self.writing:
             return
         if self.sink is None:
-            self.writer.columns(columns.columns(self.coded))
+            self.writer.columns(encoded.columns(self.coded))
         else:  # a forked reader: numbers, with the values numbered since the last batch
-            grown = {}
+            grown: dict[str, tuple[list[str], list[Facts]]] = {}
             for name in _CODED:
                 column = getattr(self.coded, name)
                 if len(column.facts) > self.synced[name]:
                     grown[name] = column.new_since(self.synced[name])
                     self.synced[name] = len(column.facts)
-            self.sink.send(("batch", (grown, columns.to_send())))
+            self.sink.send(("batch", (grown, encoded.to_send())))
 
     def _fast(self, columns: list[Sequence[str]], count: int,
               numbered: Sequence[int]) -> _Encoded | None:
         """The batch (its fields column by column) checked and summed, or None when anything
         in it needs the row-by-row path."""
-        (invoices, raw_dates, raw_orgs, raw_amounts, raw_lines, accounts, categories,
+        (raw_invoices, raw_dates, raw_orgs, raw_amounts, raw_lines, accounts, categories,
          raw_cpvs, departments, voucher_dates) = (columns[p] if p is not None else (absent,) * count
                                    for p, absent in zip(self.positions, _ABSENT, strict=True))
-        invoices = _clean(invoices, LIMITS["invoice_id"])
+        invoices = _clean(raw_invoices, LIMITS["invoice_id"])
         if invoices is None or "" in invoices:
             return None
         coded = self.coded
@@ -918,7 +933,7 @@ class _SpendImporter:
                   else coded.year.stored(None, scope_numbers))
         if plain_lines:  # stored as read on SQLite, as numbers elsewhere (`_Encoded.columns`)
             line_keys: Sequence[str] = raw_lines
-            lines: Sequence = raw_lines
+            lines: Sequence[Any] = raw_lines
         else:
             line_keys = coded.line.fact(1, numbers[6]).tolist()
             lines = coded.line.stored(raw_lines, numbers[6])
@@ -998,6 +1013,11 @@ class _SpendImporter:
                 self._write_pending()
         self.keys.append(np.array(keys, np.int64))
         self.key_rows.append(np.array(rows, np.int64))
+
+
+def _row_number(number: int) -> Callable[[], int]:
+    """The row `reading_errors` names: fixed when the reading starts."""
+    return lambda: number
 
 
 def _clean(column: Sequence[str], limit: int) -> list[str] | None:

@@ -24,7 +24,7 @@ from typing import IO, Any
 
 from sqlalchemy import or_
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from procure import clock
 from procure.domain import orgnr as orgnr_rules
@@ -53,7 +53,7 @@ from procure.ingest.reading import (
     reading_errors,
     text_value,
 )
-from procure.models import ImportRun, Supplier
+from procure.models import ImportRun, Supplier, table_of
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "organisasjonsnummer": ("orgnr", "organisation_number"),
@@ -92,7 +92,7 @@ def import_suppliers(
     before = count_rows(session, Supplier)
     errors = RowErrors()
     seen: set[str] = set()
-    batch: list[dict] = []
+    batch: list[dict[str, Any]] = []
     rows_read = 0
     for number, record in _records(stream, kind):
         rows_read += 1
@@ -108,7 +108,7 @@ def import_suppliers(
     if batch:
         _upsert(session, batch)
     session.flush()
-    touched = count_rows(session, Supplier, Supplier.import_id == run.id)
+    touched = count_rows(session, Supplier, col(Supplier.import_id) == run.id)
     inserted = count_rows(session, Supplier) - before
     linked = relink_suppliers(session)
     return finish_run(session, run, rows_read=rows_read, inserted=inserted,
@@ -126,26 +126,27 @@ def _records(stream: IO[bytes], kind: str) -> Iterator[tuple[int, dict[str, Any]
         return
     table = read_table(stream, kind)
     try:
-        index = column_index(table.header, FIELDS, REQUIRED)
+        positions = column_index(table.header, FIELDS, REQUIRED)
         number = 1
         with reading_errors(lambda: number + 1):
             for values in table.rows:
                 number += 1
                 if any(value.strip() for value in values):
                     yield number, {name: values[position] if position < len(values) else ""
-                                   for name, position in index.items()}
+                                   for name, position in positions.items()}
     finally:
         table.close()
 
 
-def _units(data: Any) -> list:
+def _units(data: Any) -> list[Any]:
     """The list of units in an API page (`_embedded.enheter`), a bulk array, or one unit."""
     if isinstance(data, list):
         return data
     if isinstance(data, dict):
         embedded = data.get("_embedded")
         if isinstance(embedded, dict) and isinstance(embedded.get("enheter"), list):
-            return embedded["enheter"]
+            units: list[Any] = embedded["enheter"]
+            return units
         if "organisasjonsnummer" in data:
             return [data]
         if "_embedded" not in data and data.get("page", {}).get("totalElements") == 0:
@@ -153,7 +154,7 @@ def _units(data: Any) -> list:
     raise ImportFileError(N_("Not a Brønnøysund enheter file: no list of units found."))
 
 
-def _path(unit: dict, dotted: str) -> Any:
+def _path(unit: dict[str, Any], dotted: str) -> Any:
     value: Any = unit
     for part in dotted.split("."):
         if not isinstance(value, dict):
@@ -163,7 +164,7 @@ def _path(unit: dict, dotted: str) -> Any:
 
 
 def _supplier_row(number: int, record: dict[str, Any], errors: RowErrors, seen: set[str],
-                  eur_nok: float) -> dict | None:
+                  eur_nok: float) -> dict[str, Any] | None:
     ok = True
 
     def bad(column: str, msgid: str, **params: object) -> None:
@@ -227,16 +228,16 @@ def _supplier_row(number: int, record: dict[str, Any], errors: RowErrors, seen: 
     }
 
 
-def _upsert(session: Session, rows: list[dict]) -> None:
+def _upsert(session: Session, rows: list[dict[str, Any]]) -> None:
     """INSERT … ON CONFLICT (orgnr) DO UPDATE, only where a value differs."""
     dialect = session.get_bind().dialect.name
     insert = (postgresql if dialect == "postgresql" else sqlite).insert
     now = clock.now()
     for row in rows:
         row["created_at"] = now
-    statement = insert(Supplier.__table__)
+    statement = insert(table_of(Supplier))
     excluded = statement.excluded
-    table = Supplier.__table__.c
+    table = table_of(Supplier).c
     statement = statement.on_conflict_do_update(
         index_elements=[table.orgnr],
         set_={name: excluded[name] for name in (*COMPARED, "import_id")},

@@ -16,7 +16,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from sqlalchemy import case, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from procure import clock
 from procure.domain.size_class import KNOWN_CLASSES, SME_CLASSES
@@ -36,6 +36,7 @@ from procure.models import (
     PartnershipPhase,
     Supplier,
     Tender,
+    stored_id,
 )
 
 OSLO = clock.OSLO
@@ -51,41 +52,43 @@ def tender_ocid(tender: Tender) -> str:
 
 def _offers(session: Session) -> dict[int, tuple[int, int, int]]:
     """tender id -> (offers, offers from suppliers of known size, offers from SMEs)."""
-    size = func.coalesce(Supplier.size_class, "unknown")
+    size = func.coalesce(col(Supplier.size_class), "unknown")
     statement = (
-        select(CompetitionOffer.tender_id, func.count(),
+        select(col(CompetitionOffer.tender_id), func.count(),
                func.sum(case((size.in_(KNOWN_CLASSES), 1), else_=0)),
                func.sum(case((size.in_(SME_CLASSES), 1), else_=0)))
-        .outerjoin(Supplier, Supplier.id == CompetitionOffer.supplier_id)
-        .group_by(CompetitionOffer.tender_id)
+        .outerjoin(Supplier, col(Supplier.id) == col(CompetitionOffer.supplier_id))
+        .group_by(col(CompetitionOffer.tender_id))
     )
     return {tender_id: (int(n), int(known or 0), int(sme or 0))
             for tender_id, n, known, sme in session.execute(statement)}
 
 
 def _winners(session: Session) -> dict[int, Supplier]:
-    statement = (select(Competition.tender_id, Supplier)
-                 .join(Supplier, Supplier.id == Competition.winner_supplier_id))
+    statement = (select(col(Competition.tender_id), Supplier)
+                 .join(Supplier, col(Supplier.id) == col(Competition.winner_supplier_id)))
     return {tender_id: supplier for tender_id, supplier in session.execute(statement)}
 
 
 def _winning_prices(session: Session) -> dict[int, int]:
     """tender id -> the winner's offer price in øre (simplified competitions)."""
-    statement = (select(CompetitionOffer.tender_id, CompetitionOffer.price)
-                 .join(Competition, (Competition.tender_id == CompetitionOffer.tender_id)
-                       & (Competition.winner_supplier_id == CompetitionOffer.supplier_id)))
+    statement = (select(col(CompetitionOffer.tender_id), col(CompetitionOffer.price))
+                 .join(Competition,
+                       (col(Competition.tender_id) == col(CompetitionOffer.tender_id))
+                       & (col(Competition.winner_supplier_id)
+                          == col(CompetitionOffer.supplier_id))))
     return {tender_id: round(price * 100) for tender_id, price in session.execute(statement)}
 
 
 def _partnership_values(session: Session) -> dict[int, int]:
     """tender id -> the partnership's maximum cost in øre: its phases plus the purchase
     option; only for partnerships whose partners are chosen and that have phases."""
-    phases = dict(session.execute(
-        select(PartnershipPhase.tender_id, func.sum(PartnershipPhase.max_cost))
-        .group_by(PartnershipPhase.tender_id)).all())
-    values = {}
+    phases: dict[int, Decimal] = dict(session.execute(
+        select(col(PartnershipPhase.tender_id), func.sum(col(PartnershipPhase.max_cost)))
+        .group_by(col(PartnershipPhase.tender_id))).all())
+    values: dict[int, int] = {}
     for partnership in session.scalars(select(InnovationPartnership).where(
-            InnovationPartnership.partners_selected_at.is_not(None))):
+            col(InnovationPartnership.partners_selected_at).is_not(None))):
         if phases.get(partnership.tender_id) is None:
             continue
         total = phases[partnership.tender_id] + (partnership.purchase_max_cost or 0)
@@ -101,25 +104,27 @@ def _criteria(tender: Tender) -> str | None:
 
 def sync_tender_awards(session: Session, *, actor_id: int | None = None) -> ImportRun:
     """Upsert one award per awarded tender (source "procure")."""
-    statement = select(Tender).where(Tender.awarded_at.is_not(None),
-                                     Tender.cancelled_at.is_(None)).order_by(Tender.id)
+    statement = select(Tender).where(col(Tender.awarded_at).is_not(None),
+                                     col(Tender.cancelled_at).is_(None)).order_by(col(Tender.id))
     offers = _offers(session)
     winners = _winners(session)
     values = {**_partnership_values(session), **_winning_prices(session)}
     awards = []
     for tender in session.scalars(statement):
+        tender_id = stored_id(tender)
+        assert tender.awarded_at is not None  # the statement takes awarded tenders only
         awarded = tender.awarded_at.astimezone(OSLO).date()
         value = (round(tender.estimated_value * 100)
                  if tender.estimated_value is not None else None)
-        count, known, sme = offers.get(tender.id, (None, None, None))
-        winner = winners.get(tender.id)
+        count, known, sme = offers.get(tender_id) or (None, None, None)
+        winner = winners.get(tender_id)
         awards.append(AwardData(
             ocid=tender_ocid(tender), award_key="1", title=tender.title[:300],
             cpv_code=(lookup_cpv(tender.cpv_code) or "") if tender.cpv_code else "",
             procedure=(tender.procedure or tender.track or "")[:60],
             award_criteria=_criteria(tender), number_of_tenderers=count,
-            tender_value_ore=value, value_ore=values.get(tender.id),
-            amount=_kroner(values.get(tender.id)), tender_amount=tender.estimated_value,
+            tender_value_ore=value, value_ore=values.get(tender_id),
+            amount=_kroner(values.get(tender_id)), tender_amount=tender.estimated_value,
             tender_deadline=tender.tender_deadline,
             award_date=awarded, decision_days=decision_days(tender.tender_deadline, awarded),
             bids_known_size=known, sme_bids=sme, tender_id=tender.id,

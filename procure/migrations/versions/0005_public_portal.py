@@ -9,7 +9,7 @@ Create Date: 2026-11-27 04:21:31.509945
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 import procure.models
