@@ -31,13 +31,13 @@ from datetime import datetime, timedelta
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from flask import Flask, has_request_context
-from sqlalchemy import Engine, and_, delete, func, or_, select, update
+from sqlalchemy import CursorResult, Engine, and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.sql import ColumnElement
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from procure.config import ConfigError
 from procure.mail import QUEUED, Mailer
@@ -88,14 +88,15 @@ def backoff(attempts: int) -> timedelta:
 def _due(now: datetime) -> ColumnElement[bool]:
     """Pending and due, or claimed by a worker that has not finished for STALE_CLAIM."""
     return or_(
-        and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now),
-        and_(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - STALE_CLAIM))
+        and_(col(OutboxMessage.status) == "pending", col(OutboxMessage.next_attempt_at) <= now),
+        and_(col(OutboxMessage.status) == "sending",
+             col(OutboxMessage.claimed_at) < now - STALE_CLAIM))
 
 
 def due_ids(engine: Engine, now: datetime, limit: int) -> list[int]:
     with Session(engine) as session:
-        return list(session.scalars(select(OutboxMessage.id).where(_due(now))
-                                    .order_by(OutboxMessage.id).limit(limit)))
+        return list(session.scalars(select(col(OutboxMessage.id)).where(_due(now))
+                                    .order_by(col(OutboxMessage.id)).limit(limit)))
 
 
 def claim(session: Session, message_id: int, now: datetime) -> str | None:
@@ -103,10 +104,11 @@ def claim(session: Session, message_id: int, now: datetime) -> str | None:
     worker claimed or sent it). The caller commits at once."""
     token = uuid.uuid4().hex
     result = session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == message_id, _due(now))
+        update(OutboxMessage).where(col(OutboxMessage.id) == message_id, _due(now))
         .values(status="sending", claim=token, claimed_at=now)
         .execution_options(synchronize_session=False))
-    return token if result.rowcount == 1 else None
+    # an UPDATE or DELETE gives a CursorResult (with a row count), typed as any Result
+    return token if cast(CursorResult[Any], result).rowcount == 1 else None
 
 
 def deliver_one(engine: Engine, transport: Transport, message_id: int,
@@ -122,12 +124,12 @@ def deliver_one(engine: Engine, transport: Transport, message_id: int,
             report.skipped += 1
             return report
         raw, attempts = session.execute(
-            select(OutboxMessage.message, OutboxMessage.attempts)
-            .where(OutboxMessage.id == message_id)).one()
+            select(col(OutboxMessage.message), col(OutboxMessage.attempts))
+            .where(col(OutboxMessage.id) == message_id)).one()
         session.commit()
     try:
         message = message_from_bytes(raw, policy=default)
-        where = transport.send(message)  # type: ignore[arg-type]  (policy default: an EmailMessage)
+        where = transport.send(message)
     except Exception as error:  # noqa: BLE001 (any failure is recorded and retried)
         attempts += 1
         given_up = attempts >= MAX_ATTEMPTS
@@ -147,11 +149,11 @@ def deliver_one(engine: Engine, transport: Transport, message_id: int,
         report.sent += 1
     with Session(engine) as session:
         result = session.execute(
-            update(OutboxMessage).where(OutboxMessage.id == message_id,
-                                        OutboxMessage.claim == token)
+            update(OutboxMessage).where(col(OutboxMessage.id) == message_id,
+                                        col(OutboxMessage.claim) == token)
             .values(**values).execution_options(synchronize_session=False))
         session.commit()
-    if result.rowcount != 1:
+    if cast(CursorResult[Any], result).rowcount != 1:
         logger.warning("Outbox message %s was claimed again while this worker sent it",
                        message_id)
     return report
@@ -169,11 +171,11 @@ def deliver_pending(engine: Engine, transport: Transport, *, limit: int = 500,
 def retry_failed(session: Session) -> int:
     """Give the messages that failed for good a fresh set of attempts; how many."""
     result = session.execute(
-        update(OutboxMessage).where(OutboxMessage.status == "failed")
+        update(OutboxMessage).where(col(OutboxMessage.status) == "failed")
         .values(status="pending", attempts=0, next_attempt_at=utcnow())
         .execution_options(synchronize_session=False))
     session.flush()
-    return result.rowcount or 0
+    return cast(CursorResult[Any], result).rowcount or 0
 
 
 def purge_sent(session: Session, keep_days: int = KEEP_SENT_DAYS,
@@ -182,15 +184,16 @@ def purge_sent(session: Session, keep_days: int = KEEP_SENT_DAYS,
     of a letter is its SupplierMessage, not the outbox.)"""
     before = (now or utcnow()) - timedelta(days=keep_days)
     result = session.execute(
-        delete(OutboxMessage).where(OutboxMessage.status == "sent", OutboxMessage.sent_at < before)
+        delete(OutboxMessage).where(col(OutboxMessage.status) == "sent",
+                                    col(OutboxMessage.sent_at) < before)
         .execution_options(synchronize_session=False))
     session.flush()
-    return result.rowcount or 0
+    return cast(CursorResult[Any], result).rowcount or 0
 
 
 def counts(session: Session) -> dict[str, int]:
     return {status: count for status, count in session.execute(
-        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))}
+        select(col(OutboxMessage.status), func.count()).group_by(col(OutboxMessage.status)))}
 
 
 class Dispatcher:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from procure import vocabulary as v
 from procure.clock import norwegian_date
@@ -167,10 +167,10 @@ def audit_trail(session: Session, tender: Tender) -> list[TrailEntry]:
     events = session.exec(
         select(AuditEvent).where(AuditEvent.object_type == "tender",
                                  AuditEvent.object_id == str(tender.id))
-        .order_by(AuditEvent.occurred_at, AuditEvent.id)
+        .order_by(col(AuditEvent.occurred_at), col(AuditEvent.id))
     ).all()
     user_ids = {event.actor_id for event in events if event.actor_id}
-    users = {u.id: u for u in session.exec(select(User).where(User.id.in_(user_ids))).all()}
+    users = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(user_ids))).all()}
     titles = _criterion_titles(session, tender)
     trail = []
     for event in events:

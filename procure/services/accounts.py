@@ -24,10 +24,11 @@ import ipaddress
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import delete, update
+from sqlalchemy import CursorResult, delete, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from procure.errors import N_, UserError
 from procure.models import LoginThrottle, PasswordReset, Role, User, new_session_nonce, utcnow
@@ -180,12 +181,13 @@ def authenticate(
 def _count_failure(session: Session, key: str, address: str, *, max_failures: int,
                    lockout: timedelta, now: datetime) -> datetime | None:
     """Add one failure atomically (two workers may count at once); lock when due."""
-    where = (LoginThrottle.account_key == key, LoginThrottle.address == address)
-    session.execute(update(LoginThrottle).where(*where, LoginThrottle.last_failure_at
+    where = (col(LoginThrottle.account_key) == key, col(LoginThrottle.address) == address)
+    session.execute(update(LoginThrottle).where(*where, col(LoginThrottle.last_failure_at)
                                                 < now - FORGET_AFTER)
                     .values(failures=0, locks=0, locked_until=None))
-    counted = session.execute(update(LoginThrottle).where(*where).values(
-        failures=LoginThrottle.failures + 1, last_failure_at=now)).rowcount
+    # an UPDATE or DELETE gives a CursorResult (with a row count), typed as any Result
+    counted = cast(CursorResult[Any], session.execute(update(LoginThrottle).where(*where).values(
+        failures=col(LoginThrottle.failures) + 1, last_failure_at=now))).rowcount
     if not counted:
         try:
             with session.begin_nested():
@@ -193,15 +195,16 @@ def _count_failure(session: Session, key: str, address: str, *, max_failures: in
                                           last_failure_at=now))
         except IntegrityError:  # another worker inserted it first
             session.execute(update(LoginThrottle).where(*where).values(
-                failures=LoginThrottle.failures + 1, last_failure_at=now))
+                failures=col(LoginThrottle.failures) + 1, last_failure_at=now))
     row = session.exec(select(LoginThrottle).where(*where)
                        .execution_options(populate_existing=True)).one()
     if row.failures < max_failures:
         return None
     until = now + min(lockout * (2 ** min(row.locks, 16)), MAX_LOCK)
-    session.execute(update(LoginThrottle).where(LoginThrottle.id == row.id,
-                                                LoginThrottle.failures >= max_failures)
-                    .values(failures=0, locks=LoginThrottle.locks + 1, locked_until=until))
+    session.execute(update(LoginThrottle).where(col(LoginThrottle.id) == row.id,
+                                                col(LoginThrottle.failures) >= max_failures)
+                    .values(failures=0, locks=col(LoginThrottle.locks) + 1,
+                            locked_until=until))
     session.flush()
     return until
 
@@ -212,14 +215,14 @@ def throttles(session: Session, user: User, *, secret: str,
     now = now or utcnow()
     return list(session.exec(
         select(LoginThrottle).where(LoginThrottle.account_key == account_key(user.email, secret),
-                                    LoginThrottle.locked_until > now)
-        .order_by(LoginThrottle.locked_until.desc())).all())
+                                    col(LoginThrottle.locked_until) > now)
+        .order_by(col(LoginThrottle.locked_until).desc())).all())
 
 
 def unlock(session: Session, user: User, *, secret: str, actor_id: int | None) -> int:
     """Forget every failed sign-in on the account, from every address."""
-    removed = session.execute(delete(LoginThrottle).where(
-        LoginThrottle.account_key == account_key(user.email, secret))).rowcount
+    removed = cast(CursorResult[Any], session.execute(delete(LoginThrottle).where(
+        col(LoginThrottle.account_key) == account_key(user.email, secret)))).rowcount
     audit.record(session, "user.unlocked", actor_id=actor_id, object_type="user",
                  object_id=user.id, email=user.email, addresses=removed)
     return removed
@@ -278,8 +281,10 @@ def create_password_reset(session: Session, user: User, *, actor_id: int | None,
     if not user.active:
         raise AccountError(N_("Reactivate the account before sending a password link."))
     now = now or utcnow()
-    session.execute(delete(PasswordReset).where(PasswordReset.user_id == user.id,
-                                                PasswordReset.used_at.is_(None)))
+    session.execute(delete(PasswordReset).where(col(PasswordReset.user_id) == user.id,
+                                                col(PasswordReset.used_at).is_(None)))
+    if user.id is None:  # (flushed by now when it was added to this session)
+        raise ValueError("A password link needs a saved account")
     token = secrets.token_urlsafe(32)
     session.add(PasswordReset(user_id=user.id, token_hash=_token_hash(token), created_at=now,
                               expires_at=now + lifetime))
@@ -318,13 +323,14 @@ def use_password_reset(session: Session, token: str, password: str, *, secret: s
     if problems:
         raise AccountError(problems[0])
     # Mark it used first and only if nobody else did: two posts of one link set one password.
-    claimed = session.execute(update(PasswordReset).where(
-        PasswordReset.id == reset.id, PasswordReset.used_at.is_(None)).values(used_at=now))
+    claimed = cast(CursorResult[Any], session.execute(update(PasswordReset).where(
+        col(PasswordReset.id) == reset.id, col(PasswordReset.used_at).is_(None))
+        .values(used_at=now)))
     if not claimed.rowcount:
         raise AccountError(N_("This password link is no longer valid. Ask an administrator "
                               "for a new one."))
     set_password(session, user, password, actor_id=user.id)
     session.execute(delete(LoginThrottle).where(
-        LoginThrottle.account_key == account_key(user.email, secret)))
+        col(LoginThrottle.account_key) == account_key(user.email, secret)))
     session.flush()
     return user

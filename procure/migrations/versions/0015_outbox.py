@@ -10,7 +10,7 @@ Create Date: 2026-12-07 18:44:43.994831
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 import procure.models

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from procure.models import AuditEvent, User
 from procure.web.filters import ROLE_LABELS
@@ -46,7 +46,7 @@ def _roles(value: object) -> str:
 def sentences(session: Session, events: list[AuditEvent]) -> list[Entry]:
     ids = {e.actor_id for e in events if e.actor_id}
     ids |= {int(e.object_id) for e in events if e.object_id.isdigit()}
-    users = {u.id: u for u in session.exec(select(User).where(User.id.in_(ids))).all()}
+    users = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(ids))).all()}
     entries = []
     for event in events:
         actor = users.get(event.actor_id)
@@ -67,12 +67,14 @@ def sentences(session: Session, events: list[AuditEvent]) -> list[Entry]:
 def account_history(session: Session, user: User, limit: int = 50) -> list[Entry]:
     events = session.exec(select(AuditEvent).where(
         AuditEvent.object_type == "user", AuditEvent.object_id == str(user.id))
-        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).limit(limit)).all()
+        .order_by(col(AuditEvent.occurred_at).desc(), col(AuditEvent.id).desc())
+        .limit(limit)).all()
     return sentences(session, list(events))
 
 
 def admin_log(session: Session, limit: int = 200) -> list[Entry]:
     events = session.exec(select(AuditEvent).where(
-        AuditEvent.object_type == "user", AuditEvent.action.in_(ADMIN_ACTIONS))
-        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).limit(limit)).all()
+        AuditEvent.object_type == "user", col(AuditEvent.action).in_(ADMIN_ACTIONS))
+        .order_by(col(AuditEvent.occurred_at).desc(), col(AuditEvent.id).desc())
+        .limit(limit)).all()
     return sentences(session, list(events))

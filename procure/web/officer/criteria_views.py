@@ -18,7 +18,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlmodel import select
+from sqlmodel import col, select
 from wtforms import SelectChoice
 
 from procure import clock
@@ -126,7 +126,7 @@ def _history(library: Library, criterion: Criterion):
     rows, previous = [], None
     for criteria_set in library.sets(criterion.category):
         found = next((c for c in criteria_set.criteria if c.base_id == criterion.base_id), None)
-        changes = ()
+        changes: tuple[tender_criteria.FieldDiff, ...] = ()
         if found is not None and previous is not None and found.id != previous.id:
             changes = tender_criteria.criterion_diff(previous, found)
         rows.append((criteria_set, found, changes))
@@ -159,7 +159,7 @@ def criterion_page(criterion_id: str):
     source = sets[-1].source(criterion.source)
     current = library.current_version(criterion.id, _today())
     used_by = get_session().exec(
-        select(TenderCriterion, Tender).join(Tender, Tender.id == TenderCriterion.tender_id)
+        select(TenderCriterion, Tender).join(Tender, col(Tender.id) == TenderCriterion.tender_id)
         .where(TenderCriterion.base_id == criterion.base_id,
                Tender.organisation_id == _organisation_id())
         .order_by(Tender.reference)).all()
@@ -208,7 +208,8 @@ def _criteria_page(row: Tender, *, ambition_form=None, selection_form=None, opti
     if category not in current and category not in pinned_sets:
         category = next(iter(suggested), None) or next(
             (p.set_id for p in pins), None) or next(iter(current), None)
-    offered = tender_criteria.selectable_criteria(library, row, category, pins, on)
+    # no category to show: "" offers nothing, as None did
+    offered = tender_criteria.selectable_criteria(library, row, category or "", pins, on)
     preselected = False
     if selection_form is None:
         chosen = [c.id for c in offered if c.id in {p.criterion_id for p in pins}]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlmodel import select
+from sqlmodel import col, select
 
 from procure.db import get_session
 from procure.models import CompetitionInvitation, Organisation, Supplier, Tender
@@ -55,7 +57,7 @@ def suppliers_index():
     result = suppliers.search_suppliers(get_session(), search, page=page)
 
     def page_url(number: int) -> str:
-        args = {key: value for key, value in (("q", text), ("size", size),
+        args: dict[str, Any] = {key: value for key, value in (("q", text), ("size", size),
                                                ("local", "1" if local else "")) if value}
         return url_for("officer.suppliers_index", page=number, **args)
 
@@ -97,10 +99,11 @@ def _render_supplier(row: Supplier, form: SupplierForm, contact_form: ContactFor
                      status: int = 200):
     session = get_session()
     invitations = session.exec(
-        select(Tender).join(CompetitionInvitation, CompetitionInvitation.tender_id == Tender.id)
+        select(Tender).join(CompetitionInvitation,
+                           col(CompetitionInvitation.tender_id) == Tender.id)
         .where(CompetitionInvitation.supplier_id == row.id,
                Tender.organisation_id == current_user.organisation_id)
-        .order_by(Tender.id.desc())).all()
+        .order_by(col(Tender.id).desc())).all()
     return render_template(
         "officer/suppliers/supplier.html", supplier=row, form=form, contact_form=contact_form,
         contacts=suppliers.contacts(session, row), place=suppliers.place_for(row.postal_code),
