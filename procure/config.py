@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from procure.paths import resource_dir
@@ -143,20 +143,20 @@ def _workers_option(args: list[str]) -> int | None:
 def _gunicorn_settings_workers() -> int | None:
     """Gunicorn's own resolved setting (command line, config file, GUNICORN_CMD_ARGS,
     WEB_CONCURRENCY), read from the gunicorn object that is loading this app."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         owner = frame.f_locals.get("self")
-        cfg = getattr(owner, "cfg", None)
-        if type(owner).__module__.startswith("gunicorn") and hasattr(cfg, "workers"):
+        workers = getattr(getattr(owner, "cfg", None), "workers", None)
+        if type(owner).__module__.startswith("gunicorn") and workers is not None:
             try:
-                return int(cfg.workers)
+                return int(workers)
             except (TypeError, ValueError):
                 return None
         frame = frame.f_back
     return None
 
 
-def worker_count(environ: os._Environ | dict, argv: list[str] | None = None) -> int:
+def worker_count(environ: Mapping[str, str], argv: list[str] | None = None) -> int:
     """How many worker processes serve the app, as far as it can tell.
 
     Under gunicorn, gunicorn's resolved `workers` setting; otherwise the largest of
@@ -173,7 +173,7 @@ def worker_count(environ: os._Environ | dict, argv: list[str] | None = None) -> 
     return max([n for n in found if n is not None] or [1])
 
 
-def resolve_rate_limit_storage(config: dict, environ: os._Environ | dict) -> None:
+def resolve_rate_limit_storage(config: dict[str, Any], environ: Mapping[str, str]) -> None:
     """Production counts rate limits in the database unless told otherwise; per-process
     memory with several workers would multiply every limit by the number of workers."""
     uri = str(config.get("RATELIMIT_STORAGE_URI") or "").strip()

@@ -41,7 +41,11 @@ def hash_profile() -> str:
 def _hasher(profile: str) -> PasswordHasher:
     if profile not in PROFILES:
         raise ValueError(f"unknown password hash profile {profile!r}")
-    return PasswordHasher(**PROFILES[profile])
+    cost = PROFILES[profile]
+    if not cost:
+        return PasswordHasher()
+    return PasswordHasher(time_cost=cost["time_cost"], memory_cost=cost["memory_cost"],
+                          parallelism=cost["parallelism"])
 
 
 @cache

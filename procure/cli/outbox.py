@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
+from sqlmodel import col
 
 from procure.db import get_engine, get_session
 from procure.models import OutboxMessage
@@ -57,9 +58,9 @@ def outbox_status() -> None:
     click.echo(", ".join(f"{status}: {found.get(status, 0)}"
                          for status in ("pending", "sending", "sent", "failed")))
     troubled = session.scalars(
-        select(OutboxMessage).where(OutboxMessage.status.in_(("pending", "failed")),
-                                    OutboxMessage.last_error != "")
-        .order_by(OutboxMessage.id).limit(20))
+        select(OutboxMessage).where(col(OutboxMessage.status).in_(("pending", "failed")),
+                                    col(OutboxMessage.last_error) != "")
+        .order_by(col(OutboxMessage.id)).limit(20))
     for row in troubled:
         state = ("gave up" if row.status == "failed"
                  else f"next try {row.next_attempt_at:%Y-%m-%d %H:%M} UTC")
