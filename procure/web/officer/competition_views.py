@@ -15,6 +15,7 @@ from procure.domain.purchases import oslo_today
 from procure.mail import Mailer
 from procure.models import Tender, utcnow
 from procure.services import competition, suppliers, tenders
+from procure.web import params
 from procure.web.officer import bp
 from procure.web.officer.track_forms import (
     CRITERION_LABELS,
@@ -89,7 +90,7 @@ def competition_page(tender_id: int):
 
 def _invitations(row: Tender, send_form: SendInvitationsForm, status: int = 200):
     session = get_session()
-    text = request.args.get("q", "").strip()[:100]
+    text = params.text("q")
     found = None
     if text:
         found = suppliers.search_suppliers(session, suppliers.SupplierSearch(text=text),

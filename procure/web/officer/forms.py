@@ -25,7 +25,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
-from procure.web.forms import strip
+from procure.web.forms import amount_range, strip
 from procure.web.officer.cpv import resolve_cpv
 
 CONTRACT_TYPES = [
@@ -47,7 +47,7 @@ MARKET = [SelectChoice("known", _l("Yes, we know the suppliers and solutions")),
 YES_NO = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
 
 MONEY = {"places": 2, "validators": [Optional(), NumberRange(min=0, message=_l(
-    "The amount cannot be negative."))]}
+    "The amount cannot be negative.")), amount_range()]}
 
 
 class VersionedForm(FlaskForm):

@@ -20,6 +20,7 @@ from procure.mail import Mailer
 from procure.models import Tender, utcnow
 from procure.services import innovation_partnership as ip
 from procure.services import partnership_letters, suppliers, tenders
+from procure.web import params
 from procure.web.officer import bp
 from procure.web.officer.partnership_forms import (
     LICENCE_CHOICES,
@@ -255,7 +256,7 @@ def partnership_open(tender_id: int):
 
 def _candidates(row: Tender, status: int = 200, decision_draft: dict | None = None, **forms):
     session = get_session()
-    text = request.args.get("q", "").strip()[:100]
+    text = params.text("q")
     found = suppliers.search_suppliers(session, suppliers.SupplierSearch(text=text),
                                        page_size=10) if text else None
     every = ip.candidates(session, row)
