@@ -9,6 +9,7 @@ import codecs
 import csv
 import io
 import json
+import math
 import re
 import struct
 import warnings
@@ -452,10 +453,21 @@ def _read_xlsx(stream: IO[bytes]) -> Table:
     return Table(header, rows(), workbook.close)
 
 
+# No column holds a whole number of more digits than this; longer ones are read as infinite.
+MAX_JSON_DIGITS = 30
+
+
+def _json_int(text: str) -> int | float:
+    """A JSON integer; one with more digits than any field can hold becomes ±infinity, which
+    every numeric field refuses with its own message. Python's int() would raise past 4300
+    digits instead, and a 26-digit count would overflow the database."""
+    return int(text) if len(text) <= MAX_JSON_DIGITS else float(text)
+
+
 def load_json(stream: IO[bytes]) -> Any:
     try:
         text = stream.read().decode("utf-8-sig")
-        data = json.loads(text)
+        data = json.loads(text, parse_int=_json_int)
         if "\\u00" in text or "\x7f" in text:  # JSON escapes control characters as \u00XX
             data = _without_control_characters(data)
         return data
@@ -490,6 +502,9 @@ def column_index(header: list[str], columns: dict[str, tuple[str, ...]],
 
 BAD_DATE = N_("Not a date (use YYYY-MM-DD or DD.MM.YYYY).")
 BAD_INTEGER = N_("Not a whole number of 0 or more.")
+TOO_LARGE = N_("The number is larger than this field can hold.")
+# Counts go into INTEGER columns (PostgreSQL: at most 2 147 483 647) unless a field says less.
+MAX_COUNT = 2**31 - 1
 BAD_AMOUNT = N_("Not an amount (use 1234.50 or 1 234,50; at most two decimals).")
 MAX_ORE = 10**15
 
@@ -511,20 +526,27 @@ def parse_date(value: object) -> date:
     raise ValueError(BAD_DATE)
 
 
-def parse_count(value: object) -> int:
+def parse_count(value: object, maximum: int = MAX_COUNT) -> int:
+    """A whole number from 0 to `maximum`; ValueError(BAD_INTEGER or TOO_LARGE) otherwise."""
     if isinstance(value, bool):
         raise ValueError(BAD_INTEGER)
     if isinstance(value, int):
         number = value
+    elif isinstance(value, float) and math.isinf(value) and value > 0:
+        raise ValueError(TOO_LARGE)
     elif isinstance(value, float) and value.is_integer():
         number = int(value)
     else:
         text = str(value).strip().replace(" ", "").replace("\u00a0", "")
         if not (text.isascii() and text.isdigit()):
             raise ValueError(BAD_INTEGER)
+        if len(text.lstrip("0")) > len(str(maximum)):  # before int(): 5 000 digits cost nothing
+            raise ValueError(TOO_LARGE)
         number = int(text)
     if number < 0:
         raise ValueError(BAD_INTEGER)
+    if number > maximum:
+        raise ValueError(TOO_LARGE)
     return number
 
 
@@ -532,6 +554,8 @@ def amount_ore(text: str) -> int | None:
     """NOK as text -> øre, or None when it is not an amount. Accepts 1234.50, 1234,50,
     1 234,50 and 1.234,50 (dots as thousands separators only with a decimal comma), a sign,
     and at most two decimals. Written for speed: the spend import calls it once per line."""
+    if len(text) > 40:  # no amount below MAX_ORE is written this long
+        return None
     if (text[-3:-2] in (",", ".") and text.isascii() and text[:-3].isdecimal()
             and text[-2:].isdecimal()):
         ore = int(text[:-3]) * 100 + int(text[-2:])  # the common case: 1234,50 or 1234.50
