@@ -132,6 +132,32 @@ def test_csv_cells_cannot_become_formulas(client, db):
     assert rows[1][1].startswith("'=")
 
 
+@pytest.mark.parametrize("title", ["Snømåking;=HYPERLINK(\"http://evil.example\")",
+                                   "x;+cmd|' /C calc'!A0", "Brøyting;@SUM(1)", "\t=1+1",
+                                   "Oppdrag\r=1+1", "Grus,=1+1"])
+def test_no_csv_cell_starts_a_formula_whichever_delimiter_a_spreadsheet_splits_on(
+        client, db, title):
+    """Issue 19, finding 8: Excel in Norwegian reads a comma file with ";" as the delimiter, so
+    the text after a ";" inside a title became a cell of its own: a formula. Every field is
+    quoted now, and a formula character after another delimiter gets an apostrophe."""
+    tender(db, title)
+    db.commit()
+    text = client.get("/purchases.csv").data.decode("utf-8-sig")
+    for delimiter in (",", ";", "\t"):
+        for strict_quotes in (True, False):
+            source = text if strict_quotes else text.replace("\r\n", "\n").replace("\r", "\n")
+            reader = csv.reader(io.StringIO(source, newline=None if strict_quotes else "\n"),
+                                delimiter=delimiter,
+                                quoting=csv.QUOTE_MINIMAL if strict_quotes else csv.QUOTE_NONE)
+            for row in reader:
+                for cell in row:
+                    cell = cell.strip('"')
+                    assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (
+                        delimiter, strict_quotes, cell)
+    titles = [row[1] for row in csv.reader(io.StringIO(text))]
+    assert title.replace("'", "") in [t.replace("'", "") for t in titles]  # only apostrophes
+
+
 def test_ocds_release_package_validates_against_the_1_1_5_schema(client, data):
     response = client.get("/purchases.json")
     assert response.mimetype == "application/json"
