@@ -423,6 +423,18 @@ def _read_xlsx(stream: IO[bytes]) -> Table:
             sheet = workbook.worksheets[0]
     except DAMAGE:
         raise ImportFileError(NOT_XLSX) from None
+    try:
+        rows_in_sheet(workbook, sheet, max_rows() + 1)
+    except ImportFileError:
+        workbook.close()
+        raise
+    except DAMAGE:
+        workbook.close()
+        raise ImportFileError(N_("The workbook is damaged and cannot be read.")) from None
+    # openpyxl's read-only mode trusts the sheet's <dimension> tag: with a wrong one it drops
+    # the rows and columns past it without a word, or pads a short sheet with empty rows.
+    # Without it every row in the file is read as it is.
+    sheet.reset_dimensions()
     values = sheet.iter_rows(values_only=True)
     number = 1
 
@@ -439,6 +451,7 @@ def _read_xlsx(stream: IO[bytes]) -> Table:
         workbook.close()
         raise ImportFileError(N_("The file is empty."))
     header = [cell_text(cell) for cell in header_row]
+    width = len(header)
 
     def rows() -> Iterator[list[str]]:
         nonlocal number
@@ -446,6 +459,8 @@ def _read_xlsx(stream: IO[bytes]) -> Table:
             for row in values:
                 number += 1
                 texts = [cell_text(cell) for cell in row]
+                if len(texts) < width:  # as wide as the header, like rows before the reset
+                    texts += [""] * (width - len(texts))
                 yield texts if any(texts) else []
         except DAMAGE:  # XML or zip damage found while reading the sheet
             raise damaged() from None
@@ -462,6 +477,50 @@ def _json_int(text: str) -> int | float:
     every numeric field refuses with its own message. Python's int() would raise past 4300
     digits instead, and a 26-digit count would overflow the database."""
     return int(text) if len(text) <= MAX_JSON_DIGITS else float(text)
+
+
+_SHEET_DATA = re.compile(rb"<([A-Za-z_][\w.-]*:)?sheetData[\s/>]")
+_ROW_NUMBER = re.compile(rb'[^>]*?\sr\s*=\s*["\'](\d{1,12})["\']')
+XLSX_SCAN_BLOCK = 1 << 20
+
+
+def rows_in_sheet(workbook: Any, sheet: Any, limit: int) -> int:
+    """How many rows openpyxl would give for the sheet (its row elements, or the highest row
+    number when that is higher: it fills gaps with empty rows), read from the decompressed
+    XML in blocks at C speed before any cell is parsed. Raises too_many_rows as soon as the
+    count passes `limit`, so a 3 M-row workbook is refused in the time it takes to unpack
+    the first rows past the limit instead of after parsing them all."""
+    path = sheet._worksheet_path  # openpyxl keeps the zip member's name here
+    with workbook._archive.open(path) as member:
+        count = highest = 0
+        tag: bytes | None = None
+        carry = b""
+        while True:
+            block = member.read(XLSX_SCAN_BLOCK)
+            buffer = carry + block
+            if not block:
+                head, carry = buffer, b""
+            else:
+                # Cut before the last "<": every tag that starts in head also ends there.
+                cut = buffer.rfind(b"<")
+                cut = cut if cut > 0 and len(buffer) - cut < XLSX_SCAN_BLOCK else len(buffer)
+                head, carry = buffer[:cut], buffer[cut:]
+            if tag is None:
+                found = _SHEET_DATA.search(head)
+                if found is not None:
+                    tag = b"<" + (found.group(1) or b"") + b"row"
+            if tag is not None:
+                count += sum(head.count(tag + end) for end in (b" ", b">", b"/", b"\t",
+                                                              b"\n", b"\r"))
+                last = head.rfind(tag + b" ")
+                if last >= 0:
+                    number = _ROW_NUMBER.match(head, last + len(tag))
+                    if number is not None:
+                        highest = max(highest, int(number.group(1)))
+                if max(count, highest) > limit:
+                    raise too_many_rows(limit - 1)
+            if not block:
+                return max(count, highest)
 
 
 def load_json(stream: IO[bytes]) -> Any:
