@@ -319,7 +319,7 @@ def tender_pin_options(tender_id: int):
     row = _tender(tender_id)
     db = get_session()
     for action in ("remove", "upgrade"):
-        pin_id = request.form.get(action, type=int)
+        pin_id = params.to_int(request.form.get(action), 1, params.DB_INTEGER_MAX)
         if pin_id is None:
             continue
         pin = tender_criteria.get_pin(db, row, pin_id)

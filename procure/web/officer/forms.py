@@ -25,7 +25,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
-from procure.web.forms import amount_range, strip
+from procure.web.forms import MAX_DB_INTEGER, amount_range, strip
 from procure.web.officer.cpv import resolve_cpv
 
 CONTRACT_TYPES = [
@@ -53,7 +53,8 @@ MONEY = {"places": 2, "validators": [Optional(), NumberRange(min=0, message=_l(
 class VersionedForm(FlaskForm):
     """Carries the tender version the form was opened on, for the conflict check."""
 
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = IntegerField(widget=HiddenInput(), validators=[Optional(), NumberRange(
+        min=0, max=MAX_DB_INTEGER)])
 
     def rebase(self, version: int) -> None:
         """Keep what the user typed, but base the next save on the current version."""

@@ -60,7 +60,7 @@ def _too_fast(started: str | None) -> bool:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 12 else None
+    return params.to_int(value, 1, params.DB_INTEGER_MAX)
 
 
 def _targets(form: InterestForm):
