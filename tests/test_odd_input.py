@@ -24,7 +24,8 @@ from tests.helpers import csrf_token
     "/controller/?year=%C2%B2", "/controller/spend?page=%C2%B2",
     "/controller/?date_from=0001-01-01", "/controller/?date_to=9999-12-31",
     "/officer/criteria?level=%20", "/officer/criteria?type=%20",
-    "/officer/suppliers?page=%C2%B2&size=%20",
+    "/officer/suppliers?page=%C2%B2&size=%20", "/purchases?page=" + "9" * 5000,
+    "/purchases.atom?page=" + "9" * 5000, "/interest?event=%C2%B2",
 ])
 def test_odd_query_parameters_are_not_server_errors(login_as, url):
     client = login_as("officer", "controller")
