@@ -630,11 +630,25 @@ def _track_public_changes(session, _context, _instances) -> None:
         tender.search_text = search_text(tender.reference, tender.title, tender.description,
                                          *cpv_labels(tender.cpv_code))
         content = fingerprint(_public_tender_content(tender))
+        # A tender the public neither sees now nor saw before (a new or edited draft) keeps
+        # its public version and time: they drive the feeds' ETag and Last-Modified, which
+        # must not tell anyone polling when an internal draft was made (issue 19).
+        seen = tender.status in PUBLIC_STATUSES or _was_public(tender.public_fingerprint)
         if content != tender.public_fingerprint or (
                 key in bumped and tender.status in PUBLIC_STATUSES):
             tender.public_fingerprint = content
-            tender.public_version = (tender.public_version or 0) + 1
-            tender.public_updated_at = clock.now()
+            if seen:
+                tender.public_version = (tender.public_version or 0) + 1
+                tender.public_updated_at = clock.now()
+
+
+def _was_public(previous: str | None) -> bool:
+    """True when a tender's stored fingerprint is of public content (not just a status)."""
+    from procure.domain.lifecycle import STATUSES
+    from procure.domain.purchases import fingerprint
+
+    return bool(previous) and previous not in {
+        fingerprint({"status": status}) for status in STATUSES if status not in PUBLIC_STATUSES}
 
 
 # Session hooks, registered by procure.db.register_hooks (create_app calls it), not on import.

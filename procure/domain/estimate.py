@@ -11,6 +11,8 @@ from decimal import Decimal
 INDEFINITE_MONTHS = 48
 
 ZERO = Decimal(0)
+# The largest estimate kept: a tender's value column is NUMERIC(16, 2), below 10^14 kr.
+MAX_TOTAL = Decimal(10) ** 13
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,8 @@ def estimate_value(lots: Sequence[Lot], lang: str = "nb") -> ValueEstimate:
             lines.append(t["sum"].format(number=number, name=name,
                                          amount=format_nok(subtotal, lang)))
         total += subtotal
+    if not total.is_finite() or total > MAX_TOTAL:
+        raise ValueError("Anslått verdi kan ikke være over 10 000 000 000 000 kr.")
     lines.append(t["total"].format(amount=format_nok(total, lang)))
     return ValueEstimate(total, tuple(lines))
 
@@ -91,6 +95,8 @@ def _lot_value(lot: Lot, lang: str = "nb") -> tuple[Decimal, list[str]]:
         return format_nok(amount, lang)
 
     amounts = (lot.one_off, lot.monthly, lot.options, lot.framework_max or ZERO)
+    if not all(Decimal(a).is_finite() for a in amounts):
+        raise ValueError("Beløpene må være vanlige tall.")
     if any(Decimal(a) < 0 for a in amounts) or (lot.months or 0) < 0 or lot.extension_months < 0:
         raise ValueError("Beløp og antall måneder kan ikke være negative.")
     if lot.framework_max is not None:

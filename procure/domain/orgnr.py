@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from stdnum.no import orgnr as stdnum_orgnr
+
 WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
 
 
@@ -28,7 +30,11 @@ def check_digit(first_eight: str) -> int | None:
 
 
 def is_valid(orgnr: str) -> bool:
-    """Nine ASCII digits whose ninth is the mod-11 check digit of the first eight."""
+    """Nine ASCII digits whose ninth is the mod-11 check digit of the first eight (checked
+    with python-stdnum's no.orgnr), and not all zeros: 000000000 passes the mod-11 sum but is
+    no organisation (issue 19)."""
     if len(orgnr) != 9 or not orgnr.isascii() or not orgnr.isdigit():
         return False
-    return check_digit(orgnr[:8]) == int(orgnr[8])
+    if orgnr == "000000000":
+        return False
+    return stdnum_orgnr.is_valid(orgnr)

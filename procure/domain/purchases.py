@@ -154,7 +154,10 @@ def parse_filters(args: Mapping[str, Any]) -> PurchaseFilters:
     page = 1
     raw_page = (_getlist(args, "page") or ["1"])[0].strip()
     if raw_page.isdigit() and raw_page.isascii():
-        page = min(max(int(raw_page), 1), MAX_PAGE)
+        # Past MAX_PAGE's length it is past MAX_PAGE: no int() of 5 000 digits (it raises).
+        digits = raw_page.lstrip("0") or "0"
+        page = MAX_PAGE if len(digits) > len(str(MAX_PAGE)) else min(max(int(digits), 1),
+                                                                       MAX_PAGE)
     elif raw_page:
         invalid.append("page")
     return PurchaseFilters(

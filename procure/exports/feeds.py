@@ -7,7 +7,6 @@ made from the buyer's organisation number and the purchase or conference id.
 
 from __future__ import annotations
 
-import csv
 import io
 import uuid
 from collections.abc import Callable, Sequence
@@ -19,6 +18,7 @@ from feedgen.feed import FeedGenerator
 from icalendar import Calendar, Event
 
 from procure.domain.purchases import OSLO, in_oslo
+from procure.exports import csv_safe
 from procure.services.public import PublicEvent, PublicPurchase
 
 ENTRY_NAMESPACE = uuid.UUID("0b1d5f3e-6a8c-4c8e-9a51-6f1b8f0c2d41")
@@ -178,26 +178,24 @@ CSV_COLUMNS = ("reference", "title", "status", "simple_purchase", "procedure", "
                "cpv_code", "cpv_label", "value_band", "estimated_value_nok", "deadline",
                "planned_notice_date", "published", "updated", "contact_name", "contact_email",
                "url")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value: object) -> str:
-    """Text as a spreadsheet shows it; a leading = + - @ is quoted so it is not a formula."""
+    """Text as a spreadsheet shows it (the writer keeps formulas out)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         return in_oslo(value).isoformat(timespec="seconds")
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return str(value)
 
 
 def csv_bytes(purchases: Sequence[PublicPurchase], *, labels: Labels) -> bytes:
     """UTF-8 with a byte-order mark (so Excel reads æøå), comma-separated, one header row
     of stable English column names; dates in ISO 8601, amounts as plain numbers."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv_safe.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for p in purchases:
         writer.writerow([_cell(v) for v in (

@@ -57,7 +57,13 @@ from procure.ingest import (
     start_run,
 )
 from procure.ingest.awards import AwardData, WinnerData, decision_days, store_awards
-from procure.ingest.reading import check_row_count, file_type, load_json, lookup_cpv
+from procure.ingest.reading import (
+    check_row_count,
+    file_type,
+    load_json,
+    lookup_cpv,
+    parse_count,
+)
 from procure.models import ImportRun
 from procure.services.rates import HOME_CURRENCY, RateBook
 
@@ -68,6 +74,8 @@ CURRENCY_RE = re.compile(r"[A-Z]{3}")
 MISSING = N_("Required value is missing.")
 BAD_CURRENCY = N_("Not an ISO 4217 currency code (found %(currency)s).")
 BAD_NUMBER = N_("Not a number.")
+# More bids than any competition gets: a count past it is not real.
+MAX_BIDS = 100_000
 BAD_DATE = N_("Not an ISO 8601 date.")
 BAD_ORGNR = N_("Not a valid organisation number (mod-11 check failed).")
 UNKNOWN_PARTY = N_("No party with this id in the release.")
@@ -347,7 +355,7 @@ def _process_awards(ocid: str, process: _Process,
     criteria = tender.get("awardCriteria")
     criteria = str(criteria)[:30] if criteria else None
     tenderers = tender.get("numberOfTenderers")
-    if tenderers is not None and not (isinstance(tenderers, int) and tenderers >= 0
+    if tenderers is not None and not (isinstance(tenderers, int) and 0 <= tenderers <= MAX_BIDS
                                       and not isinstance(tenderers, bool)):
         errors.add(tender_row, "tender.numberOfTenderers", BAD_NUMBER)
         tenderers = None
@@ -522,10 +530,12 @@ def _bids(release: JSONObject, row: int, parties: Parties,
         measure, value = statistic.get("measure"), statistic.get("value")
         if measure not in ("bids", "smeBids"):
             continue
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        try:
+            count = parse_count(value, maximum=MAX_BIDS)
+        except ValueError:
             errors.add(row, f"bids.statistics[{index}].value", BAD_NUMBER)
             continue
-        totals[measure] = totals.get(measure, 0) + int(value)
+        totals[measure] = min(totals.get(measure, 0) + count, MAX_BIDS)
     if "bids" in totals and "smeBids" in totals:
         return totals["bids"], min(totals["smeBids"], totals["bids"])
     details = [d for d in bids.get("details") or [] if isinstance(d, dict)]

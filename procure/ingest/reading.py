@@ -9,6 +9,7 @@ import codecs
 import csv
 import io
 import json
+import math
 import re
 import struct
 import warnings
@@ -427,6 +428,18 @@ def _read_xlsx(stream: IO[bytes]) -> Table:
             sheet = workbook.worksheets[0]
     except DAMAGE:
         raise ImportFileError(NOT_XLSX) from None
+    try:
+        rows_in_sheet(workbook, sheet, max_rows() + 1)
+    except ImportFileError:
+        workbook.close()
+        raise
+    except DAMAGE:
+        workbook.close()
+        raise ImportFileError(N_("The workbook is damaged and cannot be read.")) from None
+    # openpyxl's read-only mode trusts the sheet's <dimension> tag: with a wrong one it drops
+    # the rows and columns past it without a word, or pads a short sheet with empty rows.
+    # Without it every row in the file is read as it is.
+    sheet.reset_dimensions()
     values = sheet.iter_rows(values_only=True)
     number = 1
 
@@ -443,6 +456,7 @@ def _read_xlsx(stream: IO[bytes]) -> Table:
         workbook.close()
         raise ImportFileError(N_("The file is empty."))
     header = [cell_text(cell) for cell in header_row]
+    width = len(header)
 
     def rows() -> Iterator[list[str]]:
         nonlocal number
@@ -450,6 +464,8 @@ def _read_xlsx(stream: IO[bytes]) -> Table:
             for row in values:
                 number += 1
                 texts = [cell_text(cell) for cell in row]
+                if len(texts) < width:  # as wide as the header, like rows before the reset
+                    texts += [""] * (width - len(texts))
                 yield texts if any(texts) else []
         except DAMAGE:  # XML or zip damage found while reading the sheet
             raise damaged() from None
@@ -457,10 +473,65 @@ def _read_xlsx(stream: IO[bytes]) -> Table:
     return Table(header, rows(), workbook.close)
 
 
+# No column holds a whole number of more digits than this; longer ones are read as infinite.
+MAX_JSON_DIGITS = 30
+
+
+def _json_int(text: str) -> int | float:
+    """A JSON integer; one with more digits than any field can hold becomes ±infinity, which
+    every numeric field refuses with its own message. Python's int() would raise past 4300
+    digits instead, and a 26-digit count would overflow the database."""
+    return int(text) if len(text) <= MAX_JSON_DIGITS else float(text)
+
+
+_SHEET_DATA = re.compile(rb"<([A-Za-z_][\w.-]*:)?sheetData[\s/>]")
+_ROW_NUMBER = re.compile(rb'[^>]*?\sr\s*=\s*["\'](\d{1,12})["\']')
+XLSX_SCAN_BLOCK = 1 << 20
+
+
+def rows_in_sheet(workbook: Any, sheet: Any, limit: int) -> int:
+    """How many rows openpyxl would give for the sheet (its row elements, or the highest row
+    number when that is higher: it fills gaps with empty rows), read from the decompressed
+    XML in blocks at C speed before any cell is parsed. Raises too_many_rows as soon as the
+    count passes `limit`, so a 3 M-row workbook is refused in the time it takes to unpack
+    the first rows past the limit instead of after parsing them all."""
+    path = sheet._worksheet_path  # openpyxl keeps the zip member's name here
+    with workbook._archive.open(path) as member:
+        count = highest = 0
+        tag: bytes | None = None
+        carry = b""
+        while True:
+            block = member.read(XLSX_SCAN_BLOCK)
+            buffer = carry + block
+            if not block:
+                head, carry = buffer, b""
+            else:
+                # Cut before the last "<": every tag that starts in head also ends there.
+                cut = buffer.rfind(b"<")
+                cut = cut if cut > 0 and len(buffer) - cut < XLSX_SCAN_BLOCK else len(buffer)
+                head, carry = buffer[:cut], buffer[cut:]
+            if tag is None:
+                found = _SHEET_DATA.search(head)
+                if found is not None:
+                    tag = b"<" + (found.group(1) or b"") + b"row"
+            if tag is not None:
+                count += sum(head.count(tag + end) for end in (b" ", b">", b"/", b"\t",
+                                                              b"\n", b"\r"))
+                last = head.rfind(tag + b" ")
+                if last >= 0:
+                    number = _ROW_NUMBER.match(head, last + len(tag))
+                    if number is not None:
+                        highest = max(highest, int(number.group(1)))
+                if max(count, highest) > limit:
+                    raise too_many_rows(limit - 1)
+            if not block:
+                return max(count, highest)
+
+
 def load_json(stream: IO[bytes]) -> Any:
     try:
         text = stream.read().decode("utf-8-sig")
-        data = json.loads(text)
+        data = json.loads(text, parse_int=_json_int)
         if "\\u00" in text or "\x7f" in text:  # JSON escapes control characters as \u00XX
             data = _without_control_characters(data)
         return data
@@ -495,6 +566,9 @@ def column_index(header: list[str], columns: dict[str, tuple[str, ...]],
 
 BAD_DATE = N_("Not a date (use YYYY-MM-DD or DD.MM.YYYY).")
 BAD_INTEGER = N_("Not a whole number of 0 or more.")
+TOO_LARGE = N_("The number is larger than this field can hold.")
+# Counts go into INTEGER columns (PostgreSQL: at most 2 147 483 647) unless a field says less.
+MAX_COUNT = 2**31 - 1
 BAD_AMOUNT = N_("Not an amount (use 1234.50 or 1 234,50; at most two decimals).")
 MAX_ORE = 10**15
 
@@ -516,20 +590,27 @@ def parse_date(value: object) -> date:
     raise ValueError(BAD_DATE)
 
 
-def parse_count(value: object) -> int:
+def parse_count(value: object, maximum: int = MAX_COUNT) -> int:
+    """A whole number from 0 to `maximum`; ValueError(BAD_INTEGER or TOO_LARGE) otherwise."""
     if isinstance(value, bool):
         raise ValueError(BAD_INTEGER)
     if isinstance(value, int):
         number = value
+    elif isinstance(value, float) and math.isinf(value) and value > 0:
+        raise ValueError(TOO_LARGE)
     elif isinstance(value, float) and value.is_integer():
         number = int(value)
     else:
         text = str(value).strip().replace(" ", "").replace("\u00a0", "")
         if not (text.isascii() and text.isdigit()):
             raise ValueError(BAD_INTEGER)
+        if len(text.lstrip("0")) > len(str(maximum)):  # before int(): 5 000 digits cost nothing
+            raise ValueError(TOO_LARGE)
         number = int(text)
     if number < 0:
         raise ValueError(BAD_INTEGER)
+    if number > maximum:
+        raise ValueError(TOO_LARGE)
     return number
 
 
@@ -537,6 +618,8 @@ def amount_ore(text: str) -> int | None:
     """NOK as text -> øre, or None when it is not an amount. Accepts 1234.50, 1234,50,
     1 234,50 and 1.234,50 (dots as thousands separators only with a decimal comma), a sign,
     and at most two decimals. Written for speed: the spend import calls it once per line."""
+    if len(text) > 40:  # no amount below MAX_ORE is written this long
+        return None
     if (text[-3:-2] in (",", ".") and text.isascii() and text[:-3].isdecimal()
             and text[-2:].isdecimal()):
         ore = int(text[:-3]) * 100 + int(text[-2:])  # the common case: 1234,50 or 1234.50

@@ -71,6 +71,14 @@ FIELDS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("organisasjonsnummer", "navn")
 BATCH = 5_000
+# Turnover in NOK goes into a BIGINT; no company's is near this.
+MAX_TURNOVER_NOK = 10**15
+
+
+def parse_turnover(value: object) -> int:
+    return parse_count(value, maximum=MAX_TURNOVER_NOK)
+
+
 INVALID_ORGNR = N_("Not a valid organisation number (mod-11 check failed).")
 MISSING = N_("Required value is missing.")
 TOO_LONG = N_("Longer than %(max)d characters.")
@@ -189,7 +197,7 @@ def _supplier_row(number: int, record: dict[str, Any], errors: RowErrors, seen: 
         bad("navn", TOO_LONG, max=300)
     parsed: dict[str, Any] = {}
     for column, parser in (("antallAnsatte", parse_count), ("stiftelsesdato", parse_date),
-                           ("omsetning", parse_count)):
+                           ("omsetning", parse_turnover)):
         value = record.get(column)
         if value is None or text_value(value) == "":
             parsed[column] = None

@@ -332,8 +332,9 @@ def data_version(session: Session) -> tuple[datetime | None, int | None]:
 
     Every public change (dialogue conferences and criteria included) sets the tender's
     public_updated_at, and a purchase leaving the public list changes its status first, so
-    it is updated too; a new tender raises the highest id. Both come from indexes, so this
-    costs next to nothing and can be asked on every request (ETags, page caches).
+    it is updated too; a new public tender raises the highest id. Drafts move neither: a
+    tender the public has never seen has no public_updated_at. Both are cheap reads, so this
+    can be asked on every request (ETags, page caches).
 
     Outside a transaction it runs on its own autocommit connection: one round trip to the
     database instead of three (begin, select, rollback), which matters on every cached hit.
@@ -346,10 +347,12 @@ def data_version(session: Session) -> tuple[datetime | None, int | None]:
         return tuple(connection.execute(_DATA_VERSION).one())
 
 
-# Two scalar subqueries: each max() alone is read from its index (one max() per SELECT is
-# what SQLite can optimise). Built once: it runs on every public request.
+# Two scalar subqueries (one max() per SELECT is what SQLite can optimise). Built once: it
+# runs on every public request. The second is the newest tender the public has ever seen:
+# a draft has no public_updated_at, so creating one moves neither value (issue 19).
 _DATA_VERSION = select(select(func.max(Tender.public_updated_at)).scalar_subquery(),
-                       select(func.max(Tender.id)).scalar_subquery())
+                       select(func.max(Tender.id)).where(
+                           Tender.public_updated_at.is_not(None)).scalar_subquery())
 
 
 def get_purchase(session: Session, tender_id: int) -> PublicPurchase | None:

@@ -14,7 +14,8 @@ from openpyxl import load_workbook
 
 from procure.domain.statistics import Figure
 from procure.exports import xlsx
-from procure.exports.import_report import csv_safe, report_csv
+from procure.exports.csv_safe import safe_cell
+from procure.exports.import_report import report_csv
 from procure.services import statistics
 from tests.services.test_statistics import YEAR, build_statistics_fixture
 
@@ -375,6 +376,6 @@ def test_import_report_csv_is_guarded_and_translated():
                        [3, "=cmd", "=HYPERLINK(1)", {}]],
                       lambda msgid, **p: msgid % p if p else msgid, ("row", "field", "reason"))
     text = data.decode("utf-8-sig")
-    assert text.splitlines() == ["row;field;reason", "2;navn;Missing value",
-                                 "3;'=cmd;'=HYPERLINK(1)"]
-    assert csv_safe("-1") == "'-1" and csv_safe(5) == 5
+    assert text.splitlines() == ['"row";"field";"reason"', '"2";"navn";"Missing value"',
+                                 '"3";"\'=cmd";"\'=HYPERLINK(1)"']
+    assert safe_cell("-1") == "'-1" and safe_cell(5) == 5

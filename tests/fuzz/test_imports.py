@@ -143,10 +143,11 @@ good_spend_values = {
 }
 bad_spend_values = {
     "invoice_id": st.sampled_from(["", "X" * 61]),
-    "line": st.sampled_from(["0", "-1", "1.5", "en"]),
+    "line": st.sampled_from(["0", "-1", "1.5", "en", "9" * 26, "9" * 5000]),
     "date": st.sampled_from(["2025-02-30", "31/12/2024", "i går", "2025-13-01", "1.1.2025"]),
     "amount_nok": st.sampled_from(["abc", "1,234", "12.345", "", "1e9", "NaN", "--5",
-                                   "1" * 20]),
+                                   "1" * 20, "1e400", "Infinity", "9" * 26 + ",00",
+                                   "9" * 5000, "9" * 4400 + ",50"]),
     "cpv": st.sampled_from(["12345678", "abc", "9091120"]),
     "department": st.just("D" * 101),
     "category": st.just("C" * 101),
@@ -262,7 +263,8 @@ def units(draw) -> list[dict]:
 bad_unit_fields = {
     "organisasjonsnummer": st.sampled_from(["", "12345678", "ABCDEFGHI"]).map(lambda v: v),
     "navn": st.sampled_from(["", "   ", "N" * 301]),
-    "antallAnsatte": st.sampled_from([-1, "mange", 1.5, "1 2 3x"]),
+    "antallAnsatte": st.sampled_from([-1, "mange", 1.5, "1 2 3x", 10**25, "9" * 5000,
+                                      float("inf"), float("nan")]),
     "stiftelsesdato": st.sampled_from(["2020-02-30", "i fjor", "20200101"]),
     "forretningsadresse": st.just({"postnummer": "12345", "landkode": "NO"}),
 }
@@ -373,13 +375,15 @@ def _set(release: dict, path: str, value: object) -> None:
 BAD_RELEASE = {  # path to plant -> (bad values, the field the report must name)
     # Other currencies and a missing one are accepted now (issue 16); only non-codes refuse.
     "tender.value.currency": (st.sampled_from(["EURO", "nok", 5]), "tender.value.currency"),
-    "tender.value.amount": (st.sampled_from(["100", True, [1]]), "tender.value.amount"),
+    "tender.value.amount": (st.sampled_from(["100", True, [1], float("inf"), float("nan"),
+                                             float("-inf")]), "tender.value.amount"),
     "awards.0.date": (st.sampled_from(["not a date", "2025-13-01", 20250101]),
                       "awards[0].date"),
     "awards.0.suppliers.0.id": (st.just("nobody"), "awards[0].suppliers[0].id"),
     "tender.items.0.classification.id": (st.sampled_from(["12345678", "xyz"]),
                                          "tender.items[0].classification.id"),
-    "tender.numberOfTenderers": (st.sampled_from([-1, "3", 2.5]),
+    "tender.numberOfTenderers": (st.sampled_from([-1, "3", 2.5, 10**25, float("nan"),
+                                                  float("inf")]),
                                  "tender.numberOfTenderers"),
     "parties.0.identifier.id": (st.sampled_from(["123456789", "12"]),
                                 "parties[p1].identifier.id"),
@@ -552,3 +556,41 @@ def test_row_limit_holds_for_every_format(app, controller, db, kind, content, na
     assert "Filen har mer enn 3 rader" in controller.get(response.location).get_data(
         as_text=True)
 
+
+
+# --- numbers no column can hold, written straight into the JSON text (issue 19) ------------
+
+HUGE_NUMBERS = st.sampled_from(["9" * 4400, "-" + "9" * 4400, "1e999", "-1e999", "NaN",
+                                "Infinity", "-Infinity", "1" + "0" * 25, "1e400"])
+SUPPLIER_NUMBERS = {"antallAnsatte": "antallAnsatte", "omsetning": "omsetning"}
+RELEASE_NUMBERS = {"tender.value.amount": "tender.value.amount",
+                   "awards.0.value.amount": "awards[0].value.amount",
+                   "tender.numberOfTenderers": "tender.numberOfTenderers",
+                   "bids.statistics.0.value": "bids.statistics[0].value"}
+
+
+@SETTINGS
+@given(data=st.data(), number=HUGE_NUMBERS)
+def test_json_numbers_past_every_column_are_refused_naming_the_field(db, data, number):
+    """Python's int() gives up past 4300 digits and 10^25 overflows the database: every such
+    number in a JSON import is refused with the field's own message, never a server error."""
+    if data.draw(st.booleans()):
+        enheter = data.draw(units())
+        index = data.draw(st.integers(0, len(enheter) - 1))
+        field = data.draw(st.sampled_from(sorted(SUPPLIER_NUMBERS)))
+        enheter[index][field] = "@NUMBER@"
+        content = api_page(enheter).replace(b'"@NUMBER@"', number.encode())
+        result, errors = outcome(db, suppliers, content, "enheter.json")
+        expected = (index + 1, SUPPLIER_NUMBERS[field])
+    else:
+        items = data.draw(releases())
+        index = data.draw(st.integers(0, len(items) - 1))
+        path = data.draw(st.sampled_from(sorted(RELEASE_NUMBERS)))
+        if path.startswith("bids."):
+            items[index]["bids"] = {"statistics": [{"id": "1", "measure": "bids"}]}
+        _set(items[index], path, "@NUMBER@")
+        content = package(items).replace(b'"@NUMBER@"', number.encode())
+        result, errors = outcome(db, ocds, content, "releases.json")
+        expected = (index + 1, RELEASE_NUMBERS[path])
+    assert result == "rejected", errors
+    assert expected in errors, errors

@@ -41,7 +41,7 @@ def test_rejected_import_exits_1_with_the_report(runner, db, tmp_path):
     assert result.exit_code == 1
     assert "Rejected spend.csv: 2 problem(s)" in result.output
     assert "row 2 date: Not a date" in result.output
-    assert report.read_text(encoding="utf-8-sig").splitlines()[1].startswith("2;date;")
+    assert report.read_text(encoding="utf-8-sig").splitlines()[1].startswith('"2";"date";')
     assert db.scalar(select(func.count()).select_from(SpendLine)) == 0
     assert db.scalar(select(ImportRun.status)) == "rejected"
     wrong = runner.invoke(args=["import", "spend", str(FIXTURES / "enheter_page.json")])

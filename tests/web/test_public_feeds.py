@@ -15,7 +15,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
 from procure.services import public
-from tests.helpers import oslo_today
+from tests.helpers import oslo_today, post_form
 from tests.public_data import event, tender
 from tests.support.templates import load_demo
 
@@ -132,6 +132,32 @@ def test_csv_cells_cannot_become_formulas(client, db):
     assert rows[1][1].startswith("'=")
 
 
+@pytest.mark.parametrize("title", ["Snømåking;=HYPERLINK(\"http://evil.example\")",
+                                   "x;+cmd|' /C calc'!A0", "Brøyting;@SUM(1)", "\t=1+1",
+                                   "Oppdrag\r=1+1", "Grus,=1+1"])
+def test_no_csv_cell_starts_a_formula_whichever_delimiter_a_spreadsheet_splits_on(
+        client, db, title):
+    """Issue 19, finding 8: Excel in Norwegian reads a comma file with ";" as the delimiter, so
+    the text after a ";" inside a title became a cell of its own: a formula. Every field is
+    quoted now, and a formula character after another delimiter gets an apostrophe."""
+    tender(db, title)
+    db.commit()
+    text = client.get("/purchases.csv").data.decode("utf-8-sig")
+    for delimiter in (",", ";", "\t"):
+        for strict_quotes in (True, False):
+            source = text if strict_quotes else text.replace("\r\n", "\n").replace("\r", "\n")
+            reader = csv.reader(io.StringIO(source, newline=None if strict_quotes else "\n"),
+                                delimiter=delimiter,
+                                quoting=csv.QUOTE_MINIMAL if strict_quotes else csv.QUOTE_NONE)
+            for row in reader:
+                for cell in row:
+                    cell = cell.strip('"')
+                    assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (
+                        delimiter, strict_quotes, cell)
+    titles = [row[1] for row in csv.reader(io.StringIO(text))]
+    assert title.replace("'", "") in [t.replace("'", "") for t in titles]  # only apostrophes
+
+
 def test_ocds_release_package_validates_against_the_1_1_5_schema(client, data):
     response = client.get("/purchases.json")
     assert response.mimetype == "application/json"
@@ -211,3 +237,50 @@ def test_atom_ical_and_ocds_honour_the_list_filters(client, data):
     summaries = " ".join(str(e["SUMMARY"]) for e in calendar.walk("VEVENT"))
     assert "Kontorstoler" in summaries
     assert "Snøbrøyting" not in summaries  # a service, filtered out
+
+
+FEEDS = ("/purchases.atom", "/purchases.ics", "/purchases.csv", "/purchases.json",
+         "/purchases.atom?division=90")
+
+
+def _validators(visitor) -> dict[str, tuple[str, str]]:
+    found = {}
+    for path in FEEDS:
+        response = visitor.get(path)
+        assert response.status_code == 200, path
+        found[path] = (response.headers["ETag"], response.headers["Last-Modified"])
+    return found
+
+
+def test_internal_drafts_do_not_move_the_public_validators(app, data, db, login_as):
+    """Issue 19, finding 12: creating a draft changed every feed's ETag and Last-Modified,
+    telling anyone polling when an internal draft was made. Creating and editing drafts
+    leaves them as they were; publishing one moves them."""
+    officer = login_as("officer")
+    visitor = app.test_client()
+    before = _validators(visitor)
+    version = public.data_version(db)
+    response = post_form(officer, "/officer/tenders/new", {
+        "title": "Hemmelig utkast", "description": "Internt.", "cpv_code": "90911200-8"})
+    assert response.status_code == 302, response.text
+    db.expire_all()
+    assert public.data_version(db) == version, "new"
+    response = post_form(officer, response.location, {
+        "lots-0-monthly": "1000", "lots-0-months": "12", "save": "1"})
+    assert response.status_code == 302, response.text
+    db.expire_all()
+    assert public.data_version(db) == version, "value"
+    draft = tender(db, "Utkast nummer to", status="draft")  # a draft written by a service
+    draft.title = "Utkast nummer to, endret"
+    db.add(draft)
+    db.commit()
+    db.expire_all()
+    assert public.data_version(db) == version
+    assert _validators(visitor) == before
+    for path, (etag, _modified) in before.items():
+        assert visitor.get(path, headers={"If-None-Match": etag}).status_code == 304
+    draft.planned_at = draft.created_at  # announced: the public sees it now
+    db.add(draft)
+    db.commit()
+    after = _validators(visitor)
+    assert all(after[path][0] != before[path][0] for path in FEEDS)

@@ -9,6 +9,10 @@ from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringFi
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from procure.domain.statistics import parse_region
+from procure.web.params import to_int
+
+# The years a filter may name: well inside what dates and the period arithmetic can hold.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
 
 
 class FilterForm(FlaskForm):
@@ -34,8 +38,13 @@ class FilterForm(FlaskForm):
                                  validators=[Optional(), NumberRange(0, 100)])
 
     def validate_year(self, field) -> None:
-        if field.data and not (field.data.isdigit() and 1900 <= int(field.data) <= 2200):
+        if field.data and to_int(field.data, FIRST_YEAR, LAST_YEAR) is None:
             raise ValidationError(_l("Choose a year."))
+
+    def validate_date_from(self, field) -> None:
+        if field.data and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+            raise ValidationError(_l("Give a date between %(first)s and %(last)s.",
+                                     first=FIRST_YEAR, last=LAST_YEAR))
 
     def validate_region(self, field) -> None:
         if field.data:
@@ -46,6 +55,7 @@ class FilterForm(FlaskForm):
                                          code=str(error))) from None
 
     def validate_date_to(self, field) -> None:
+        self.validate_date_from(field)
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError(_l("The period ends before it starts."))
 

@@ -61,6 +61,7 @@ from procure.ingest.tenders import sync_tender_awards
 from procure.models import ImportRun, Organisation
 from procure.services import audit, statistics
 from procure.services.rates import excluded_from_values
+from procure.web import params
 from procure.web.controller import bp
 from procure.web.controller.charts import bar_chart, column_chart
 from procure.web.controller.forms import ConfirmForm, FilterForm, UploadForm
@@ -178,7 +179,7 @@ def _filters() -> tuple[FilterForm, Filters, dict]:
     reported on the form and left out)."""
     db = get_session()
     choices = statistics.filter_choices(db)
-    form = FilterForm(request.args)
+    form = FilterForm(params.form_data())
     everything = SelectChoice("", _("All"))
     form.year.choices = [SelectChoice("", _("This year"))] + [
         SelectChoice(str(y), str(y)) for y in choices["years"]]
@@ -197,7 +198,7 @@ def _filters() -> tuple[FilterForm, Filters, dict]:
     year = value("year")
     quarter = value("quarter")
     start, end = rules.period_bounds(
-        _today(), int(year) if year else None, int(quarter) if quarter else None,
+        _today(), params.to_int(year, 1900, 2200), params.to_int(quarter, 1, 4),
         value("date_from"), value("date_to"))
     organisation = _organisation()
     startup = value("startup_years")
@@ -213,8 +214,7 @@ def _filters() -> tuple[FilterForm, Filters, dict]:
 
 
 def _page() -> int:
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    return params.page()
 
 
 # --- dashboard ------------------------------------------------------------------------------
@@ -342,8 +342,8 @@ def definitions():
 @bp.get("/spend")
 def spend():
     form, filters, _choices = _filters()
-    dimension = request.args.get("dim") or None
-    value = request.args.get("value", "")
+    dimension = params.text("dim", max_length=20) or None
+    value = params.text("value", max_length=100)
     if dimension is not None and dimension not in statistics.SPEND_DIMENSIONS:
         abort(404)
     if dimension == "flag" and value not in statistics.FLAGS:
@@ -374,8 +374,8 @@ def _drill_heading(dimension: str | None, value: str) -> str:
 @bp.get("/spend/<orgnr>")
 def supplier_lines(orgnr: str):
     form, filters, _choices = _filters()
-    dimension = request.args.get("dim") or None
-    value = request.args.get("value", "")
+    dimension = params.text("dim", max_length=20) or None
+    value = params.text("value", max_length=100)
     if dimension is not None and (dimension not in statistics.SPEND_DIMENSIONS or (
             dimension == "flag" and value not in statistics.FLAGS)):
         abort(404)
@@ -390,7 +390,7 @@ def supplier_lines(orgnr: str):
 @bp.get("/awards")
 def awards():
     form, filters, _choices = _filters()
-    flag = request.args.get("flag") or None
+    flag = params.text("flag", max_length=20) or None
     if flag not in (None, "single", "price_only"):
         abort(404)
     page = statistics.drill_awards(get_session(), filters, flag=flag, page=_page())
@@ -401,7 +401,7 @@ def awards():
 @bp.get("/tenders")
 def tenders():
     form, filters, _choices = _filters()
-    flag = request.args.get("flag") or None
+    flag = params.text("flag", max_length=20) or None
     if flag not in (None, "green", "not-green", "unchecked", "innovative",
                     *rules.CLIMATE_BASES):
         abort(404)
@@ -416,7 +416,7 @@ def export():
     db = get_session()
     report = statistics.report(db, filters)
     lines = None
-    if request.args.get("lines"):
+    if params.text("lines"):
         limit = int(current_app.config.get("STATS_EXPORT_MAX_LINES", DEFAULT_EXPORT_MAX_LINES))
         count = report.breakdowns["size"].rows and sum(
             row["lines"] for row in report.breakdowns["size"].rows)

@@ -17,6 +17,7 @@ from procure.db import get_session
 from procure.errors import N_
 from procure.models import Tender
 from procure.services import competition, suppliers, tenders
+from procure.web import params
 from procure.web.officer import bp
 from procure.web.officer.steps import (
     Done,
@@ -43,7 +44,7 @@ from procure.web.officer.track_forms import (
 
 def _invitations(row: Tender, forms: Mapping[str, Any]) -> dict[str, Any]:
     session = get_session()
-    text = request.args.get("q", "").strip()[:100]
+    text = params.text("q")
     found = None
     if text:
         found = suppliers.search_suppliers(session, suppliers.SupplierSearch(text=text),

@@ -24,7 +24,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from procure.domain.criteria import LEVELS, TYPES
 from procure.domain.rules import CLIMATE_EXEMPTIONS
-from procure.web.forms import strip
+from procure.web.forms import id_range, strip
 from procure.web.officer.criteria_labels import EXEMPTION_LABELS, LEVEL_LABELS, TYPE_LABELS
 from procure.web.officer.forms import VersionedForm
 
@@ -67,7 +67,7 @@ class SelectionForm(FlaskForm):
 
 
 class PinRowForm(Form):
-    pin_id = IntegerField(validators=[InputRequired()])
+    pin_id = IntegerField(validators=[InputRequired(), id_range()])
     weight = DecimalField(_l("Weight (%)"), **PERCENT)
     spec_requirement = BooleanField(_l("Stated in the specification"))
 

@@ -29,6 +29,7 @@ from procure.errors import UserError
 from procure.models import Tender, TenderCriterion
 from procure.services import publishing, tender_criteria, tenders
 from procure.services.tender_criteria import WEIGHT_FIELDS
+from procure.web import params
 from procure.web.officer import bp, criteria_labels
 from procure.web.officer.cpv import cpv_label, ui_lang
 from procure.web.officer.criteria_forms import (
@@ -85,7 +86,7 @@ def criteria_catalogue():
     library, cpv = _library(), current_app.extensions["procure.cpv"]
     today = _today()
     current_sets = {s.id: s for s in library.current(today)}
-    form = CatalogueFilterForm(formdata=request.args)
+    form = CatalogueFilterForm(formdata=params.form_data())
     form.category.choices = [SelectChoice("", _("All categories"))] + [
         SelectChoice(s.id, criteria_labels.set_title(s)) for s in current_sets.values()]
     form.validate()
@@ -171,7 +172,7 @@ def criterion_page(criterion_id: str):
 @bp.get("/cpv/search")
 def cpv_search():
     """CPV codes matching ?q= as JSON, for the autocomplete script."""
-    query = request.args.get("q", "")[:100]
+    query = params.text("q")
     lang = ui_lang()
     found = current_app.extensions["procure.cpv"].search(query, lang, limit=15)
     return jsonify([{"code": c.code, "label": c.label(lang)} for c in found])
@@ -204,7 +205,7 @@ def _criteria_page(row: Tender, *, ambition_form=None, selection_form=None, opti
     pins = tender_criteria.tender_pins(db, row)
     pinned_sets = {p.set_id for p in pins}
     category = (selection_form.category.data if selection_form is not None
-                else request.args.get("category"))
+                else params.text("category"))
     if category not in current and category not in pinned_sets:
         category = next(iter(suggested), None) or next(
             (p.set_id for p in pins), None) or next(iter(current), None)
@@ -320,7 +321,7 @@ def tender_pin_options(tender_id: int):
     row = _tender(tender_id)
     db = get_session()
     for action in ("remove", "upgrade"):
-        pin_id = request.form.get(action, type=int)
+        pin_id = params.to_int(request.form.get(action), 1, params.DB_INTEGER_MAX)
         if pin_id is None:
             continue
         pin = tender_criteria.get_pin(db, row, pin_id)

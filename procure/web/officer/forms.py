@@ -27,7 +27,7 @@ from wtforms.validators import (
 from wtforms.widgets import HiddenInput
 
 from procure import vocabulary
-from procure.web.forms import strip
+from procure.web.forms import MAX_DB_INTEGER, amount_range, strip
 from procure.web.officer.cpv import resolve_cpv
 
 CONTRACT_TYPES = [SelectChoice(code, name) for code, name in vocabulary.CONTRACT_TYPES.items()]
@@ -37,7 +37,7 @@ MARKET = [SelectChoice(code, name) for code, name in vocabulary.MARKET_ANSWERS.i
 YES_NO = [SelectChoice(code, name) for code, name in vocabulary.YES_NO.items()]
 
 MONEY = {"places": 2, "validators": [Optional(), NumberRange(min=0, message=_l(
-    "The amount cannot be negative."))]}
+    "The amount cannot be negative.")), amount_range()]}
 
 
 class VersionedForm(FlaskForm):
@@ -47,7 +47,8 @@ class VersionedForm(FlaskForm):
     a whole number, is a bad request (400) and saves nothing. It is never taken as "no check",
     which would let a stale page overwrite a newer edit."""
 
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = IntegerField(widget=HiddenInput(), validators=[Optional(), NumberRange(
+        min=0, max=MAX_DB_INTEGER)])
 
     def validate_on_submit(self, extra_validators=None) -> bool:
         if self.is_submitted() and not has_version(self):

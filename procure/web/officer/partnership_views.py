@@ -20,6 +20,7 @@ from procure.errors import N_
 from procure.models import Tender
 from procure.services import innovation_partnership as ip
 from procure.services import partnership_letters, suppliers, tenders
+from procure.web import params
 from procure.web.officer import bp
 from procure.web.officer.partnership_forms import (
     CandidateForm,
@@ -175,7 +176,7 @@ def _choices(row: Tender, form):
 
 def _candidates(row: Tender, forms: Mapping[str, Any]) -> dict[str, Any]:
     session = get_session()
-    text = request.args.get("q", "").strip()[:100]
+    text = params.text("q")
     found = suppliers.search_suppliers(session, suppliers.SupplierSearch(text=text),
                                        page_size=10) if text else None
     every = ip.candidates(session, row)

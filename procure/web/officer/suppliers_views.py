@@ -14,6 +14,7 @@ from procure.db import get_session
 from procure.models import CompetitionInvitation, Organisation, Supplier, Tender
 from procure.services import suppliers
 from procure.services.tenders import default_organisation
+from procure.web import params
 from procure.web.officer import bp
 from procure.web.officer.track_forms import SIZE_CHOICES, ContactForm, SupplierForm
 
@@ -44,14 +45,11 @@ def _page_window(page: int, pages: int) -> list[int | None]:
 
 @bp.get("/suppliers")
 def suppliers_index():
-    text = request.args.get("q", "").strip()[:100]
-    size = request.args.get("size", "")
-    local = request.args.get("local") == "1"
+    text = params.text("q")
+    size = params.choice("size", [c.value for c in SIZE_CHOICES], default="")
+    local = params.flag("local")
     home = _home_kommune()
-    try:
-        page = int(request.args.get("page", "1"))
-    except ValueError:
-        page = 1
+    page = params.page()
     search = suppliers.SupplierSearch(text=text, size_class=size,
                                       kommunenummer=home if local else "")
     result = suppliers.search_suppliers(get_session(), search, page=page)

@@ -24,7 +24,7 @@ from wtforms.validators import (
 )
 
 from procure import vocabulary
-from procure.web.forms import strip
+from procure.web.forms import amount_range, strip
 from procure.web.officer.forms import VersionedForm
 
 SIZE_CHOICES = [
@@ -106,7 +106,8 @@ class OfferForm(VersionedForm):
                            validators=[InputRequired(_l("Choose the supplier."))])
     price = DecimalField(_l("Price (NOK excl. VAT)"), places=2, validators=[
         InputRequired(_l("Give the price in NOK excluding VAT.")),
-        NumberRange(min=0.01, message=_l("The price must be more than 0 NOK."))])
+        NumberRange(min=0.01, message=_l("The price must be more than 0 NOK.")),
+        amount_range()])
     received_on = DateField(_l("Received on"),
                             validators=[InputRequired(_l("Give the date as YYYY-MM-DD."))],
                             description=_l("Format: YYYY-MM-DD."))

@@ -24,6 +24,7 @@ from procure.exports import ocds
 from procure.models import Organisation
 from procure.services import public as public_service
 from procure.services.tenders import default_organisation
+from procure.web import params
 from procure.web.filters import TRACK_LABELS, label
 from procure.web.public import bp
 from procure.web.public.cache import cache
@@ -45,8 +46,7 @@ CSV_LIMIT = 50_000
 
 
 def _locale() -> str:
-    wanted = request.args.get("lang", "")
-    return wanted if wanted in current_app.config["LANGUAGES"] else lang()
+    return params.choice("lang", current_app.config["LANGUAGES"]) or lang()
 
 
 def _validators(kind: str, filters: PurchaseFilters, today: date,
@@ -226,5 +226,5 @@ def purchases_json():
 
 
 def _lang_item() -> list[tuple[str, str]]:
-    wanted = request.args.get("lang", "")
-    return [("lang", wanted)] if wanted in current_app.config["LANGUAGES"] else []
+    wanted = params.choice("lang", current_app.config["LANGUAGES"])
+    return [("lang", wanted)] if wanted else []

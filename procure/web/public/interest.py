@@ -27,6 +27,7 @@ from procure.mail import queue
 from procure.services import interest as interest_service
 from procure.services import public as public_service
 from procure.services.tenders import default_organisation
+from procure.web import params
 from procure.web.limits import interest_limit, limiter
 from procure.web.public import bp
 from procure.web.public.emails import confirmation, erasure
@@ -60,7 +61,7 @@ def _too_fast(started: str | None) -> bool:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 12 else None
+    return params.to_int(value, 1, params.DB_INTEGER_MAX)
 
 
 def _targets(form: InterestForm):
@@ -81,8 +82,8 @@ def interest():
     form = InterestForm()
     form.set_divisions([(c, c.label(lang())) for c in divisions()])
     if request.method == "GET":
-        form.purchase.data = request.args.get("purchase", "")
-        form.event.data = request.args.get("event", "")
+        form.purchase.data = params.text("purchase", max_length=12)
+        form.event.data = params.text("event", max_length=12)
     purchase, event = _targets(form)
     form.purchase.data = str(purchase.id) if purchase else ""
     form.event.data = str(event.id) if event else ""

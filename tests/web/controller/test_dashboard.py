@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from datetime import date
@@ -223,7 +224,8 @@ def _upload_with_bad_rows_changes_nothing_and_offers_the_report(controller, db):
     run_id = int(response.location.rstrip("/").split("/")[-1])
     report = controller.get(f"/controller/imports/{run_id}/report.csv")
     assert report.status_code == 200 and report.mimetype == "text/csv"
-    rows = report.data.decode("utf-8-sig").splitlines()
+    rows = [";".join(row) for row in csv.reader(
+        io.StringIO(report.data.decode("utf-8-sig")), delimiter=";")]  # every field quoted
     assert rows[0] == "Rad;Felt;Årsak"
     assert rows[1].startswith("4;date;Ikke en dato") and rows[2].startswith("4;amount_nok;")
 
