@@ -59,8 +59,8 @@ def test_officer_sets_up_and_runs_an_innovation_partnership(page, live_server, s
     page.get_by_label("Makskostnad for kjøpet (kr ekskl. mva.)").fill("12000000")
     page.get_by_role("button", name="Lagre kjøpsopsjonen").click()
     page.get_by_label("Leverandøren eier resultatene").check()
-    page.get_by_label("Rett til å bruke, endre og dele den med andre offentlige "
-                      "oppdragsgivere").check()
+    page.get_by_label("Kommunen har rett til å bruke, endre og dele løsningen med andre "
+                      "offentlige oppdragsgivere").check()
     page.get_by_role("button", name="Lagre IPR-vilkårene").click()
     expect(page.locator("[data-missing]")).to_have_count(0)
     expect(page.locator('[data-value="17500000.00"]')).to_be_visible()
