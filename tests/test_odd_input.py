@@ -16,7 +16,7 @@ from procure.ingest.reading import TOO_LARGE, amount_ore, load_json, parse_count
 from procure.ingest.suppliers import import_suppliers
 from procure.models import Tender
 from procure.web import params
-from tests.helpers import csrf_token
+from tests.helpers import post_form
 
 
 @pytest.mark.parametrize("url", [
@@ -37,9 +37,8 @@ def _value_step(client, db, amount: str):
     tender = db.exec(select(Tender).where(Tender.planned_at.is_(None),
                                           Tender.opened_at.is_(None))).first()
     url = f"/officer/tenders/{tender.id}/steps/value"
-    token = csrf_token(client.get(url).get_data(as_text=True))
-    return tender, client.post(url, data={"lots-0-name": "x", "lots-0-one_off": amount,
-                                          "save": "1", "csrf_token": token})
+    return tender, post_form(client, url, {"lots-0-name": "x", "lots-0-one_off": amount,
+                                           "save": "1"})
 
 
 @pytest.mark.parametrize("amount", ["1e400", "9" * 26, "Infinity", "1e15"])
@@ -57,10 +56,9 @@ def test_a_sum_of_lots_beyond_the_column_gets_a_message(login_as, db):
     tender = db.exec(select(Tender).where(Tender.planned_at.is_(None),
                                           Tender.opened_at.is_(None))).first()
     url = f"/officer/tenders/{tender.id}/steps/value"
-    token = csrf_token(client.get(url).get_data(as_text=True))
-    response = client.post(url, data={"lots-0-name": "x", "lots-0-monthly": "1000000000000",
-                                      "lots-0-months": "600", "lots-0-extension_months": "600",
-                                      "save": "1", "csrf_token": token})
+    response = post_form(client, url, {"lots-0-name": "x", "lots-0-monthly": "1000000000000",
+                                       "lots-0-months": "600", "lots-0-extension_months": "600",
+                                       "save": "1"})
     assert response.status_code == 400
     assert "Anslått verdi kan ikke være over" in response.get_data(as_text=True)
 
