@@ -10,7 +10,6 @@ from typing import Any
 from flask import abort, redirect, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from wtforms import SelectChoice
 
 from procure import clock
 from procure.db import get_session
@@ -18,6 +17,7 @@ from procure.errors import N_
 from procure.models import Tender
 from procure.services import competition, suppliers, tenders
 from procure.web import params
+from procure.web.forms import SelectChoice
 from procure.web.officer import bp
 from procure.web.officer.steps import (
     Done,

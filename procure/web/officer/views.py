@@ -5,13 +5,13 @@ from decimal import Decimal
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms import SelectChoice
 
 from procure.db import get_session
 from procure.domain.estimate import Lot, estimate_value
 from procure.domain.wizard import STEP_SLUGS, next_step, ready_for_recommendation, step_status
 from procure.models import Tender
 from procure.services import chooser, tender_criteria, tenders
+from procure.web.forms import SelectChoice
 from procure.web.officer import bp
 from procure.web.officer.forms import (
     ContractForm,
