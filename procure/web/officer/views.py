@@ -156,7 +156,8 @@ def _value_step(row: Tender):
     form = ValueForm(data={"lots": saved, "version": row.version}
                      if request.method == "GET" else None)
     if request.method == "POST" and form.add_lot.data:
-        if len(form.lots.entries) < form.lots.max_entries:
+        limit = form.lots.max_entries
+        if limit is not None and len(form.lots.entries) < limit:
             form.lots.append_entry()
         return _render_step(row, "value", form, estimate=None)
     estimate = None
