@@ -12,7 +12,7 @@ from procure import vocabulary as v
 from procure.clock import norwegian_date, norwegian_day
 from procure.domain import innovation_partnership as domain
 from procure.domain.estimate import format_nok
-from procure.models import Tender, User
+from procure.models import Tender, User, stored_id
 from procure.services import innovation_partnership as ip
 from procure.vocabulary import translate as _
 
@@ -81,7 +81,8 @@ def _protocol_data(session: Session, tender: Tender) -> dict | None:
         "partners_by": _who(session, row.partners_selected_by_id) if row else "–",
         "phases": [{
             "number": p.number, "name": p.name, "targets": p.interim_targets,
-            "max_cost": format_nok(p.max_cost), "state": v.label(v.PHASE_STATES, states[p.id]),
+            "max_cost": format_nok(p.max_cost),
+            "state": v.label(v.PHASE_STATES, states[stored_id(p)]),
             "decision": v.lower_first(v.label(v.PHASE_DECISIONS, p.decision, missing="")),
             "reason": p.decision_reason,
             "targets_met": ("–" if p.targets_met is None else

@@ -56,7 +56,7 @@ class TenderDocument:
     award: list[dict] = field(default_factory=list)
     clauses: list[dict] = field(default_factory=list)
     green: list[dict] = field(default_factory=list)
-    weights: list[tuple[str, int]] = field(default_factory=list)
+    weights: list[tuple[str, str | None]] = field(default_factory=list)
     appendices: list[str] = field(default_factory=list)
     contact: str = ""
 

@@ -17,12 +17,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from sqlalchemy import func, update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from procure import clock, vocabulary
 from procure.clock import norwegian_date
+from procure.db import affected_rows
 from procure.domain import competition_letters as letters
 from procure.domain.competition import (
     CRITERIA,
@@ -48,6 +50,7 @@ from procure.models import (
     SupplierMessage,
     Tender,
     User,
+    stored_id,
 )
 from procure.services import audit, interest, supplier_messages, suppliers, tenders
 from procure.services.supplier_messages import Mailer
@@ -86,7 +89,7 @@ def competition_for(session: Session, tender: Tender) -> Competition:
     """The tender's competition row, created on first use."""
     row = session.exec(select(Competition).where(Competition.tender_id == tender.id)).first()
     if row is None:
-        row = Competition(tender_id=tender.id)
+        row = Competition(tender_id=stored_id(tender))
         session.add(row)
         session.flush()
     return row
@@ -133,9 +136,9 @@ def invited(session: Session, tender: Tender) -> list[Invited]:
     kommune = buyer_kommune(session, tender)
     rows = session.exec(
         select(CompetitionInvitation, Supplier)
-        .join(Supplier, Supplier.id == CompetitionInvitation.supplier_id)
+        .join(Supplier, col(Supplier.id) == CompetitionInvitation.supplier_id)
         .where(CompetitionInvitation.tender_id == tender.id)
-        .order_by(Supplier.name, CompetitionInvitation.id)).all()
+        .order_by(col(Supplier.name), col(CompetitionInvitation.id))).all()
     return [Invited(inv, sup, is_local_sme(Invitee(sup.kommunenummer, sup.size_class), kommune))
             for inv, sup in rows]
 
@@ -164,13 +167,17 @@ def _send(session: Session, tender: Tender, mailer: Mailer,
         for inv, kind, letter, question_id in batch], now=now, error=CompetitionError)
 
 
+# One letter to send: the invitation it goes under, its kind, the letter, the question answered.
+_Batch = list[tuple[CompetitionInvitation, str, letters.Letter, int | None]]
+
+
 def _invitation_batch(session: Session, tender: Tender, inv: CompetitionInvitation,
-                      supplier: Supplier) -> list:
+                      supplier: Supplier) -> _Batch:
     """The invitation and every answer published so far, for one supplier."""
     info = facts(session, tender)
     named = tuple((criterion_nb(name), weight) for name, weight in criteria_of(tender))
-    batch = [(inv, "invitation", letters.invitation(info, supplier.name, tender.tender_deadline,
-                                                    named), None)]
+    batch: _Batch = [(inv, "invitation", letters.invitation(info, supplier.name,
+                                                            tender.tender_deadline, named), None)]
     for question in answered_questions(session, tender):
         batch.append((inv, "answer", letters.answer(info, supplier.name, question.number,
                                                     question.question, question.answer),
@@ -201,7 +208,8 @@ def invite_supplier(
             raise CompetitionError(N_("%(name)s has no contact with an e-mail address. Add one "
                                       "in the supplier register first."), name=supplier.name)
         email, contact_name = contact.email, contact.name
-    row = CompetitionInvitation(tender_id=tender.id, supplier_id=supplier.id, email=email,
+    row = CompetitionInvitation(tender_id=stored_id(tender), supplier_id=stored_id(supplier),
+                                email=email,
                                 contact_name=contact_name, source=source, added_at=now,
                                 added_by_id=actor_id)
     session.add(row)
@@ -251,7 +259,7 @@ def invite_interested(
         suppliers.add_contact(session, supplier, {
             "name": registration.business_name, "email": registration.email,
             "role": "Registrert interesse"}, actor_id=actor_id)
-    return invite_supplier(session, tender, supplier.id, actor_id=actor_id, mailer=mailer,
+    return invite_supplier(session, tender, stored_id(supplier), actor_id=actor_id, mailer=mailer,
                            source="interest", email=registration.email,
                            contact_name=registration.business_name, now=now)
 
@@ -313,7 +321,7 @@ def send_invitations(
 def questions(session: Session, tender: Tender) -> list[CompetitionQuestion]:
     return list(session.exec(select(CompetitionQuestion)
                              .where(CompetitionQuestion.tender_id == tender.id)
-                             .order_by(CompetitionQuestion.number)).all())
+                             .order_by(col(CompetitionQuestion.number))).all())
 
 
 def answered_questions(session: Session, tender: Tender) -> list[CompetitionQuestion]:
@@ -338,7 +346,7 @@ def add_question(session: Session, tender: Tender, text: str, asked_by_id: int |
         raise CompetitionError(N_("Only invited suppliers can ask questions."))
     number = session.exec(select(func.count()).select_from(CompetitionQuestion).where(
         CompetitionQuestion.tender_id == tender.id)).one() + 1
-    row = CompetitionQuestion(tender_id=tender.id, number=number, question=text,
+    row = CompetitionQuestion(tender_id=stored_id(tender), number=number, question=text,
                               asked_by_id=asked_by_id, received_at=now or clock.now())
     session.add(row)
     session.flush()
@@ -363,10 +371,11 @@ def answer_question(
     # Claimed in one UPDATE, so two officers answering at once cannot both send.
     claimed = session.execute(
         update(CompetitionQuestion)
-        .where(CompetitionQuestion.id == question.id, CompetitionQuestion.answered_at.is_(None))
+        .where(col(CompetitionQuestion.id) == question.id,
+               col(CompetitionQuestion.answered_at).is_(None))
         .values(answer=reply, answered_at=now, answered_by_id=actor_id)
         .execution_options(synchronize_session=False))
-    if claimed.rowcount != 1:
+    if affected_rows(claimed) != 1:
         raise CompetitionError(N_("This question has already been answered and sent."))
     question.answer, question.answered_at, question.answered_by_id = reply, now, actor_id
     info = facts(session, tender)
@@ -417,7 +426,7 @@ def close_for_offers(session: Session, tender: Tender, *, actor_id: int | None, 
 def offers(session: Session, tender: Tender) -> list[tuple[CompetitionOffer, Supplier]]:
     return list(session.exec(
         select(CompetitionOffer, Supplier)
-        .join(Supplier, Supplier.id == CompetitionOffer.supplier_id)
+        .join(Supplier, col(Supplier.id) == CompetitionOffer.supplier_id)
         .where(CompetitionOffer.tender_id == tender.id)
         .order_by(Supplier.name)).all())
 
@@ -427,7 +436,7 @@ def get_offer(session: Session, tender: Tender, offer_id: int) -> CompetitionOff
     return row if row is not None and row.tender_id == tender.id else None
 
 
-def _offer_values(tender: Tender, values: Mapping[str, object]) -> dict[str, object]:
+def _offer_values(tender: Tender, values: Mapping[str, object]) -> dict[str, Any]:
     try:
         price = Decimal(str(values.get("price")))
     except (InvalidOperation, ValueError):
@@ -483,7 +492,7 @@ def record_offer(session: Session, tender: Tender, supplier_id: int,
         raise CompetitionError(N_("The offer from %(name)s is already recorded; change it "
                                   "instead."), name=supplier.name)
     data = _offer_values(tender, values)
-    row = CompetitionOffer(tender_id=tender.id, supplier_id=supplier_id,
+    row = CompetitionOffer(tender_id=stored_id(tender), supplier_id=supplier_id,
                            recorded_at=now or clock.now(), recorded_by_id=actor_id, **data)
     session.add(row)
     session.flush()
@@ -512,7 +521,7 @@ def update_offer(session: Session, tender: Tender, row: CompetitionOffer,
 
 def evaluation(session: Session, tender: Tender) -> Evaluation:
     return evaluate(
-        [OfferInput(offer.id, offer.price,
+        [OfferInput(stored_id(offer), offer.price,
                     {k: Decimal(v) for k, v in (offer.scores or {}).items()},
                     bool(offer.rejected_reason))
          for offer, _supplier in offers(session, tender)],
@@ -532,7 +541,7 @@ def decide_award(session: Session, tender: Tender, supplier_id: int, justificati
         raise CompetitionError(N_("Score every offer that is not rejected before deciding."))
     by_supplier = {offer.supplier_id: offer for offer, _s in offers(session, tender)}
     offer = by_supplier.get(supplier_id)
-    ranked = result.for_key(offer.id) if offer is not None else None
+    ranked = result.for_key(stored_id(offer)) if offer is not None else None
     if ranked is None:
         raise CompetitionError(N_("Choose one of the offers that were evaluated."))
     justification = justification.strip()
@@ -554,7 +563,7 @@ def decide_award(session: Session, tender: Tender, supplier_id: int, justificati
 
 
 def _standing(result: Evaluation, offer: CompetitionOffer, supplier: Supplier) -> letters.Standing:
-    ranked = result.for_key(offer.id)
+    ranked = result.for_key(stored_id(offer))
     lines = tuple((criterion_nb(line.criterion), line.score, line.points)
                   for line in ranked.lines) \
         if ranked else ()
@@ -613,9 +622,9 @@ def send_award_letters(session: Session, tender: Tender, *, actor_id: int | None
     now = now or clock.now()
     claimed = session.execute(
         update(Competition)
-        .where(Competition.id == competition.id, Competition.letters_sent_at.is_(None))
+        .where(col(Competition.id) == competition.id, col(Competition.letters_sent_at).is_(None))
         .values(letters_sent_at=now).execution_options(synchronize_session=False))
-    if claimed.rowcount != 1:
+    if affected_rows(claimed) != 1:
         raise CompetitionError(N_("The letters have already been sent."))
     outgoing = award_letters(session, tender)
     sent = _send(session, tender, mailer,
@@ -706,7 +715,7 @@ def _protocol_data(session: Session, tender: Tender) -> dict | None:
         "award": {"winner": winner.name, "orgnr": winner.orgnr,
                   "decided_at": _nb_day(comp.decided_at),
                   "by": decided_by(session, comp) or "–",
-                  "justification": comp.award_justification} if winner else None,
+                  "justification": comp.award_justification} if winner and comp else None,
         "letters_sent": _nb_day(comp.letters_sent_at if comp else None),
         "letters": len(messages(session, tender, "award"))
         + len(messages(session, tender, "rejection")),

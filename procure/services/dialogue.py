@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from procure import clock
 from procure.domain.purchases import in_oslo
 from procure.errors import N_, UserError
-from procure.models import DialogueEvent, InterestRegistration, Tender
+from procure.models import DialogueEvent, InterestRegistration, Tender, stored_id
 from procure.services import audit
 
 FIELDS = ("title", "description", "starts_at", "ends_at", "place", "link",
@@ -24,7 +25,7 @@ class DialogueError(UserError):
 
 def tender_events(session: Session, tender: Tender) -> list[DialogueEvent]:
     return list(session.exec(select(DialogueEvent).where(DialogueEvent.tender_id == tender.id)
-                             .order_by(DialogueEvent.starts_at, DialogueEvent.id)).all())
+                             .order_by(col(DialogueEvent.starts_at), col(DialogueEvent.id))).all())
 
 
 def get_event(session: Session, tender: Tender, event_id: int) -> DialogueEvent | None:
@@ -32,7 +33,7 @@ def get_event(session: Session, tender: Tender, event_id: int) -> DialogueEvent 
     return row if row is not None and row.tender_id == tender.id else None
 
 
-def _check(values: dict[str, object]) -> dict[str, object]:
+def _check(values: dict[str, object]) -> dict[str, Any]:
     title = str(values.get("title") or "").strip()
     if not title:
         raise DialogueError(N_("Give the dialogue conference a title."))
@@ -65,7 +66,7 @@ def add_event(session: Session, tender: Tender, values: dict[str, object], *,
         raise DialogueError(N_("Dialogue conferences can only be added before the evaluation "
                                "starts."))
     now = now or clock.now()
-    row = DialogueEvent(tender_id=tender.id, created_by_id=actor_id, created_at=now,
+    row = DialogueEvent(tender_id=stored_id(tender), created_by_id=actor_id, created_at=now,
                         updated_at=now, **_check(values))
     session.add(row)
     session.flush()

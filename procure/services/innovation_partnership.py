@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from procure import clock
 from procure.domain import innovation_partnership as domain
@@ -34,6 +34,7 @@ from procure.models import (
     Supplier,
     SupplierContact,
     Tender,
+    stored_id,
 )
 from procure.services import audit, chooser, interest, suppliers, tenders
 from procure.services import market_dialogue as lup
@@ -62,7 +63,7 @@ def partnership_for(session: Session, tender: Tender) -> InnovationPartnership:
                                   "track."))
     row = existing(session, tender)
     if row is None:
-        row = InnovationPartnership(tender_id=tender.id)
+        row = InnovationPartnership(tender_id=stored_id(tender))
         session.add(row)
         session.flush()
     return row
@@ -169,7 +170,7 @@ def save_option(session: Session, tender: Tender, targets: str, max_cost: object
 
 def phases(session: Session, tender: Tender) -> list[PartnershipPhase]:
     return list(session.exec(select(PartnershipPhase).where(
-        PartnershipPhase.tender_id == tender.id).order_by(PartnershipPhase.number)).all())
+        PartnershipPhase.tender_id == tender.id).order_by(col(PartnershipPhase.number))).all())
 
 
 def get_phase(session: Session, tender: Tender, phase_id: int) -> PartnershipPhase | None:
@@ -183,7 +184,7 @@ def add_phase(session: Session, tender: Tender, name: str, targets: str, max_cos
     _require_setup_open(tender)
     name, targets, cost = _phase_values(name, targets, max_cost)
     number = len(phases(session, tender)) + 1
-    phase = PartnershipPhase(tender_id=tender.id, number=number, name=name[:200],
+    phase = PartnershipPhase(tender_id=stored_id(tender), number=number, name=name[:200],
                              interim_targets=targets, max_cost=cost)
     session.add(phase)
     session.flush()
@@ -276,7 +277,7 @@ def regime_change(session: Session, tender: Tender, rulebook: RuleBook) -> tuple
 
 
 def setup_missing(session: Session, tender: Tender) -> list[str]:
-    row = existing(session, tender) or InnovationPartnership(tender_id=tender.id)
+    row = existing(session, tender) or InnovationPartnership(tender_id=stored_id(tender))
     return domain.setup_missing(domain.Setup(
         row.rnd_requirements, row.implementation_requirements, row.ipr_ownership,
         row.ipr_licence, row.purchase_targets, row.purchase_max_cost,
@@ -331,9 +332,9 @@ class Candidate:
 def candidates(session: Session, tender: Tender) -> list[Candidate]:
     rows = session.exec(
         select(PartnershipCandidate, Supplier)
-        .join(Supplier, Supplier.id == PartnershipCandidate.supplier_id)
+        .join(Supplier, col(Supplier.id) == PartnershipCandidate.supplier_id)
         .where(PartnershipCandidate.tender_id == tender.id)
-        .order_by(Supplier.name, PartnershipCandidate.id)).all()
+        .order_by(col(Supplier.name), col(PartnershipCandidate.id))).all()
     return [Candidate(row, supplier) for row, supplier in rows]
 
 
@@ -366,7 +367,8 @@ def add_candidate(session: Session, tender: Tender, supplier_id: int, *, actor_i
             PartnershipCandidate.tender_id == tender.id,
             PartnershipCandidate.supplier_id == supplier.id)).first() is not None:
         raise PartnershipError(N_("%(name)s is already a candidate."), name=supplier.name)
-    row = PartnershipCandidate(tender_id=tender.id, supplier_id=supplier.id, source=source,
+    row = PartnershipCandidate(tender_id=stored_id(tender), supplier_id=stored_id(supplier),
+                               source=source,
                                added_at=now or clock.now(), added_by_id=actor_id)
     session.add(row)
     session.flush()
@@ -406,7 +408,7 @@ def add_participant(session: Session, tender: Tender, participant_id: int, *,
     _require_candidates_open(session, tender)
     supplier = _supplier_for(session, person.orgnr, person.name, person.email,
                              "Deltaker i markedsdialogen", actor_id=actor_id)
-    return add_candidate(session, tender, supplier.id, actor_id=actor_id, source="dialogue",
+    return add_candidate(session, tender, stored_id(supplier), actor_id=actor_id, source="dialogue",
                          now=now)
 
 
@@ -432,7 +434,7 @@ def add_interested(session: Session, tender: Tender, registration_id: int, *,
     _require_candidates_open(session, tender)
     supplier = _supplier_for(session, registration.orgnr, registration.business_name,
                              registration.email, "Registrert interesse", actor_id=actor_id)
-    return add_candidate(session, tender, supplier.id, actor_id=actor_id, source="interest",
+    return add_candidate(session, tender, stored_id(supplier), actor_id=actor_id, source="interest",
                          now=now)
 
 
@@ -525,7 +527,7 @@ def negotiating(session: Session, tender: Tender) -> list[Candidate]:
 
 def rounds(session: Session, tender: Tender) -> list[NegotiationRound]:
     return list(session.exec(select(NegotiationRound).where(
-        NegotiationRound.tender_id == tender.id).order_by(NegotiationRound.number)).all())
+        NegotiationRound.tender_id == tender.id).order_by(col(NegotiationRound.number))).all())
 
 
 def add_round(session: Session, tender: Tender, held_on: date | None, topics: str,
@@ -542,7 +544,7 @@ def add_round(session: Session, tender: Tender, held_on: date | None, topics: st
     if not topics:
         raise PartnershipError(N_("Write what was negotiated in the round."))
     number = len(rounds(session, tender)) + 1
-    item = NegotiationRound(tender_id=tender.id, number=number, held_on=held_on,
+    item = NegotiationRound(tender_id=stored_id(tender), number=number, held_on=held_on,
                             topics=topics, outcome=outcome, recorded_at=now or clock.now(),
                             recorded_by_id=actor_id)
     session.add(item)
@@ -595,12 +597,12 @@ def phase_states(session: Session, tender: Tender) -> dict[int, str]:
     rows = phases(session, tender)
     states = domain.phase_states([domain.PhaseFacts(p.decision) for p in rows],
                                  bool(row and row.partners_selected_at))
-    return {p.id: state for p, state in zip(rows, states, strict=True)}
+    return {stored_id(p): state for p, state in zip(rows, states, strict=True)}
 
 
 def running_phase(session: Session, tender: Tender) -> PartnershipPhase | None:
     states = phase_states(session, tender)
-    return next((p for p in phases(session, tender) if states[p.id] == "running"), None)
+    return next((p for p in phases(session, tender) if states[stored_id(p)] == "running"), None)
 
 
 DECISION_PROBLEMS = {
@@ -629,7 +631,7 @@ def decide_phase(session: Session, tender: Tender, phase: PartnershipPhase, deci
         raise PartnershipError(N_("Decide on the phase that is running."))
     current = partners(session, tender)
     problems = domain.decision_problems(
-        decision, reason, targets_met, [c.row.id for c in current], list(leaving),
+        decision, reason, targets_met, [stored_id(c.row) for c in current], list(leaving),
         last_phase=phase.number == len(phases(session, tender)))
     if problems:
         raise PartnershipError(DECISION_PROBLEMS[problems[0]])

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from procure import clock, vocabulary
 from procure.clock import norwegian_date
@@ -30,6 +30,7 @@ from procure.models import (
     Organisation,
     SupplierMessage,
     Tender,
+    stored_id,
 )
 from procure.services import audit, dialogue, interest, supplier_messages, tenders
 from procure.services.supplier_messages import Mailer, Outgoing
@@ -56,7 +57,7 @@ def dialogue_for(session: Session, tender: Tender) -> MarketDialogue:
         raise MarketDialogueError(N_("This tender does not follow the market dialogue track."))
     row = existing(session, tender)
     if row is None:
-        row = MarketDialogue(tender_id=tender.id)
+        row = MarketDialogue(tender_id=stored_id(tender))
         session.add(row)
         session.flush()
     return row
@@ -120,7 +121,7 @@ def save_needs(session: Session, tender: Tender, functions: str, outcomes: str, 
 def participants(session: Session, tender: Tender) -> list[DialogueParticipant]:
     return list(session.exec(select(DialogueParticipant).where(
         DialogueParticipant.tender_id == tender.id).order_by(
-        DialogueParticipant.name, DialogueParticipant.id)).all())
+        col(DialogueParticipant.name), col(DialogueParticipant.id))).all())
 
 
 def get_participant(session: Session, tender: Tender,
@@ -154,7 +155,7 @@ def add_participant(session: Session, tender: Tender, orgnr: str, name: str, ema
     if any(p.orgnr == number for p in participants(session, tender)):
         raise MarketDialogueError(N_("This business already takes part in the dialogue."))
     now = now or clock.now()
-    person = DialogueParticipant(tender_id=tender.id, orgnr=number, name=name[:300],
+    person = DialogueParticipant(tender_id=stored_id(tender), orgnr=number, name=name[:300],
                                  email=email[:254], source=source, added_at=now,
                                  added_by_id=actor_id)
     session.add(person)
@@ -171,7 +172,7 @@ def add_participant(session: Session, tender: Tender, orgnr: str, name: str, ema
             last = max(m.ends_at for m in offered)
             minutes = row.slot_minutes or int(
                 (offered[0].ends_at - offered[0].starts_at).total_seconds() // 60)
-            meeting = DialogueMeeting(tender_id=tender.id, participant_id=person.id,
+            meeting = DialogueMeeting(tender_id=stored_id(tender), participant_id=stored_id(person),
                                       starts_at=last, ends_at=last + timedelta(minutes=minutes),
                                       offered_at=now)
             session.add(meeting)
@@ -254,7 +255,7 @@ def messages(session: Session, tender: Tender, kind: str | None = None) -> list[
 def meetings(session: Session, tender: Tender) -> list[DialogueMeeting]:
     return list(session.exec(select(DialogueMeeting).where(
         DialogueMeeting.tender_id == tender.id).order_by(
-        DialogueMeeting.starts_at, DialogueMeeting.id)).all())
+        col(DialogueMeeting.starts_at), col(DialogueMeeting.id))).all())
 
 
 def get_meeting(session: Session, tender: Tender, meeting_id: int) -> DialogueMeeting | None:
@@ -285,7 +286,7 @@ def offer_slots(session: Session, tender: Tender, first: datetime, minutes: int,
     created = []
     for person, (starts, ends) in zip(waiting, domain.slot_times(first, len(waiting), minutes,
                                                                 pause), strict=True):
-        meeting = DialogueMeeting(tender_id=tender.id, participant_id=person.id,
+        meeting = DialogueMeeting(tender_id=stored_id(tender), participant_id=stored_id(person),
                                   starts_at=starts, ends_at=ends, offered_at=now)
         session.add(meeting)
         created.append((person, meeting))
@@ -323,7 +324,7 @@ def slot_check(session: Session, tender: Tender) -> dict[str, list]:
     people = participants(session, tender)
     names = {p.id: p.name for p in people}
     problems = domain.slot_problems(
-        [p.id for p in people],
+        [stored_id(p) for p in people],
         [domain.Offer(m.participant_id, m.starts_at, m.ends_at)
          for m in meetings(session, tender)])
     return {"not_offered": [names[i] for i in problems["not_offered"]],
@@ -336,7 +337,7 @@ def slot_check(session: Session, tender: Tender) -> dict[str, list]:
 
 def shared(session: Session, tender: Tender) -> list[DialogueShared]:
     return list(session.exec(select(DialogueShared).where(
-        DialogueShared.tender_id == tender.id).order_by(DialogueShared.id)).all())
+        DialogueShared.tender_id == tender.id).order_by(col(DialogueShared.id))).all())
 
 
 def publish(session: Session, tender: Tender, kind: str, title: str, body: str, link: str = "",
@@ -360,7 +361,7 @@ def publish(session: Session, tender: Tender, kind: str, title: str, body: str, 
     if not people:
         raise MarketDialogueError(N_("There are no participants to share with yet."))
     now = now or clock.now()
-    item = DialogueShared(tender_id=tender.id, kind=kind, title=title[:300], body=body,
+    item = DialogueShared(tender_id=stored_id(tender), kind=kind, title=title[:300], body=body,
                           link=link[:500], published_at=now, published_by_id=actor_id)
     session.add(item)
     session.flush()
@@ -375,9 +376,11 @@ def shared_gaps(session: Session, tender: Tender) -> dict[int, list[str]]:
     """Shared items some participant did not receive (shared item id -> names)."""
     people = participants(session, tender)
     names = {p.id: p.name for p in people}
-    gaps = domain.info_gaps([p.id for p in people], [s.id for s in shared(session, tender)],
+    gaps = domain.info_gaps([stored_id(p) for p in people],
+                            [stored_id(s) for s in shared(session, tender)],
                             [(m.shared_id, m.participant_id)
-                             for m in messages(session, tender, "shared")])
+                             for m in messages(session, tender, "shared")
+                             if m.shared_id is not None and m.participant_id is not None])
     return {item: [names[p] for p in missing] for item, missing in gaps.items()}
 
 
@@ -387,7 +390,7 @@ def shared_gaps(session: Session, tender: Tender) -> dict[int, list[str]]:
 def pin_text(session: Session, tender: Tender) -> str:
     from procure.domain.purchases import in_oslo
 
-    row = existing(session, tender) or MarketDialogue(tender_id=tender.id)
+    row = existing(session, tender) or MarketDialogue(tender_id=stored_id(tender))
     conferences = []
     for event in dialogue.tender_events(session, tender):
         start = in_oslo(event.starts_at)

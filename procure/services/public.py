@@ -352,7 +352,7 @@ def data_version(session: Session) -> tuple[datetime | None, int | None]:
 # a draft has no public_updated_at, so creating one moves neither value (issue 19).
 _DATA_VERSION = select(select(func.max(Tender.public_updated_at)).scalar_subquery(),
                        select(func.max(Tender.id)).where(
-                           Tender.public_updated_at.is_not(None)).scalar_subquery())
+                           col(Tender.public_updated_at).is_not(None)).scalar_subquery())
 
 
 def get_purchase(session: Session, tender_id: int) -> PublicPurchase | None:

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from procure.errors import N_, UserError
 from procure.mail import MailError, compose
-from procure.models import SupplierMessage, Tender
+from procure.models import SupplierMessage, Tender, stored_id
 
 # The kinds each track writes; a track reads only its own.
 COMPETITION = ("invitation", "answer", "award", "rejection")
@@ -27,7 +27,9 @@ DIALOGUE = ("slot", "shared")
 
 
 class Mailer(Protocol):
-    sender: str
+    # Read-only: procure.mail.Mailer (a frozen dataclass) and Outbox expose it as such.
+    @property
+    def sender(self) -> str: ...
 
     def send(self, message) -> str: ...
 
@@ -59,7 +61,7 @@ def send(session: Session, tender: Tender, mailer: Mailer, batch: Sequence[Outgo
     except (MailError, ValueError) as failure:
         raise error(N_("The e-mail could not be sent: %(error)s"), error=str(failure)) from None
     rows = [SupplierMessage(
-        tender_id=tender.id, kind=item.kind, supplier_id=item.supplier_id,
+        tender_id=stored_id(tender), kind=item.kind, supplier_id=item.supplier_id,
         participant_id=item.participant_id, question_id=item.question_id,
         shared_id=item.shared_id, meeting_id=item.meeting_id, recipient=item.recipient,
         subject=item.subject[:300], body=item.body, sent_at=now,
@@ -74,4 +76,4 @@ def sent(session: Session, tender: Tender, kinds: Iterable[str]) -> list[Supplie
     return list(session.exec(
         select(SupplierMessage).where(SupplierMessage.tender_id == tender.id,
                                       col(SupplierMessage.kind).in_(tuple(kinds)))
-        .order_by(SupplierMessage.id)).all())
+        .order_by(col(SupplierMessage.id))).all())

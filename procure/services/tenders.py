@@ -11,6 +11,7 @@ from sqlalchemy import CursorResult, func, or_, update
 from sqlmodel import Session, col, select
 
 from procure import clock
+from procure.db import affected_rows
 from procure.domain.lifecycle import TransitionError, transition_stamp
 from procure.errors import N_, UserError
 from procure.models import AuditEvent, Organisation, Tender, User
@@ -136,11 +137,11 @@ def claim_version(session: Session, tender: Tender, expected_version: int) -> No
         raise TenderConflict(changes_since(session, tender, expected_version))
     bumped = session.execute(
         update(Tender)
-        .where(Tender.id == tender.id, Tender.version == expected_version)
+        .where(col(Tender.id) == tender.id, col(Tender.version) == expected_version)
         .values(version=Tender.version + 1)
         .execution_options(synchronize_session=False)
     )
-    if bumped.rowcount != 1:
+    if affected_rows(bumped) != 1:
         raise TenderConflict([])
     tender.version = expected_version + 1
     session.add(tender)

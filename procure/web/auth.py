@@ -193,7 +193,7 @@ def password_link(token: str):
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
-            accounts.use_password_reset(db, token, form.password.data,
+            accounts.use_password_reset(db, token, form.password.data or "",
                                         secret=current_app.config["SECRET_KEY"])
         except accounts.AccountError as error:
             db.rollback()

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange
+
+if TYPE_CHECKING:
+    # WTForms 3.3 added SelectChoice; the types-wtforms 3.2.1 stubs lack it and type a choice
+    # as a (value, label) tuple, which is what SelectChoice stands for (it iterates as one).
+    class SelectChoice(tuple[Any, str]):
+        def __new__(cls, value: Any, label: str) -> SelectChoice: ...
+else:
+    from wtforms import SelectChoice  # noqa: F401  (imported from here by the forms and views)
 
 # The largest amount any form takes, in NOK: 1 000 billion. Every money column
 # (NUMERIC(16, 2) holds less than 10^14) keeps it with room for sums of several amounts, and
@@ -15,6 +24,13 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange
 MAX_AMOUNT = Decimal(10) ** 12
 # Ids and counts in forms stay inside PostgreSQL's INTEGER.
 MAX_DB_INTEGER = 2**31 - 1
+
+
+class DecimalOptions(TypedDict):
+    """Keyword arguments shared by several DecimalFields (`DecimalField(label, **OPTIONS)`)."""
+
+    places: int | None
+    validators: list[Any]
 
 
 def strip(value: str | None) -> str | None:

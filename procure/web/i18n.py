@@ -24,7 +24,7 @@ def select_locale() -> str:
     if not has_request_context():  # the CLI and other app-context work: the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
-    if chosen in languages:
+    if isinstance(chosen, str) and chosen in languages:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 

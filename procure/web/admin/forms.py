@@ -5,7 +5,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     PasswordField,
-    SelectChoice,
     SelectMultipleField,
     StringField,
     widgets,
@@ -14,7 +13,7 @@ from wtforms.validators import DataRequired, Email, Length
 
 from procure.services.accounts import ROLES
 from procure.web.filters import ROLE_LABELS
-from procure.web.forms import strip
+from procure.web.forms import SelectChoice, strip
 
 
 class RolesField(SelectMultipleField):

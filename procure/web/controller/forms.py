@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, IntegerField, SelectChoice, SelectField, StringField
+from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from procure.domain.statistics import parse_region
+from procure.web.forms import SelectChoice
 from procure.web.params import to_int
 
 # The years a filter may name: well inside what dates and the period arithmetic can hold.

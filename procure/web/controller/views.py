@@ -24,7 +24,6 @@ from flask import (
 from flask_babel import format_date, format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms import SelectChoice
 
 from procure import clock
 from procure.db import get_session
@@ -75,6 +74,7 @@ from procure.web.controller.labels import (
     key_label,
     translate,
 )
+from procure.web.forms import SelectChoice
 
 OSLO = clock.OSLO
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

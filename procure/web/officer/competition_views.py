@@ -10,14 +10,14 @@ from typing import Any
 from flask import abort, redirect, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from wtforms import SelectChoice
 
 from procure import clock
 from procure.db import get_session
 from procure.errors import N_
-from procure.models import Tender
+from procure.models import Tender, stored_id
 from procure.services import competition, suppliers, tenders
 from procure.web import params
+from procure.web.forms import SelectChoice
 from procure.web.officer import bp
 from procure.web.officer.steps import (
     Done,
@@ -50,7 +50,7 @@ def _invitations(row: Tender, forms: Mapping[str, Any]) -> dict[str, Any]:
         found = suppliers.search_suppliers(session, suppliers.SupplierSearch(text=text),
                                            page_size=10)
     invited_ids = {r.supplier.id for r in competition.invited(session, row)}
-    reachable = suppliers.with_email_contact(session, [s.id for s in found.rows]) \
+    reachable = suppliers.with_email_contact(session, [stored_id(s) for s in found.rows]) \
         if found else set()
     return {"send_form": forms.get("send_form") or SendInvitationsForm(
                 formdata=None, data={"deadline": row.tender_deadline}),

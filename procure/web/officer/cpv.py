@@ -34,8 +34,10 @@ def resolve_cpv(field: Field, pick: Field | None = None) -> None:
     if found is not None:
         field.data = found.code
         return
-    field.suggestions = cpv.search(field.data, ui_lang(), limit=SUGGESTIONS)
-    if field.suggestions:
+    suggestions = cpv.search(field.data, ui_lang(), limit=SUGGESTIONS)
+    # The CPV macro reads them off the field; WTForms fields take such attributes at runtime.
+    field.suggestions = suggestions  # type: ignore[attr-defined]
+    if suggestions:
         raise ValidationError(_l("%(text)s is not a CPV code. Choose one of the matching codes "
                                  "below, or give a code with its check digit.", text=field.data))
     raise ValidationError(_l("%(code)s is not a CPV code. Give the code with its check "

@@ -13,7 +13,6 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
-    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -24,11 +23,11 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from procure.domain.criteria import LEVELS, TYPES
 from procure.domain.rules import CLIMATE_EXEMPTIONS
-from procure.web.forms import id_range, strip
+from procure.web.forms import DecimalOptions, SelectChoice, id_range, strip
 from procure.web.officer.criteria_labels import EXEMPTION_LABELS, LEVEL_LABELS, TYPE_LABELS
 from procure.web.officer.forms import VersionedForm
 
-PERCENT = {"places": None, "validators": [
+PERCENT: DecimalOptions = {"places": None, "validators": [
     Optional(), NumberRange(min=0, max=100, message=_l("Give a weight from 0 to 100 %%."))]}
 
 

@@ -19,7 +19,6 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import col, select
-from wtforms import SelectChoice
 
 from procure import clock
 from procure.db import get_session
@@ -30,6 +29,7 @@ from procure.models import Tender, TenderCriterion
 from procure.services import publishing, tender_criteria, tenders
 from procure.services.tender_criteria import WEIGHT_FIELDS
 from procure.web import params
+from procure.web.forms import SelectChoice
 from procure.web.officer import bp, criteria_labels
 from procure.web.officer.cpv import cpv_label, ui_lang
 from procure.web.officer.criteria_forms import (

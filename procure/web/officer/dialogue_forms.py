@@ -8,7 +8,6 @@ from wtforms import (
     EmailField,
     IntegerField,
     RadioField,
-    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -17,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from procure.web.forms import strip
+from procure.web.forms import SelectChoice, strip
 from procure.web.officer.forms import VersionedForm
 
 

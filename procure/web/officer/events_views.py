@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from procure.db import get_session
 from procure.domain.purchases import in_oslo, oslo_to_utc
-from procure.models import DialogueEvent, Tender
+from procure.models import DialogueEvent, Tender, stored_id
 from procure.services import dialogue, interest, tenders
 from procure.services import public as public_service
 from procure.web.officer import bp
@@ -45,15 +45,17 @@ def public_page(tender_id: int):
         "officer/public_page.html", tender=row, form=form, conflict=conflict,
         events=dialogue.tender_events(session, row),
         interested=interest.interested_in(session, row),
-        is_public=public_service.is_public_tender(session, row.id),
+        is_public=public_service.is_public_tender(session, stored_id(row)),
     ), status
 
 
 def _values(form: DialogueEventForm) -> dict[str, object]:
+    # All three are required by the form; were one missing, the service refuses the times.
+    day, starts, ends = form.day.data, form.starts.data, form.ends.data
     return {
         "title": form.title.data, "description": form.description.data,
-        "starts_at": oslo_to_utc(form.day.data, form.starts.data),
-        "ends_at": oslo_to_utc(form.day.data, form.ends.data),
+        "starts_at": None if day is None or starts is None else oslo_to_utc(day, starts),
+        "ends_at": None if day is None or ends is None else oslo_to_utc(day, ends),
         "place": form.place.data, "link": form.link.data,
         "registration_deadline": form.registration_deadline.data,
     }

@@ -12,7 +12,6 @@ from wtforms import (
     FormField,
     IntegerField,
     RadioField,
-    SelectChoice,
     StringField,
     SubmitField,
     TextAreaField,
@@ -27,7 +26,7 @@ from wtforms.validators import (
 from wtforms.widgets import HiddenInput
 
 from procure import vocabulary
-from procure.web.forms import MAX_DB_INTEGER, amount_range, strip
+from procure.web.forms import MAX_DB_INTEGER, DecimalOptions, SelectChoice, amount_range, strip
 from procure.web.officer.cpv import resolve_cpv
 
 CONTRACT_TYPES = [SelectChoice(code, name) for code, name in vocabulary.CONTRACT_TYPES.items()]
@@ -36,7 +35,7 @@ INNOVATION = [SelectChoice(code, name) for code, name in vocabulary.INNOVATION_A
 MARKET = [SelectChoice(code, name) for code, name in vocabulary.MARKET_ANSWERS.items()]
 YES_NO = [SelectChoice(code, name) for code, name in vocabulary.YES_NO.items()]
 
-MONEY = {"places": 2, "validators": [Optional(), NumberRange(min=0, message=_l(
+MONEY: DecimalOptions = {"places": 2, "validators": [Optional(), NumberRange(min=0, message=_l(
     "The amount cannot be negative.")), amount_range()]}
 
 

@@ -8,21 +8,20 @@ from wtforms import (
     DecimalField,
     IntegerField,
     RadioField,
-    SelectChoice,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from procure import vocabulary
-from procure.web.forms import amount_range, strip
+from procure.web.forms import DecimalOptions, SelectChoice, amount_range, strip
 from procure.web.officer.criteria_forms import MultiCheckboxField
 from procure.web.officer.forms import VersionedForm
 
-MONEY = {"places": 2, "validators": [InputRequired(_l("Give the amount in NOK excluding VAT.")),
-                                     NumberRange(min=0.01, message=_l(
-                                         "The amount must be more than 0 NOK.")),
-                                     amount_range()]}
+MONEY: DecimalOptions = {"places": 2, "validators": [
+    InputRequired(_l("Give the amount in NOK excluding VAT.")),
+    NumberRange(min=0.01, message=_l("The amount must be more than 0 NOK.")),
+    amount_range()]}
 
 OWNERSHIP_CHOICES = [SelectChoice(code, name) for code, name in vocabulary.IPR_OWNERSHIP.items()]
 LICENCE_CHOICES = [SelectChoice(code, name) for code, name in vocabulary.IPR_LICENCES.items()]

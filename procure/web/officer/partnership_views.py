@@ -12,7 +12,6 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectChoice
 
 from procure import clock, vocabulary
 from procure.db import get_session
@@ -21,6 +20,7 @@ from procure.models import Tender
 from procure.services import innovation_partnership as ip
 from procure.services import partnership_letters, suppliers, tenders
 from procure.web import params
+from procure.web.forms import SelectChoice
 from procure.web.officer import bp
 from procure.web.officer.partnership_forms import (
     CandidateForm,

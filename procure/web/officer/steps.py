@@ -198,6 +198,8 @@ def run_step(track: Track, slug: str, tender_id: int, item_id: int | None = None
         if step.invalid_aborts:
             abort(400)
         return _refuse(track, step, Refusal(row, form, item, None, 400))
+    if form.version.data is None:  # validate_on_submit has refused a post without one
+        abort(400)
     call = StepCall(session, row, form, item, current_user.id, clock.now())
     try:
         tenders.claim_version(session, row, form.version.data)

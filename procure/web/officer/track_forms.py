@@ -9,7 +9,6 @@ from wtforms import (
     DecimalField,
     EmailField,
     RadioField,
-    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -24,7 +23,7 @@ from wtforms.validators import (
 )
 
 from procure import vocabulary
-from procure.web.forms import amount_range, strip
+from procure.web.forms import DecimalOptions, SelectChoice, amount_range, strip
 from procure.web.officer.forms import VersionedForm
 
 SIZE_CHOICES = [
@@ -35,8 +34,8 @@ SIZE_CHOICES = [
     SelectChoice("unknown", _l("Unknown")),
 ]
 CRITERION_LABELS = vocabulary.AWARD_CRITERIA
-SCORE = {"places": 2, "validators": [Optional(), NumberRange(min=0, max=10, message=_l(
-    "A score is a number from 0 to 10."))]}
+SCORE: DecimalOptions = {"places": 2, "validators": [
+    Optional(), NumberRange(min=0, max=10, message=_l("A score is a number from 0 to 10."))]}
 
 
 class SupplierForm(FlaskForm):

@@ -5,13 +5,13 @@ from decimal import Decimal
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms import SelectChoice
 
 from procure.db import get_session
 from procure.domain.estimate import Lot, estimate_value
 from procure.domain.wizard import STEP_SLUGS, next_step, ready_for_recommendation, step_status
 from procure.models import Tender
 from procure.services import chooser, tender_criteria, tenders
+from procure.web.forms import SelectChoice
 from procure.web.officer import bp
 from procure.web.officer.forms import (
     ContractForm,
@@ -156,7 +156,8 @@ def _value_step(row: Tender):
     form = ValueForm(data={"lots": saved, "version": row.version}
                      if request.method == "GET" else None)
     if request.method == "POST" and form.add_lot.data:
-        if len(form.lots.entries) < form.lots.max_entries:
+        limit = form.lots.max_entries
+        if limit is not None and len(form.lots.entries) < limit:
             form.lots.append_entry()
         return _render_step(row, "value", form, estimate=None)
     estimate = None

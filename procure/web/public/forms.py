@@ -8,7 +8,6 @@ from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
-    SelectChoice,
     SelectMultipleField,
     StringField,
     SubmitField,
@@ -17,7 +16,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from procure.domain.orgnr import is_valid, normalise
-from procure.web.forms import strip
+from procure.web.forms import SelectChoice, strip
 
 
 class CheckboxesField(SelectMultipleField):
