@@ -54,7 +54,7 @@ def contract_length(value_estimate: dict) -> tuple[int | None, bool]:
             lengths.append(int(lot["months"]) + int(lot.get("extension_months") or 0))
     if not lengths or None in lengths:
         return None, framework
-    return max(lengths), framework  # type: ignore[type-var]
+    return max(n for n in lengths if n is not None), framework
 
 
 def earlier_same_division_total(session: Session, tender: Tender) -> Decimal:

@@ -51,7 +51,8 @@ def integer(name: str, *, low: int, high: int, default: int | None = None,
 
 def page(name: str = "page", *, args: Mapping | None = None) -> int:
     """A page number from 1 to MAX_PAGE; anything else is page 1."""
-    return integer(name, low=1, high=MAX_PAGE, default=1, args=args)  # type: ignore[return-value]
+    found = integer(name, low=1, high=MAX_PAGE, args=args)
+    return 1 if found is None else found
 
 
 def choice(name: str, allowed: Collection[str], *, default: str | None = None,

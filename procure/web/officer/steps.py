@@ -30,6 +30,7 @@ from sqlmodel import Session
 
 from procure import clock
 from procure.db import get_session
+from procure.errors import UserError
 from procure.mail import Outbox
 from procure.models import Tender
 from procure.services import audit, tenders
@@ -134,7 +135,7 @@ class Track:
     name: str
     applies: Callable[[Session, Tender], bool]
     not_here: Callable[[], str]  # the message for a tender on another track
-    errors: tuple[type[Exception], ...]
+    errors: tuple[type[UserError], ...]
     pages: tuple[Page, ...]
     steps: tuple[Step, ...] = ()
     context: Callable[[Tender], dict[str, Any]] = field(default=lambda row: {})
@@ -213,7 +214,7 @@ def run_step(track: Track, slug: str, tender_id: int, item_id: int | None = None
     except track.errors as error:
         session.rollback()
         session.refresh(row)
-        text = _(error.msgid, **error.params)  # type: ignore[attr-defined]
+        text = _(error.msgid, **error.params)
         if step.errors_flash:
             flash(text, "danger")
             return redirect(track.url(step.page, row, step.anchor))

@@ -36,6 +36,8 @@ class RenderCache:
             found = self._entries.get(key)
             if found is not None and now - found[0] < self.max_age:
                 self._entries.move_to_end(key)
+                # The entry was stored by this method for the same key, so it is a T; the
+                # dict cannot say so because one cache holds the values of many renderers.
                 return found[1]  # type: ignore[return-value]
         value = render()
         with self._lock:
