@@ -37,7 +37,7 @@ def main() -> None:
     from procure import create_app
     from procure.db import get_session
     from procure.domain.statistics import Filters
-    from procure.exports.xlsx import statistics_workbook
+    from procure.exports.workbook import statistics_workbook
     from procure.services import statistics
     from procure.web.controller.labels import export_labels
 

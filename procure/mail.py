@@ -32,7 +32,7 @@ import ssl
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from email.message import EmailMessage
 from email.policy import SMTP, default
 from email.utils import format_datetime, make_msgid
@@ -40,6 +40,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from procure import clock
 from procure.models import OutboxMessage
 
 SECURITY_MODES = ("starttls", "ssl", "none")
@@ -59,7 +60,7 @@ def compose(sender: str, to: str, subject: str, text: str, *, html: str | None =
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
-    message["Date"] = format_datetime(now or datetime.now(UTC))
+    message["Date"] = format_datetime(now or clock.now())
     domain = sender.rsplit("@", 1)[-1].strip("> ") or "localhost"
     message["Message-ID"] = make_msgid(domain=domain)
     for name, value in (headers or {}).items():
@@ -129,7 +130,7 @@ class Mailer:
     def _file(self, message: EmailMessage) -> Path:
         assert self.outbox is not None
         self.outbox.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+        stamp = clock.now().strftime("%Y%m%dT%H%M%S%f")
         name = f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
         temporary = self.outbox / f".{name}.tmp"
         temporary.write_bytes(message.as_bytes(policy=default))  # LF line ends on disk

@@ -29,6 +29,11 @@ TEST_DATABASE_URL = os.environ.get("PROCURE_TEST_DATABASE_URL")
 @pytest.fixture(scope="session", autouse=True)
 def database_templates(tmp_path_factory):
     """The empty schema and the demo, each built once per test process when first needed."""
+    # The session hooks are global (on the Session class): register them before any test, so a
+    # test that copies a template database without an app gets them whatever ran before it.
+    from procure.db import register_hooks
+
+    register_hooks()
     yield templates.start(TEST_DATABASE_URL, tmp_path_factory.mktemp("templates"))
     templates.stop()
 

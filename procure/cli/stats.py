@@ -128,7 +128,7 @@ def _plain(value: object, unit: str) -> str:
 @with_appcontext
 def stats_export(output: Path, lines: bool, lang: str, **options) -> None:
     """Write the Excel workbook: summary, breakdowns with charts, definitions, data quality."""
-    from procure.exports.xlsx import statistics_workbook
+    from procure.exports.workbook import statistics_workbook
     from procure.files import write_atomically
     from procure.services import statistics
     from procure.web.controller.labels import export_labels

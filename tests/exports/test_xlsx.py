@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from procure.domain.statistics import Figure
-from procure.exports import xlsx
+from procure.exports import workbook as xlsx
 from procure.exports.csv_safe import safe_cell
 from procure.exports.import_report import report_csv
 from procure.services import statistics

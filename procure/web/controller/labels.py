@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from procure import vocabulary as v
 from procure.domain.places import load_kommuner
-from procure.exports.xlsx import Labels
+from procure.exports.workbook import Labels
 from procure.ingest.reading import cpv_list
 from procure.services.statistics import OTHER
 from procure.web.filters import TRACK_LABELS

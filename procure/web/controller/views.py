@@ -30,7 +30,7 @@ from procure.db import get_session
 from procure.domain import statistics as rules
 from procure.domain.statistics import INDICATORS, Filters
 from procure.errors import UserError
-from procure.exports import xlsx
+from procure.exports import workbook
 from procure.exports.import_report import report_csv
 from procure.ingest import (
     ImportFileError,
@@ -428,7 +428,7 @@ def export():
                                     **filters.as_params()))
         lines = statistics.iter_lines(db, filters)
     organisation = _organisation()
-    data = xlsx.statistics_workbook(report, export_labels(), lines,
+    data = workbook.statistics_workbook(report, export_labels(), lines,
                                     organisation=organisation.name if organisation else None)
     name = f"procure-statistics-{filters.date_from}-{filters.date_to}.xlsx"
     return Response(data, mimetype=XLSX_MIME,
