@@ -543,6 +543,9 @@ class InterestRegistration(SQLModel, table=True):
     orgnr: str = Field(max_length=9, index=True)
     business_name: str = Field(max_length=300)
     email: str = Field(max_length=254, index=True)
+    # procure.domain.mailbox.mailbox_key(email): daily caps count per mailbox, not per spelling.
+    email_key: str = Field(default="", max_length=254, index=True,
+                           sa_column_kwargs={"server_default": ""})
     divisions: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     alerts: bool = Field(default=True)
     tender_id: int | None = Field(default=None, foreign_key="tender.id", ondelete="CASCADE",
@@ -567,6 +570,9 @@ class InterestToken(SQLModel, table=True):
     registration_id: int | None = Field(default=None, foreign_key="interest_registration.id",
                                         ondelete="CASCADE")
     email: str = Field(max_length=254, index=True)
+    # procure.domain.mailbox.mailbox_key(email): daily caps count per mailbox, not per spelling.
+    email_key: str = Field(default="", max_length=254, index=True,
+                           sa_column_kwargs={"server_default": ""})
     created_at: datetime = created_field()
     expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
     used_at: datetime | None = ts_field()

@@ -17,6 +17,7 @@ from sqlalchemy import delete, func, or_
 from sqlmodel import Session, col, select
 
 from procure import clock
+from procure.domain.mailbox import mailbox_key, one_line
 from procure.domain.orgnr import is_valid, normalise
 from procure.domain.purchases import oslo_today
 from procure.errors import N_, UserError
@@ -73,6 +74,7 @@ def _new_token(session: Session, purpose: str, email: str, expires_at: datetime,
                registration_id: int | None = None, now: datetime) -> str:
     token = secrets.token_urlsafe(32)
     session.add(InterestToken(purpose=purpose, token_hash=hash_token(token), email=email,
+                              email_key=mailbox_key(email),
                               registration_id=registration_id, created_at=now,
                               expires_at=expires_at))
     return token
@@ -108,18 +110,20 @@ def register(
     if not divisions and tender_id is None:
         raise InterestError(N_("Choose at least one category, or register for a specific "
                                "purchase."))
-    name = supplier_name(session, orgnr) or business_name.strip()
+    # One line, whatever was typed: the name is shown to officers and may reach a letter.
+    name = supplier_name(session, orgnr) or one_line(business_name)
     if not name:
         raise InterestError(N_("Enter the name of the business. We fill it in when the "
                                "organisation number is in our supplier register."))
+    key = mailbox_key(email)
     recent = session.exec(select(func.count()).select_from(InterestRegistration).where(
-        InterestRegistration.email == email,
+        InterestRegistration.email_key == key,
         InterestRegistration.created_at >= now - timedelta(days=1))).one()
     if recent >= MAX_PENDING_PER_DAY:
         raise InterestError(N_("We have already sent several e-mails to this address today. "
                                "Check the inbox, or try again tomorrow."))
     registration = InterestRegistration(
-        orgnr=orgnr, business_name=name[:300], email=email,
+        orgnr=orgnr, business_name=name[:300], email=email, email_key=key,
         divisions=sorted(set(divisions)), alerts=alerts, tender_id=tender_id,
         dialogue_event_id=event_id, locale=locale if locale in ("nb", "en") else "nb",
         unsubscribe_token=secrets.token_urlsafe(32), created_at=now,
@@ -241,16 +245,16 @@ def erase_by_unsubscribe_token(session: Session, token: str) -> int:
 
 
 def request_erasure(session: Session, email: str, now: datetime | None = None) -> str | None:
-    """An erasure link for the address, or None when nothing is kept about it (the caller
-    answers the same either way, so the form does not reveal who is registered)."""
+    """An erasure link for the address, whether or not anything is kept about it, or None
+    past the day's cap for its mailbox.
+
+    The same work either way (one count, one insert; the caller queues the same e-mail), so
+    neither the answer nor its timing tells who is registered (issue 19, finding 7). A link for
+    an address we know nothing about deletes nothing; its e-mail says so in the same words."""
     now = now or clock.now()
     email = normalise_email(email)
-    known = session.exec(select(InterestRegistration.id).where(
-        InterestRegistration.email == email)).first()
-    if known is None:
-        return None
     recent = session.exec(select(func.count()).select_from(InterestToken).where(
-        InterestToken.email == email, InterestToken.purpose == ERASE,
+        InterestToken.email_key == mailbox_key(email), InterestToken.purpose == ERASE,
         InterestToken.created_at >= now - timedelta(days=1))).one()
     if recent >= MAX_PENDING_PER_DAY:
         return None

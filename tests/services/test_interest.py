@@ -97,7 +97,9 @@ def test_stop_alerts_and_erase(db):
     db.flush()
     assert interest.stop_alerts(db, a.registration.unsubscribe_token) == 2
     assert all(not r.alerts for r in db.exec(select(InterestRegistration)).all())
-    assert interest.request_erasure(db, "nobody@example.org") is None
+    # An unknown address gets a link too (the same work and the same mail); it deletes nothing.
+    nobody = interest.request_erasure(db, "nobody@example.org")
+    assert nobody is not None and interest.erase_with_token(db, nobody) == 0
     token = interest.request_erasure(db, "POST@bedrift.example")
     assert interest.erase_email_for_token(db, token) == "post@bedrift.example"
     assert interest.erase_with_token(db, token) == 2
@@ -137,3 +139,29 @@ def test_officers_see_who_is_interested_and_why(db):
         ("c@x.example", "event"), ("b@x.example", "purchase"), ("a@x.example", "category")]
     assert pending.registration.email not in {i.registration.email for i in found}
     assert [i.registration.email for i in interest.interested_in(db, other)] == ["d@x.example"]
+
+
+@pytest.mark.parametrize("variants", [
+    ["anne@gmail.com", "a.n.n.e@gmail.com", "Anne+1@googlemail.com", "anne+x@GMAIL.com"],
+    ["per@bedrift.example", "per+1@bedrift.example", "PER+2@bedrift.example",
+     "per+3@bedrift.example"],
+])
+def test_the_daily_cap_counts_per_mailbox_not_per_spelling(db, variants):
+    """Issue 19, finding 2: plus tags and Gmail's dots gave a fresh allowance of mails."""
+    for email in variants[:interest.MAX_PENDING_PER_DAY]:
+        register(db, email=email)
+    with pytest.raises(interest.InterestError, match="several e-mails"):
+        register(db, email=variants[interest.MAX_PENDING_PER_DAY])
+    register(db, email="someone.else@bedrift.example")  # another mailbox is not affected
+
+
+def test_erasure_links_are_capped_per_mailbox(db):
+    for number in range(interest.MAX_PENDING_PER_DAY):
+        assert interest.request_erasure(db, f"ola+{number}@bedrift.example") is not None
+    assert interest.request_erasure(db, "OLA@bedrift.example") is None
+    assert interest.request_erasure(db, "kari@bedrift.example") is not None
+
+
+def test_a_typed_business_name_is_kept_on_one_line(db):
+    row = register(db, business_name="X\nURGENT:\u2028pay\u202e invoice\tnow ").registration
+    assert row.business_name == "X URGENT: pay invoice now"

@@ -166,8 +166,11 @@ def test_erasure_on_request_by_email(app, fast, client, db):
                                           "email": "POST@bedrift.example"})
     assert unknown.location == known.location == "/privacy/erase-sent"  # no enumeration
     messages = outbox(app)
-    assert len(messages) == 2 and messages[1]["To"] == "post@bedrift.example"
-    erase_path = link(messages[1], "/privacy/erase/")
+    # The same mail to a known and an unknown address: nothing tells them apart.
+    assert [m["To"] for m in messages[1:]] == ["ukjent@x.example", "post@bedrift.example"]
+    assert (messages[1].get_content().split("/privacy/erase/")[0]
+            == messages[2].get_content().split("/privacy/erase/")[0])
+    erase_path = link(messages[2], "/privacy/erase/")
     confirm_page = client.get(erase_path)
     assert confirm_page.status_code == 200
     assert db.exec(select(InterestRegistration)).all() != []
@@ -202,3 +205,46 @@ def test_rate_limits_follow_the_visitor_behind_a_proxy(engine, tmp_path):
     assert post("10.0.0.1") == 400
     assert post("10.0.0.1") == 429
     assert post("10.0.0.2") == 400  # another visitor is not held back
+
+
+def test_free_text_from_the_form_never_reaches_the_mail(app, fast, client, db):
+    """Issue 19, finding 2: a business name with a line break and a link arrived in a
+    confirmation e-mail sent in the municipality's name."""
+    response = submit(client, {"divisions": ["90"], "orgnr": "923456783",
+                               "business_name": "X\nURGENT: pay invoice at https://evil.example/p"})
+    assert response.status_code == 302
+    [message] = outbox(app)
+    body = message.get_content()
+    assert "URGENT" not in body and "evil.example" not in body
+    assert "923456783" in body
+    row = db.exec(select(InterestRegistration)).one()
+    assert "\n" not in row.business_name  # the officer sees it on one line
+
+
+def test_privacy_requests_do_the_same_work_for_known_and_unknown_addresses(app, fast, client,
+                                                                          db, engine):
+    """Issue 19, finding 7: the timing of POST /privacy showed whether an address was known.
+    Not timed (timing tests are noise here): the same SQL statements run either way."""
+    from sqlalchemy import event as sa_event
+
+    submit(client, {"divisions": ["90"], "business_name": "Bedrift AS"})
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    def post(email: str) -> list[str]:
+        page = client.get("/privacy")
+        statements.clear()
+        sa_event.listen(engine, "before_cursor_execute", record)
+        try:
+            response = client.post("/privacy", data={"csrf_token": csrf_token(page.text),
+                                                      "email": email})
+        finally:
+            sa_event.remove(engine, "before_cursor_execute", record)
+        assert response.location == "/privacy/erase-sent"
+        return list(statements)
+
+    known, unknown = post("post@bedrift.example"), post("nobody@x.example")
+    assert known == unknown and any(s.startswith("INSERT") for s in known)
+    assert len(outbox(app)) == 3  # the confirmation, and one erasure mail for each

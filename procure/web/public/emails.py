@@ -26,7 +26,9 @@ def _unsubscribe_headers(token: str) -> dict[str, str]:
 
 
 def confirmation(registration: InterestRegistration, token: str, *, purchase_title: str = "",
-                 event_title: str = "") -> EmailMessage:
+                 event_title: str = "", register_name: str = "") -> EmailMessage:
+    """`register_name` is the supplier register's name for the organisation number, if known;
+    a name typed into the form never goes into the mail."""
     with force_locale(registration.locale):
         labels = {c.division: c.label(registration.locale)
                   for c in current_app.extensions["procure.cpv"]
@@ -39,6 +41,7 @@ def confirmation(registration: InterestRegistration, token: str, *, purchase_tit
             privacy_url=public_url("public.privacy"),
             divisions=[(d, labels.get(d, "")) for d in registration.divisions],
             purchase_title=purchase_title, event_title=event_title,
+            register_name=register_name,
             days=current_app.config["INTEREST_CONFIRM_DAYS"])
         subject = _("Confirm your registration of interest")
     return compose(mailer().sender, registration.email, subject, text,

@@ -117,7 +117,9 @@ def _register(form: InterestForm, purchase, event):
             confirm_days=current_app.config["INTEREST_CONFIRM_DAYS"])
         queue(session, confirmation(registered.registration, registered.token,
                                     purchase_title=purchase.title if purchase else "",
-                                    event_title=event.title if event else ""))
+                                    event_title=event.title if event else "",
+                                    register_name=interest_service.supplier_name(
+                                        session, registered.registration.orgnr) or ""))
         session.commit()  # the confirmation goes out after this, not while the visitor waits
     except interest_service.InterestError as error:
         session.rollback()
@@ -200,12 +202,13 @@ def privacy():
     if form.validate_on_submit():
         session = get_session()
         token = interest_service.request_erasure(session, form.email.data)
-        if token is not None:
-            # Queued, not sent: the answer does not wait on the mail server (issue 19, 7).
+        if token is not None:  # None only past the mailbox's daily cap, known or not
+            # Queued, not sent: the answer does not wait on the mail server, and the same mail
+            # goes to every address (issue 19, finding 7).
             queue(session, erasure(interest_service.normalise_email(form.email.data), token,
                                    lang()))
             session.commit()
-        # The same answer whether or not we know the address.
+        # The same answer, and the same work, whether or not we know the address.
         return redirect(url_for("public.erase_sent"))
     buyer = default_organisation(get_session())
     return render_template("public/privacy.html", form=form,
