@@ -57,6 +57,8 @@ from procure.models import AuditEvent, Tender  # noqa: E402
 
 register_hooks()  # the session hooks create_app registers for the app: sessions here need them
 
+# Production's default, left unset here on purpose: one counter table shared by every worker.
+STORAGE = os.environ.get("PROCURE_RATELIMIT_STORAGE_URI") or "the database (shared by workers)"
 PASSWORD = secrets.token_urlsafe(16)  # of the soak's own accounts, in its own schema
 OFFICER = "soak-officer@lillestrom.example"
 CONTROLLER = "soak-controller@lillestrom.example"
@@ -410,6 +412,7 @@ def main() -> int:
               f"{row['p50_ms']:>9.1f}{row['p95_ms']:>9.1f}{row['p99_ms']:>9.1f}")
     print(f"\nRequests: {total} ({total / args.duration:.0f}/s). Saved edits: "
           f"{len(results.saved)}. Conflicts (409, expected): {results.conflicts}. "
+          f"Rate limits counted in: {STORAGE}. "
           f"Errors: {len(results.errors)}. Server log errors: {len(server_errors)}.")
     for line in (results.errors + server_errors)[:10]:
         print("  ", line)
@@ -424,7 +427,8 @@ def main() -> int:
               "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, "
                          f"Python {platform.python_version()}",
               "requests": total, "saved_edits": len(results.saved),
-              "conflicts": results.conflicts, "errors": results.errors[:50],
+              "conflicts": results.conflicts, "rate_limit_storage": STORAGE,
+              "errors": results.errors[:50],
               "server_log_errors": server_errors[:50], "consistency_problems": problems[:50],
               "kinds": report_kinds, "load_average": [load_before[0], load_after[0]]}
     output = ROOT / "bench" / "results"
