@@ -45,6 +45,13 @@ def translate(msgid: str, **params: object) -> str:
     return text % params if params else text
 
 
+def translate_to(lang: str, msgid: str, **params: object) -> str:
+    """gettext for a language chosen on the command line, with no Flask app: the English
+    msgid itself, or its bokmål translation."""
+    text = msgid if lang == "en" else _default_catalogue().gettext(msgid)
+    return text % params if params else text
+
+
 def _l(msgid: str) -> LazyString:
     """A label translated when it is shown (extracted like lazy_gettext)."""
     return LazyString(translate, msgid)

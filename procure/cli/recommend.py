@@ -26,12 +26,17 @@ from procure.domain.rules import (
     RuleError,
     load_rulebook,
 )
+from procure.errors import N_
+from procure.vocabulary import translate_to
 
 USAGE_ERROR = 2  # same exit code click uses for bad usage
+_language = {"lang": "nb"}  # the --lang of this run, once it is known to be valid
 
 
-def _fail(message: str, code: int = USAGE_ERROR) -> NoReturn:
-    click.echo(f"Feil: {message}", err=True)
+def _fail(msgid: str, code: int = USAGE_ERROR, **params: object) -> NoReturn:
+    lang = _language["lang"]
+    message = translate_to(lang, msgid, **params)
+    click.echo(translate_to(lang, N_("Error: %(message)s"), message=message), err=True)
     raise SystemExit(code)
 
 
@@ -39,15 +44,16 @@ def _amount(text: str, name: str) -> Decimal:
     try:
         value = Decimal(text.replace(" ", "").replace(",", "."))
     except InvalidOperation:
-        _fail(f"{name} må være et tall, fikk {text!r}")
+        _fail(N_("%(option)s must be a number, got %(text)s"), option=name, text=repr(text))
     if not value.is_finite() or value < 0:
-        _fail(f"{name} kan ikke være negativ, fikk {text!r}")
+        _fail(N_("%(option)s cannot be negative, got %(text)s"), option=name, text=repr(text))
     return value
 
 
-def _choice(text: str, allowed: tuple[str, ...], name: str) -> str:
+def _choice(text: str, allowed: tuple[str, ...], option: str) -> str:
     if text not in allowed:
-        _fail(f"ukjent {name} {text!r}; gyldige verdier: {', '.join(allowed)}")
+        _fail(N_("%(option)s: unknown value %(text)s; valid values: %(allowed)s"),
+              option=option, text=repr(text), allowed=", ".join(allowed))
     return text
 
 
@@ -82,45 +88,55 @@ def recommend_command(value_text: str | None, contract_type: str, date_text: str
                       options_text: str, framework_text: str | None, framework_grounds: str,
                       lang: str, as_json: bool) -> None:
     """Recommend FOA part, notices, procedure and duties for a planned purchase."""
-    lang = _choice(lang, LANGUAGES, "språk")
+    if lang not in LANGUAGES:  # said in both languages: we do not know which one to use
+        click.echo(f"Feil: --lang {lang!r}: bruk nb eller en / Error: use nb or en", err=True)
+        raise SystemExit(USAGE_ERROR)
+    _language["lang"] = lang
     if (value_text is None) == (framework_text is None):
-        _fail("oppgi enten --value (anslått verdi) eller --framework (rammeavtalens maksimale "
-              "verdi)")
+        _fail(N_("give either --value (the estimated value) or --framework (the framework "
+                 "agreement's maximum value)"))
     options = _amount(options_text, "--options-value")
     if framework_text is not None:
         if options:
-            _fail("--options-value kan ikke brukes med --framework: rammeavtalens maksimale "
-                  "verdi skal omfatte opsjoner og forlengelser")
+            _fail(N_("--options-value cannot be used with --framework: the framework "
+                     "agreement's maximum value includes options and extensions"))
         lot = Lot(framework_max=_amount(framework_text, "--framework"))
     else:
         lot = Lot(one_off=_amount(value_text or "", "--value"), options=options)
     months = _months(months_text)
     if cpv_code is not None and not (cpv_code[:8].isdigit() and len(cpv_code.split("-")[0]) == 8):
-        _fail(f"--cpv må være en CPV-kode med 8 sifre, fikk {cpv_code!r}")
+        _fail(N_("--cpv must be a CPV code of 8 digits, got %(text)s"), text=repr(cpv_code))
     earlier = _amount(earlier_total, "--earlier-total")
     try:
         day = date.fromisoformat(date_text)
     except ValueError:
-        _fail(f"--date må være en dato på formen YYYY-MM-DD, fikk {date_text!r}")
-    inputs_ = dict(buyer_type=_choice(buyer, BUYER_TYPES, "oppdragsgivertype"),
-                   contract_type=_choice(contract_type, CONTRACT_TYPES, "kontrakttype"),
-                   innovation=_choice(innovation, INNOVATION_LEVELS, "innovasjonsnivå"),
-                   market=_choice(market, MARKETS, "markedskunnskap"))
+        _fail(N_("--date must be a date in the form YYYY-MM-DD, got %(text)s"),
+              text=repr(date_text))
+    inputs_ = dict(buyer_type=_choice(buyer, BUYER_TYPES, "--buyer"),
+                   contract_type=_choice(contract_type, CONTRACT_TYPES, "--contract-type"),
+                   innovation=_choice(innovation, INNOVATION_LEVELS, "--innovation"),
+                   market=_choice(market, MARKETS, "--market"))
     try:
         book = load_rulebook(DEFAULT_RULES_DIR)
     except RuleError as exc:
-        _fail(f"regeldataene er ugyldige: {exc.messages[0]}", code=1)
+        _fail(N_("the rule data are invalid: %(problem)s"), code=1, problem=exc.messages[0])
+    if cpv_division is not None and not (len(cpv_division) == 2 and cpv_division.isdigit()):
+        _fail(N_("--cpv-division must be two digits, got %(text)s"), text=repr(cpv_division))
+    try:
+        ruleset = book.for_date(day)
+    except NoRuleSetError:
+        _fail(N_("no rule set applies on %(day)s; the earliest applies from %(first)s"),
+              day=day.isoformat(), first=book.rulesets[0].valid_from.isoformat())
     try:
         estimate = estimate_value([lot], lang)
-        ruleset = book.for_date(day)
-        inputs = RecommendationInput(estimated_value=estimate.total, notice_date=day,
-                                     rnd_needed=rnd, cpv_division=cpv_division,
-                                     cpv_code=cpv_code, months=months,
-                                     framework=framework_text is not None,
-                                     framework_grounds=framework_grounds, **inputs_)
-        result = recommend(inputs, ruleset, earlier, lang)
-    except (NoRuleSetError, ValueError) as exc:
-        _fail(str(exc))
+    except ValueError:
+        _fail(N_("the estimated value cannot be over NOK 10 000 000 000 000"))
+    inputs = RecommendationInput(estimated_value=estimate.total, notice_date=day,
+                                 rnd_needed=rnd, cpv_division=cpv_division,
+                                 cpv_code=cpv_code, months=months,
+                                 framework=framework_text is not None,
+                                 framework_grounds=framework_grounds, **inputs_)
+    result = recommend(inputs, ruleset, earlier, lang)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
     else:
@@ -131,7 +147,8 @@ def _months(text: str | None) -> int | None:
     if text is None:
         return None
     if not text.strip().isdigit():
-        _fail(f"--months må være et helt antall måneder (0 eller mer), fikk {text!r}")
+        _fail(N_("--months must be a whole number of months (0 or more), got %(text)s"),
+              text=repr(text))
     return int(text)
 
 
