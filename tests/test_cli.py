@@ -105,3 +105,18 @@ def test_tender_pdf_and_protocol_commands(runner, db, tmp_path):
         assert (tmp_path / name).read_bytes().startswith(b"%PDF")
     missing = runner.invoke(args=["tender", "pdf", "999999", "-o", str(tmp_path / "x.pdf")])
     assert missing.exit_code == 1 and "No tender with id 999999" in missing.output
+
+
+def test_a_database_without_tables_is_one_line_not_a_traceback(tmp_path):
+    """Every command on a database nobody has migrated says what to do."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PROCURE_INSTANCE_PATH": str(tmp_path),
+           "PROCURE_DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}"}
+    result = subprocess.run([sys.executable, "-m", "procure.cli", "tender", "list"], env=env,
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("Error: the database is not set up for this version of "
+                                     "procure. Run `procure db upgrade` first.")

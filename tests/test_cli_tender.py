@@ -10,13 +10,15 @@ def test_tender_list_and_show_json_with_audit_and_protocol(runner, db):
     result = runner.invoke(args=["tender", "list", "--json"])
     assert result.exit_code == 0, result.output
     items = json.loads(result.output)
-    assert set(items[0]) == {"id", "reference", "title", "track", "status"}
+    assert set(items[0]) == {"id", "reference", "title", "track", "status", "track_label",
+                             "status_label"}
     by_ref = {item["reference"].split("-", 1)[1]: item for item in items}
     assert by_ref["DEMO-MD1"]["track"] == "innovation-partnership"
     assert by_ref["DEMO-MD1"]["status"] == "evaluation"
     assert by_ref["DEMO-MD2"]["track"] == "market-dialogue"
     text = runner.invoke(args=["tender", "list"]).output
-    assert "DEMO-MD2" in text and "market-dialogue" in text
+    assert "DEMO-MD2" in text and "Markedsdialog før konkurranse" in text
+    assert "market-dialogue" not in text and "draft" not in text  # labels, never codes
 
     for key, phase, status in (("DEMO-MD1", "done", "evaluation"),
                                ("DEMO-MD2", "in_progress", "draft")):

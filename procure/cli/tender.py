@@ -17,6 +17,7 @@ from procure.db import get_session
 from procure.exports.protocol import tender_protocol
 from procure.models import AuditEvent, Tender, User
 from procure.services.tender_criteria import tender_summary
+from procure.vocabulary import PROCEDURES, STATUSES, label
 
 
 def _plain(value: object) -> object:
@@ -51,13 +52,14 @@ def list_tenders(as_json: bool) -> None:
     """List every tender: id, reference, title, track and status."""
     rows = get_session().exec(select(Tender).order_by(col(Tender.id))).all()
     items = [{"id": r.id, "reference": r.reference, "title": r.title, "track": r.track,
-              "status": r.status} for r in rows]
+              "status": r.status, "track_label": label(PROCEDURES, r.track),
+              "status_label": label(STATUSES, r.status)} for r in rows]
     if as_json:
         click.echo(json.dumps(items, ensure_ascii=False, indent=2))
         return
     for item in items:
-        click.echo(f"{item['id']:>5}  {item['reference']:<10} {item['status']:<10} "
-                   f"{item['track'] or '-':<25} {item['title']}")
+        click.echo(f"{item['id']:>5}  {item['reference']:<12} {item['status_label']:<10} "
+                   f"{item['track_label']:<40} {item['title']}")
 
 
 @tender.command("show")
@@ -77,9 +79,11 @@ def show(tender_id: int, as_json: bool) -> None:
         summary["protocol"] = dataclasses.asdict(tender_protocol(get_session(), row))
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2, default=_plain))
         return
-    click.echo(f"{summary['reference']}  {summary['title']}  ({summary['status']})")
+    click.echo(f"{summary['reference']}  {summary['title']}  "
+               f"({label(STATUSES, summary['status'])})")
     click.echo(f"CPV {summary['cpv_code'] or '-'}, planned notice date "
-               f"{summary['planned_notice_date'] or '-'}, track {summary['track'] or '-'}, "
+               f"{summary['planned_notice_date'] or '-'}, "
+               f"track {label(PROCEDURES, summary['track'])}, "
                f"ambition {summary['ambition_level'] or '-'}")
     weights = summary["weights"]
     if weights["price"] is None:
