@@ -108,7 +108,9 @@ def register(
     if not divisions and tender_id is None:
         raise InterestError(N_("Choose at least one category, or register for a specific "
                                "purchase."))
-    name = supplier_name(session, orgnr) or business_name.strip()
+    # What the registrant typed, kept as typed: officers see it beside the register's name,
+    # which the registration does not make theirs (services/supplier_identity.py).
+    name = business_name.strip() or supplier_name(session, orgnr) or ""
     if not name:
         raise InterestError(N_("Enter the name of the business. We fill it in when the "
                                "organisation number is in our supplier register."))
