@@ -28,7 +28,7 @@ from procure.models import (
     Supplier,
     Tender,
 )
-from procure.services import audit
+from procure.services import audit, erasure
 from procure.services import public as public_service
 
 CONFIRM = "confirm"
@@ -222,10 +222,13 @@ def stop_alerts(session: Session, token: str) -> int:
 
 
 def erase_email(session: Session, email: str) -> int:
-    """Delete everything kept about an address: registrations, links and alert history."""
+    """Delete everything kept about an address: registrations, links and alert history, and
+    (services/erasure.py) its supplier contacts, unsent invitations and mail, keeping only
+    what a tender's record must keep. Returns how many registrations were deleted."""
     email = normalise_email(email)
     ids = list(session.exec(select(InterestRegistration.id).where(
         InterestRegistration.email == email)).all())
+    erasure.erase_address(session, email)
     session.execute(delete(InterestToken).where(col(InterestToken.email) == email))
     session.execute(delete(AlertDelivery).where(col(AlertDelivery.email) == email))
     session.execute(delete(InterestRegistration).where(col(InterestRegistration.email) == email))
@@ -243,13 +246,12 @@ def erase_by_unsubscribe_token(session: Session, token: str) -> int:
 
 
 def request_erasure(session: Session, email: str, now: datetime | None = None) -> str | None:
-    """An erasure link for the address, or None when nothing is kept about it (the caller
-    answers the same either way, so the form does not reveal who is registered)."""
+    """An erasure link for the address, or None when nothing is kept about it that erasure
+    could remove (the caller answers the same either way, so the form does not reveal who is
+    registered)."""
     now = now or clock.now()
     email = normalise_email(email)
-    known = session.exec(select(InterestRegistration.id).where(
-        InterestRegistration.email == email)).first()
-    if known is None:
+    if not erasure.is_known(session, email):
         return None
     recent = session.exec(select(func.count()).select_from(InterestToken).where(
         InterestToken.email == email, InterestToken.purpose == ERASE,
