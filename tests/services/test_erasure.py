@@ -180,7 +180,7 @@ def test_sending_after_an_erasure_asks_for_another_contact(db, mailer):
     assert _invitation(db, rows["draft"]).email == "ny@enkelt.example"
 
 
-def test_only_a_register_contact_can_ask_for_its_erasure_too(db):
+def test_an_address_only_in_the_register_can_be_erased_too(db):
     load_demo(db)
     assert not erasure.is_known(db, "nobody@example.org")
     assert interest.request_erasure(db, "nobody@example.org") is None
