@@ -39,14 +39,13 @@ from email import message_from_bytes
 from email.policy import default
 from email.utils import getaddresses
 
-from sqlalchemy import exists, func
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from procure.models import (
     AuditEvent,
     CompetitionInvitation,
     DialogueParticipant,
-    InterestRegistration,
     OutboxMessage,
     Supplier,
     SupplierContact,
@@ -77,19 +76,6 @@ class Erased:
 def lower(column: object):
     """The column in lower case: addresses typed into the register keep their case."""
     return func.lower(col(column))
-
-
-def is_known(session: Session, email: str) -> bool:
-    """Whether an erasure would find the address anywhere it can erase it. The same queries
-    run whatever the answer, so the time taken does not tell (issue 19, finding 7)."""
-    checks = [
-        exists().where(col(InterestRegistration.email) == email),
-        exists().where(lower(SupplierContact.email) == email),
-        exists().where(lower(CompetitionInvitation.email) == email),
-        exists().where(lower(DialogueParticipant.email) == email),
-    ]
-    found = [bool(session.execute(select(check)).scalar()) for check in checks]
-    return any(found)
 
 
 def _addressed_to(row: OutboxMessage, email: str) -> bool:

@@ -246,12 +246,13 @@ def erase_by_unsubscribe_token(session: Session, token: str) -> int:
 
 
 def request_erasure(session: Session, email: str, now: datetime | None = None) -> str | None:
-    """An erasure link for the address, or None when nothing is kept about it that erasure
-    could remove (the caller answers the same either way, so the form does not reveal who is
-    registered)."""
+    """An erasure link for the address, or None when nothing is kept about it (the caller
+    answers the same either way, so the form does not reveal who is registered)."""
     now = now or clock.now()
     email = normalise_email(email)
-    if not erasure.is_known(session, email):
+    known = session.exec(select(InterestRegistration.id).where(
+        InterestRegistration.email == email)).first()
+    if known is None:
         return None
     recent = session.exec(select(func.count()).select_from(InterestToken).where(
         InterestToken.email == email, InterestToken.purpose == ERASE,
