@@ -214,8 +214,11 @@ def test_a_confirm_for_a_registration_not_about_the_tender_is_a_404(app, login_a
     tender = _simplified_tender(officer, db)
     elsewhere = _add_registration(db, tender, KJELLER, ATTACKER, "Kjeller Elektro AS",
                                   tender_id=None, divisions=["45"])  # another category
+    mine = _add_registration(db, tender, "974760673", "post@senstart.example", "Sen Start AS")
     base = f"/officer/tenders/{tender.id}/competition"
     for registration_id in (elsewhere.id, 999999):
         assert post_form(officer, f"{base}/interest/{registration_id}/confirm", {"note": "x"},
                          page=base).status_code == 404
     _nothing_reached_the_attacker(app, db)
+    assert post_form(officer, f"{base}/interest/{mine.id}/confirm", {"note": "Ringte."},
+                     page=base).status_code == 302  # the route is there, for this tender's
