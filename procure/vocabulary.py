@@ -435,6 +435,10 @@ EVENTS = {
     "supplier.updated": _l("Supplier changed"),
     "supplier.contact_added": _l("Supplier contact added"),
     "supplier.contact_deleted": _l("Supplier contact deleted"),
+    "supplier.contact_confirmed": _l("Address from a registration of interest confirmed as "
+                                     "the supplier's contact"),
+    "supplier.contact_erased": _l("Supplier contact deleted at the person's request"),
+    "tender.address_erased": _l("An e-mail address erased at the person's request"),
     "user.created": _l("User created"),
     "user.login": _l("Signed in"),
     "user.locked": _l("User locked after failed sign-ins"),  # before migration 0016
@@ -522,6 +526,9 @@ FIELDS = {
     "scores": _l("Scores"),
     "rejected_reason": _l("Reason for rejection"),
     "note": _l("Note"),
+    # a registration of interest confirmed as a supplier contact (issue 19)
+    "registered_name": _l("Name given in the registration"),
+    "verified_how": _l("How the address was verified"),
 }
 
 # The code groups a field's values come from, so a change reads "Simplified competition", not

@@ -26,6 +26,8 @@ from procure.vocabulary import translate as _
 HIDDEN_FIELDS = frozenset({"recommendation", "value_estimate", "climate_code"})
 ISO_MOMENT = re.compile(
     r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?)?$")
+# Details shown whole under the event, each on its own line (the officer's own words).
+NOTED_FIELDS = ("registered_name", "verified_how")
 # Which group names the decision in an event's details.
 DECISIONS = {"partnership.candidate_decided": v.CANDIDATE_DECISIONS,
              "partnership.phase_decided": v.PHASE_DECISIONS}
@@ -158,8 +160,11 @@ def _changes(action: str, details: Mapping,
                                answer=v.lower_first(describe("", bool(spec)))))
             lines.append((_criterion({"criterion": ident}, titles), "", now))
         return lines
-    return [(v.label(v.FIELDS, name), describe(name, old), describe(name, new))
-            for name, (old, new) in changes.items() if name not in HIDDEN_FIELDS]
+    lines = [(v.label(v.FIELDS, name), describe(name, old), describe(name, new))
+             for name, (old, new) in changes.items() if name not in HIDDEN_FIELDS]
+    lines += [(v.label(v.FIELDS, name), "", str(details[name]))
+              for name in NOTED_FIELDS if details.get(name)]
+    return lines
 
 
 def audit_trail(session: Session, tender: Tender) -> list[TrailEntry]:

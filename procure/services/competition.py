@@ -52,7 +52,14 @@ from procure.models import (
     User,
     stored_id,
 )
-from procure.services import audit, interest, supplier_messages, suppliers, tenders
+from procure.services import (
+    audit,
+    interest,
+    supplier_identity,
+    supplier_messages,
+    suppliers,
+    tenders,
+)
 from procure.services.supplier_messages import Mailer
 
 TRACK = "simplified-competition"
@@ -187,11 +194,13 @@ def _invitation_batch(session: Session, tender: Tender, inv: CompetitionInvitati
 
 def invite_supplier(
     session: Session, tender: Tender, supplier_id: int, *, actor_id: int | None,
-    mailer: Mailer | None = None, source: str = "register", email: str = "",
-    contact_name: str = "", now: datetime | None = None,
+    mailer: Mailer | None = None, source: str = "register",
+    contact: SupplierContact | None = None, now: datetime | None = None,
 ) -> CompetitionInvitation:
-    """Add a supplier to the invitation list. Once the invitations have gone out, the new
-    supplier is sent the invitation and every answer so far at once."""
+    """Add a supplier to the invitation list, written to its first contact with an e-mail
+    address in the register (or to `contact`, one of its register contacts). Once the
+    invitations have gone out, the new supplier is sent the invitation and every answer so
+    far at once."""
     _require_track(tender)
     _require_status(tender, *INVITING)
     now = now or clock.now()
@@ -202,16 +211,14 @@ def invite_supplier(
             CompetitionInvitation.tender_id == tender.id,
             CompetitionInvitation.supplier_id == supplier.id)).first() is not None:
         raise CompetitionError(N_("%(name)s is already invited."), name=supplier.name)
-    if not email:
+    if contact is None or contact.supplier_id != supplier.id or not contact.email:
         contact = suppliers.primary_contact(session, supplier)
-        if contact is None:
-            raise CompetitionError(N_("%(name)s has no contact with an e-mail address. Add one "
-                                      "in the supplier register first."), name=supplier.name)
-        email, contact_name = contact.email, contact.name
+    if contact is None:
+        raise CompetitionError(N_("%(name)s has no contact with an e-mail address. Add one "
+                                  "in the supplier register first."), name=supplier.name)
     row = CompetitionInvitation(tender_id=stored_id(tender), supplier_id=stored_id(supplier),
-                                email=email,
-                                contact_name=contact_name, source=source, added_at=now,
-                                added_by_id=actor_id)
+                                email=contact.email, contact_name=contact.name, source=source,
+                                added_at=now, added_by_id=actor_id)
     session.add(row)
     session.flush()
     _record(session, tender, "competition.supplier_invited", actor_id,
@@ -239,8 +246,9 @@ def invite_interested(
     session: Session, tender: Tender, registration_id: int, *, actor_id: int | None,
     mailer: Mailer | None = None, now: datetime | None = None,
 ) -> CompetitionInvitation:
-    """Invite a business that registered interest. It is added to the supplier register (size
-    unknown, no postal code yet) with the registered address as its contact."""
+    """Invite a business that registered interest, once its address is a contact of the
+    business in the supplier register (supplier_identity): the invitation goes to that
+    contact. An unconfirmed registration is refused."""
     _require_track(tender)
     candidates = {item.registration.id: item.registration
                   for item in interested_candidates(session, tender)}
@@ -248,20 +256,10 @@ def invite_interested(
     if registration is None:
         raise CompetitionError(N_("That registration of interest is not among the businesses "
                                   "interested in this tender."))
-    supplier = suppliers.by_orgnr(session, registration.orgnr)
-    if supplier is None:
-        supplier = suppliers.create_supplier(
-            session, {"orgnr": registration.orgnr, "name": registration.business_name,
-                      "size_class": "unknown"}, actor_id=actor_id, require_postal_code=False)
-    if not session.exec(select(SupplierContact.id).where(
-            SupplierContact.supplier_id == supplier.id,
-            SupplierContact.email == registration.email)).first():
-        suppliers.add_contact(session, supplier, {
-            "name": registration.business_name, "email": registration.email,
-            "role": "Registrert interesse"}, actor_id=actor_id)
+    supplier, contact = supplier_identity.contact_for(session, tender, registration,
+                                                      error=CompetitionError)
     return invite_supplier(session, tender, stored_id(supplier), actor_id=actor_id, mailer=mailer,
-                           source="interest", email=registration.email,
-                           contact_name=registration.business_name, now=now)
+                           source="interest", contact=contact, now=now)
 
 
 def remove_invitation(session: Session, tender: Tender, row: CompetitionInvitation, *,
@@ -294,6 +292,16 @@ def send_invitations(
     if found and not reason:
         raise CompetitionError(N_("Explain why you go ahead despite the warnings; the reason "
                                   "is recorded in the protocol."))
+    for row in rows:
+        if not row.invitation.email:  # erased at the contact's request before it was sent
+            contact = suppliers.primary_contact(session, row.supplier)
+            if contact is None:
+                raise CompetitionError(N_(
+                    "The address of %(name)s was erased at the contact's request. Add a "
+                    "contact in the supplier register, or remove %(name)s from the list."),
+                    name=row.supplier.name)
+            row.invitation.email, row.invitation.contact_name = contact.email, contact.name
+            session.add(row.invitation)
     competition = competition_for(session, tender)
     tenders.update_tender(session, tender, {"tender_deadline": deadline}, actor_id=actor_id,
                           action="competition.deadline_set")

@@ -36,7 +36,7 @@ from procure.models import (
     Tender,
     stored_id,
 )
-from procure.services import audit, chooser, interest, suppliers, tenders
+from procure.services import audit, chooser, interest, supplier_identity, suppliers, tenders
 from procure.services import market_dialogue as lup
 
 TRACK = "innovation-partnership"
@@ -380,7 +380,7 @@ def add_candidate(session: Session, tender: Tender, supplier_id: int, *, actor_i
 def _supplier_for(session: Session, orgnr: str, name: str, email: str, role: str, *,
                   actor_id: int | None) -> Supplier:
     """The register's supplier with this organisation number, added (size unknown) when
-    missing, with the address as a contact so letters can reach it."""
+    missing, with the address (one an officer typed) as a contact so letters can reach it."""
     supplier = suppliers.by_orgnr(session, orgnr)
     if supplier is None:
         supplier = suppliers.create_supplier(session, {"orgnr": orgnr, "name": name,
@@ -406,7 +406,10 @@ def add_participant(session: Session, tender: Tender, participant_id: int, *,
     if person is None or person not in dialogue_candidates(session, tender):
         raise PartnershipError(N_("That business is not among the dialogue's participants."))
     _require_candidates_open(session, tender)
-    supplier = _supplier_for(session, person.orgnr, person.name, person.email,
+    # An address the officer typed becomes the supplier's contact; one that came from a
+    # registration of interest does not (it is a register contact already, or unconfirmed).
+    supplier = _supplier_for(session, person.orgnr, person.name,
+                             person.email if person.source != "interest" else "",
                              "Deltaker i markedsdialogen", actor_id=actor_id)
     return add_candidate(session, tender, stored_id(supplier), actor_id=actor_id, source="dialogue",
                          now=now)
@@ -426,14 +429,17 @@ def interested_candidates(session: Session, tender: Tender) -> list[InterestRegi
 
 def add_interested(session: Session, tender: Tender, registration_id: int, *,
                    actor_id: int | None, now: datetime | None = None) -> PartnershipCandidate:
+    """Add a business that registered interest as a candidate, once its address is a contact
+    of the business in the supplier register (supplier_identity): the letters go to the
+    register's contacts. An unconfirmed registration is refused."""
     registration = next((r for r in interested_candidates(session, tender)
                          if r.id == registration_id), None)
     if registration is None:
         raise PartnershipError(N_("That registration of interest is not among the businesses "
                                   "interested in this tender."))
     _require_candidates_open(session, tender)
-    supplier = _supplier_for(session, registration.orgnr, registration.business_name,
-                             registration.email, "Registrert interesse", actor_id=actor_id)
+    supplier, _contact = supplier_identity.contact_for(session, tender, registration,
+                                                       error=PartnershipError)
     return add_candidate(session, tender, stored_id(supplier), actor_id=actor_id, source="interest",
                          now=now)
 

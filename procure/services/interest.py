@@ -29,7 +29,7 @@ from procure.models import (
     Supplier,
     Tender,
 )
-from procure.services import audit
+from procure.services import audit, erasure
 from procure.services import public as public_service
 
 CONFIRM = "confirm"
@@ -110,8 +110,9 @@ def register(
     if not divisions and tender_id is None:
         raise InterestError(N_("Choose at least one category, or register for a specific "
                                "purchase."))
-    # One line, whatever was typed: the name is shown to officers and may reach a letter.
-    name = supplier_name(session, orgnr) or one_line(business_name)
+    # What the registrant typed, on one line: officers see it beside the register's name,
+    # which the registration does not make theirs (services/supplier_identity.py).
+    name = one_line(business_name) or supplier_name(session, orgnr) or ""
     if not name:
         raise InterestError(N_("Enter the name of the business. We fill it in when the "
                                "organisation number is in our supplier register."))
@@ -224,10 +225,13 @@ def stop_alerts(session: Session, token: str) -> int:
 
 
 def erase_email(session: Session, email: str) -> int:
-    """Delete everything kept about an address: registrations, links and alert history."""
+    """Delete everything kept about an address: registrations, links and alert history, and
+    (services/erasure.py) its supplier contacts, unsent invitations and mail, keeping only
+    what a tender's record must keep. Returns how many registrations were deleted."""
     email = normalise_email(email)
     ids = list(session.exec(select(InterestRegistration.id).where(
         InterestRegistration.email == email)).all())
+    erasure.erase_address(session, email)
     session.execute(delete(InterestToken).where(col(InterestToken.email) == email))
     session.execute(delete(AlertDelivery).where(col(AlertDelivery.email) == email))
     session.execute(delete(InterestRegistration).where(col(InterestRegistration.email) == email))

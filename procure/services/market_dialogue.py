@@ -32,7 +32,14 @@ from procure.models import (
     Tender,
     stored_id,
 )
-from procure.services import audit, dialogue, interest, supplier_messages, tenders
+from procure.services import (
+    audit,
+    dialogue,
+    interest,
+    supplier_identity,
+    supplier_messages,
+    tenders,
+)
 from procure.services.supplier_messages import Mailer, Outgoing
 
 TRACK = "market-dialogue"
@@ -185,19 +192,28 @@ def add_participant(session: Session, tender: Tender, orgnr: str, name: str, ema
 
 
 def import_registered(session: Session, tender: Tender, *, actor_id: int | None,
-                      mailer: Mailer | None = None, now: datetime | None = None) -> int:
-    count = 0
+                      mailer: Mailer | None = None,
+                      now: datetime | None = None) -> tuple[int, int]:
+    """Add the businesses registered for the tender's conferences as participants, each under
+    its name and contact in the supplier register (supplier_identity). A registration not yet
+    confirmed as a register contact is left out. Returns (added, left out)."""
+    added = unconfirmed = 0
     for registration in registered(session, tender):
         try:
-            add_participant(session, tender, registration.orgnr, registration.business_name,
-                            registration.email, actor_id=actor_id, mailer=mailer,
-                            source="interest", now=now)
+            supplier, contact = supplier_identity.contact_for(session, tender, registration,
+                                                              error=MarketDialogueError)
+        except MarketDialogueError:
+            unconfirmed += 1
+            continue
+        try:
+            add_participant(session, tender, supplier.orgnr, supplier.name, contact.email,
+                            actor_id=actor_id, mailer=mailer, source="interest", now=now)
         except MarketDialogueError as error:
             if error.msgid == N_("This business already takes part in the dialogue."):
                 continue
             raise
-        count += 1
-    return count
+        added += 1
+    return added, unconfirmed
 
 
 # --- e-mail ------------------------------------------------------------------------------------

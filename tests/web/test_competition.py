@@ -232,6 +232,11 @@ def test_invite_a_business_that_registered_interest(login_as, db):
     page = client.get(base).get_data(as_text=True)
     assert "Sen Start AS" in page
     registration = db.exec(select(InterestRegistration)).one()
+    # Not in the register: unconfirmed until the officer has checked the address (issue 19).
+    assert "Ubekreftet" in page
+    assert post_form(client, f"{base}/interest/{registration.id}/confirm",
+                     {"note": "Ringte Sen Start AS, som bekreftet adressen."},
+                     page=base).status_code == 302
     response = post_form(client, f"{base}/invite", {"registration_id": str(registration.id)},
                          page=base)
     assert response.status_code == 302

@@ -110,6 +110,10 @@ def test_innovation_partnership_end_to_end(app, login_as, db):
     registration = db.exec(select(InterestRegistration).where(
         InterestRegistration.orgnr == "914778271")).one()
     assert "Lokal Sensor AS" in client.get(candidates_url).text
+    # The address is confirmed as the business's contact first (issue 19).
+    assert post_form(client, f"{base}/interest/{registration.id}/confirm",
+                     {"note": "Ringte daglig leder, som bekreftet adressen."},
+                     page=candidates_url).status_code == 302
     assert post_form(client, f"{base}/candidates/add", {"registration_id": str(registration.id)},
                      page=candidates_url).status_code == 302
 

@@ -90,6 +90,11 @@ def test_market_dialogue_end_to_end(app, login_as, db):
     _register(db, event, "811958611", "Oslo Helse AS", "post@oslohelse.example")
     meetings_url = f"{base}/meetings"
     assert "Lokal Velferd AS" in client.get(meetings_url).text
+    # Each address is confirmed as the business's contact before it takes part (issue 19).
+    for registration in db.exec(select(InterestRegistration)).all():
+        assert post_form(client, f"{base}/interest/{registration.id}/confirm",
+                         {"note": "Ringte sentralbordet, som bekreftet adressen."},
+                         page=meetings_url).status_code == 302
     assert post_form(client, f"{base}/participants/import", {},
                      page=meetings_url).status_code == 302
     # One added by hand; a bad organisation number is refused and the input kept.

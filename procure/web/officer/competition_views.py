@@ -18,7 +18,7 @@ from procure.models import Tender, stored_id
 from procure.services import competition, suppliers, tenders
 from procure.web import params
 from procure.web.forms import SelectChoice
-from procure.web.officer import bp
+from procure.web.officer import bp, interest_views
 from procure.web.officer.steps import (
     Done,
     Page,
@@ -56,7 +56,9 @@ def _invitations(row: Tender, forms: Mapping[str, Any]) -> dict[str, Any]:
                 formdata=None, data={"deadline": row.tender_deadline}),
             "invite_form": InviteForm(), "warnings": competition.warnings(session, row),
             "text": text, "found": found, "invited_ids": invited_ids, "reachable": reachable,
-            "interested": competition.interested_candidates(session, row),
+            **interest_views.context(row, [item.registration for item in
+                                           competition.interested_candidates(session, row)],
+                                     forms),
             "kommune": competition.buyer_kommune(session, row),
             "kommune_name": suppliers.kommune_name}
 
@@ -262,7 +264,7 @@ def _common(row: Tender) -> dict[str, Any]:
             "criteria": competition.criteria_of(row), "criterion_labels": CRITERION_LABELS}
 
 
-TRACK = Track(
+TRACK: Track = Track(
     name="competition",
     applies=lambda session, row: competition.applies(row),
     not_here=lambda: _("The competition pages are for tenders on the simplified competition "
@@ -291,6 +293,8 @@ TRACK = Track(
              anchor="#invited", item=competition.get_invitation, invalid_aborts=True,
              errors_flash=True),
         Step("send", "invitations", SendInvitationsForm, _send, form_key="send_form"),
+        interest_views.confirm_step("invitations", lambda: TRACK, competition.CompetitionError,
+                                    "#interested"),
         Step("question", "questions", _question_form, _question),
         Step("answer", "questions", AnswerForm, _answer, item=competition.get_question,
              refused=_answer_refused),
@@ -330,6 +334,11 @@ def competition_invite(tender_id: int):
 @bp.post("/tenders/<int:tender_id>/competition/invitations/<int:invitation_id>/remove")
 def competition_uninvite(tender_id: int, invitation_id: int):
     return run_step(TRACK, "uninvite", tender_id, invitation_id)
+
+
+@bp.post("/tenders/<int:tender_id>/competition/interest/<int:registration_id>/confirm")
+def competition_confirm_contact(tender_id: int, registration_id: int):
+    return run_step(TRACK, "confirm-contact", tender_id, registration_id)
 
 
 @bp.post("/tenders/<int:tender_id>/competition/send")

@@ -17,7 +17,7 @@ from procure.domain.purchases import oslo_to_utc
 from procure.models import Tender
 from procure.services import dialogue, tenders
 from procure.services import market_dialogue as lup
-from procure.web.officer import bp
+from procure.web.officer import bp, interest_views
 from procure.web.officer.dialogue_forms import (
     AnchoringForm,
     ConvertForm,
@@ -108,7 +108,8 @@ def _meetings(row: Tender, forms: Mapping[str, Any]) -> dict[str, Any]:
     people = lup.participants(session, row)
     return {"md": lup.existing(session, row), "participants": people,
             "names": {p.id: p for p in people}, "meetings": lup.meetings(session, row),
-            "registered": lup.registered(session, row), "check": lup.slot_check(session, row),
+            **interest_views.context(row, lup.registered(session, row), forms),
+            "check": lup.slot_check(session, row),
             "gaps": lup.shared_gaps(session, row),
             "participant_form": forms.get("participant_form") or ParticipantForm(formdata=None),
             "slots_form": forms.get("slots_form") or SlotsForm(formdata=None),
@@ -124,8 +125,11 @@ def _participant(call: StepCall) -> str:
 
 
 def _import(call: StepCall) -> str:
-    count = lup.import_registered(call.session, call.tender, actor_id=call.actor_id,
-                                  mailer=call.mailer)
+    count, unconfirmed = lup.import_registered(call.session, call.tender,
+                                               actor_id=call.actor_id, mailer=call.mailer)
+    if unconfirmed:
+        flash(_("%(count)s unconfirmed registrations were not added: confirm each address "
+                "as the supplier's contact first.", count=unconfirmed), "warning")
     return _("%(count)s registered businesses added.", count=count)
 
 
@@ -179,7 +183,7 @@ def _common(row: Tender) -> dict[str, Any]:
     return {"md": lup.existing(get_session(), row)}
 
 
-TRACK = Track(
+TRACK: Track = Track(
     name="dialogue",
     applies=lup.applies,
     not_here=lambda: _("The market dialogue pages are for tenders on the market dialogue "
@@ -208,6 +212,8 @@ TRACK = Track(
              anchor="#participants", form_key="participant_form"),
         Step("import", "meetings", lambda row, item: plain_form(), _import,
              anchor="#participants", invalid_aborts=True, errors_flash=True),
+        interest_views.confirm_step("meetings", lambda: TRACK, lup.MarketDialogueError,
+                                    "#registered"),
         Step("slots", "meetings", SlotsForm, _slots, anchor="#meetings",
              form_key="slots_form"),
         Step("minutes", "meetings", MinutesForm, _minutes, item=lup.get_meeting,
@@ -270,6 +276,11 @@ def dialogue_add_participant(tender_id: int):
 @bp.post("/tenders/<int:tender_id>/dialogue/participants/import")
 def dialogue_import(tender_id: int):
     return run_step(TRACK, "import", tender_id)
+
+
+@bp.post("/tenders/<int:tender_id>/dialogue/interest/<int:registration_id>/confirm")
+def dialogue_confirm_contact(tender_id: int, registration_id: int):
+    return run_step(TRACK, "confirm-contact", tender_id, registration_id)
 
 
 @bp.post("/tenders/<int:tender_id>/dialogue/slots")

@@ -9,7 +9,7 @@ from flask_login import current_user
 from procure.db import get_session
 from procure.domain.purchases import in_oslo, oslo_to_utc
 from procure.models import DialogueEvent, Tender, stored_id
-from procure.services import dialogue, interest, tenders
+from procure.services import dialogue, interest, supplier_identity, tenders
 from procure.services import public as public_service
 from procure.web.officer import bp
 from procure.web.officer.events_forms import DialogueEventForm, PublicPageForm
@@ -41,10 +41,12 @@ def public_page(tender_id: int):
                 flash(_("The public page is updated."), "success")
             return redirect(url_for("officer.public_page", tender_id=row.id))
     status = 409 if conflict is not None else (400 if form.errors else 200)
+    interested = interest.interested_in(session, row)
     return render_template(
         "officer/public_page.html", tender=row, form=form, conflict=conflict,
-        events=dialogue.tender_events(session, row),
-        interested=interest.interested_in(session, row),
+        events=dialogue.tender_events(session, row), interested=interested,
+        standing=supplier_identity.by_registration(
+            session, row, [item.registration for item in interested]),
         is_public=public_service.is_public_tender(session, stored_id(row)),
     ), status
 

@@ -21,7 +21,7 @@ from procure.services import innovation_partnership as ip
 from procure.services import partnership_letters, suppliers, tenders
 from procure.web import params
 from procure.web.forms import SelectChoice
-from procure.web.officer import bp
+from procure.web.officer import bp, interest_views
 from procure.web.officer.partnership_forms import (
     CandidateForm,
     DecisionForm,
@@ -186,7 +186,7 @@ def _candidates(row: Tender, forms: Mapping[str, Any]) -> dict[str, Any]:
     return {"candidates": every, "text": text, "found": found,
             "known": {c.supplier.id for c in every}, "candidate_form": CandidateForm(),
             "participants": ip.dialogue_candidates(session, row),
-            "interested": ip.interested_candidates(session, row),
+            **interest_views.context(row, ip.interested_candidates(session, row), forms),
             "decision_form": DecisionForm(formdata=None),
             "decision_draft": forms.get("decision_draft"), "negotiation_form": negotiation,
             "minimum": _rules(row).min_negotiation, **_letters(row, "prequalification")}
@@ -316,7 +316,7 @@ def _button(row: Tender, item: object = None):
     return plain_form()
 
 
-TRACK = Track(
+TRACK: Track = Track(
     name="partnership",
     applies=lambda session, row: ip.applies(row),
     not_here=lambda: _("The innovation partnership pages are for tenders on that track."),
@@ -352,6 +352,8 @@ TRACK = Track(
         Step("open", "setup", OpenForm, _open, anchor="#notice", form_key="open_form"),
         Step("add-candidate", "candidates", CandidateForm, _add_candidate,
              anchor="#candidate-list", invalid_aborts=True, errors_flash=True),
+        interest_views.confirm_step("candidates", lambda: TRACK, ip.PartnershipError,
+                                    "#interested"),
         Step("decide-candidate", "candidates", DecisionForm, _decide_candidate,
              item=ip.get_candidate, refused=_decision_refused),
         Step("invite", "candidates", lambda row, item: _choices(row, NegotiationForm()),
@@ -437,6 +439,11 @@ def partnership_candidates(tender_id: int):
 @bp.post("/tenders/<int:tender_id>/partnership/candidates/add")
 def partnership_add_candidate(tender_id: int):
     return run_step(TRACK, "add-candidate", tender_id)
+
+
+@bp.post("/tenders/<int:tender_id>/partnership/interest/<int:registration_id>/confirm")
+def partnership_confirm_contact(tender_id: int, registration_id: int):
+    return run_step(TRACK, "confirm-contact", tender_id, registration_id)
 
 
 @bp.post("/tenders/<int:tender_id>/partnership/candidates/<int:candidate_id>/decision")

@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from procure import clock
 from procure.db import get_session
 from procure.mail import queue
+from procure.outbox import KEEP_SENT_DAYS
 from procure.services import interest as interest_service
 from procure.services import public as public_service
 from procure.services.tenders import default_organisation
@@ -213,6 +214,7 @@ def privacy():
     buyer = default_organisation(get_session())
     return render_template("public/privacy.html", form=form,
                            confirm_days=current_app.config["INTEREST_CONFIRM_DAYS"],
+                           sent_days=KEEP_SENT_DAYS,
                            buyer_name=buyer.name if buyer else _("Lillestrøm municipality"),
                            buyer_orgnr=buyer.orgnr if buyer else "–"), \
         400 if form.errors else 200
