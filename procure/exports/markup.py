@@ -15,6 +15,7 @@ from functools import cache
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markupsafe import Markup
 
 ALLOWED_TAGS = frozenset({
@@ -31,8 +32,15 @@ MAX_LENGTH = 20_000
 def _parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     parser.enable("table")
-    parser.disable("image")  # a document fetches nothing: an image is shown as its text
+    parser.add_render_rule("image", _image_as_text)
     return parser
+
+
+def _image_as_text(renderer, tokens, index, options, env) -> str:
+    """A document fetches nothing: an image is shown as its description, not as a picture
+    and not as a link to one."""
+    token = tokens[index]
+    return escapeHtml(renderer.renderInlineAsText(token.children or [], options, env))
 
 
 def _shift_headings(tokens) -> None:

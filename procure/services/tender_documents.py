@@ -72,14 +72,15 @@ class PriceLine:
 class DocumentInput:
     """What the officer's form gives: each section's text, each internal note, the standard
     contract, how prices are given and the price form's lines. `reset` names the sections to
-    set back to their default text."""
+    set back to their default text. What is not given (a section not named, None) stays as it
+    is."""
 
     sections: Mapping[str, str] = field(default_factory=dict)
     notes: Mapping[str, str] = field(default_factory=dict)
     reset: Sequence[str] = ()
-    contract_standard: str = ""
-    price_basis: str = "total"
-    price_lines: Sequence[PriceLine] = ()
+    contract_standard: str | None = None
+    price_basis: str | None = None
+    price_lines: Sequence[PriceLine] | None = None
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -138,8 +139,13 @@ def save_document_text(session: Session, tender: Tender, given: DocumentInput, *
                        actor_id: int | None, now: datetime | None = None,
                        directory: Path = SECTIONS_DIR) -> dict[str, list[object]]:
     """Save what the officer wrote; returns the changes recorded ({field: [old, new]})."""
-    _check(tender, given)
     row = document_text(session, tender) or TenderDocumentText(tender_id=stored_id(tender))
+    given = DocumentInput(
+        given.sections, given.notes, given.reset,
+        row.contract_standard if given.contract_standard is None else given.contract_standard,
+        row.price_basis if given.price_basis is None else given.price_basis,
+        price_lines_of(row) if given.price_lines is None else given.price_lines)
+    _check(tender, given)
     track, regime = track_of(tender), regime_of(tender)
     sections, notes = dict(row.sections or {}), dict(row.notes or {})
     changes: dict[str, list[object]] = {}
@@ -169,20 +175,21 @@ def save_document_text(session: Session, tender: Tender, given: DocumentInput, *
             notes.pop(key, None)
         if new_note != old_note:
             changes[f"note_{key}"] = [old_note or None, new_note or None]
-    if given.contract_standard != row.contract_standard:
+    if (given.contract_standard or "") != row.contract_standard:
         changes["contract_standard"] = [row.contract_standard or None,
                                         given.contract_standard or None]
-    if given.price_basis != row.price_basis:
+    if (given.price_basis or "total") != row.price_basis:
         changes["price_basis"] = [row.price_basis, given.price_basis]
-    lines = [line.as_json() for line in given.price_lines]
+    new_lines = list(given.price_lines or ())
+    lines = [line.as_json() for line in new_lines]
     if lines != list(row.price_lines or []):
         changes["price_lines"] = [[line.in_words() for line in price_lines_of(row)] or None,
-                                  [line.in_words() for line in given.price_lines] or None]
+                                  [line.in_words() for line in new_lines] or None]
     if not changes:
         return changes
     row.sections, row.notes = sections, notes
     row.contract_standard, row.price_basis, row.price_lines = (
-        given.contract_standard, given.price_basis, lines)
+        given.contract_standard or "", given.price_basis or "total", lines)
     row.updated_at, row.updated_by_id = now or clock.now(), actor_id
     session.add(row)
     session.flush()
@@ -217,11 +224,12 @@ def _check(tender: Tender, given: DocumentInput) -> None:
         raise TenderDocumentError(N_("Choose one of the standard contracts in the list."))
     if given.price_basis not in PRICE_BASES:
         raise TenderDocumentError(N_("Choose how the prices are given."))
-    if len(given.price_lines) > MAX_PRICE_LINES:
+    lines = list(given.price_lines or ())
+    if len(lines) > MAX_PRICE_LINES:
         raise TenderDocumentError(N_("The price form can have at most %(max)d lines."),
                                   max=MAX_PRICE_LINES)
     lots = lot_names(tender)
-    for line in given.price_lines:
+    for line in lines:
         if not line.item.strip() or not line.unit.strip():
             raise TenderDocumentError(N_("Every line of the price form needs what is priced "
                                          "and its unit."))
@@ -230,7 +238,7 @@ def _check(tender: Tender, given: DocumentInput) -> None:
         if line.lot and line.lot not in lots:
             raise TenderDocumentError(N_("The lot “%(lot)s” is not one of the tender's lots."),
                                       lot=line.lot)
-    if given.price_basis == "unit" and not given.price_lines:
+    if given.price_basis == "unit" and not lines:
         raise TenderDocumentError(N_("Give at least one line for the price form, or choose a "
                                      "fixed total price."))
 

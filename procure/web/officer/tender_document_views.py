@@ -122,13 +122,19 @@ def document_save(tender_id: int):
         return _render(row, text_form=form)
     if not form.validate_on_submit() or form.version.data is None:
         return _render(row, text_form=form, status=400)
+    # Only what the post holds is saved: a field the page did not send stays as it is.
+    posted = request.form
     given = documents.DocumentInput(
-        sections={key: getattr(form, key).form.text.data or "" for key in SECTION_KEYS},
-        notes={key: getattr(form, key).form.note.data or "" for key in SECTION_KEYS},
+        sections={key: getattr(form, key).form.text.data or "" for key in SECTION_KEYS
+                  if f"{key}-text" in posted},
+        notes={key: getattr(form, key).form.note.data or "" for key in SECTION_KEYS
+               if f"{key}-note" in posted},
         reset=[key for key in SECTION_KEYS if getattr(form, key).form.reset.data],
-        contract_standard=form.contract_standard.data or "",
-        price_basis=form.price_basis.data or "total",
-        price_lines=_price_lines(form),
+        contract_standard=(form.contract_standard.data or ""
+                           if "contract_standard" in posted else None),
+        price_basis=form.price_basis.data or "total" if "price_basis" in posted else None,
+        price_lines=(_price_lines(form) if any(name.startswith("price_lines-") for name in posted)
+                     else None),
     )
     session = get_session()
     try:
