@@ -47,12 +47,24 @@ class SectionForm(Form):
     reset = BooleanField(_l("Go back to the default text"))
 
 
+class QuantityField(DecimalField):
+    """A number as people in Norway write it: 12,5 or 1 200 as well as 12.5 and 1200."""
+
+    def process_formdata(self, valuelist: list) -> None:
+        if valuelist:
+            text = str(valuelist[0]).strip()
+            for space in (" ", "\u00a0", "\u202f"):
+                text = text.replace(space, "")
+            valuelist = [text.replace(",", ".")]
+        super().process_formdata(valuelist)
+
+
 class PriceLineForm(Form):
     lot = SelectField(_l("Lot"), choices=[], validate_choice=False)  # the service checks it
     item = StringField(_l("What is priced"), filters=[strip], validators=[Length(max=200)])
     unit = StringField(_l("Unit"), filters=[strip], validators=[Length(max=30)],
                        description=_l("For example: piece, hour, month."))
-    quantity = DecimalField(_l("Estimated quantity"), places=None, validators=[
+    quantity = QuantityField(_l("Estimated quantity"), places=None, validators=[
         Optional(), NumberRange(min=0, max=float(MAX_QUANTITY), message=_l(
             "Give a quantity from 0 to 1 000 000 000."))])
 
