@@ -50,6 +50,8 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         # How long an administrator's one-time password link works.
         "PASSWORD_LINK_MINUTES": 60,
         "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,
+        # The largest annex to the tender documents, in bytes (issue 20); at most the above.
+        "ANNEX_MAX_BYTES": 20 * 1024 * 1024,
         # Rows (lines, units, releases) in one imported file; a million-line year fits.
         "IMPORT_MAX_ROWS": 2_000_000,
         "LOG_LEVEL": "INFO",
@@ -205,6 +207,7 @@ def check_password_profile(config: dict) -> None:
 
 INT_KEYS = ("LOGIN_MAX_FAILURES", "LOGIN_LOCKOUT_SECONDS", "SESSION_IDLE_MINUTES",
             "SESSION_MAX_HOURS", "PASSWORD_LINK_MINUTES", "MAX_CONTENT_LENGTH",
+            "ANNEX_MAX_BYTES",
             "IMPORT_MAX_ROWS", "SMTP_PORT", "INTEREST_MIN_FILL_SECONDS", "INTEREST_CONFIRM_DAYS",
             "PROXY_COUNT", "PUBLIC_CACHE_SECONDS")
 

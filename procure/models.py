@@ -964,3 +964,45 @@ class SupplierMessage(SQLModel, table=True):
 
 
 # --- end of messages to suppliers ----------------------------------------------------------------
+
+
+# --- The konkurransegrunnlag's own text and annexes (issue 20) -------------------------------
+
+
+class TenderDocumentText(SQLModel, table=True):
+    """What the officer wrote for a tender's konkurransegrunnlag: each section's Markdown (a
+    section not in `sections` shows its default text), internal notes per section (never in the
+    document: the officer's pages and the protocol only), the standard contract, whether prices
+    are given per unit, and the price form's lines ([{lot, item, unit, quantity}])."""
+
+    __tablename__ = "tender_document_text"
+    id: int | None = Field(default=None, primary_key=True)
+    tender_id: int = Field(foreign_key="tender.id", ondelete="CASCADE", unique=True)
+    sections: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    notes: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    contract_standard: str = Field(default="", max_length=20)
+    price_basis: str = Field(default="total", max_length=10)  # total | unit
+    price_lines: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = created_field()
+    updated_by_id: int | None = Field(default=None, foreign_key="user.id")
+
+
+class TenderAnnex(SQLModel, table=True):
+    """A file annexed to the konkurransegrunnlag. The content is kept in the database, so the
+    backups (procure/backup.py) hold it; its SHA-256 is the one the document lists."""
+
+    __tablename__ = "tender_annex"
+    __table_args__ = (UniqueConstraint("tender_id", "sha256"),)
+    id: int | None = Field(default=None, primary_key=True)
+    tender_id: int = Field(foreign_key="tender.id", ondelete="CASCADE", index=True)
+    filename: str = Field(max_length=160)
+    kind: str = Field(max_length=10)  # pdf | docx | xlsx | odt | png | jpeg
+    media_type: str = Field(max_length=100)
+    size: int
+    sha256: str = Field(max_length=64)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    uploaded_at: datetime = created_field()
+    uploaded_by_id: int | None = Field(default=None, foreign_key="user.id")
+
+
+# --- end of the konkurransegrunnlag's text and annexes -----------------------------------------

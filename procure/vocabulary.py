@@ -270,6 +270,59 @@ CRITERION_FIELDS = {
     "source": _l("Source"),
 }
 
+# --- the konkurransegrunnlag (issue 20) ----------------------------------------------------------
+
+# The sections of the tender document, in its order (procure/domain/document_sections.py).
+DOCUMENT_SECTIONS = {
+    "purchase": _l("The buyer and the purchase"),
+    "rules": _l("Rules of the competition"),
+    "qualification": _l("Qualification requirements"),
+    "specification": _l("Specification"),
+    "award": _l("Award criteria and evaluation"),
+    "contract": _l("Contract terms"),
+    "annexes": _l("Annexes"),
+}
+# What each section is for: shown to the officer beside the text, never in the document.
+DOCUMENT_SECTION_HINTS = {
+    "purchase": _l("Describe the scope, the lots, the quantities, the contract period and any "
+                   "options. The need, the estimated value, the lots and the price form's "
+                   "quantities are filled in from the tender above your text."),
+    "rules": _l("How the competition is run: communication, questions, how to submit, "
+                "validity, reservations, negotiation and access to documents. The procedure, "
+                "the dates and the contact person are filled in above your text."),
+    "qualification": _l("What a supplier must document to take part. The tender's qualification "
+                        "requirements are listed under your text."),
+    "specification": _l("What is to be delivered. The tender's must and should requirements are "
+                        "listed under your text."),
+    "award": _l("How offers are evaluated. The award criteria and their weights are listed "
+                "under your text."),
+    "contract": _l("The contract the supplier signs: choose the standard contract and write "
+                   "any special clauses. The tender's contract clauses are listed under your "
+                   "text."),
+    "annexes": _l("A short introduction to the annexes. The annexes you upload and the "
+                  "generated price form are listed under your text."),
+}
+# The standard contracts a tender can name (Statens standardavtaler and Norsk Standard).
+CONTRACT_STANDARDS = {
+    "ssa-k": _l("SSA-K, the purchase agreement (equipment and standard software)"),
+    "ssa-l": _l("SSA-L, the agreement for ongoing purchase of services (cloud services)"),
+    "ssa-d": _l("SSA-D, the operations agreement"),
+    "ssa-v": _l("SSA-V, the maintenance agreement"),
+    "ssa-t": _l("SSA-T, the adaptation agreement"),
+    "ssa-s": _l("SSA-S, the agile development agreement"),
+    "ssa-b": _l("SSA-B, the assistance agreement (consultants)"),
+    "ssa-o": _l("SSA-O, the assignment agreement (consultants responsible for the result)"),
+    "ns-8405": _l("NS 8405, building and construction contract"),
+    "ns-8406": _l("NS 8406, simplified building and construction contract"),
+    "ns-8407": _l("NS 8407, design and build contract"),
+    "own": _l("The municipality's own contract terms (annexed)"),
+}
+PRICE_BASES = {"total": _l("A fixed total price"),
+               "unit": _l("Prices per unit, in a price form")}
+ANNEX_TYPES = {"pdf": _l("PDF document"), "docx": _l("Word document"),
+               "xlsx": _l("Excel workbook"), "odt": _l("OpenDocument text"),
+               "png": _l("PNG image"), "jpeg": _l("JPEG image")}
+
 # --- suppliers, competitions, dialogues, partnerships ------------------------------------------
 
 SIZE_CLASSES = {"micro": _l("Micro"), "small": _l("Small"), "medium": _l("Medium"),
@@ -392,6 +445,9 @@ EVENTS = {
     "tender.criterion_replaced": _l("Criterion replaced by a newer version"),
     "tender.criterion_unpinned": _l("Criterion removed from the tender"),
     "tender.criteria_options": _l("Weights and use of the criteria changed"),
+    "tender.document_text_saved": _l("Text of the tender documents changed"),
+    "tender.annex_added": _l("Annex added to the tender documents"),
+    "tender.annex_deleted": _l("Annex deleted from the tender documents"),
     "competition.supplier_invited": _l("Supplier put on the invitation list"),
     "competition.supplier_removed": _l("Supplier removed from the invitation list"),
     "competition.deadline_set": _l("Deadline for offers set"),
@@ -520,6 +576,24 @@ FIELDS = {
     "interim_targets": _l("Interim targets"),
     "max_cost": _l("Maximum cost"),
     "decision": _l("Decision"),
+    # the konkurransegrunnlag's text (issue 20)
+    "section_purchase": _l("Section: the buyer and the purchase"),
+    "section_rules": _l("Section: rules of the competition"),
+    "section_qualification": _l("Section: qualification requirements"),
+    "section_specification": _l("Section: specification"),
+    "section_award": _l("Section: award criteria and evaluation"),
+    "section_contract": _l("Section: contract terms"),
+    "section_annexes": _l("Section: annexes"),
+    "note_purchase": _l("Internal note: the buyer and the purchase"),
+    "note_rules": _l("Internal note: rules of the competition"),
+    "note_qualification": _l("Internal note: qualification requirements"),
+    "note_specification": _l("Internal note: specification"),
+    "note_award": _l("Internal note: award criteria and evaluation"),
+    "note_contract": _l("Internal note: contract terms"),
+    "note_annexes": _l("Internal note: annexes"),
+    "contract_standard": _l("Standard contract"),
+    "price_basis": _l("How prices are given"),
+    "price_lines": _l("Lines of the price form"),
     # a competition offer
     "price": _l("Price"),
     "received_on": _l("Received"),
@@ -541,6 +615,7 @@ FIELD_VALUES: dict[str, Mapping[str, object]] = {
     "climate_basis": CLIMATE_BASES, "climate_exemption": CLIMATE_EXEMPTIONS,
     "ipr_ownership": IPR_OWNERSHIP, "ipr_licence": IPR_LICENCES,
     "decision": CANDIDATE_DECISIONS,
+    "contract_standard": CONTRACT_STANDARDS, "price_basis": PRICE_BASES,
 }
 MONEY_FIELDS = frozenset({"estimated_value", "max_cost", "purchase_max_cost", "price"})
 PERCENT_FIELDS = frozenset(WEIGHT_FIELDS)
@@ -568,7 +643,9 @@ GROUPS: dict[str, Mapping[str, object]] = {
 "roles": ROLES, "import_kinds": IMPORT_KINDS,
     "events": EVENTS, "fields": FIELDS, "supplier_data_quality": SUPPLIER_DATA_QUALITY,
     "size_bases": SIZE_BASES, "spend_fields": SPEND_FIELDS, "spend_compared": SPEND_COMPARED,
-    "spend_keys": SPEND_KEYS,
+    "spend_keys": SPEND_KEYS, "document_sections": DOCUMENT_SECTIONS,
+    "document_section_hints": DOCUMENT_SECTION_HINTS, "contract_standards": CONTRACT_STANDARDS,
+    "price_bases": PRICE_BASES, "annex_types": ANNEX_TYPES,
 }
 
 

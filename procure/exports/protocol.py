@@ -47,6 +47,8 @@ class Protocol:
     market_dialogue: dict | None = None  # LUP-style dialogue (services/market_dialogue.py)
     # Innovation partnership (services/partnership_protocol.py)
     innovation_partnership: dict | None = None
+    # The officer's internal notes on the tender documents' sections: (section, note)
+    document_notes: list[tuple[str, str]] = field(default_factory=list)
 
 
 def tender_protocol(session: Session, tender: Tender) -> Protocol:
@@ -108,4 +110,15 @@ def _tender_protocol(session: Session, tender: Tender) -> Protocol:
         competition=competition_data,
         market_dialogue=dialogue_data,
         innovation_partnership=partnership_data,
+        document_notes=_document_notes(session, tender),
     )
+
+
+def _document_notes(session: Session, tender: Tender) -> list[tuple[str, str]]:
+    from procure.domain.document_sections import SECTION_KEYS
+    from procure.services.tender_documents import document_text
+
+    row = document_text(session, tender)
+    notes = dict(row.notes) if row else {}
+    return [(v.label(v.DOCUMENT_SECTIONS, key), str(notes[key]))
+            for key in SECTION_KEYS if notes.get(key)]

@@ -45,6 +45,12 @@ PUBLIC_FIELDS: dict[str, frozenset[str]] = {
         "registration_deadline", "version", "updated_at"}),
     # snapshot: only content.title/title_en and set.title/title_en
     "tender_criterion": frozenset({"id", "tender_id", "type", "level", "climate_environment"}),
+    # The published tender documents (only while the tender is open): the sections' text,
+    # the standard contract, the price form and the annexes; never the internal notes.
+    "tender_document_text": frozenset({"id", "tender_id", "sections", "contract_standard",
+                                       "price_basis", "price_lines"}),
+    "tender_annex": frozenset({"id", "tender_id", "filename", "kind", "media_type", "size",
+                               "sha256", "content", "uploaded_at"}),
 }
 
 CPV_DIVISION_LENGTH = 2

@@ -51,6 +51,13 @@ def day(value: date | datetime | None) -> str:
     return format_date(value, "d. MMM y")
 
 
+def file_size(value: int | None) -> str:
+    """A file size for people, in the page's language (4,2 MB in bokmål)."""
+    from procure.ingest.annexes import format_size
+
+    return "–" if value is None else format_size(value, v.current_language())
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         money=money,
@@ -70,4 +77,8 @@ def init_app(app: Flask) -> None:
         lower_first=v.lower_first,
         dialogue_phase_label=label(v.DIALOGUE_PHASES),
         shared_kind_label=label(v.SHARED_KINDS),
+        document_section_label=label(v.DOCUMENT_SECTIONS),
+        document_section_hint=label(v.DOCUMENT_SECTION_HINTS),
+        annex_type_label=label(v.ANNEX_TYPES),
+        file_size=file_size,
     )

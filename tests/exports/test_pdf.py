@@ -13,17 +13,17 @@ from sqlmodel import Session, select
 
 from procure.exports.documents import tender_html, tender_pdf
 from procure.exports.pdf import StaticOnlyFetcher, render_pdf
-from procure.exports.tender_document import CHAPTERS, tender_document
+from procure.exports.tender_document import chapters, tender_document
 from procure.models import Tender
 from procure.services.tenders import create_draft
+from tests.support.documents import pdf_text
 from tests.support.templates import load_demo
 
 NOW = datetime(2026, 11, 27, 9, tzinfo=UTC)
 
 
 def text_of(pdf: bytes) -> str:
-    reader = PdfReader(io.BytesIO(pdf))
-    return "\n".join(page.extract_text() for page in reader.pages)
+    return pdf_text(pdf)
 
 
 @pytest.fixture
@@ -38,7 +38,10 @@ def test_every_section_is_in_the_pdf(app, db, demo_tender):
         pdf = tender_pdf(tender_document(db, demo_tender, now=NOW))
     reader = PdfReader(io.BytesIO(pdf))
     text = text_of(pdf)
-    for number, (_id, heading) in enumerate(CHAPTERS, start=1):
+    assert [heading for _key, heading in chapters()] == [
+        "Oppdragsgiver og anskaffelsen", "Regler for konkurransen", "Kvalifikasjonskrav",
+        "Kravspesifikasjon", "Tildelingskriterier og evaluering", "Kontraktsvilkår", "Vedlegg"]
+    for number, (_id, heading) in enumerate(chapters(), start=1):
         assert f"{number}. {heading}" in text
     assert "Skolemat med økologiske råvarer" in text and "Lillestrøm kommune" in text
     assert f"side 1 av {len(reader.pages)}" in text
@@ -57,7 +60,7 @@ def test_table_of_contents_has_page_numbers(app, db, demo_tender):
         pdf = tender_pdf(tender_document(db, demo_tender, now=NOW))
     toc_page = PdfReader(io.BytesIO(pdf)).pages[1].extract_text()
     assert "Innhold" in toc_page
-    lines = [line for line in toc_page.splitlines() if "Behov og bakgrunn" in line]
+    lines = [line for line in toc_page.splitlines() if "Oppdragsgiver og anskaffelsen" in line]
     assert lines and lines[0].rstrip()[-1].isdigit()
 
 
@@ -132,7 +135,9 @@ def test_officer_preview_and_download(login_as, db):
     tender = db.exec(select(Tender).where(Tender.title == "Skolemat med økologiske råvarer")).one()
     preview = client.get(f"/officer/tenders/{tender.id}/document")
     assert preview.status_code == 200
-    assert 'href="/static/css/print.css"' in preview.get_data(as_text=True)
+    html = preview.get_data(as_text=True)
+    assert 'class="document-preview" lang="nb"' in html
+    assert "1. Oppdragsgiver og anskaffelsen" in html
     response = client.get(f"/officer/tenders/{tender.id}/document.pdf")
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
@@ -141,7 +146,9 @@ def test_officer_preview_and_download(login_as, db):
     assert client.get("/officer/tenders/999999/document.pdf").status_code == 404
 
 
-def test_every_pinned_criterion_id_is_in_the_pdf(app, db):
+def test_every_pinned_criterion_is_in_the_pdf_by_title_and_source_never_by_id(app, db):
+    """Suppliers read each library criterion with its public source; its id and version stay
+    in the officer's pages and the protocol (issue 20)."""
     from procure.models import TenderCriterion
 
     load_demo(db)
@@ -151,10 +158,13 @@ def test_every_pinned_criterion_id_is_in_the_pdf(app, db):
     tender = db.get(Tender, pins[0].tender_id)
     with app.app_context():
         text = text_of(tender_pdf(tender_document(db, tender, now=NOW)))
-    flat = text.replace("\n", " ")
+    flat = " ".join(text.split())
     for pin in pins:
         if pin.tender_id == tender.id:
-            assert pin.criterion_id in flat, pin.criterion_id
+            title = pin.snapshot["content"]["title"]
+            assert " ".join(title.split()) in flat, title
+            assert pin.base_id not in flat and pin.criterion_id not in flat
+            assert "Kilde: " + " ".join(pin.snapshot["source"]["title"].split()) in flat
 
 
 def test_public_download_only_once_open_and_without_confidential_value(client, db):

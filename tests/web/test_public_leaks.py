@@ -36,7 +36,9 @@ from procure.models import (
     InterestRegistration,
     Supplier,
     Tender,
+    TenderAnnex,
     TenderCriterion,
+    TenderDocumentText,
     User,
     utcnow,
 )
@@ -110,6 +112,21 @@ def _mark_snapshots(db, connection) -> None:
                            .values(snapshot=marked))
 
 
+def _documents(db, row: Tender, text: str) -> None:
+    """Tender documents: an internal note, a section, a price form and an annex."""
+    import hashlib
+
+    content = f"\x89PNG\r\n\x1a\n {text} {row.id}".encode()
+    db.add(TenderAnnex(tender_id=row.id, filename=f"{text} vedlegg.png", kind="png",
+                       media_type="image/png", size=len(content), content=content,
+                       sha256=hashlib.sha256(content).hexdigest()))
+    db.add(TenderDocumentText(tender_id=row.id, sections={"rules": f"{text} regler"},
+                              notes={"rules": f"{MARK} internal note"}, price_basis="unit",
+                              price_lines=[{"lot": "", "item": f"{text} sykkel", "unit": "stk",
+                                            "quantity": "3"}]))
+    db.flush()
+
+
 @pytest.fixture
 def secrets(db):
     """Demo data plus secrets of every kind, marked."""
@@ -121,6 +138,7 @@ def secrets(db):
                      description=f"{MARK} {status} description", cpv_code="90911200-8",
                      contact_email=f"{MARK}-{status}@kommune.example")
         event(db, row, f"{MARK} {status} conference", place=f"{MARK} place")
+        _documents(db, row, f"{MARK} {status}")
         hidden[status] = row
     confidential = tender(db, "Konfidensiell verdi", estimated_value=CONFIDENTIAL,
                           value_confidential=True, cpv_code="39110000-6")
@@ -142,6 +160,8 @@ def secrets(db):
             interest.confirm(db, registered.token)
     db.add(AlertDelivery(email=f"{MARK}-contact1@business.example", tender_id=public_row.id,
                          public_version=1))
+    opened = next(row for row in db.exec(sm_select(Tender)).all() if row.status == "open")
+    _documents(db, opened, "Offentlig vedlegg")  # published: its notes are marked below
     for supplier in db.exec(sm_select(Supplier)).all():
         supplier.address = f"{MARK} street"
         db.add(supplier)
@@ -162,6 +182,7 @@ def urls_for(app, db) -> list[tuple[str, str]]:
     """(method, url) for every route anyone may reach without signing in."""
     tender_ids = [row.id for row in db.exec(sm_select(Tender)).all()] + [0, 999999]
     event_ids = [row.id for row in db.exec(sm_select(DialogueEvent)).all()] + [999999]
+    annexes = [(row.tender_id, row.id) for row in db.exec(sm_select(TenderAnnex)).all()]
     result: list[tuple[str, str]] = []
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith(PUBLIC_PREFIXES):
@@ -170,7 +191,11 @@ def urls_for(app, db) -> list[tuple[str, str]]:
         if rule.endpoint == "static":
             result.append(("GET", "/static/css/screen.css"))
             continue
-        if "purchase_id" in rule.arguments:
+        if "annex_id" in rule.arguments:  # each annex under its own tender and another
+            values = [{"purchase_id": t, "annex_id": a} for t, a in annexes]
+            values += [{"purchase_id": tender_ids[0], "annex_id": a} for _t, a in annexes]
+            values += [{"purchase_id": t, "annex_id": 999999} for t in tender_ids]
+        elif "purchase_id" in rule.arguments:
             values = [{"purchase_id": i} for i in tender_ids]
         elif "token" in rule.arguments:
             values = [{"token": "x"}, {"token": "A" * 43}]
@@ -204,6 +229,15 @@ def leaks(response) -> list[str]:
         # (text, verification, source): that is its purpose. Everything else must stay out.
         for published in (f"{MARK} text", f"{MARK} verification", f"{MARK} source"):
             body = body.replace(published, "")
+    elif response.mimetype.endswith("spreadsheetml.sheet"):  # a price form: every part's text
+        import io
+        import zipfile
+
+        with zipfile.ZipFile(io.BytesIO(response.data)) as workbook:
+            body = "\n".join(workbook.read(name).decode("utf-8", "replace")
+                              for name in workbook.namelist())
+    elif response.mimetype.startswith("image/"):  # an annex: its bytes, as text
+        body = response.data.decode("latin-1")
     else:
         body = response.get_data(as_text=True)
     headers = "\n".join(f"{k}: {v}" for k, v in response.headers.items())

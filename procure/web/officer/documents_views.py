@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Response, render_template, url_for
+from flask import Response, render_template
 
 from procure import clock
 from procure.db import get_session
-from procure.exports.documents import protocol_pdf, tender_html, tender_pdf
+from procure.exports.documents import protocol_pdf, tender_pdf
 from procure.exports.protocol import audit_trail, tender_protocol
 from procure.exports.tender_document import tender_document
 from procure.web.officer import bp
@@ -15,10 +15,11 @@ from procure.web.officer.views import _tender
 
 @bp.get("/tenders/<int:tender_id>/document")
 def document_preview(tender_id: int):
+    """The konkurransegrunnlag as the suppliers will get it, in the browser: the same document
+    and the same content partial as the PDF."""
     row = _tender(tender_id)
     document = tender_document(get_session(), row, now=clock.now())
-    static_base = url_for("static", filename="")
-    return tender_html(document, static_base=static_base)
+    return render_template("officer/document/preview.html", tender=row, doc=document)
 
 
 @bp.get("/tenders/<int:tender_id>/document.pdf")

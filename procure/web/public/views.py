@@ -28,6 +28,7 @@ from procure.domain.purchases import (
 from procure.services import public as public_service
 from procure.web.public import bp
 from procure.web.public.cache import anonymous_page, cache
+from procure.web.public.documents import published_documents
 from procure.web.public.labels import divisions, lang, window_label
 
 
@@ -159,7 +160,8 @@ def purchase(purchase_id: int):
         abort(404)
     now = clock.now()
     return render_template("public/purchase.html", purchase=item, now=now,
-                           today=oslo_today(now), lang=lang())
+                           today=oslo_today(now), lang=lang(),
+                           documents=published_documents(purchase_id, item.status))
 
 
 from procure.web.public import feeds, interest  # noqa: E402,F401

@@ -1,6 +1,6 @@
 """mailbox keys on interest registrations and e-mailed links, so daily caps count per mailbox
 
-Revision ID: 0022
+Revision ID: 0017
 Revises: 0016
 Create Date: 2026-12-07 23:50:00.000000
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 from procure.domain.mailbox import mailbox_key
 
-revision: str = '0022'
+revision: str = '0017'
 down_revision: str | None = '0016'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
