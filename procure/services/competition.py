@@ -46,7 +46,6 @@ from procure.models import (
     InterestRegistration,
     Organisation,
     Supplier,
-    SupplierContact,
     SupplierMessage,
     Tender,
     User,
@@ -203,7 +202,7 @@ def invite_supplier(
             CompetitionInvitation.supplier_id == supplier.id)).first() is not None:
         raise CompetitionError(N_("%(name)s is already invited."), name=supplier.name)
     if not email:
-        contact = suppliers.primary_contact(session, supplier)
+        contact = suppliers.primary_contact(session, supplier, tender.organisation_id)
         if contact is None:
             raise CompetitionError(N_("%(name)s has no contact with an e-mail address. Add one "
                                       "in the supplier register first."), name=supplier.name)
@@ -253,12 +252,12 @@ def invite_interested(
         supplier = suppliers.create_supplier(
             session, {"orgnr": registration.orgnr, "name": registration.business_name,
                       "size_class": "unknown"}, actor_id=actor_id, require_postal_code=False)
-    if not session.exec(select(SupplierContact.id).where(
-            SupplierContact.supplier_id == supplier.id,
-            SupplierContact.email == registration.email)).first():
+    if not suppliers.has_contact(session, supplier, registration.email,
+                                 tender.organisation_id):
         suppliers.add_contact(session, supplier, {
             "name": registration.business_name, "email": registration.email,
-            "role": "Registrert interesse"}, actor_id=actor_id)
+            "role": "Registrert interesse"}, organisation_id=tender.organisation_id,
+            actor_id=actor_id)
     return invite_supplier(session, tender, stored_id(supplier), actor_id=actor_id, mailer=mailer,
                            source="interest", email=registration.email,
                            contact_name=registration.business_name, now=now)

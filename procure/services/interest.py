@@ -30,6 +30,7 @@ from procure.models import (
 )
 from procure.services import audit
 from procure.services import public as public_service
+from procure.services.tenders import default_organisation
 
 CONFIRM = "confirm"
 ERASE = "erase"
@@ -108,6 +109,7 @@ def register(
     if not divisions and tender_id is None:
         raise InterestError(N_("Choose at least one category, or register for a specific "
                                "purchase."))
+    organisation_id = _owner(session, tender_id)
     name = supplier_name(session, orgnr) or business_name.strip()
     if not name:
         raise InterestError(N_("Enter the name of the business. We fill it in when the "
@@ -119,7 +121,7 @@ def register(
         raise InterestError(N_("We have already sent several e-mails to this address today. "
                                "Check the inbox, or try again tomorrow."))
     registration = InterestRegistration(
-        orgnr=orgnr, business_name=name[:300], email=email,
+        organisation_id=organisation_id, orgnr=orgnr, business_name=name[:300], email=email,
         divisions=sorted(set(divisions)), alerts=alerts, tender_id=tender_id,
         dialogue_event_id=event_id, locale=locale if locale in ("nb", "en") else "nb",
         unsubscribe_token=secrets.token_urlsafe(32), created_at=now,
@@ -132,6 +134,19 @@ def register(
     audit.record(session, "interest.registered", object_type="interest_registration",
                  object_id=registration.id)
     return Registered(registration, token)
+
+
+def _owner(session: Session, tender_id: int | None) -> int:
+    """The organisation a registration belongs to: the tender's, or for categories only the
+    public site's (issue 19)."""
+    if tender_id is not None:
+        tender = session.get(Tender, tender_id)
+        if tender is not None:
+            return tender.organisation_id
+    organisation = default_organisation(session)
+    if organisation is None or organisation.id is None:
+        raise InterestError(N_("Registrations of interest are not open yet."))
+    return organisation.id
 
 
 def _token(session: Session, token: str, purpose: str, now: datetime) -> InterestToken:
@@ -164,6 +179,7 @@ def confirm(session: Session, token: str, now: datetime | None = None) -> Intere
     session.add(row)
     existing = session.exec(select(InterestRegistration).where(
         InterestRegistration.id != registration.id,
+        InterestRegistration.organisation_id == registration.organisation_id,
         InterestRegistration.email == registration.email,
         InterestRegistration.orgnr == registration.orgnr,
         col(InterestRegistration.confirmed_at).is_not(None),
@@ -298,9 +314,11 @@ class Interested:
 
 def interested_in(session: Session, tender: Tender) -> list[Interested]:
     """Confirmed businesses interested in a tender: registered for it or one of its dialogue
-    conferences, or following its CPV division. Each business and address once."""
+    conferences, or following its CPV division. Each business and address once; only the
+    tender's organisation's registrations (issue 19)."""
     division = (tender.cpv_code or "")[:2]
     rows = session.exec(select(InterestRegistration).where(
+        InterestRegistration.organisation_id == tender.organisation_id,
         col(InterestRegistration.confirmed_at).is_not(None)).order_by(
         col(InterestRegistration.business_name), col(InterestRegistration.id))).all()
     events = {e.id: e.title for e in session.exec(

@@ -15,9 +15,6 @@ from procure.ingest import ImportFileError, ImportRejected, forked, spend
 from procure.ingest.spend import (
     ChangesNeedConfirmation,
     ColumnsUnclear,
-    import_spend,
-    old_values,
-    remember_mapping,
     resolve_columns,
 )
 from procure.migrate import alembic_config
@@ -26,6 +23,7 @@ from procure.services import spend_summary
 from tests.conftest import TEST_DATABASE_URL
 from tests.helpers import TestDatabase
 from tests.services.test_spend_summary import _kept_equal_to_a_rebuild
+from tests.support.owned import import_spend, old_values, remember_mapping
 
 LEDGER_HEADER = "Bilagsnr;Linje;Bilagsdato;Org.nr.;Beløp eks. mva;Ansvar;Art\n"
 ORGS = ("934567897", "975312461", "998877660")
@@ -374,6 +372,9 @@ def test_a_ledger_imported_before_the_migration_is_not_counted_twice(tmp_path):
                     {"voucher": voucher, "line": int(line), "org": org, "account": account,
                      "day": date(*reversed(list(map(int, day.split("."))))),
                      "amount": int(amount.replace(",", "")), "department": department})
+            # Migration 0018 gives the lines to the organisation there is.
+            connection.execute(text("INSERT INTO organisation (name, orgnr, kommunenummer) "
+                                    "VALUES ('Testkommune', '964338531', '3205')"))
             command.upgrade(config, "head")
             db = Session(bind=connection)
             spend_summary.rebuild(db)
