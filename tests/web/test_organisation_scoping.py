@@ -87,6 +87,7 @@ def test_supplier_contacts_are_each_organisations_own(app, db, second):
     ours = sign_in(app, "officer@romerike.example")
     page = ours.get(f"/officer/suppliers/{supplier.id}").get_data(as_text=True)
     assert "Strømmen Renhold AS" in page and SHARED in page  # the shared facts
+    assert '<span class="brand__org">Romerike innkjøpssamarbeid</span>' in page
     assert THEIR_CONTACT[0] not in page and THEIR_CONTACT[1] not in page
     response = post_form(ours, f"/officer/suppliers/{supplier.id}/contacts",
                          {"name": "Rune Romerike", "email": "rune@stromrenhold.example"},
@@ -98,6 +99,7 @@ def test_supplier_contacts_are_each_organisations_own(app, db, second):
     first = sign_in(app, "officer@lillestrom.example", DEMO_PASSWORD)
     page = first.get(f"/officer/suppliers/{supplier.id}").get_data(as_text=True)
     assert THEIR_CONTACT[0] in page and "Rune Romerike" not in page
+    assert '<span class="brand__org">Lillestrøm kommune</span>' in page
     # Deleting the other organisation's contact: not found, and nothing happens.
     audit_before = db.scalar(select(func.count()).select_from(AuditEvent))
     token = csrf_token(ours.get(f"/officer/suppliers/{supplier.id}").get_data(as_text=True))
