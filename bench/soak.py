@@ -128,14 +128,16 @@ def seed(url: str) -> tuple[list[int], list[tuple[int, str]]]:
         units = "organisasjonsnummer;navn;antallAnsatte;forretningsadresse.postnummer\n" + "".join(
             f"{orgnr};Leverandør {n} AS;{rng.choice((2, 8, 40, 120, 400))};"
             f"{rng.choice(('2000', '2010', '0150', '5003'))}\n" for n, orgnr in enumerate(numbers))
-        import_suppliers(session, io.BytesIO(units.encode()), "soak-suppliers.csv")
+        import_suppliers(session, io.BytesIO(units.encode()), "soak-suppliers.csv",
+                         organisation_id=organisation.id)
         year = date.today().year
         lines = "invoice_id;date;supplier_orgnr;amount_nok;department;category\n" + "".join(
             f"S-{n};{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d};"
             f"{rng.choice(numbers)};{rng.randint(100, 500_000)},{rng.randint(0, 99):02d};"
             f"{rng.choice(('Kultur', 'Helse', 'Skole', 'Teknisk'))};"
             f"{rng.choice(('Renhold', 'Mat', 'IT', 'Bygg'))}\n" for n in range(SPEND_LINES))
-        import_spend(session, io.BytesIO(lines.encode()), "soak-spend.csv")
+        import_spend(session, io.BytesIO(lines.encode()), "soak-spend.csv",
+                     organisation_id=organisation.id)
         session.commit()
         candidates = session.scalars(select(Tender.id).order_by(Tender.id).limit(3000))
         public_ids = [tender_id for tender_id in candidates

@@ -46,6 +46,7 @@ from procure.db import make_engine, register_hooks
 from procure.domain.statistics import Filters
 from procure.ingest.spend import import_spend
 from procure.ingest.suppliers import import_suppliers
+from procure.models import Organisation
 from procure.services import accounts, spend_summary, statistics
 
 pytestmark = pytest.mark.bench
@@ -73,11 +74,20 @@ def data_dir(tmp_path_factory) -> Path:
     return directory
 
 
+# The one organisation of the benchmark's databases (issue 19: spend is an organisation's).
+ORGANISATION_ID = 1
+
+
 def _fresh(path: Path):
     for name in (path, Path(f"{path}-journal")):
         name.unlink(missing_ok=True)
     engine = make_engine(f"sqlite:///{path}")
     SQLModel.metadata.create_all(engine)
+    with Session(engine) as session:
+        organisation = Organisation(name="Benchkommune", orgnr="923456783", kommunenummer="3205")
+        session.add(organisation)
+        session.commit()
+        assert organisation.id == ORGANISATION_ID
     return engine
 
 
@@ -107,8 +117,8 @@ def baseline_table(spend: Path, work: Path) -> float:
         next(rows)
         connection.executemany(
             "INSERT INTO spend_line (invoice_id, line_no, invoice_date, supplier_orgnr, "
-            "amount_ore, account, category, cpv_code, department, orgnr_valid) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)", rows)
+            "amount_ore, account, category, cpv_code, department, orgnr_valid, "
+            "organisation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1)", rows)  # ORGANISATION_ID
     connection.commit()
     connection.close()
     return time.perf_counter() - start
@@ -118,11 +128,11 @@ def ours(spend: Path, data: Path, database: Path) -> float:
     engine = _fresh(database)
     with Session(engine) as session:
         with (data / "suppliers.csv").open("rb") as handle:
-            import_suppliers(session, handle, "suppliers.csv")
+            import_suppliers(session, handle, "suppliers.csv", organisation_id=ORGANISATION_ID)
         session.commit()
         start = time.perf_counter()
         with spend.open("rb") as handle:
-            run = import_spend(session, handle, spend.name)
+            run = import_spend(session, handle, spend.name, organisation_id=ORGANISATION_ID)
         session.commit()
         seconds = time.perf_counter() - start
         assert run.inserted == int(spend.stem.split("_")[1])
@@ -164,7 +174,7 @@ def _bare_scan(session: Session) -> None:
 
 def _indicator_row(size: int, database: Path, rounds: int = 3) -> dict:
     engine = make_engine(f"sqlite:///{database}")
-    filters = Filters(date(YEAR, 1, 1), date(YEAR, 12, 31))
+    filters = Filters(date(YEAR, 1, 1), date(YEAR, 12, 31), organisation_id=ORGANISATION_ID)
     with Session(engine) as session:
         statistics.indicator_figures(session, filters)  # warm the page cache
         _bare_scan(session)
@@ -233,7 +243,8 @@ def _page_row(size: int, database: Path, rounds: int = 2) -> dict:
     with Session(engine) as session:
         if accounts.find_user(session, "bench-controller@example.org") is None:
             accounts.create_user(session, "bench-controller@example.org",
-                                 "bench controller password 7", {"controller"})
+                                 "bench controller password 7", {"controller"},
+                                 organisation_id=ORGANISATION_ID)
             session.commit()
         client = app.test_client()
         assert login(client, "bench-controller@example.org",

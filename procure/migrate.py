@@ -11,6 +11,11 @@ from alembic.script import ScriptDirectory
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
+class MigrationRefused(Exception):
+    """A migration that cannot go ahead with the data there is; the message says what to do.
+    Raised before it changes anything, so the database is left at a revision before it."""
+
+
 def alembic_config(database_url: str) -> Config:
     """An Alembic Config pointing at our scripts and the given database."""
     config = Config()

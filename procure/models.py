@@ -92,10 +92,19 @@ def table_of(model: type[SQLModel]) -> Table:
 
 
 class Organisation(SQLModel, table=True):
+    """A buyer: a municipality, or an innkjøpssamarbeid of several. Its tenders, users,
+    supplier contacts, interest registrations, imports and statistics are its own; the
+    supplier register's public facts (the Brønnøysund data) are shared (issue 19)."""
+
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
     orgnr: str = Field(max_length=9, unique=True)
     kommunenummer: str = Field(max_length=4)
+
+
+def organisation_field() -> int:
+    """The organisation a row belongs to (issue 19): a foreign key, indexed."""
+    return Field(foreign_key="organisation.id", index=True)
 
 
 class UserRole(SQLModel, table=True):
@@ -172,6 +181,7 @@ class ImportRun(SQLModel, table=True):
 
     __tablename__ = "import_run"
     id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = organisation_field()
     kind: str = Field(max_length=20)  # suppliers | spend | ocds | tenders | rates
     filename: str = Field(default="", max_length=255)
     status: str = Field(max_length=10)  # imported | rejected
@@ -198,9 +208,14 @@ class SpendLine(SQLModel, table=True):
     # The scope last: lines arrive in invoice or voucher order, and so reach the unique index
     # near its end (with the scope first, a million lines went to 5,000 places in it and the
     # import took twice as long, bench/).
-    __table_args__ = (UniqueConstraint("invoice_id", "line_no", "key_scope",
+    # The organisation after the scope, for the same reason: one organisation's lines share
+    # the value, and two organisations may use the same voucher numbers.
+    __table_args__ = (UniqueConstraint("invoice_id", "line_no", "key_scope", "organisation_id",
                                        name="uq_spend_line_key"),)
     id: int | None = Field(default=None, primary_key=True)
+    # No foreign key, as for the supplier and the import below: the import sets it from the
+    # import run's organisation.
+    organisation_id: int
     # "" only for lines written by hand without a scope (the server default).
     key_scope: str = Field(default="", max_length=30, sa_column_kwargs={"server_default": ""})
     invoice_id: str = Field(max_length=60)
@@ -224,8 +239,9 @@ class SpendLine(SQLModel, table=True):
 class Award(SQLModel, table=True):
     """An awarded contract (OCDS award or a procure tender); amounts in øre."""
 
-    __table_args__ = (UniqueConstraint("source", "ocid", "award_key"),)
+    __table_args__ = (UniqueConstraint("organisation_id", "source", "ocid", "award_key"),)
     id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id")  # first in the unique key
     source: str = Field(max_length=10)  # ocds | procure
     ocid: str = Field(max_length=120)
     award_key: str = Field(max_length=120)
@@ -286,8 +302,10 @@ class ImportMapping(SQLModel, table=True):
     column is the amount, the date, ... Used again for every file with the same headers."""
 
     __tablename__ = "import_mapping"
-    __table_args__ = (UniqueConstraint("kind", "header_key", name="uq_import_mapping_key"),)
+    __table_args__ = (UniqueConstraint("organisation_id", "kind", "header_key",
+                                       name="uq_import_mapping_key"),)
     id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id")
     kind: str = Field(max_length=20)  # spend
     header_key: str = Field(max_length=64)  # sha256 of the normalised header names, sorted
     header: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
@@ -304,9 +322,10 @@ class SpendMonth(SQLModel, table=True):
     procure/services/spend_summary.py."""
 
     __tablename__ = "spend_month"
-    __table_args__ = (UniqueConstraint("month", "supplier_orgnr", "orgnr_valid", "supplier_id",
-                                       name="uq_spend_month_key"),)
+    __table_args__ = (UniqueConstraint("organisation_id", "month", "supplier_orgnr",
+                                       "orgnr_valid", "supplier_id", name="uq_spend_month_key"),)
     id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int  # the spend lines', so no foreign key either
     month: date  # the first day of the month
     supplier_orgnr: str = Field(max_length=20)
     orgnr_valid: bool
@@ -323,9 +342,11 @@ class SpendMonthDims(SQLModel, table=True):
     """Spend lines summed per month, department, category, CPV division and supplier size."""
 
     __tablename__ = "spend_month_dims"
-    __table_args__ = (UniqueConstraint("month", "department", "category", "cpv_division",
-                                       "size_class", name="uq_spend_month_dims_key"),)
+    __table_args__ = (UniqueConstraint("organisation_id", "month", "department", "category",
+                                       "cpv_division", "size_class",
+                                       name="uq_spend_month_dims_key"),)
     id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int
     month: date
     department: str = Field(max_length=100)
     category: str = Field(max_length=100)
@@ -341,9 +362,11 @@ class SpendMonthDepartment(SQLModel, table=True):
     is set, so a department's page costs what the whole one does)."""
 
     __tablename__ = "spend_month_department"
-    __table_args__ = (UniqueConstraint("department", "month", "supplier_orgnr", "orgnr_valid",
-                                       "supplier_id", name="uq_spend_month_department_key"),)
+    __table_args__ = (UniqueConstraint("organisation_id", "department", "month",
+                                       "supplier_orgnr", "orgnr_valid", "supplier_id",
+                                       name="uq_spend_month_department_key"),)
     id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int
     department: str = Field(max_length=100)
     month: date
     supplier_orgnr: str = Field(max_length=20)
@@ -536,10 +559,13 @@ class DialogueEvent(SQLModel, table=True):
 
 class InterestRegistration(SQLModel, table=True):
     """A business's interest: categories (CPV divisions), optionally one purchase or dialogue
-    conference. Pending until the e-mail link is followed (double opt-in)."""
+    conference. Pending until the e-mail link is followed (double opt-in). It belongs to the
+    tender's organisation, or (a registration for categories only) to the public site's
+    (services.tenders.default_organisation): only that organisation's officers see it."""
 
     __tablename__ = "interest_registration"
     id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = organisation_field()
     orgnr: str = Field(max_length=9, index=True)
     business_name: str = Field(max_length=300)
     email: str = Field(max_length=254, index=True)
@@ -668,10 +694,13 @@ ORM_HOOKS = (("before_flush", _track_public_changes),)
 
 
 class SupplierContact(SQLModel, table=True):
-    """A person at a supplier; invitations and letters go to the first one with an e-mail."""
+    """A person at a supplier, as one organisation knows them: invitations and letters go to
+    the first one of the tender's organisation with an e-mail. Other organisations neither see
+    nor change it (issue 19); the supplier itself is shared."""
 
     __tablename__ = "supplier_contact"
     id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = organisation_field()
     supplier_id: int = Field(foreign_key="supplier.id", ondelete="CASCADE", index=True)
     name: str = Field(max_length=200)
     role: str = Field(default="", max_length=100)

@@ -505,6 +505,8 @@ EVENTS = {
     "user.unlocked": _l("Sign-in unlocked"),
     "user.password_link_sent": _l("Password link sent"),
     "user.password_changed": _l("Password changed"),
+    "user.organisation_changed": _l("User moved to another organisation"),
+    "organisation.created": _l("Organisation created"),
     "interest.registered": _l("Interest registered"),
     "interest.confirmed": _l("Interest confirmed"),
     "interest.alerts_stopped": _l("Alerts stopped"),

@@ -11,12 +11,11 @@ import pytest
 from sqlmodel import select
 
 from procure.ingest import ImportFileError, ImportRejected
-from procure.ingest.ocds import import_ocds
 from procure.ingest.reading import TOO_LARGE, amount_ore, load_json, parse_count
-from procure.ingest.suppliers import import_suppliers
 from procure.models import Tender
 from procure.web import params
 from tests.helpers import post_form
+from tests.support.owned import import_ocds, import_suppliers
 
 
 @pytest.mark.parametrize("url", [

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CATALOG = ROOT / "procure" / "translations" / "nb" / "LC_MESSAGES" / "messages.po"
 # An event code as services write them: "tender.criterion_pinned", "dialogue_event.created".
 EVENT_CODE = re.compile(r"\b(?:tender|competition|dialogue|dialogue_event|partnership|supplier|"
-                        r"user|interest|import)\.[a-z_]+\b")
+                        r"user|interest|import|organisation)\.[a-z_]+\b")
 ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 # Labels that are the same in both languages (names, not words).
 SAME_IN_BOTH = {"Doffin", "Id", "Type", "Controller", "Administrator"}
@@ -54,7 +54,7 @@ def _recorded_event_kinds() -> set[str]:
     """Every event kind the code records: literal action strings in procure/, and the ones
     built from a code (a status change, a letter round, an import kind)."""
     literal = re.compile(r"[\"']((?:tender|competition|dialogue|dialogue_event|partnership|"
-                         r"supplier|user|interest|import)\.[a-z_]+)[\"']")
+                         r"supplier|user|interest|import|organisation)\.[a-z_]+)[\"']")
     found = set()
     for path in (ROOT / "procure").rglob("*.py"):
         if path.name == "vocabulary.py" or "ingest" in path.parts:

@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from procure import clock
+from procure.cli.orgs import chosen_organisation, organisation_option
 from procure.db import get_session
 from procure.demo.loader import load_demo
 from procure.services import accounts
@@ -19,12 +20,13 @@ def register_cli(app: Flask) -> None:
     import procure.cli.tender_documents  # noqa: F401  (adds pdf and protocol to `tender`)
     from procure.cli.alerts import alerts_group
     from procure.cli.criteria import criteria
+    from procure.cli.orgs import org_group
     from procure.cli.outbox import outbox_group
     from procure.cli.recommend import recommend_command
     from procure.cli.tender import tender
 
-    for command in (db_group, demo_group, users_group, recommend_command, criteria, tender,
-                    alerts_group, outbox_group):
+    for command in (db_group, demo_group, users_group, org_group, recommend_command, criteria,
+                    tender, alerts_group, outbox_group):
         app.cli.add_command(command)
     from procure.cli.stats import register_statistics_cli  # `stats` and `import` groups
     register_statistics_cli(app)
@@ -40,9 +42,12 @@ def db_group() -> None:
 @with_appcontext
 def db_upgrade(revision: str) -> None:
     """Apply Alembic migrations up to REVISION."""
-    from procure.migrate import upgrade
+    from procure.migrate import MigrationRefused, upgrade
 
-    upgrade(current_app.config["DATABASE_URL"], revision)
+    try:
+        upgrade(current_app.config["DATABASE_URL"], revision)
+    except MigrationRefused as refused:
+        raise click.ClickException(str(refused)) from None
     click.echo(f"Database is at {revision}.")
 
 
@@ -117,21 +122,47 @@ def users_group() -> None:
               type=click.Choice(accounts.ROLES), help="Repeat for several roles.")
 @click.option("--password", default=None, help="Generated and printed when left out.")
 @click.option("--name", default="")
+@organisation_option
 @with_appcontext
-def users_create(email: str, roles: tuple[str, ...], password: str | None, name: str) -> None:
-    """Create a user with one or more roles."""
-    from procure.services.tenders import default_organisation
+def users_create(email: str, roles: tuple[str, ...], password: str | None, name: str,
+                 org: str | None) -> None:
+    """Create a user with one or more roles, working for the organisation --org (the only
+    one when left out; none while there is none)."""
+    from procure.services.organisations import all_organisations
 
     session = get_session()
     generated = password is None
     password = password or secrets.token_urlsafe(16)
-    organisation = default_organisation(session)
+    organisation = (chosen_organisation(org) if org or all_organisations(session)
+                    else None)
     try:
         user = accounts.create_user(session, email, password, set(roles), name=name,
                                     organisation_id=organisation.id if organisation else None)
     except accounts.AccountError as error:
         raise click.ClickException(str(error)) from None
     session.commit()
-    click.echo(f"Created {user.email} with roles {', '.join(sorted(roles))}.")
+    click.echo(f"Created {user.email} with roles {', '.join(sorted(roles))}"
+               + (f", in {organisation.name}." if organisation else "."))
     if generated:
         click.echo(f"Password: {password}")
+
+
+@users_group.command("set-org")
+@click.option("--email", required=True)
+@click.option("--org", "org", required=True, metavar="ORGNR",
+              help="The organisation number of the organisation the user works for.")
+@with_appcontext
+def users_set_org(email: str, org: str) -> None:
+    """Move a user to another organisation: from their next page on they see its tenders,
+    supplier contacts, imports and statistics, and no longer the old one's."""
+    from procure.services.organisations import assign_user
+
+    session = get_session()
+    user = accounts.find_user(session, email)
+    if user is None:
+        raise click.ClickException(f"There is no user with e-mail {email.strip().lower()}.")
+    organisation = chosen_organisation(org)
+    changed = assign_user(session, user, organisation, actor_id=None)
+    session.commit()
+    click.echo(f"{user.email} works for {organisation.name}"
+               + ("." if changed else " already; nothing changed."))

@@ -1,5 +1,5 @@
 """`procure import suppliers|spend|ocds FILE`, `procure import tenders` and
-`procure rates import FILE`."""
+`procure rates import FILE`, each for one organisation (--org, or the only one there is)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from procure.cli.orgs import chosen_organisation, organisation_option
 from procure.db import get_session
 from procure.errors import UserError
 
@@ -31,9 +32,10 @@ def _file_command(kind: str, help_text: str):
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
                   help="Write the row-level report (CSV) here when rows are bad.")
+    @organisation_option
     @with_appcontext
-    def command(file: Path, report: Path | None) -> None:
-        _run_import(kind, file, report)
+    def command(file: Path, report: Path | None, org: str | None) -> None:
+        _run_import(kind, file, report, org)
 
     return command
 
@@ -53,9 +55,10 @@ def _file_command(kind: str, help_text: str):
 @click.option("--keep-both", is_flag=True,
               help="Keep lines already imported under another supplier or year that the file "
                    "repeats (possible duplicates): they are really different lines.")
+@organisation_option
 @with_appcontext
 def spend_command(file: Path, report: Path | None, maps: tuple[str, ...],
-                  replace: bool, keep_both: bool) -> None:
+                  replace: bool, keep_both: bool, org: str | None) -> None:
     """Spend lines (CSV or XLSX); the columns are listed in README.md."""
     from procure.ingest.spend import FIELDS_BY_NAME
 
@@ -68,10 +71,11 @@ def spend_command(file: Path, report: Path | None, maps: tuple[str, ...],
                 f"{item!r}: use FIELD=\"COLUMN\" with a field among "
                 f"{', '.join(sorted(set(FIELDS_BY_NAME)))}.", param_hint="--map")
         mapping[field] = column.strip().strip('"')
-    _run_import("spend", file, report, mapping=mapping, replace=replace, keep_both=keep_both)
+    _run_import("spend", file, report, org, mapping=mapping, replace=replace,
+                keep_both=keep_both)
 
 
-def _run_import(kind: str, file: Path, report: Path | None, *,
+def _run_import(kind: str, file: Path, report: Path | None, org: str | None, *,
                 mapping: dict[str, str] | None = None, replace: bool = False,
                 keep_both: bool = False) -> None:
     from procure.ingest import ImportRejected, record_file_error, record_rejection
@@ -86,30 +90,33 @@ def _run_import(kind: str, file: Path, report: Path | None, *,
     from procure.ingest.suppliers import import_suppliers
 
     session = get_session()
+    owner = chosen_organisation(org).id
+    assert owner is not None  # a stored organisation
     with (file.open("rb") as stream, current_app.test_request_context(), force_locale("en"),
           row_limit(int(current_app.config["IMPORT_MAX_ROWS"]))):
         try:
             if kind == "suppliers":
-                run = import_suppliers(session, stream, file.name, eur_nok=float(
-                    current_app.config.get("STATS_EUR_NOK", 11.5)))
+                run = import_suppliers(session, stream, file.name, organisation_id=owner,
+                                       eur_nok=float(current_app.config.get("STATS_EUR_NOK",
+                                                                            11.5)))
             elif kind == "spend":
-                run = import_spend(session, stream, file.name, mapping=mapping,
-                                   replace=replace, keep_both=keep_both)
+                run = import_spend(session, stream, file.name, organisation_id=owner,
+                                   mapping=mapping, replace=replace, keep_both=keep_both)
             elif kind == "rates":
-                run = import_rates(session, stream, file.name)
+                run = import_rates(session, stream, file.name, organisation_id=owner)
             else:
-                run = import_ocds(session, stream, file.name)
+                run = import_ocds(session, stream, file.name, organisation_id=owner)
         except ChangesNeedConfirmation as changes:
             session.rollback()
-            _changes(changes, old_values(session, changes.changes))
+            _changes(changes, old_values(session, changes.changes, owner))
         except ImportRejected as rejected:
             session.rollback()
-            run = record_rejection(session, rejected)
+            run = record_rejection(session, rejected, organisation_id=owner)
             session.commit()
             _fail(run, report)
         except UserError as error:
             session.rollback()
-            run = record_file_error(session, kind, file.name, error)
+            run = record_file_error(session, kind, file.name, error, organisation_id=owner)
             session.commit()
             _fail(run, report)
         session.commit()
@@ -230,21 +237,26 @@ def rates_group() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the row-level report (CSV) here when rows are bad.")
+@organisation_option
 @with_appcontext
-def rates_import(file: Path, report: Path | None) -> None:
+def rates_import(file: Path, report: Path | None, org: str | None) -> None:
     """Norges Bank's exchange rate CSV (data.norges-bank.no, EXR) or currency;date;rate.
-    Awards in those currencies get their NOK value from the rate of the award date."""
-    _run_import("rates", file, report)
+    Awards in those currencies get their NOK value from the rate of the award date. The
+    rates serve every organisation; the import is recorded as --org's."""
+    _run_import("rates", file, report, org)
 
 
 @import_group.command("tenders")
+@organisation_option
 @with_appcontext
-def import_tenders() -> None:
-    """Awards from procure's own awarded tenders."""
+def import_tenders(org: str | None) -> None:
+    """Awards from the organisation's own awarded tenders in procure."""
     from procure.ingest.tenders import sync_tender_awards
 
     session = get_session()
-    run = sync_tender_awards(session)
+    owner = chosen_organisation(org).id
+    assert owner is not None  # a stored organisation
+    run = sync_tender_awards(session, organisation_id=owner)
     session.commit()
     click.echo(f"Imported procure's tenders: {run.inserted} new, {run.updated} changed, "
                f"{run.unchanged} unchanged (import {run.id}).")

@@ -12,8 +12,10 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 
 from procure import clock
+from procure.cli.orgs import chosen_organisation, organisation_option
 from procure.db import get_session
 from procure.domain import statistics as rules
+from procure.models import Organisation
 
 OSLO = clock.OSLO
 
@@ -38,19 +40,19 @@ def filter_options(function):
         click.option("--category", help="Spend category."),
         click.option("--procedure", help="Procedure id (awards and tenders)."),
         click.option("--home", "home_kommune", default=None,
-                     help="Home kommune (default: the organisation's, else 3205)."),
+                     help="Home kommune (default: the organisation's)."),
         click.option("--region", default=None, help="Kommune numbers, comma separated."),
         click.option("--startup-years", type=click.IntRange(0, 100), default=None),
     ]
     for option in reversed(options):
         function = option(function)
-    return function
+    return organisation_option(function)
 
 
 def build_filters(date_from, date_to, year, quarter, department, cpv_division, category,
-                  procedure, home_kommune, region, startup_years) -> rules.Filters:
-    from procure.services.tenders import default_organisation
-
+                  procedure, home_kommune, region, startup_years, org) -> rules.Filters:
+    """The filters of the options, for the organisation --org (the only one when left out)."""
+    organisation = chosen_organisation(org)
     if cpv_division and not (len(cpv_division) == 2 and cpv_division.isdigit()):
         raise click.BadParameter("two digits", param_hint="--cpv")
     try:
@@ -58,15 +60,14 @@ def build_filters(date_from, date_to, year, quarter, department, cpv_division, c
                                          date_to)
         region_codes = rules.parse_region(
             region or str(current_app.config.get("STATS_REGION") or "")) or rules.DEFAULT_REGION
-        organisation = default_organisation(get_session())
         return rules.Filters(
             start, end, department=department, cpv_division=cpv_division, category=category,
             procedure=procedure,
-            home_kommune=home_kommune or (organisation.kommunenummer if organisation
-                                          else rules.HOME_KOMMUNE),
+            home_kommune=home_kommune or organisation.kommunenummer or rules.HOME_KOMMUNE,
             region=region_codes,
             startup_years=startup_years if startup_years is not None else int(
-                current_app.config.get("STATS_STARTUP_YEARS", rules.DEFAULT_STARTUP_YEARS)))
+                current_app.config.get("STATS_STARTUP_YEARS", rules.DEFAULT_STARTUP_YEARS)),
+            organisation_id=organisation.id)
     except ValueError as error:
         raise click.UsageError(f"bad filter: {error}") from None
 
@@ -92,6 +93,9 @@ def stats_show(as_json: bool, **options) -> None:
     if as_json:
         click.echo(json.dumps(rules.as_json(figures), ensure_ascii=False, indent=2))
         return
+    organisation = get_session().get(Organisation, filters.organisation_id)
+    if organisation is not None:
+        click.echo(f"{organisation.name} ({organisation.orgnr})")
     click.echo(f"Period {filters.date_from} to {filters.date_to}")
     for indicator in rules.INDICATORS:
         figure = figures[indicator.id]
@@ -138,17 +142,11 @@ def stats_export(output: Path, lines: bool, lang: str, **options) -> None:
     with current_app.test_request_context(), force_locale(lang):
         report = statistics.report(session, filters)
         rows = statistics.iter_lines(session, filters) if lines else None
+        organisation = session.get(Organisation, filters.organisation_id)
         data = statistics_workbook(report, export_labels(), rows,
-                                   organisation=_organisation_name(session))
+                                   organisation=organisation.name if organisation else None)
     write_atomically(output, data)  # an interrupted export leaves no half-written file
     click.echo(f"Wrote {output} ({len(data):,} bytes).".replace(",", " "))
-
-
-def _organisation_name(session) -> str | None:
-    from procure.services.tenders import default_organisation
-
-    organisation = default_organisation(session)
-    return organisation.name if organisation else None
 
 
 def register_statistics_cli(app) -> None:

@@ -82,20 +82,22 @@ def step(session: Session, when: datetime, action, *args, **kwargs):
     return result
 
 
-def _contacts(session: Session) -> None:
+def _contacts(session: Session, organisation: Organisation) -> None:
     for orgnr, (name, role, email, phone) in CONTACTS.items():
         supplier = session.exec(select(Supplier).where(Supplier.orgnr == orgnr)).first()
         if supplier is None or session.exec(select(SupplierContact.id).where(
-                SupplierContact.supplier_id == supplier.id)).first() is not None:
+                SupplierContact.supplier_id == supplier.id,
+                SupplierContact.organisation_id == organisation.id)).first() is not None:
             continue
-        session.add(SupplierContact(supplier_id=stored_id(supplier), name=name, role=role,
-                                    email=email, phone=phone))
+        session.add(SupplierContact(supplier_id=stored_id(supplier),
+                                    organisation_id=stored_id(organisation), name=name,
+                                    role=role, email=email, phone=phone))
     session.flush()
 
 
 def apply_demo_competition(session: Session, organisation: Organisation, rulebook: RuleBook,
                            now: datetime) -> None:
-    _contacts(session)
+    _contacts(session, organisation)
     reference = f"{now.year}-{KEY}"
     if session.exec(select(Tender).where(Tender.organisation_id == organisation.id,
                                          Tender.reference == reference)).first() is not None:

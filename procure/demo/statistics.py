@@ -96,17 +96,21 @@ def demo_orgnr(index: int) -> str:
 
 
 def load_demo_statistics(session: Session, organisation: Organisation, now: datetime) -> None:
-    if session.scalar(select(col(SpendLine.id)).where(col(SpendLine.invoice_id) == "DEMO-00001")):
+    organisation_id = stored_id(organisation)
+    if session.scalar(select(col(SpendLine.id)).where(
+            col(SpendLine.organisation_id) == organisation_id,
+            col(SpendLine.invoice_id) == "DEMO-00001")):
         return
     rng = random.Random(SEED)  # noqa: S311 (demo data, not secrets)
     suppliers = _suppliers(session)
-    _spend(session, rng, suppliers, now)
+    _spend(session, rng, suppliers, now, organisation_id)
     _tenders(session, organisation, now)
     session.flush()
-    if session.scalar(select(col(Award.id)).where(col(Award.source) == "procure")
+    if session.scalar(select(col(Award.id)).where(col(Award.organisation_id) == organisation_id,
+                                                  col(Award.source) == "procure")
                       .limit(1)) is None:
-        sync_tender_awards(session)
-    _awards(session, rng, suppliers, now)
+        sync_tender_awards(session, organisation_id=organisation_id)
+    _awards(session, rng, suppliers, now, organisation_id)
     session.flush()
 
 
@@ -150,10 +154,10 @@ def _category(supplier: Supplier) -> tuple[str, str]:
 
 
 def _spend(session: Session, rng: random.Random, suppliers: list[Supplier],
-           now: datetime) -> None:
+           now: datetime, organisation_id: int) -> None:
     connection = session.connection()
     iso = connection.dialect.name == "sqlite"
-    run = start_run(session, "spend", "demo", None)
+    run = start_run(session, "spend", "demo", None, organisation_id=organisation_id)
     today = now.date()
     start = date(today.year - 1, 1, 1)
     days = max(1, (today - start).days)
@@ -179,9 +183,10 @@ def _spend(session: Session, rng: random.Random, suppliers: list[Supplier],
         rows.append((f"org:{orgnr}", f"DEMO-{number:05d}", 1, day.isoformat() if iso else day,
                      orgnr, valid, supplier_id, round(amount * 100),
                      str(6500 + rng.randrange(8) * 10), category,
-                     cpv if rng.random() < 0.7 else "", rng.choice(DEPARTMENTS), run.id))
+                     cpv if rng.random() < 0.7 else "", rng.choice(DEPARTMENTS), run.id,
+                     organisation_id))
     connection.exec_driver_sql(upsert_sql(connection.dialect.name), rows)
-    spend_summary.rebuild(session)
+    spend_summary.rebuild(session, organisation_id)
     run.rows_read = run.inserted = len(rows)
     session.add(run)
 
@@ -285,7 +290,7 @@ def _tenders(session: Session, organisation: Organisation, now: datetime) -> Non
 
 
 def _awards(session: Session, rng: random.Random, suppliers: list[Supplier],
-            now: datetime) -> None:
+            now: datetime, organisation_id: int) -> None:
     today = now.date()
     methods = (("open", "ratedCriteria"), ("open", "priceOnly"), ("selective", "ratedCriteria"),
                ("limited", "priceOnly"), ("direct", None))
@@ -313,7 +318,7 @@ def _awards(session: Session, rng: random.Random, suppliers: list[Supplier],
             winners=[WinnerData(party_key=supplier.orgnr, name=supplier.name,
                                 orgnr=supplier.orgnr, size_class=scale)],
         ))
-    run = start_run(session, "ocds", "demo", None)
+    run = start_run(session, "ocds", "demo", None, organisation_id=organisation_id)
     run.inserted, _updated = store_awards(session, "ocds", awards, run)
     run.rows_read = len(awards)
     session.add(run)

@@ -225,6 +225,9 @@ class Filters:
     home_kommune: str = HOME_KOMMUNE
     region: tuple[str, ...] = DEFAULT_REGION
     startup_years: int = DEFAULT_STARTUP_YEARS
+    # Whose spend, awards and tenders (issue 19): every statistics query requires it, and
+    # refuses to run over every organisation's data when it is left out.
+    organisation_id: int | None = None
 
     def __post_init__(self) -> None:
         if self.date_to < self.date_from:

@@ -5,6 +5,10 @@ raises `ImportRejected` (with every bad row: row, field, reason) when any row is
 then rolls back and stores the report with `record_rejection`, so a rejected file changes no
 data. Re-importing a file changes nothing: rows are matched on natural keys and only rows whose
 values differ are updated.
+
+Every import is made for one organisation (issue 19): its run, and the spend lines, awards and
+column choices it writes, are that organisation's. The supplier register and the exchange
+rates it may fill are shared facts; only the run that brought them is the organisation's.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from sqlmodel import Session, SQLModel, col
 
 from procure.db import affected_rows
 from procure.errors import N_, UserError
-from procure.models import AwardSupplier, ImportRun, SpendLine, Supplier
+from procure.models import Award, AwardSupplier, ImportRun, SpendLine, Supplier
 
 KINDS = ("suppliers", "spend", "ocds", "tenders", "rates")
 MAX_STORED_ERRORS = 100_000
@@ -56,18 +60,21 @@ class ImportRejected(UserError):
         self.rows_read = rows_read
 
 
-def start_run(session: Session, kind: str, filename: str, actor_id: int | None) -> ImportRun:
-    run = ImportRun(kind=kind, filename=filename[:255], status="imported", actor_id=actor_id)
+def start_run(session: Session, kind: str, filename: str, actor_id: int | None, *,
+              organisation_id: int) -> ImportRun:
+    run = ImportRun(kind=kind, filename=filename[:255], status="imported", actor_id=actor_id,
+                    organisation_id=organisation_id)
     session.add(run)
     session.flush()
     return run
 
 
 def record_rejection(session: Session, rejected: ImportRejected,
-                     actor_id: int | None = None) -> ImportRun:
+                     actor_id: int | None = None, *, organisation_id: int) -> ImportRun:
     """Store a rejected import's report (call after rolling back what the import wrote)."""
     run = ImportRun(kind=rejected.kind, filename=rejected.filename[:255], status="rejected",
-                    actor_id=actor_id, rows_read=rejected.rows_read,
+                    actor_id=actor_id, organisation_id=organisation_id,
+                    rows_read=rejected.rows_read,
                     error_count=rejected.errors.count, errors=rejected.errors.items)
     session.add(run)
     session.flush()
@@ -75,10 +82,11 @@ def record_rejection(session: Session, rejected: ImportRejected,
 
 
 def record_file_error(session: Session, kind: str, filename: str, error: UserError,
-                      actor_id: int | None = None) -> ImportRun:
+                      actor_id: int | None = None, *, organisation_id: int) -> ImportRun:
     """Store an import refused as a whole (wrong type, missing columns) as a one-line report."""
     run = ImportRun(kind=kind, filename=filename[:255], status="rejected", actor_id=actor_id,
-                    error_count=1, errors=[[0, "", error.msgid, error.params]])
+                    organisation_id=organisation_id, error_count=1,
+                    errors=[[0, "", error.msgid, error.params]])
     session.add(run)
     session.flush()
     return run
@@ -96,25 +104,39 @@ def finish_run(session: Session, run: ImportRun, *, rows_read: int, inserted: in
     return run
 
 
-def recent_runs(session: Session, limit: int = 20) -> list[ImportRun]:
-    statement = select(ImportRun).order_by(col(ImportRun.created_at).desc(),
-                                           col(ImportRun.id).desc())
+def recent_runs(session: Session, organisation_id: int, limit: int = 20) -> list[ImportRun]:
+    """The organisation's latest imports."""
+    statement = (select(ImportRun).where(col(ImportRun.organisation_id) == organisation_id)
+                 .order_by(col(ImportRun.created_at).desc(), col(ImportRun.id).desc()))
     return list(session.scalars(statement.limit(limit)))
 
 
-def relink_suppliers(session: Session) -> int:
-    """Point spend lines and award winners without a supplier at the register, in SQL."""
+def get_run(session: Session, run_id: int, organisation_id: int) -> ImportRun | None:
+    """The import with this id, if it is the organisation's."""
+    run = session.get(ImportRun, run_id)
+    return run if run is not None and run.organisation_id == organisation_id else None
+
+
+def relink_suppliers(session: Session, organisation_id: int | None = None) -> int:
+    """Point every organisation's spend lines and award winners without a supplier at the
+    (shared) register, in SQL; returns how many of `organisation_id`'s were linked (of all
+    when it is None), so an import's report counts its own organisation's only."""
     linked = 0
     for table in (SpendLine, AwardSupplier):
         match = select(col(Supplier.id)).where(col(Supplier.orgnr) == col(table.supplier_orgnr))
-        statement = (
-            update(table)
-            .where(col(table.supplier_id).is_(None), col(table.supplier_orgnr) != "",
-                   col(table.supplier_orgnr).in_(select(col(Supplier.orgnr))))
-            .values(supplier_id=match.scalar_subquery())
-            .execution_options(synchronize_session=False)
-        )
-        linked += affected_rows(session.execute(statement)) or 0
+        unlinked = (col(table.supplier_id).is_(None), col(table.supplier_orgnr) != "",
+                    col(table.supplier_orgnr).in_(select(col(Supplier.orgnr))))
+        if organisation_id is not None:
+            owned = (col(SpendLine.organisation_id) == organisation_id if table is SpendLine
+                     else col(AwardSupplier.award_id).in_(
+                         select(col(Award.id)).where(col(Award.organisation_id)
+                                                     == organisation_id)))
+            linked += count_rows(session, table, *unlinked, owned)
+        statement = (update(table).where(*unlinked)
+                     .values(supplier_id=match.scalar_subquery())
+                     .execution_options(synchronize_session=False))
+        changed = affected_rows(session.execute(statement)) or 0
+        linked += changed if organisation_id is None else 0
     session.flush()
     return linked
 

@@ -1,4 +1,5 @@
-"""Storing contract awards from any source, matched on (source, ocid, award key)."""
+"""Storing contract awards from any source, matched on (organisation, source, ocid, award
+key): the import run's organisation's awards only."""
 
 from __future__ import annotations
 
@@ -69,7 +70,8 @@ def store_awards(session: Session, source: str, awards: list[AwardData],
     existing: dict[tuple[str, str], Award] = {}
     ocids = sorted({award.ocid for award in awards})
     for start in range(0, len(ocids), 500):
-        statement = select(Award).where(col(Award.source) == source,
+        statement = select(Award).where(col(Award.organisation_id) == run.organisation_id,
+                                        col(Award.source) == source,
                                         col(Award.ocid).in_(ocids[start:start + 500]))
         for found in session.scalars(statement):
             existing[(found.ocid, found.award_key)] = found
@@ -80,7 +82,8 @@ def store_awards(session: Session, source: str, awards: list[AwardData],
         row = existing.get((data.ocid, data.award_key))
         winners = {(w.party_key, w.name[:300], w.orgnr, w.size_class) for w in data.winners}
         if row is None:
-            row = Award(source=source, ocid=data.ocid, award_key=data.award_key,
+            row = Award(organisation_id=run.organisation_id, source=source, ocid=data.ocid,
+                        award_key=data.award_key,
                         import_id=run.id, **{name: getattr(data, name) for name in AWARD_FIELDS})
             session.add(row)
             session.flush()

@@ -125,7 +125,7 @@ def merger() -> ocdsmerge.Merger:
         return ocdsmerge.Merger(schema=str(path))
 
 
-def import_ocds(session: Session, stream: IO[bytes], filename: str, *,
+def import_ocds(session: Session, stream: IO[bytes], filename: str, *, organisation_id: int,
                 actor_id: int | None = None) -> ImportRun:
     if PurePath(filename or "").suffix.lower() not in SUFFIXES:
         raise ImportFileError(N_("Upload a file of type %(types)s."),
@@ -154,7 +154,7 @@ def import_ocds(session: Session, stream: IO[bytes], filename: str, *,
         raise ImportFileError(N_("Nothing to import: the file's %(count)d releases have no "
                                  "awards."), count=len(releases))
     notes = _value_in_nok(session, awards)
-    run = start_run(session, "ocds", filename, actor_id)
+    run = start_run(session, "ocds", filename, actor_id, organisation_id=organisation_id)
     inserted, updated = store_awards(session, "ocds", awards, run)
     return finish_run(session, run, rows_read=len(awards), inserted=inserted, updated=updated,
                       notes={"releases": len(releases), "awards_left_out": skipped, **notes})

@@ -52,8 +52,10 @@ SIMPLE: dict[str, tuple[str, ...]] = {
     "currency": ("valuta",), "date": ("dato",), "rate": ("kurs",)}
 
 
-def import_rates(session: Session, stream: IO[bytes], filename: str, *,
+def import_rates(session: Session, stream: IO[bytes], filename: str, *, organisation_id: int,
                  actor_id: int | None = None) -> ImportRun:
+    """Exchange rates (shared by every organisation); every organisation's awards in those
+    currencies are valued again, and the run's report counts its own organisation's."""
     kind = file_type(stream, filename, ("csv",))
     table = read_table(stream, kind)
     header = [name.strip().lstrip("\ufeff").strip() for name in table.header]
@@ -80,14 +82,14 @@ def import_rates(session: Session, stream: IO[bytes], filename: str, *,
         raise ImportRejected("rates", filename, errors, rows_read)
     if not rates:
         raise ImportFileError(N_("Nothing to import: the file has no exchange rates."))
-    run = start_run(session, "rates", filename, actor_id)
+    run = start_run(session, "rates", filename, actor_id, organisation_id=organisation_id)
     inserted, updated = _store(session, rates, run)
     currencies = sorted({currency for currency, _day in rates})
     used = {currency: {"from": min(d for c, d in rates if c == currency).isoformat(),
                        "to": max(d for c, d in rates if c == currency).isoformat(),
                        "days": sum(1 for c, _d in rates if c == currency)}
             for currency in currencies}
-    awards = revalue_awards(session, set(currencies))
+    awards = revalue_awards(session, set(currencies), counted=organisation_id)
     for currency, counts in awards.items():
         used[currency].update(awards=counts["awards"], valued=counts["valued"])
     return finish_run(session, run, rows_read=len(rates), inserted=inserted, updated=updated,

@@ -29,6 +29,10 @@ organisation number is kept and reported under data quality; its supplier size i
 
 A large CSV file is read in a forked child while this process writes (forked.py): the same
 importer, its writes sent down a pipe (`_SpendImporter.sink`) and made here (`receive`).
+
+The lines, the remembered column choices and the monthly sums are the importing organisation's
+(issue 19): a line's key is unique within its organisation, and nothing here reads or changes
+another organisation's lines.
 """
 
 from __future__ import annotations
@@ -129,8 +133,11 @@ FIELDS_BY_NAME = {name: field for field, name in FIELD_NAMES.items()} | {
 LIMITS = {"invoice_id": 60, "account": 40, "category": 100, "department": 100}
 INSERT_COLUMNS = ("key_scope", "invoice_id", "line_no", "invoice_date", "supplier_orgnr",
                   "orgnr_valid", "supplier_id", "amount_ore", "account", "category", "cpv_code",
-                  "department", "import_id")
-KEY = ("invoice_id", "line_no", "key_scope")  # the unique index's order (see SpendLine)
+                  "department", "import_id", "organisation_id")
+# The unique index's order (see SpendLine), but the organisation: the order staged lines are
+# written in (one import's lines share the organisation).
+KEY = ("invoice_id", "line_no", "key_scope")
+CONFLICT = (*KEY, "organisation_id")
 # A change in these means the line changed; supplier_id follows the register (relinked).
 COMPARED = ("invoice_date", "supplier_orgnr", "amount_ore", "account", "category", "cpv_code",
             "department")
@@ -152,15 +159,17 @@ def upsert_sql(dialect: str) -> str:
     return f"{upsert.head()} VALUES ({marks}) {upsert.conflict}"
 
 
-def _upsert(import_id: int | None = None) -> bulk.Upsert:
-    """The spend line upsert; with `import_id` that column is a constant, not a parameter."""
-    updates = ", ".join(f"{name} = excluded.{name}" for name in INSERT_COLUMNS[3:])
+def _upsert(run: ImportRun | None = None) -> bulk.Upsert:
+    """The spend line upsert; for a run, its id and organisation are constants, not
+    parameters."""
+    updates = ", ".join(f"{name} = excluded.{name}" for name in INSERT_COLUMNS[3:-1])
     changed = " OR ".join(f"spend_line.{name} IS DISTINCT FROM excluded.{name}"
                           for name in COMPARED)
-    constants = {} if import_id is None else {"import_id": str(int(import_id))}
+    constants = {} if run is None else {"import_id": str(stored_id(run)),
+                                        "organisation_id": str(int(run.organisation_id))}
     return bulk.Upsert(
-        "spend_line", INSERT_COLUMNS[:-1] if constants else INSERT_COLUMNS,
-        f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {updates} WHERE {changed}",
+        "spend_line", INSERT_COLUMNS[:-2] if constants else INSERT_COLUMNS,
+        f"ON CONFLICT ({', '.join(CONFLICT)}) DO UPDATE SET {updates} WHERE {changed}",
         KEY, constants)
 
 
@@ -342,9 +351,9 @@ class ChangesNeedConfirmation(UserError):
 
 
 def import_spend(
-    session: Session, stream: IO[bytes], filename: str, *, actor_id: int | None = None,
-    batch_size: int = 2_000, mapping: dict[str, str] | None = None, replace: bool = False,
-    keep_both: bool = False,
+    session: Session, stream: IO[bytes], filename: str, *, organisation_id: int,
+    actor_id: int | None = None, batch_size: int = 2_000, mapping: dict[str, str] | None = None,
+    replace: bool = False, keep_both: bool = False,
 ) -> ImportRun:
     """Upsert spend lines; raise ImportRejected (after reading every row) if any is bad, and
     ChangesNeedConfirmation when lines already imported would change and `replace` is not
@@ -361,10 +370,10 @@ def import_spend(
     size = _remaining_bytes(stream)
     table = read_table(stream, kind)
     try:
-        chosen = remembered_mapping(session, table.header)
+        chosen = remembered_mapping(session, table.header, organisation_id)
         chosen.update(mapping or {})
         layout = resolve_columns(table.header, chosen)
-        run = start_run(session, "spend", filename, actor_id)
+        run = start_run(session, "spend", filename, actor_id, organisation_id=organisation_id)
         in_child = (kind == "csv" and size is not None and size >= FORK_MIN_BYTES
                     and forked.available())
         return _import_rows(session, run, table, layout, batch_size, in_child, replace,
@@ -373,9 +382,11 @@ def import_spend(
         table.close()
 
 
-def remembered_mapping(session: Session, header: Sequence[str]) -> dict[str, str]:
-    """The columns chosen before for files with these headers."""
+def remembered_mapping(session: Session, header: Sequence[str],
+                       organisation_id: int) -> dict[str, str]:
+    """The columns the organisation chose before for files with these headers."""
     found = session.scalar(select(col(ImportMapping.columns)).where(
+        col(ImportMapping.organisation_id) == organisation_id,
         col(ImportMapping.kind) == "spend",
         col(ImportMapping.header_key) == layout_key(header)))
     return dict(found or {})
@@ -392,13 +403,15 @@ def file_header(stream: IO[bytes], filename: str) -> list[str]:
 
 
 def remember_mapping(session: Session, header: Sequence[str], mapping: dict[str, str],
-                     actor_id: int | None = None) -> ImportMapping:
-    """Keep the columns chosen for files with these headers (replacing any chosen before)."""
+                     actor_id: int | None = None, *, organisation_id: int) -> ImportMapping:
+    """Keep the columns the organisation chose for files with these headers (replacing any it
+    chose before)."""
     key = layout_key(header)
-    row = session.scalar(select(ImportMapping).where(col(ImportMapping.kind) == "spend",
-                                                     col(ImportMapping.header_key) == key))
+    row = session.scalar(select(ImportMapping).where(
+        col(ImportMapping.organisation_id) == organisation_id,
+        col(ImportMapping.kind) == "spend", col(ImportMapping.header_key) == key))
     if row is None:
-        row = ImportMapping(kind="spend", header_key=key)
+        row = ImportMapping(organisation_id=organisation_id, kind="spend", header_key=key)
     row.header = list(header)
     row.columns = {field: value for field, value in mapping.items() if field in COLUMNS}
     row.updated_at = clock.now()
@@ -408,10 +421,12 @@ def remember_mapping(session: Session, header: Sequence[str], mapping: dict[str,
     return row
 
 
-def old_values(session: Session, changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def old_values(session: Session, changes: list[dict[str, Any]],
+               organisation_id: int) -> list[dict[str, Any]]:
     """The changed lines (from ChangesNeedConfirmation) with their values before the import,
     read after the caller rolled the import back: `old_date`, `old_amount_ore`, and
-    `differences` (each compared column that differs: name -> [old, new], as text)."""
+    `differences` (each compared column that differs: name -> [old, new], as text). The
+    organisation's lines only."""
     if not changes:
         return changes
     table = table_of(SpendLine)
@@ -420,14 +435,15 @@ def old_values(session: Session, changes: list[dict[str, Any]]) -> list[dict[str
             for change in changes]
     scope_, invoice_, line_ = (col(SpendLine.key_scope), col(SpendLine.invoice_id),
                                col(SpendLine.line_no))
+    owned = col(SpendLine.organisation_id) == organisation_id
     rows = session.execute(select(scope_, invoice_, line_, *compared)
-                           .where(tuple_(scope_, invoice_, line_).in_(keys))).all()
+                           .where(owned, tuple_(scope_, invoice_, line_).in_(keys))).all()
     before = {(scope, invoice, line): values for scope, invoice, line, *values in rows}
     missing = [key[1:] for key in keys if key not in before]
     if missing:  # a line imported before migration 0013 that the import adopted
         for invoice, line, *values in session.execute(
                 select(invoice_, line_, *compared)
-                .where(scope_ == LEGACY, tuple_(invoice_, line_).in_(missing))):
+                .where(owned, scope_ == LEGACY, tuple_(invoice_, line_).in_(missing))):
             before[(LEGACY, invoice, line)] = values
     result = []
     for change, key in zip(changes, keys, strict=True):
@@ -573,7 +589,7 @@ def _import_rows(session: Session, run: ImportRun, table: Table, layout: Layout,
     if inserted == importer.rows_read and importer.summary.complete and not duplicates:
         importer.summary.write(session)  # only new lines: add them
     else:
-        spend_summary.rebuild(session)  # lines that were there changed: sum again
+        spend_summary.rebuild(session, run.organisation_id)  # lines changed: sum again
     return finish_run(session, run, rows_read=importer.rows_read, inserted=inserted,
                       updated=updated,
                       notes={"invalid_orgnr": importer.invalid_orgnr,
@@ -622,7 +638,8 @@ def _adopt_legacy(session: Session, last: int,
     rows = session.execute(
         select(old.c.id, new.c.key_scope, new.c.invoice_id, new.c.line_no,
                *(old.c[name] for name in COMPARED), *(new.c[name] for name in COMPARED))
-        .join(new, (new.c.invoice_id == old.c.invoice_id) & (new.c.line_no == old.c.line_no))
+        .join(new, (new.c.invoice_id == old.c.invoice_id) & (new.c.line_no == old.c.line_no)
+              & (new.c.organisation_id == old.c.organisation_id))
         .where(old.c.key_scope == LEGACY, new.c.id > last, new.c.import_id == run_id)).all()
     if not rows:
         return 0, []
@@ -655,7 +672,8 @@ def _possible_duplicates(session: Session, last: int,
                *(old.c[name] for name in COMPARED), *(new.c[name] for name in COMPARED))
         .join(new, (new.c.invoice_id == old.c.invoice_id) & (new.c.line_no == old.c.line_no)
               & (new.c.invoice_date == old.c.invoice_date)
-              & (new.c.amount_ore == old.c.amount_ore))
+              & (new.c.amount_ore == old.c.amount_ore)
+              & (new.c.organisation_id == old.c.organisation_id))
         .where(old.c.id <= last, new.c.id > last, new.c.import_id == run_id,
                old.c.key_scope != new.c.key_scope)
         .order_by(new.c.key_scope, new.c.invoice_id, new.c.line_no, old.c.id)).all()
@@ -695,7 +713,7 @@ _SCOPES = {"org": ("org", 6), "date": ("date", 2), "year": ("year", 0)}
 
 class _Encoded:
     """A clean batch: its invoice ids and line numbers, the number of each coded value, and
-    the amounts. `columns()` gives the columns written (INSERT_COLUMNS but import_id). Sent to
+    the amounts. `columns()` gives the columns written (INSERT_COLUMNS but the run's two). Sent to
     another process (`to_send`), the raw columns stay behind and a text column travels as one
     string, which pickles far faster than a list of short strings."""
 
@@ -761,12 +779,13 @@ class _SpendImporter:
         index = layout.index
         self.connection = session.connection()
         dialect = self.connection.dialect.name
-        self.writer = bulk.writer(self.connection, _upsert(run.id))
+        self.writer = bulk.writer(self.connection, _upsert(run))
         register = session.execute(
             select(col(Supplier.orgnr), col(Supplier.id), col(Supplier.size_class))
         ).all()  # one read of it
         sizes = {supplier_id: size or UNKNOWN for _, supplier_id, size in register}
-        self.summary = spend_summary.Accumulator(dialect == "sqlite", sizes)
+        self.summary = spend_summary.Accumulator(dialect == "sqlite", sizes,
+                                                 run.organisation_id)
         self.coded = _Columns({orgnr: supplier_id for orgnr, supplier_id, _ in register},
                               dialect == "sqlite", self.summary)
         self.batch_size = batch_size

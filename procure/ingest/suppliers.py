@@ -91,12 +91,13 @@ COMPARED = BATCH_COLUMNS[1:-2]
 
 
 def import_suppliers(
-    session: Session, stream: IO[bytes], filename: str, *, actor_id: int | None = None,
-    eur_nok: float = DEFAULT_EUR_NOK,
+    session: Session, stream: IO[bytes], filename: str, *, organisation_id: int,
+    actor_id: int | None = None, eur_nok: float = DEFAULT_EUR_NOK,
 ) -> ImportRun:
-    """Upsert suppliers by organisation number; raise ImportRejected if any row is bad."""
+    """Upsert suppliers by organisation number; raise ImportRejected if any row is bad. The
+    register is shared; the run, and the count of lines linked, are the organisation's."""
     kind = file_type(stream, filename, ("json", "csv", "xlsx"))
-    run = start_run(session, "suppliers", filename, actor_id)
+    run = start_run(session, "suppliers", filename, actor_id, organisation_id=organisation_id)
     before = count_rows(session, Supplier)
     errors = RowErrors()
     seen: set[str] = set()
@@ -118,7 +119,7 @@ def import_suppliers(
     session.flush()
     touched = count_rows(session, Supplier, col(Supplier.import_id) == run.id)
     inserted = count_rows(session, Supplier) - before
-    linked = relink_suppliers(session)
+    linked = relink_suppliers(session, organisation_id)
     return finish_run(session, run, rows_read=rows_read, inserted=inserted,
                       updated=touched - inserted, notes={"linked": linked})
 

@@ -102,9 +102,11 @@ def _criteria(tender: Tender) -> str | None:
     return "priceOnly" if tender.weight_price >= 100 else "ratedCriteria"
 
 
-def sync_tender_awards(session: Session, *, actor_id: int | None = None) -> ImportRun:
-    """Upsert one award per awarded tender (source "procure")."""
-    statement = select(Tender).where(col(Tender.awarded_at).is_not(None),
+def sync_tender_awards(session: Session, *, organisation_id: int,
+                       actor_id: int | None = None) -> ImportRun:
+    """Upsert one award per awarded tender of the organisation (source "procure")."""
+    statement = select(Tender).where(col(Tender.organisation_id) == organisation_id,
+                                     col(Tender.awarded_at).is_not(None),
                                      col(Tender.cancelled_at).is_(None)).order_by(col(Tender.id))
     offers = _offers(session)
     winners = _winners(session)
@@ -131,6 +133,6 @@ def sync_tender_awards(session: Session, *, actor_id: int | None = None) -> Impo
             winners=[WinnerData(party_key=winner.orgnr, name=winner.name, orgnr=winner.orgnr)]
             if winner is not None else [],
         ))
-    run = start_run(session, "tenders", "procure", actor_id)
+    run = start_run(session, "tenders", "procure", actor_id, organisation_id=organisation_id)
     inserted, updated = store_awards(session, "procure", awards, run)
     return finish_run(session, run, rows_read=len(awards), inserted=inserted, updated=updated)

@@ -211,8 +211,9 @@ def invite_supplier(
             CompetitionInvitation.tender_id == tender.id,
             CompetitionInvitation.supplier_id == supplier.id)).first() is not None:
         raise CompetitionError(N_("%(name)s is already invited."), name=supplier.name)
-    if contact is None or contact.supplier_id != supplier.id or not contact.email:
-        contact = suppliers.primary_contact(session, supplier)
+    if (contact is None or contact.supplier_id != supplier.id or not contact.email
+            or contact.organisation_id != tender.organisation_id):
+        contact = suppliers.primary_contact(session, supplier, tender.organisation_id)
     if contact is None:
         raise CompetitionError(N_("%(name)s has no contact with an e-mail address. Add one "
                                   "in the supplier register first."), name=supplier.name)
@@ -294,7 +295,7 @@ def send_invitations(
                                   "is recorded in the protocol."))
     for row in rows:
         if not row.invitation.email:  # erased at the contact's request before it was sent
-            contact = suppliers.primary_contact(session, row.supplier)
+            contact = suppliers.primary_contact(session, row.supplier, tender.organisation_id)
             if contact is None:
                 raise CompetitionError(N_(
                     "The address of %(name)s was erased at the contact's request. Add a "

@@ -32,7 +32,6 @@ from procure.models import (
     PartnershipCandidate,
     PartnershipPhase,
     Supplier,
-    SupplierContact,
     Tender,
     stored_id,
 )
@@ -378,7 +377,7 @@ def add_candidate(session: Session, tender: Tender, supplier_id: int, *, actor_i
 
 
 def _supplier_for(session: Session, orgnr: str, name: str, email: str, role: str, *,
-                  actor_id: int | None) -> Supplier:
+                  organisation_id: int, actor_id: int | None) -> Supplier:
     """The register's supplier with this organisation number, added (size unknown) when
     missing, with the address (one an officer typed) as a contact so letters can reach it."""
     supplier = suppliers.by_orgnr(session, orgnr)
@@ -386,11 +385,9 @@ def _supplier_for(session: Session, orgnr: str, name: str, email: str, role: str
         supplier = suppliers.create_supplier(session, {"orgnr": orgnr, "name": name,
                                                        "size_class": "unknown"},
                                              actor_id=actor_id, require_postal_code=False)
-    if email and not session.exec(select(SupplierContact.id).where(
-            SupplierContact.supplier_id == supplier.id,
-            SupplierContact.email == email.lower())).first():
+    if email and not suppliers.has_contact(session, supplier, email, organisation_id):
         suppliers.add_contact(session, supplier, {"name": name, "email": email, "role": role},
-                              actor_id=actor_id)
+                              organisation_id=organisation_id, actor_id=actor_id)
     return supplier
 
 
@@ -410,7 +407,8 @@ def add_participant(session: Session, tender: Tender, participant_id: int, *,
     # registration of interest does not (it is a register contact already, or unconfirmed).
     supplier = _supplier_for(session, person.orgnr, person.name,
                              person.email if person.source != "interest" else "",
-                             "Deltaker i markedsdialogen", actor_id=actor_id)
+                             "Deltaker i markedsdialogen",
+                             organisation_id=tender.organisation_id, actor_id=actor_id)
     return add_candidate(session, tender, stored_id(supplier), actor_id=actor_id, source="dialogue",
                          now=now)
 

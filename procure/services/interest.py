@@ -31,6 +31,7 @@ from procure.models import (
 )
 from procure.services import audit, erasure
 from procure.services import public as public_service
+from procure.services.tenders import default_organisation
 
 CONFIRM = "confirm"
 ERASE = "erase"
@@ -110,6 +111,7 @@ def register(
     if not divisions and tender_id is None:
         raise InterestError(N_("Choose at least one category, or register for a specific "
                                "purchase."))
+    organisation_id = _owner(session, tender_id)
     # What the registrant typed, on one line: officers see it beside the register's name,
     # which the registration does not make theirs (services/supplier_identity.py).
     name = one_line(business_name) or supplier_name(session, orgnr) or ""
@@ -125,6 +127,7 @@ def register(
                                "Check the inbox, or try again tomorrow."))
     registration = InterestRegistration(
         orgnr=orgnr, business_name=name[:300], email=email, email_key=key,
+        organisation_id=organisation_id,
         divisions=sorted(set(divisions)), alerts=alerts, tender_id=tender_id,
         dialogue_event_id=event_id, locale=locale if locale in ("nb", "en") else "nb",
         unsubscribe_token=secrets.token_urlsafe(32), created_at=now,
@@ -137,6 +140,19 @@ def register(
     audit.record(session, "interest.registered", object_type="interest_registration",
                  object_id=registration.id)
     return Registered(registration, token)
+
+
+def _owner(session: Session, tender_id: int | None) -> int:
+    """The organisation a registration belongs to: the tender's, or for categories only the
+    public site's (issue 19)."""
+    if tender_id is not None:
+        tender = session.get(Tender, tender_id)
+        if tender is not None:
+            return tender.organisation_id
+    organisation = default_organisation(session)
+    if organisation is None or organisation.id is None:
+        raise InterestError(N_("Registrations of interest are not open yet."))
+    return organisation.id
 
 
 def _token(session: Session, token: str, purpose: str, now: datetime) -> InterestToken:
@@ -169,6 +185,7 @@ def confirm(session: Session, token: str, now: datetime | None = None) -> Intere
     session.add(row)
     existing = session.exec(select(InterestRegistration).where(
         InterestRegistration.id != registration.id,
+        InterestRegistration.organisation_id == registration.organisation_id,
         InterestRegistration.email == registration.email,
         InterestRegistration.orgnr == registration.orgnr,
         col(InterestRegistration.confirmed_at).is_not(None),
@@ -306,9 +323,11 @@ class Interested:
 
 def interested_in(session: Session, tender: Tender) -> list[Interested]:
     """Confirmed businesses interested in a tender: registered for it or one of its dialogue
-    conferences, or following its CPV division. Each business and address once."""
+    conferences, or following its CPV division. Each business and address once; only the
+    tender's organisation's registrations (issue 19)."""
     division = (tender.cpv_code or "")[:2]
     rows = session.exec(select(InterestRegistration).where(
+        InterestRegistration.organisation_id == tender.organisation_id,
         col(InterestRegistration.confirmed_at).is_not(None)).order_by(
         col(InterestRegistration.business_name), col(InterestRegistration.id))).all()
     events = {e.id: e.title for e in session.exec(

@@ -35,8 +35,8 @@ def sent(session: Session, tender: Tender, round_: str) -> list[SupplierMessage]
     return supplier_messages.sent(session, tender, ROUNDS[round_])
 
 
-def _email(session: Session, supplier: Supplier) -> str:
-    contact = suppliers.primary_contact(session, supplier)
+def _email(session: Session, supplier: Supplier, organisation_id: int) -> str:
+    contact = suppliers.primary_contact(session, supplier, organisation_id)
     return contact.email if contact else ""
 
 
@@ -58,7 +58,8 @@ def outgoing(session: Session, tender: Tender, round_: str) -> list[Outgoing]:
             else:
                 kind, letter = "ip-rejected", letters.rejected(info, c.supplier.name,
                                                                c.row.decision_reason)
-            result.append(Outgoing(c.supplier, _email(session, c.supplier), kind, letter))
+            result.append(Outgoing(c.supplier, _email(session, c.supplier,
+                                                      tender.organisation_id), kind, letter))
     else:
         if row is None or row.partners_selected_at is None:
             return []
@@ -72,7 +73,8 @@ def outgoing(session: Session, tender: Tender, round_: str) -> list[Outgoing]:
             else:
                 kind, letter = "ip-not-partner", letters.not_partner(
                     info, c.supplier.name, chosen, row.partners_reason)
-            result.append(Outgoing(c.supplier, _email(session, c.supplier), kind, letter))
+            result.append(Outgoing(c.supplier, _email(session, c.supplier,
+                                                      tender.organisation_id), kind, letter))
     order = ROUNDS[round_]
     return sorted(result, key=lambda o: (order.index(o.kind), o.supplier.name))
 

@@ -65,9 +65,11 @@ class RateBook:
         return int((amount * found[1] * 100).quantize(Decimal(1), ROUND_HALF_EVEN))
 
 
-def revalue_awards(session: Session, currencies: set[str]) -> dict[str, dict[str, int]]:
-    """Recompute the NOK values of the awards in these currencies from the rates stored now;
-    returns per currency {"awards": n, "valued": k} (k with a NOK value now)."""
+def revalue_awards(session: Session, currencies: set[str],
+                   counted: int | None = None) -> dict[str, dict[str, int]]:
+    """Recompute the NOK values of every organisation's awards in these currencies from the
+    rates stored now; returns per currency {"awards": n, "valued": k} (k with a NOK value
+    now), of the organisation `counted` only when it is given."""
     book = RateBook.load(session, currencies)
     result: dict[str, dict[str, int]] = {}
     wanted = sorted(set(currencies) - {HOME_CURRENCY})
@@ -80,7 +82,7 @@ def revalue_awards(session: Session, currencies: set[str]) -> dict[str, dict[str
             value = book.nok_ore(award.currency, award.amount, award.award_date)
             if award.value_ore != value:
                 award.value_ore = value
-            if award.amount is not None:
+            if award.amount is not None and counted in (None, award.organisation_id):
                 counts = result.setdefault(award.currency, {"awards": 0, "valued": 0})
                 counts["awards"] += 1
                 counts["valued"] += value is not None

@@ -21,6 +21,9 @@ Who keeps them equal to spend_line:
 - the demo loader rebuilds them after writing its lines.
 Nothing else writes spend lines. Every change is in the writer's transaction: a rejected
 import leaves both tables as they were.
+
+Every row is one organisation's (issue 19): the sums never mix two organisations' lines, and an
+import adds to, or rebuilds, its own organisation's sums only.
 """
 
 from __future__ import annotations
@@ -51,49 +54,59 @@ def month_start(dialect: str, column) -> ColumnElement:
     return cast(func.date_trunc(literal_column("'month'"), column), Date)
 
 
-def rebuild(session: OrmSession) -> None:
-    """Both tables again from every spend line, in SQL (one GROUP BY each)."""
+def rebuild(session: OrmSession, organisation_id: int | None = None) -> None:
+    """The three tables again from the spend lines, in SQL (one GROUP BY each): the
+    organisation's rows from its lines, or every organisation's when it is None."""
     connection = session.connection()
     dialect = connection.dialect.name
-    connection.execute(delete(SpendMonth))
-    connection.execute(delete(SpendMonthDims))
-    connection.execute(delete(SpendMonthDepartment))
+    org = col(SpendLine.organisation_id)
+    lines = () if organisation_id is None else (org == organisation_id,)
+    for table in (SpendMonth, SpendMonthDims, SpendMonthDepartment):
+        connection.execute(delete(table).where(
+            *(() if organisation_id is None else (col(table.organisation_id) == organisation_id,))))
     month = month_start(dialect, SpendLine.invoice_date)
     size = func.coalesce(Supplier.size_class, literal_column(f"'{UNKNOWN}'"))
     supplier_id = func.coalesce(SpendLine.supplier_id, literal_column("0"))
     connection.execute(insert(SpendMonth).from_select(
-        ["month", "supplier_orgnr", "orgnr_valid", "supplier_id", "size_class", "lines",
-         "amount_ore"],
-        select(month, col(SpendLine.supplier_orgnr), col(SpendLine.orgnr_valid), supplier_id,
-               func.max(size), func.count(), func.sum(SpendLine.amount_ore))
+        ["organisation_id", "month", "supplier_orgnr", "orgnr_valid", "supplier_id",
+         "size_class", "lines", "amount_ore"],
+        select(org, month, col(SpendLine.supplier_orgnr), col(SpendLine.orgnr_valid),
+               supplier_id, func.max(size), func.count(), func.sum(SpendLine.amount_ore))
         .select_from(SpendLine).outerjoin(Supplier, col(Supplier.id) == col(SpendLine.supplier_id))
-        .group_by(month, col(SpendLine.supplier_orgnr), col(SpendLine.orgnr_valid), supplier_id)))
+        .where(*lines)
+        .group_by(org, month, col(SpendLine.supplier_orgnr), col(SpendLine.orgnr_valid),
+                  supplier_id)))
     division = func.substr(SpendLine.cpv_code, literal_column("1"), literal_column("2"))
     connection.execute(insert(SpendMonthDims).from_select(
-        ["month", "department", "category", "cpv_division", "size_class", "lines",
-         "amount_ore"],
-        select(month, col(SpendLine.department), col(SpendLine.category), division, size,
+        ["organisation_id", "month", "department", "category", "cpv_division", "size_class",
+         "lines", "amount_ore"],
+        select(org, month, col(SpendLine.department), col(SpendLine.category), division, size,
                func.count(), func.sum(SpendLine.amount_ore))
         .select_from(SpendLine).outerjoin(Supplier, col(Supplier.id) == col(SpendLine.supplier_id))
-        .group_by(month, SpendLine.department, SpendLine.category, division, size)))
+        .where(*lines)
+        .group_by(org, month, SpendLine.department, SpendLine.category, division, size)))
     connection.execute(insert(SpendMonthDepartment).from_select(
-        ["department", "month", "supplier_orgnr", "orgnr_valid", "supplier_id", "lines",
-         "amount_ore"],
-        select(col(SpendLine.department), month, col(SpendLine.supplier_orgnr),
+        ["organisation_id", "department", "month", "supplier_orgnr", "orgnr_valid",
+         "supplier_id", "lines", "amount_ore"],
+        select(org, col(SpendLine.department), month, col(SpendLine.supplier_orgnr),
                col(SpendLine.orgnr_valid), supplier_id, func.count(),
                func.sum(SpendLine.amount_ore))
         .select_from(SpendLine)
-        .group_by(col(SpendLine.department), month, col(SpendLine.supplier_orgnr),
+        .where(*lines)
+        .group_by(org, col(SpendLine.department), month, col(SpendLine.supplier_orgnr),
                   col(SpendLine.orgnr_valid), supplier_id)))
 
 
-def dims_current(session: OrmSession, date_from: date, date_to: date) -> bool:
-    """Whether spend_month_dims holds the register's sizes for every month in the period."""
+def dims_current(session: OrmSession, organisation_id: int, date_from: date,
+                 date_to: date) -> bool:
+    """Whether the organisation's spend_month_dims holds the register's sizes for every month
+    in the period."""
     size = func.coalesce(Supplier.size_class, UNKNOWN)
     stale = session.execute(
         select(col(SpendMonth.id))
         .outerjoin(Supplier, col(Supplier.id) == col(SpendMonth.supplier_id))
-        .where(col(SpendMonth.month) >= date_from, col(SpendMonth.month) <= date_to,
+        .where(col(SpendMonth.organisation_id) == organisation_id,
+               col(SpendMonth.month) >= date_from, col(SpendMonth.month) <= date_to,
                col(SpendMonth.size_class) != size)
         .limit(1)).first()
     return stale is None
@@ -136,9 +149,10 @@ class Accumulator:
     numpy arrays of those numbers; they become two int64 keys per line. `write` sorts all keys
     once and sums each run of equal keys."""
 
-    def __init__(self, sqlite: bool, sizes: dict[int, str]) -> None:
+    def __init__(self, sqlite: bool, sizes: dict[int, str], organisation_id: int) -> None:
         self.sizes = sizes  # supplier id -> size class
         self.sqlite = sqlite
+        self.organisation_id = organisation_id  # the import's: every sum is its
         self.month = _Numbering(_MONTH)  # the first day of the month, as stored
         self.org = _Numbering(_ORG)  # (organisation number, valid, supplier id or 0)
         self.department = _Numbering(_TEXT)
@@ -206,10 +220,11 @@ class Accumulator:
         self.org_keys, self.department_keys, self.dim_keys, self.amounts = [], [], [], []
 
     def write(self, session: OrmSession) -> None:
-        """Add the sums to both tables."""
+        """Add the sums to the organisation's rows of the three tables."""
         if not self.amounts:
             return
         connection = session.connection()
+        add_month, add_department, add_dims = _adders(self.organisation_id)
         amounts = np.concatenate(self.amounts)
         months, month_mask = self.month.values, (1 << _MONTH) - 1
         sizes = self.size.values
@@ -217,17 +232,17 @@ class Accumulator:
                     sizes[self.org_sizes[index]])
                    for index, (number, valid, supplier_id) in enumerate(
                        typing.cast("list[tuple[str, bool, int]]", self.org.values))]
-        bulk.writer(connection, _ADD_MONTH).rows(sorted(  # in the unique index's order
+        bulk.writer(connection, add_month).rows(sorted(  # in the unique index's order
             (months[key & month_mask], *targets[key >> _MONTH], lines, total)
             for key, lines, total in _grouped(np.concatenate(self.org_keys), amounts)))
         department, category, division = (
             self.department.values, self.category.values, self.division.values)
         text_mask, division_mask = (1 << _TEXT) - 1, (1 << _DIVISION) - 1
-        bulk.writer(connection, _ADD_DEPARTMENT).rows(sorted(
+        bulk.writer(connection, add_department).rows(sorted(
             (department[key >> _MONTH & text_mask], months[key & month_mask],
              *targets[key >> (_MONTH + _TEXT)][:3], lines, total)
             for key, lines, total in _grouped(np.concatenate(self.department_keys), amounts)))
-        bulk.writer(connection, _ADD_DIMS).rows(sorted([
+        bulk.writer(connection, add_dims).rows(sorted([
             (months[key & month_mask], department[key >> _MONTH & text_mask],
              category[key >> (_MONTH + _TEXT) & text_mask],
              division[key >> (_MONTH + 2 * _TEXT) & division_mask],
@@ -245,29 +260,35 @@ def _grouped(keys: np.ndarray, amounts: np.ndarray) -> zip:
                np.add.reduceat(amounts, starts).tolist(), strict=True)
 
 
-_ADD_MONTH = bulk.Upsert(
-    "spend_month", ("month", "supplier_orgnr", "orgnr_valid", "supplier_id", "size_class",
-                    "lines", "amount_ore"),
-    "ON CONFLICT (month, supplier_orgnr, orgnr_valid, supplier_id) DO UPDATE SET "
-    "lines = spend_month.lines + excluded.lines, "
-    "amount_ore = spend_month.amount_ore + excluded.amount_ore, "
-    "size_class = CASE WHEN spend_month.size_class = excluded.size_class "
-    f"THEN excluded.size_class ELSE '{MIXED}' END",
-    ("month", "supplier_orgnr", "orgnr_valid", "supplier_id"))
-_ADD_DEPARTMENT = bulk.Upsert(
-    "spend_month_department", ("department", "month", "supplier_orgnr", "orgnr_valid",
-                               "supplier_id", "lines", "amount_ore"),
-    "ON CONFLICT (department, month, supplier_orgnr, orgnr_valid, supplier_id) DO UPDATE SET "
-    "lines = spend_month_department.lines + excluded.lines, "
-    "amount_ore = spend_month_department.amount_ore + excluded.amount_ore",
-    ("department", "month", "supplier_orgnr", "orgnr_valid", "supplier_id"))
-_ADD_DIMS = bulk.Upsert(
-    "spend_month_dims", ("month", "department", "category", "cpv_division", "size_class",
-                         "lines", "amount_ore"),
-    "ON CONFLICT (month, department, category, cpv_division, size_class) DO UPDATE SET "
-    "lines = spend_month_dims.lines + excluded.lines, "
-    "amount_ore = spend_month_dims.amount_ore + excluded.amount_ore",
-    ("month", "department", "category", "cpv_division", "size_class"))
+def _adders(organisation_id: int) -> tuple[bulk.Upsert, bulk.Upsert, bulk.Upsert]:
+    """The upserts adding sums to spend_month, spend_month_department and spend_month_dims,
+    for one organisation (a constant: the rows written do not carry it)."""
+    org = {"organisation_id": str(int(organisation_id))}
+    month = bulk.Upsert(
+        "spend_month", ("month", "supplier_orgnr", "orgnr_valid", "supplier_id", "size_class",
+                        "lines", "amount_ore"),
+        "ON CONFLICT (organisation_id, month, supplier_orgnr, orgnr_valid, supplier_id) "
+        "DO UPDATE SET lines = spend_month.lines + excluded.lines, "
+        "amount_ore = spend_month.amount_ore + excluded.amount_ore, "
+        "size_class = CASE WHEN spend_month.size_class = excluded.size_class "
+        f"THEN excluded.size_class ELSE '{MIXED}' END",
+        ("month", "supplier_orgnr", "orgnr_valid", "supplier_id"), org)
+    department = bulk.Upsert(
+        "spend_month_department", ("department", "month", "supplier_orgnr", "orgnr_valid",
+                                   "supplier_id", "lines", "amount_ore"),
+        "ON CONFLICT (organisation_id, department, month, supplier_orgnr, orgnr_valid, "
+        "supplier_id) DO UPDATE SET "
+        "lines = spend_month_department.lines + excluded.lines, "
+        "amount_ore = spend_month_department.amount_ore + excluded.amount_ore",
+        ("department", "month", "supplier_orgnr", "orgnr_valid", "supplier_id"), org)
+    dims = bulk.Upsert(
+        "spend_month_dims", ("month", "department", "category", "cpv_division", "size_class",
+                             "lines", "amount_ore"),
+        "ON CONFLICT (organisation_id, month, department, category, cpv_division, size_class) "
+        "DO UPDATE SET lines = spend_month_dims.lines + excluded.lines, "
+        "amount_ore = spend_month_dims.amount_ore + excluded.amount_ore",
+        ("month", "department", "category", "cpv_division", "size_class"), org)
+    return month, department, dims
 
 
 # --- keeping ORM writes in step --------------------------------------------------------------

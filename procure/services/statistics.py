@@ -8,6 +8,9 @@ same result as the lines: `spend_month` (per supplier, joined to the register) w
 is whole months and no department, category or CPV filter is set; `spend_month_dims` (per
 department, category, CPV division and size) when the period is whole months and every
 supplier's size is the one summed. Anything else reads the lines.
+
+Every query is one organisation's (Filters.organisation_id, issue 19): its spend lines and
+their sums, its awards and its tenders. The supplier register they are joined to is shared.
 """
 
 from __future__ import annotations
@@ -50,8 +53,16 @@ def _size() -> ColumnElement:
     return func.coalesce(col(Supplier.size_class), UNKNOWN)
 
 
+def _owner(filters: Filters) -> int:
+    """The organisation whose statistics these are; never all of them."""
+    if filters.organisation_id is None:
+        raise ValueError("statistics are one organisation's: set Filters.organisation_id")
+    return filters.organisation_id
+
+
 def _spend_where(filters: Filters) -> list[ColumnElement]:
-    conditions = [col(SpendLine.invoice_date) >= filters.date_from,
+    conditions = [col(SpendLine.organisation_id) == _owner(filters),
+                  col(SpendLine.invoice_date) >= filters.date_from,
                   col(SpendLine.invoice_date) <= filters.date_to]
     if filters.department:
         conditions.append(col(SpendLine.department) == filters.department)
@@ -63,7 +74,8 @@ def _spend_where(filters: Filters) -> list[ColumnElement]:
 
 
 def _award_where(filters: Filters) -> list[ColumnElement]:
-    conditions = [col(Award.award_date) >= filters.date_from,
+    conditions = [col(Award.organisation_id) == _owner(filters),
+                  col(Award.award_date) >= filters.date_from,
                   col(Award.award_date) <= filters.date_to]
     if filters.cpv_division:
         conditions.append(col(Award.cpv_code).startswith(filters.cpv_division, autoescape=True))
@@ -77,7 +89,8 @@ def _oslo_midnight(day: date) -> datetime:
 
 
 def _tender_where(filters: Filters) -> list[ColumnElement]:
-    conditions = [col(Tender.opened_at) >= _oslo_midnight(filters.date_from),
+    conditions = [col(Tender.organisation_id) == _owner(filters),
+                  col(Tender.opened_at) >= _oslo_midnight(filters.date_from),
                   col(Tender.opened_at) < _oslo_midnight(filters.date_to + timedelta(days=1)),
                   col(Tender.cancelled_at).is_(None)]
     if filters.cpv_division:
@@ -136,7 +149,8 @@ def _spend(filters: Filters, lines: bool = False, department: bool = False) -> _
     if not lines and _whole_months(filters) and not (filters.category or filters.cpv_division):
         if filters.department or department:
             table = SpendMonthDepartment
-            where = [col(table.month) >= filters.date_from, col(table.month) <= filters.date_to]
+            where = [col(table.organisation_id) == _owner(filters),
+                     col(table.month) >= filters.date_from, col(table.month) <= filters.date_to]
             if filters.department:
                 where.append(col(table.department) == filters.department)
             return _Spend(table, func.coalesce(func.sum(col(table.lines)), 0),
@@ -148,7 +162,8 @@ def _spend(filters: Filters, lines: bool = False, department: bool = False) -> _
         return _Spend(month, func.coalesce(func.sum(col(month.lines)), 0), col(month.amount_ore),
                       col(month.supplier_orgnr), col(month.orgnr_valid), col(month.supplier_id),
                       col(month.supplier_id) != 0, col(month.lines),
-                      (col(month.month) >= filters.date_from, col(month.month) <= filters.date_to),
+                      (col(month.organisation_id) == _owner(filters),
+                       col(month.month) >= filters.date_from, col(month.month) <= filters.date_to),
                       col(month.month))
     return _Spend(SpendLine, func.count(), col(SpendLine.amount_ore), col(SpendLine.supplier_orgnr),
                   col(SpendLine.orgnr_valid), col(SpendLine.supplier_id),
@@ -185,7 +200,7 @@ def _dims_usable(session: Session, filters: Filters) -> bool:
     if division and not (len(division) == 2 and division.isascii() and division.isdigit()):
         return False
     return _whole_months(filters) and spend_summary.dims_current(
-        session, filters.date_from, filters.date_to)
+        session, _owner(filters), filters.date_from, filters.date_to)
 
 
 def _spend_flag(filters: Filters, flag: str, source: _Spend | None = None) -> ColumnElement:
@@ -408,7 +423,8 @@ def _dims_group(session: Session, filters: Filters,
     """As `_spend_group` without supplier counts, from spend_month_dims."""
     dims = SpendMonthDims
     size = col(dims.size_class)
-    where = [col(dims.month) >= filters.date_from, col(dims.month) <= filters.date_to]
+    where = [col(dims.organisation_id) == _owner(filters),
+             col(dims.month) >= filters.date_from, col(dims.month) <= filters.date_to]
     if filters.department:
         where.append(col(dims.department) == filters.department)
     if filters.category:
@@ -785,30 +801,36 @@ def drill_tenders(session: Session, filters: Filters, flag: str | None = None,
 # --- filter choices -----------------------------------------------------------------------------
 
 
-def filter_choices(session: Session) -> dict[str, list[str]]:
-    """Values present in the data, for the dashboard's filter form."""
+def filter_choices(session: Session, organisation_id: int) -> dict[str, list[str]]:
+    """Values present in the organisation's data, for the dashboard's filter form."""
     def distinct_values(column, *where) -> list[str]:
         statement = select(column).where(column != "", *where).group_by(column).order_by(column)
         return [value for value in session.scalars(statement) if value]
 
-    procedures = set(distinct_values(col(Award.procedure)))
-    procedures.update(distinct_values(func.coalesce(col(Tender.procedure), col(Tender.track))))
+    awards = col(Award.organisation_id) == organisation_id
+    tenders = col(Tender.organisation_id) == organisation_id
+    procedures = set(distinct_values(col(Award.procedure), awards))
+    procedures.update(distinct_values(func.coalesce(col(Tender.procedure), col(Tender.track)),
+                                      tenders))
     # From the monthly summary, which holds every combination the spend lines have.
     dims = SpendMonthDims
     combinations = session.execute(select(col(dims.department), col(dims.category),
                                           col(dims.cpv_division))
+                                   .where(col(dims.organisation_id) == organisation_id)
                                    .group_by(col(dims.department), col(dims.category),
                                              col(dims.cpv_division))).all()
     departments = sorted({row[0] for row in combinations if row[0]})
     categories = sorted({row[1] for row in combinations if row[1]})
     divisions = {row[2] for row in combinations if row[2]}
-    divisions.update(distinct_values(func.substr(col(Award.cpv_code), 1, 2)))
-    divisions.update(distinct_values(func.substr(col(Tender.cpv_code), 1, 2)))
+    divisions.update(distinct_values(func.substr(col(Award.cpv_code), 1, 2), awards))
+    divisions.update(distinct_values(func.substr(col(Tender.cpv_code), 1, 2), tenders))
     first, last = session.execute(select(func.min(col(SpendMonth.month)),
-                                         func.max(col(SpendMonth.month)))).one()
+                                         func.max(col(SpendMonth.month)))
+                                  .where(col(SpendMonth.organisation_id)
+                                         == organisation_id)).one()
     years = set(range(first.year, last.year + 1)) if first and last else set()
     first, last = session.execute(select(func.min(col(Award.award_date)),
-                                         func.max(col(Award.award_date)))).one()
+                                         func.max(col(Award.award_date))).where(awards)).one()
     if first and last:
         years.update(range(first.year, last.year + 1))
     return {"departments": departments, "categories": categories,

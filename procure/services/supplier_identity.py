@@ -71,11 +71,12 @@ class Standing:
                 "orgnr": self.registration.orgnr}
 
 
-def _contacts_with(session: Session, supplier_ids: Sequence[int],
+def _contacts_with(session: Session, organisation_id: int, supplier_ids: Sequence[int],
                    emails: Sequence[str]) -> list[SupplierContact]:
     if not supplier_ids or not emails:
         return []
     return list(session.exec(select(SupplierContact).where(
+        SupplierContact.organisation_id == organisation_id,
         col(SupplierContact.supplier_id).in_(supplier_ids),
         func.lower(col(SupplierContact.email)).in_(emails))
         .order_by(col(SupplierContact.id))).all())
@@ -84,13 +85,13 @@ def _contacts_with(session: Session, supplier_ids: Sequence[int],
 def standings(session: Session, tender: Tender,
               registrations: Sequence[InterestRegistration]) -> list[Standing]:
     """Each registration with the register's supplier and the matching contact, if any, in
-    the order given. (The tender names whose register it is, for when contacts are kept per
-    organisation.)"""
+    the order given. Contacts are the tender's organisation's own."""
     orgnrs = sorted({r.orgnr for r in registrations})
     by_orgnr = {s.orgnr: s for s in session.exec(
         select(Supplier).where(col(Supplier.orgnr).in_(orgnrs))).all()} if orgnrs else {}
     contacts: dict[tuple[int, str], SupplierContact] = {}
-    for contact in _contacts_with(session, [s.id for s in by_orgnr.values() if s.id],
+    for contact in _contacts_with(session, tender.organisation_id,
+                                  [s.id for s in by_orgnr.values() if s.id],
                                   sorted({r.email for r in registrations})):
         contacts.setdefault((contact.supplier_id, contact.email.lower()), contact)
     result = []
@@ -151,7 +152,7 @@ def confirm_contact(session: Session, tender: Tender, registration: InterestRegi
                       "size_class": "unknown"}, actor_id=actor_id, require_postal_code=False)
         contact = suppliers.add_contact(session, supplier, {
             "name": registration.business_name, "email": registration.email,
-            "role": CONFIRMED_ROLE}, actor_id=actor_id)
+            "role": CONFIRMED_ROLE}, organisation_id=tender.organisation_id, actor_id=actor_id)
     except suppliers.SupplierError as refused:
         raise error(refused.msgid, **refused.params) from None
     audit.record(session, "supplier.contact_confirmed", actor_id=actor_id,

@@ -195,54 +195,80 @@ def search_suppliers(session: Session, search: SupplierSearch, *, page: int = 1,
     return SearchPage(list(rows), total, page, pages)
 
 
-# --- contacts ----------------------------------------------------------------------------------
+# --- contacts ---------------------------------------------------------------------------------
+#
+# A contact belongs to one organisation (issue 19): every function here takes the organisation
+# whose contacts it reads or writes, and sees no other's.
 
 
-def contacts(session: Session, supplier: Supplier) -> list[SupplierContact]:
+def contacts(session: Session, supplier: Supplier,
+             organisation_id: int) -> list[SupplierContact]:
     return list(session.exec(select(SupplierContact)
-                             .where(SupplierContact.supplier_id == supplier.id)
+                             .where(SupplierContact.supplier_id == supplier.id,
+                                    SupplierContact.organisation_id == organisation_id)
                              .order_by(col(SupplierContact.id))).all())
 
 
-def get_contact(session: Session, supplier: Supplier, contact_id: int) -> SupplierContact | None:
+def get_contact(session: Session, supplier: Supplier, contact_id: int,
+                organisation_id: int) -> SupplierContact | None:
+    """The supplier's contact with this id, if it is the organisation's."""
     contact = session.get(SupplierContact, contact_id)
-    return contact if contact is not None and contact.supplier_id == supplier.id else None
+    if contact is None or contact.supplier_id != supplier.id \
+            or contact.organisation_id != organisation_id:
+        return None
+    return contact
 
 
-def primary_contact(session: Session, supplier: Supplier) -> SupplierContact | None:
-    """The first contact with an e-mail address: invitations and letters go there."""
-    return next((c for c in contacts(session, supplier) if c.email), None)
+def primary_contact(session: Session, supplier: Supplier,
+                    organisation_id: int) -> SupplierContact | None:
+    """The organisation's first contact with an e-mail address: invitations and letters go
+    there."""
+    return next((c for c in contacts(session, supplier, organisation_id) if c.email), None)
 
 
-def with_email_contact(session: Session, supplier_ids: list[int]) -> set[int]:
-    """Those of the suppliers that have a contact with an e-mail address."""
+def has_contact(session: Session, supplier: Supplier, email: str, organisation_id: int) -> bool:
+    """Whether the organisation has a contact at the supplier with this address."""
+    return session.exec(select(SupplierContact.id).where(
+        SupplierContact.supplier_id == supplier.id,
+        SupplierContact.organisation_id == organisation_id,
+        SupplierContact.email == email.lower())).first() is not None
+
+
+def with_email_contact(session: Session, supplier_ids: list[int],
+                       organisation_id: int) -> set[int]:
+    """Those of the suppliers for which the organisation has a contact with an e-mail
+    address."""
     if not supplier_ids:
         return set()
     return set(session.exec(select(SupplierContact.supplier_id).where(
         col(SupplierContact.supplier_id).in_(supplier_ids),
+        SupplierContact.organisation_id == organisation_id,
         col(SupplierContact.email) != "")).all())
 
 
 def add_contact(session: Session, supplier: Supplier, values: Mapping[str, object], *,
-                actor_id: int | None) -> SupplierContact:
+                organisation_id: int, actor_id: int | None) -> SupplierContact:
     data = {name: str(values.get(name) or "").strip() for name in CONTACT_FIELDS}
     if not data["name"]:
         raise SupplierError(N_("Enter the contact's name."), "name")
     data["email"] = data["email"].lower()
     contact = SupplierContact(supplier_id=cast(int, supplier.id),  # a stored supplier
+                              organisation_id=organisation_id,
                               name=data["name"], role=data["role"], email=data["email"],
                               phone=data["phone"])
     session.add(contact)
     session.flush()
     audit.record(session, "supplier.contact_added", actor_id=actor_id, object_type="supplier",
-                 object_id=supplier.id, contact=data)
+                 object_id=supplier.id, contact=data, organisation_id=organisation_id)
     return contact
 
 
 def delete_contact(session: Session, contact: SupplierContact, *,
                    actor_id: int | None) -> None:
+    """Delete a contact the caller found with `get_contact` (so the organisation's own)."""
     audit.record(session, "supplier.contact_deleted", actor_id=actor_id,
                  object_type="supplier", object_id=contact.supplier_id,
-                 contact={name: getattr(contact, name) for name in CONTACT_FIELDS})
+                 contact={name: getattr(contact, name) for name in CONTACT_FIELDS},
+                 organisation_id=contact.organisation_id)
     session.delete(contact)
     session.flush()

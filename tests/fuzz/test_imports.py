@@ -26,12 +26,10 @@ from sqlalchemy import func, select
 
 from procure.domain.orgnr import check_digit
 from procure.ingest import ImportFileError, ImportRejected
-from procure.ingest.ocds import import_ocds
 from procure.ingest.reading import CONTROL_CHARACTERS
-from procure.ingest.spend import import_spend
-from procure.ingest.suppliers import import_suppliers
 from procure.models import Award, AwardSupplier, ImportRun, SpendLine, Supplier
 from tests.helpers import csrf_token
+from tests.support.owned import import_ocds, import_spend, import_suppliers
 
 SETTINGS = settings(max_examples=12, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,

@@ -7,11 +7,12 @@ from sqlmodel import select
 from procure.mail import outbox_messages
 from procure.models import AlertDelivery
 from procure.services import alerts, interest
-from tests.public_data import tender
+from tests.public_data import organisation, tender
 
 
 def subscribe(db, email: str, divisions: list[str], *, tender_id: int | None = None,
               alerts_wanted: bool = True, locale: str = "nb"):
+    organisation(db)  # the public site's: a registration for categories belongs to it
     registered = interest.register(
         db, orgnr="934567897", email=email, business_name="Bedrift AS", divisions=divisions,
         known_divisions=["45", "55", "90"], tender_id=tender_id, alerts=alerts_wanted,

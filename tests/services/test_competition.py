@@ -38,7 +38,7 @@ def setup(db):
                                                   "postal_code": postal, "size_class": size},
                                              actor_id=None)
         suppliers.add_contact(db, supplier, {"name": "Post", "email": f"post@{orgnr}.example"},
-                              actor_id=None)
+                              organisation_id=tender.organisation_id, actor_id=None)
         rows[name] = supplier
     return tender, rows
 
@@ -93,7 +93,8 @@ def test_an_answer_reaches_every_invited_supplier_at_once(db, setup, mailer):
     late = suppliers.create_supplier(db, {"orgnr": "974760673", "name": "Sen Start AS",
                                           "postal_code": "2010", "size_class": "small"},
                                      actor_id=None)
-    suppliers.add_contact(db, late, {"name": "Siv", "email": "siv@late.example"}, actor_id=None)
+    suppliers.add_contact(db, late, {"name": "Siv", "email": "siv@late.example"},
+                          organisation_id=tender.organisation_id, actor_id=None)
     competition.invite_supplier(db, tender, late.id, actor_id=None, mailer=mailer)
     kinds = [m.kind for m in db.exec(select(SupplierMessage).where(
         SupplierMessage.supplier_id == late.id)).all()]

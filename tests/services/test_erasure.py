@@ -53,11 +53,13 @@ def _everywhere(db, mailer) -> dict:
                                               "size_class": "micro"}, actor_id=None,
                                          require_postal_code=False)
     # As typed, in capitals: a register filled in by hand or by an import keeps the case.
-    db.add(SupplierContact(supplier_id=supplier.id, name="Ola Enkelt", email="Ola@Enkelt.example"))
+    db.add(SupplierContact(organisation_id=organisation.id, supplier_id=supplier.id,
+                           name="Ola Enkelt", email="Ola@Enkelt.example"))
     kjeller = suppliers.by_orgnr(db, "987654325")
     suppliers.add_contact(db, kjeller, {"name": "Ola i Kjeller", "email": ADDRESS},
-                          actor_id=None)
-    suppliers.add_contact(db, kjeller, {"name": "Kari", "email": OTHER}, actor_id=None)
+                          organisation_id=organisation.id, actor_id=None)
+    suppliers.add_contact(db, kjeller, {"name": "Kari", "email": OTHER},
+                          organisation_id=organisation.id, actor_id=None)
 
     # A registration of interest, its links and an alert.
     registered = interest.register(db, orgnr="974760673", email=ADDRESS, divisions=["90"],
@@ -115,8 +117,9 @@ def test_erasure_removes_the_address_except_from_the_record(db, mailer):
         InterestRegistration.email == ADDRESS)).all() == []
     assert db.exec(select(InterestToken).where(InterestToken.email == ADDRESS)).all() == []
     assert db.exec(select(AlertDelivery).where(AlertDelivery.email == ADDRESS)).all() == []
-    assert [c.email for c in suppliers.contacts(db, rows["supplier"])] == []
-    assert [c.email for c in suppliers.contacts(db, rows["kjeller"])] == [
+    owner = rows["draft"].organisation_id
+    assert [c.email for c in suppliers.contacts(db, rows["supplier"], owner)] == []
+    assert [c.email for c in suppliers.contacts(db, rows["kjeller"], owner)] == [
         "salg@kjellerelektro.example", OTHER]
     # … recorded without the address, and the trail's earlier entries lose it too.
     erased = db.exec(select(AuditEvent).where(
@@ -173,7 +176,7 @@ def test_sending_after_an_erasure_asks_for_another_contact(db, mailer):
         competition.send_invitations(db, rows["draft"], today + timedelta(days=14), "Ok.",
                                      actor_id=None, mailer=mailer, today=today)
     suppliers.add_contact(db, rows["supplier"], {"name": "Ny", "email": "ny@enkelt.example"},
-                          actor_id=None)
+                          organisation_id=rows["draft"].organisation_id, actor_id=None)
     competition.send_invitations(db, rows["draft"], today + timedelta(days=14), "Ok.",
                                  actor_id=None, mailer=mailer, today=today)
     assert _invitation(db, rows["draft"]).email == "ny@enkelt.example"
@@ -182,13 +185,13 @@ def test_sending_after_an_erasure_asks_for_another_contact(db, mailer):
 def test_an_address_only_in_the_register_can_be_erased_too(db):
     """A demo contact never registered interest; an erasure link for its address (the one
     /privacy sends) still takes it out of the register."""
-    load_demo(db)
+    organisation = load_demo(db)
     token = interest._new_token(db, interest.ERASE, "salg@kjellerelektro.example",
                                 utcnow() + timedelta(hours=1), now=utcnow())
     db.flush()
     assert interest.erase_with_token(db, token) == 0  # no registration …
     kjeller = suppliers.by_orgnr(db, "987654325")
-    assert suppliers.contacts(db, kjeller) == []  # … but the contact is gone
+    assert suppliers.contacts(db, kjeller, organisation.id) == []  # … but the contact is gone
     assert db.exec(select(SupplierContact).where(
         SupplierContact.email == "salg@kjellerelektro.example")).all() == []
 

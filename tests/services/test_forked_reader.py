@@ -14,11 +14,11 @@ from sqlalchemy import func, select
 
 from procure.errors import N_
 from procure.ingest import ImportFileError, ImportRejected, forked, spend
-from procure.ingest.spend import import_spend
 from procure.models import SpendLine
 from procure.services import bulk
 from tests.services.test_imports import HEADER
 from tests.services.test_spend_import_batches import _row
+from tests.support.owned import import_spend
 
 
 class _Importer:

@@ -13,13 +13,12 @@ from sqlalchemy import func, select
 from procure.ingest import (
     ImportFileError,
     ImportRejected,
-    record_rejection,
     relink_suppliers,
 )
 from procure.ingest.reading import amount_ore, parse_amount_ore
-from procure.ingest.spend import ChangesNeedConfirmation, import_spend, old_values
-from procure.ingest.suppliers import import_suppliers
+from procure.ingest.spend import ChangesNeedConfirmation
 from procure.models import ImportRun, SpendLine, Supplier
+from tests.support.owned import import_spend, import_suppliers, old_values, record_rejection
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "statistics"
 HEADER = "invoice_id;line;date;supplier_orgnr;amount_nok;account;category;cpv;department\n"

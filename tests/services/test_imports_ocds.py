@@ -17,8 +17,6 @@ from sqlalchemy import func, select
 
 from procure.domain.statistics import Filters
 from procure.ingest import ImportFileError, ImportRejected
-from procure.ingest.ocds import import_ocds
-from procure.ingest.tenders import sync_tender_awards
 from procure.models import (
     Award,
     AwardSupplier,
@@ -29,6 +27,7 @@ from procure.models import (
     Tender,
 )
 from procure.services import statistics
+from tests.support.owned import import_ocds, import_rates, owned, owner, sync_tender_awards
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "statistics"
 OCDS_SCHEMA = Path(__file__).resolve().parents[1] / "fixtures" / "ocds"
@@ -90,7 +89,7 @@ def test_awards_suppliers_and_tender_fields(db):
 def test_ocds_awards_feed_the_indicators(db):
     ocds(db, PACKAGE)
     db.commit()
-    f = statistics.indicator_figures(db, Filters(date(2025, 1, 1), date(2025, 12, 31)))
+    f = statistics.indicator_figures(db, owned(Filters(date(2025, 1, 1), date(2025, 12, 31)), db))
     assert f["sme_share_winners"].value == pytest.approx(2 / 3)  # small, large, sme
     assert f["single_bidder_share"].value == pytest.approx(1 / 2)
     assert f["single_bidder_share"].coverage == pytest.approx(2 / 3)
@@ -343,8 +342,6 @@ def test_a_file_with_nothing_to_import_is_refused(db):
 
 
 def rates(db, name: str = "norges_bank_exr.csv"):
-    from procure.ingest.rates import import_rates
-
     with (RATES / name).open("rb") as stream:
         return import_rates(db, stream, name)
 
@@ -386,8 +383,6 @@ def test_rates_already_stored_value_an_ocds_import_and_the_nearest_earlier_day_i
 
 
 def test_a_simple_rate_file_and_bad_rows(db):
-    from procure.ingest.rates import import_rates
-
     good = b"currency;date;rate\nEUR;2015-12-30;9,603\nusd;2015-12-30;8.85\n"
     run = import_rates(db, io.BytesIO(good), "rates.csv")
     assert run.inserted == 2
@@ -407,7 +402,7 @@ def test_foreign_awards_count_in_count_indicators_and_are_shown_as_excluded_from
     fixture(db, "record_package_compiled.json")  # PYG, no rate
     ocds(db, PACKAGE)  # NOK
     db.commit()
-    filters = Filters(date(2024, 1, 1), date(2025, 12, 31))
+    filters = owned(Filters(date(2024, 1, 1), date(2025, 12, 31)), db)
     figures = statistics.indicator_figures(db, filters)
     # Two PYG awards (SME and large winners) join the three NOK ones (small, large, SME).
     assert figures["sme_share_winners"].value == pytest.approx(3 / 5)
@@ -422,6 +417,8 @@ def test_foreign_awards_count_in_count_indicators_and_are_shown_as_excluded_from
 
 
 def test_cli_exits_1_when_a_package_has_nothing_to_import(runner, db):
+    owner(db)  # the one organisation: the commands work for it
+    db.commit()
     result = runner.invoke(args=["import", "ocds",
                                  str(PACKAGES / "record_package_linked_only.json")])
     assert result.exit_code == 1
@@ -433,6 +430,8 @@ def test_cli_exits_1_when_a_package_has_nothing_to_import(runner, db):
 
 
 def test_cli_rates_import_reports_the_rates_used_and_what_is_left_out(runner, db):
+    owner(db)
+    db.commit()
     result = runner.invoke(args=["import", "ocds", str(PACKAGES / "record_package_compiled.json")])
     assert result.exit_code == 0, result.output
     assert "PYG: 0 of 2 awards valued in NOK; 2 left out of the value indicators" in result.output
@@ -477,7 +476,7 @@ def test_procure_awards_take_the_partnership_value_and_are_unknown_without_one(d
     # No competition and no partnership: the awarded value is unknown, not 0 or the estimate.
     assert values[unknown.id] == (None, None, 200_000_000)
     rows = {r["key"]: r for r in statistics.award_breakdown(
-        db, Filters(date(2025, 1, 1), date(2025, 12, 31))).rows}
+        db, owned(Filters(date(2025, 1, 1), date(2025, 12, 31)), db)).rows}
     assert rows["open"]["amount"] is None
     assert rows["innovation-partnership"]["amount"] == pytest.approx(4_500_000.5)
 

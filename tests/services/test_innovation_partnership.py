@@ -290,7 +290,7 @@ def test_letters_after_the_prequalification_and_the_choice_of_partners(db, tende
     for row in rows[:3]:  # the fourth has no contact with an e-mail address
         supplier = db.get(Supplier, row.supplier_id)
         suppliers.add_contact(db, supplier, {"name": "Kari", "email": f"{supplier.orgnr}@x.no"},
-                              actor_id=None)
+                              organisation_id=tender.organisation_id, actor_id=None)
     _open(db, tender)
     with pytest.raises(ip.PartnershipError, match="decision first"):
         partnership_letters.send(db, tender, "prequalification", actor_id=None, mailer=mailer)

@@ -7,13 +7,14 @@ from sqlmodel import select
 
 from procure.models import AlertDelivery, InterestRegistration, InterestToken, Supplier, utcnow
 from procure.services import interest
-from tests.public_data import event, tender
+from tests.public_data import event, organisation, tender
 
 DIVISIONS = ["45", "55", "90"]
 ORGNR = "934567897"
 
 
 def register(db, **kwargs):
+    organisation(db)  # the public site's: a registration for categories belongs to it
     values = {"orgnr": ORGNR, "email": "Post@Bedrift.example", "business_name": "Bedrift AS",
               "divisions": ["90"], "known_divisions": DIVISIONS, **kwargs}
     return interest.register(db, **values)

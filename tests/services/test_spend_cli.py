@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from procure.models import ImportRun, SpendLine
+from tests.support.owned import owner
 
 HEADER = "Fakturanr;Dato;Fakturadato;Org.nr.;Beløp;Beløp eks. mva\n"
+
+
+@pytest.fixture(autouse=True)
+def organisation(db):
+    """The one organisation: `procure import` works for it without --org."""
+    owner(db)
+    db.commit()
 
 
 def test_unclear_columns_exit_1_naming_them_until_mapped(runner, db, tmp_path):

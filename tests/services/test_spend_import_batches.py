@@ -15,12 +15,12 @@ from sqlalchemy import func, select
 
 from procure.ingest import ImportRejected, forked, spend
 from procure.ingest.reading import amount_ore
-from procure.ingest.spend import _amounts, _upsert, import_spend, upsert_sql
-from procure.ingest.suppliers import import_suppliers
+from procure.ingest.spend import _amounts, _upsert, upsert_sql
 from procure.models import SpendLine, SpendMonth, SpendMonthDims
 from procure.services import bulk, spend_summary
 from tests.services.test_imports import FIXTURES, HEADER
 from tests.services.test_spend_summary import _kept_equal_to_a_rebuild, _summaries
+from tests.support.owned import import_spend, import_suppliers, owner
 
 ORGS = ("934567897", "975312461", "123456789", "", "998877660")
 BATCH = 37
@@ -169,7 +169,8 @@ def test_the_row_writer_writes_remainders_and_counts_changes(db):
     else:
         writer = bulk.writer(connection, _upsert())
     day = "2025-01-01" if connection.dialect.name == "sqlite" else date(2025, 1, 1)
-    rows = [("org:", f"W{n}", 1, day, "", False, None, n, "", "", "", "", None)
+    organisation = owner(db)
+    rows = [("org:", f"W{n}", 1, day, "", False, None, n, "", "", "", "", None, organisation)
             for n in range(10)]
     writer.columns(list(zip(*rows[:7], strict=True)))
     writer.rows(rows[7:])
@@ -184,7 +185,7 @@ def test_the_row_writer_writes_remainders_and_counts_changes(db):
 def test_the_one_row_upsert_for_the_demo_loader_still_writes_and_updates(db):
     connection = db.connection()
     day = "2025-01-01" if connection.dialect.name == "sqlite" else date(2025, 1, 1)
-    row = ("org:", "D1", 1, day, "", False, None, 5, "", "", "", "", None)
+    row = ("org:", "D1", 1, day, "", False, None, 5, "", "", "", "", None, owner(db))
     sql = upsert_sql(connection.dialect.name)
     connection.exec_driver_sql(sql, [row, (*row[:7], 7, *row[8:])])
     assert db.scalar(select(SpendLine.amount_ore)) == 7

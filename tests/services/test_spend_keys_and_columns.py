@@ -15,9 +15,6 @@ from procure.ingest import ImportFileError, ImportRejected, forked, spend
 from procure.ingest.spend import (
     ChangesNeedConfirmation,
     ColumnsUnclear,
-    import_spend,
-    old_values,
-    remember_mapping,
     resolve_columns,
 )
 from procure.migrate import alembic_config
@@ -26,6 +23,7 @@ from procure.services import spend_summary
 from tests.conftest import TEST_DATABASE_URL
 from tests.helpers import TestDatabase
 from tests.services.test_spend_summary import _kept_equal_to_a_rebuild
+from tests.support.owned import import_spend, old_values, owner, remember_mapping
 
 LEDGER_HEADER = "Bilagsnr;Linje;Bilagsdato;Org.nr.;Beløp eks. mva;Ansvar;Art\n"
 ORGS = ("934567897", "975312461", "998877660")
@@ -143,6 +141,28 @@ def test_a_line_whose_key_changed_is_asked_about_and_replace_removes_the_old_one
     assert (run.inserted, run.updated, run.unchanged) == (1, 0, 1)
     assert db.scalar(select(func.sum(SpendLine.amount_ore))) == 251000
     assert db.scalar(select(func.sum(SpendMonth.amount_ore))) == 251000
+    _kept_equal_to_a_rebuild(db)
+
+
+def test_another_organisations_lines_are_never_taken_for_duplicates_or_replaced(db):
+    """Issue 19: a line that another organisation has under another key (the same invoice,
+    line, date and amount) is not a possible duplicate: the import neither asks about it nor,
+    with replace, deletes it."""
+    from procure.ingest.spend import import_spend as import_for
+    from procure.models import Organisation
+
+    header = "Fakturanr;Fakturadato;Orgnr;Beløp eks mva;Avdeling\n"
+    _import(db, header + "A-2;20.02.2025;97152496;2500,00;Skole\n")
+    other = Organisation(name="Nabokommune", orgnr="974760673", kommunenummer="0301")
+    db.add(other)
+    db.flush()
+    assert other.id is not None
+    theirs = header + "A-2;20.02.2025;971524960;2500,00;Kultur\n"
+    run = import_for(db, io.BytesIO(theirs.encode()), "spend.csv", organisation_id=other.id,
+                     replace=True)
+    assert (run.inserted, run.updated) == (1, 0)
+    assert sorted(db.execute(select(SpendLine.organisation_id, SpendLine.key_scope))
+                  .all()) == sorted([(owner(db), "org:97152496"), (other.id, "org:971524960")])
     _kept_equal_to_a_rebuild(db)
 
 
@@ -374,6 +394,9 @@ def test_a_ledger_imported_before_the_migration_is_not_counted_twice(tmp_path):
                     {"voucher": voucher, "line": int(line), "org": org, "account": account,
                      "day": date(*reversed(list(map(int, day.split("."))))),
                      "amount": int(amount.replace(",", "")), "department": department})
+            # Migration 0018 gives the lines to the organisation there is.
+            connection.execute(text("INSERT INTO organisation (name, orgnr, kommunenummer) "
+                                    "VALUES ('Testkommune', '964338531', '3205')"))
             command.upgrade(config, "head")
             db = Session(bind=connection)
             spend_summary.rebuild(db)

@@ -19,6 +19,7 @@ L8 is S2's only line in June 2025: its net that month is negative, so the shares
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -26,15 +27,29 @@ import pytest
 
 from procure.domain import statistics as rules
 from procure.domain.statistics import Filters
-from procure.models import Award, AwardSupplier, Organisation, SpendLine, Supplier, Tender
+from procure.models import (
+    Award,
+    AwardSupplier,
+    Organisation,
+    SpendLine,
+    Supplier,
+    Tender,
+    stored_id,
+)
 from procure.services import statistics
 
-YEAR = Filters(date(2025, 1, 1), date(2025, 12, 31))
+# The fixture's organisation: the first in a fresh database (build_statistics_fixture checks).
+ORGANISATION_ID = 1
+YEAR = Filters(date(2025, 1, 1), date(2025, 12, 31), organisation_id=ORGANISATION_ID)
 ORGNR = {"S1": "934567897", "S2": "975312461", "S3": "987654325", "S4": "928374653"}
 UNMATCHED = "998877660"
 
 
 def build_statistics_fixture(db) -> dict[str, Supplier]:
+    organisation = Organisation(name="Testkommune", orgnr="923456783", kommunenummer="3205")
+    db.add(organisation)
+    db.flush()
+    assert organisation.id == ORGANISATION_ID, "the fixture needs a fresh database"
     suppliers = {
         "S1": Supplier(orgnr=ORGNR["S1"], name="Strømmen Renhold AS", size_class="small",
                        kommunenummer="3205", founded=date(2023, 1, 1)),
@@ -51,7 +66,7 @@ def build_statistics_fixture(db) -> dict[str, Supplier]:
 
     def line(key, supplier, amount, day, department, category="", cpv="", orgnr=None,
              valid=True):
-        db.add(SpendLine(invoice_id=key, invoice_date=day,
+        db.add(SpendLine(organisation_id=ORGANISATION_ID, invoice_id=key, invoice_date=day,
                          supplier_orgnr=orgnr if orgnr is not None else supplier.orgnr,
                          orgnr_valid=valid, supplier_id=supplier.id if supplier else None,
                          amount_ore=amount * 100, department=department, category=category,
@@ -69,7 +84,8 @@ def build_statistics_fixture(db) -> dict[str, Supplier]:
 
     def award(key, day, procedure, criteria=None, tenderers=None, days=None, bids=None,
               sme_bids=None, winners=(), cpv=""):
-        row = Award(source="ocds", ocid=f"ocds-test-{key}", award_key="1", title=key,
+        row = Award(organisation_id=ORGANISATION_ID, source="ocds", ocid=f"ocds-test-{key}",
+                    award_key="1", title=key,
                     award_date=day, procedure=procedure, award_criteria=criteria,
                     number_of_tenderers=tenderers, decision_days=days,
                     bids_known_size=bids, sme_bids=sme_bids, cpv_code=cpv, value_ore=100_00)
@@ -90,9 +106,6 @@ def build_statistics_fixture(db) -> dict[str, Supplier]:
           [("p4", s["S2"], "unknown")])
     award("A5", date(2025, 12, 31), "open", "ratedCriteria", 2, winners=[("p5", None, "unknown")])
 
-    organisation = Organisation(name="Testkommune", orgnr="923456783", kommunenummer="3205")
-    db.add(organisation)
-    db.flush()
     opened = datetime(2025, 5, 1, 10, tzinfo=UTC)
 
     def tender(ref, status=None, basis=None, track=None, innovation=None, value=None,
@@ -148,16 +161,18 @@ def test_a_credit_note_nets_against_its_supplier_in_the_month_and_never_below_ze
     """Old code divided net sums: an SME credit note larger than the SME invoices in a month
     gave a negative share (-49 %), and one day could give 1000 %."""
     s = fixture
-    db.add(SpendLine(invoice_id="C1", invoice_date=date(2025, 6, 3), supplier_orgnr=ORGNR["S1"],
+    db.add(SpendLine(organisation_id=ORGANISATION_ID, invoice_id="C1",
+                     invoice_date=date(2025, 6, 3), supplier_orgnr=ORGNR["S1"],
                      orgnr_valid=True, supplier_id=s["S1"].id, amount_ore=-3000_00,
                      department="A"))
-    db.add(SpendLine(invoice_id="C2", invoice_date=date(2025, 6, 4), supplier_orgnr=ORGNR["S3"],
+    db.add(SpendLine(organisation_id=ORGANISATION_ID, invoice_id="C2",
+                     invoice_date=date(2025, 6, 4), supplier_orgnr=ORGNR["S3"],
                      orgnr_valid=True, supplier_id=s["S3"].id, amount_ore=200_00,
                      department="A"))
     db.commit()
-    june = Filters(date(2025, 6, 1), date(2025, 6, 30))
-    for filters in (june, Filters(date(2025, 6, 1), date(2025, 6, 15)),
-                    Filters(june.date_from, june.date_to, department="A")):
+    june = replace(YEAR, date_from=date(2025, 6, 1), date_to=date(2025, 6, 30))
+    for filters in (june, replace(june, date_to=date(2025, 6, 15)),
+                    replace(june, department="A")):
         figure = statistics.indicator_figures(db, filters)["sme_share_value"]
         # S1 -3000 counts 0; S2 -500 counts 0; S3 +200: SME 200 of 200 known.
         assert figure.value == pytest.approx(1.0), filters
@@ -203,29 +218,24 @@ def test_tender_indicators_match_hand_computed_values(db, fixture):
 
 
 def test_filters_narrow_each_population(db, fixture):
-    department = statistics.spend_totals(db, Filters(YEAR.date_from, YEAR.date_to,
-                                                     department="A"))
+    department = statistics.spend_totals(db, replace(YEAR, department="A"))
     assert (department.total, department.known_size, department.sme) == (
         190_000, 150_000, 150_000)
-    department_b = statistics.spend_totals(db, Filters(YEAR.date_from, YEAR.date_to,
-                                                       department="B"))
+    department_b = statistics.spend_totals(db, replace(YEAR, department="B"))
     assert (department_b.total, department_b.known_size) == (330_000, 300_000)
-    cpv = statistics.indicator_figures(db, Filters(YEAR.date_from, YEAR.date_to,
-                                                   cpv_division="45"))
+    cpv = statistics.indicator_figures(db, replace(YEAR, cpv_division="45"))
     assert cpv["sme_share_value"].value == 0
     assert cpv["single_bidder_share"].coverage == 1  # A2 only
-    procedure = statistics.award_totals(db, Filters(YEAR.date_from, YEAR.date_to,
-                                                    procedure="open"))
+    procedure = statistics.award_totals(db, replace(YEAR, procedure="open"))
     assert procedure.awards == 2  # A1 and A5
-    category = statistics.spend_totals(db, Filters(YEAR.date_from, YEAR.date_to,
-                                                   category="X"))
+    category = statistics.spend_totals(db, replace(YEAR, category="X"))
     assert category.total == 150_000
-    quarter = statistics.spend_totals(db, Filters(date(2025, 1, 1), date(2025, 3, 31)))
+    quarter = statistics.spend_totals(db, replace(YEAR, date_to=date(2025, 3, 31)))
     assert quarter.lines == 4 and quarter.total == 490_000
 
 
 def test_configurable_region_home_and_startup_age(db, fixture):
-    filters = Filters(YEAR.date_from, YEAR.date_to, home_kommune="0301",
+    filters = replace(YEAR, home_kommune="0301",
                       region=("0301", "3222"), startup_years=20)
     f = statistics.indicator_figures(db, filters)
     assert f["local_share_value"].value == pytest.approx(3000 / 4900)
@@ -309,10 +319,54 @@ def test_streamed_lines_for_the_export(db, fixture):
 
 
 def test_filter_choices_come_from_the_data(db, fixture):
-    choices = statistics.filter_choices(db)
+    choices = statistics.filter_choices(db, ORGANISATION_ID)
     assert choices["departments"] == ["A", "B"]
     assert choices["categories"] == ["X", "Y"]
     assert choices["divisions"] == ["45", "90"]
     assert {"open", "selective", "direct", "open-tender-competition",
             "market-dialogue"} <= set(choices["procedures"])
     assert choices["years"] == [2025, 2024]
+
+
+def test_another_organisations_spend_awards_and_tenders_stay_out(db, fixture):
+    """Issue 19: statistics are one organisation's. A second organisation with a line under
+    the same invoice number, the same OCDS award and a tender changes none of the first's
+    figures, breakdowns, drill-downs or filter choices, and sees only its own."""
+    before = statistics.report(db, YEAR)
+    choices = statistics.filter_choices(db, ORGANISATION_ID)
+    suppliers = statistics.drill_suppliers(db, YEAR, None, None)
+    other = Organisation(name="Nabokommune", orgnr="974760673", kommunenummer="0301")
+    db.add(other)
+    db.flush()
+    s = fixture
+    db.add(SpendLine(organisation_id=other.id, invoice_id="L1", invoice_date=date(2025, 1, 10),
+                     supplier_orgnr=ORGNR["S2"], orgnr_valid=True, supplier_id=s["S2"].id,
+                     amount_ore=50_000_00, department="Nabo", category="Nabokategori"))
+    db.add(Award(organisation_id=other.id, source="ocds", ocid="ocds-test-A1", award_key="1",
+                 title="Nabo A1", award_date=date(2025, 3, 1), procedure="negotiated",
+                 number_of_tenderers=1))
+    db.add(Tender(organisation_id=other.id, reference="T1", title="Nabo T1",
+                  climate_status="met", climate_basis="criteria",
+                  opened_at=datetime(2025, 5, 1, 10, tzinfo=UTC)))
+    db.commit()
+    after = statistics.report(db, YEAR)
+    assert after.figures == before.figures and after.previous == before.previous
+    assert after.breakdowns == before.breakdowns
+    assert after.quality == before.quality
+    assert statistics.filter_choices(db, ORGANISATION_ID) == choices
+    assert statistics.drill_suppliers(db, YEAR, None, None) == suppliers
+    assert "Nabo" not in {row["department"] for row in statistics.iter_lines(db, YEAR)}
+    assert statistics.drill_awards(db, YEAR).total == 4
+    assert "Nabo T1" not in {row["tender"].title for row in statistics.drill_tenders(
+        db, YEAR).rows}
+
+    theirs = replace(YEAR, organisation_id=other.id)
+    totals = statistics.spend_totals(db, theirs)
+    assert (totals.lines, totals.total) == (1, 50_000_00)
+    assert statistics.award_totals(db, theirs).awards == 1
+    assert [row["tender"].title for row in statistics.drill_tenders(db, theirs).rows] == [
+        "Nabo T1"]
+    assert statistics.drill_lines(db, theirs, ORGNR["S2"]).total == 1
+    assert statistics.filter_choices(db, stored_id(other))["departments"] == ["Nabo"]
+    with pytest.raises(ValueError, match="one organisation"):
+        statistics.spend_totals(db, replace(YEAR, organisation_id=None))

@@ -12,11 +12,14 @@ from sqlalchemy import func, select
 from procure.domain.statistics import INDICATOR_IDS
 from procure.models import ImportRun, SpendLine
 from tests.services.test_statistics import build_statistics_fixture
+from tests.support.owned import owner
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "statistics"
 
 
 def test_import_commands(runner, db, tmp_path):
+    owner(db)  # the one organisation: the commands work for it
+    db.commit()
     result = runner.invoke(args=["import", "suppliers", str(FIXTURES / "enheter.csv")])
     assert result.exit_code == 0, result.output
     assert "3 new, 0 changed, 0 unchanged" in result.output
@@ -33,6 +36,8 @@ def test_import_commands(runner, db, tmp_path):
 
 
 def test_rejected_import_exits_1_with_the_report(runner, db, tmp_path):
+    owner(db)
+    db.commit()
     spend = tmp_path / "spend.csv"
     spend.write_text("invoice_id;date;supplier_orgnr;amount_nok\n"
                      "C1;2025-02-30;934567897;10\nC2;2025-01-02;;x\n", encoding="utf-8")

@@ -9,13 +9,16 @@ from datetime import date
 import pytest
 
 from procure.domain.statistics import Filters
-from procure.ingest.spend import import_spend
 from procure.models import Supplier
 from procure.services import statistics
 from tests.services.test_imports import HEADER
+from tests.services.test_statistics import ORGANISATION_ID
+from tests.support.owned import import_spend
 
-YEAR = Filters(date(2025, 1, 1), date(2025, 12, 31))
-KULTUR = Filters(date(2025, 1, 1), date(2025, 12, 31), department="Kultur")
+# The organisation the imports make in a fresh database.
+YEAR = Filters(date(2025, 1, 1), date(2025, 12, 31), organisation_id=ORGANISATION_ID)
+KULTUR = Filters(date(2025, 1, 1), date(2025, 12, 31), department="Kultur",
+                 organisation_id=ORGANISATION_ID)
 # Invalid numbers (mod 11 fails), with two amounts tied: the tie is ordered by number.
 LINES = [("X1", "123456789", "300,00", "Kultur"), ("X2", "223456789", "500,00", "Kultur"),
          ("X3", "023456789", "500,00", "Kultur"), ("X4", "123456789", "250,00", "Oppvekst"),

@@ -55,7 +55,8 @@ def _tender(db, track: str, title: str):
 
 def _registered(db, tender, orgnr: str, email: str, name: str = "Kjeller Elektro AS", *,
                 event: DialogueEvent | None = None) -> InterestRegistration:
-    row = InterestRegistration(orgnr=orgnr, business_name=name, email=email, divisions=[],
+    row = InterestRegistration(organisation_id=tender.organisation_id, orgnr=orgnr,
+                               business_name=name, email=email, divisions=[],
                                tender_id=None if event else tender.id,
                                dialogue_event_id=event.id if event else None,
                                unsubscribe_token=secrets.token_hex(16), confirmed_at=utcnow())
@@ -163,7 +164,7 @@ def test_a_known_supplier_gets_the_confirmed_address_as_a_second_contact(db, mai
     supplier_identity.confirm_contact(db, tender, registration, "Kjell Elvik bekreftet den.",
                                       actor_id=None, error=competition.CompetitionError)
     kjeller = suppliers.by_orgnr(db, KJELLER)
-    assert [c.email for c in suppliers.contacts(db, kjeller)] == [
+    assert [c.email for c in suppliers.contacts(db, kjeller, tender.organisation_id)] == [
         KJELLER_CONTACT, "anbud@kjellerelektro.example"]
     invitation = competition.invite_interested(db, tender, registration.id, actor_id=None,
                                                mailer=mailer)

@@ -13,9 +13,8 @@ import pytest
 from openpyxl import Workbook
 
 from procure.ingest import ImportFileError, reading
-from procure.ingest.spend import import_spend
-from procure.ingest.suppliers import import_suppliers
 from tests.helpers import csrf_token
+from tests.support.owned import import_spend, import_suppliers
 
 HEADER = "invoice_id;date;supplier_orgnr;amount_nok\n"
 MB = 1024**2

@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from procure.ingest import ImportFileError
 from procure.ingest.reading import XLSX, read_table, row_limit
-from procure.ingest.spend import import_spend
 from procure.models import SpendLine
+from tests.support.owned import import_spend
 
 HEADER = ["invoice_id", "line", "date", "supplier_orgnr", "amount_nok", "account", "category",
           "cpv", "department"]

@@ -4,17 +4,21 @@ from sqlmodel import select
 
 from procure.models import User
 from tests.helpers import login, post_form
+from tests.support.templates import load_demo
 
 
 def test_admin_creates_user_with_several_roles(login_as, db, app):
     client = login_as("admin")
+    organisation = load_demo(db)
     response = post_form(client, "/admin/users", {
         "email": "Ny.Bruker@lillestrom.example", "name": "Ny Bruker",
         "password": "a long enough passphrase", "roles": ["officer", "controller"],
+        "organisation": str(organisation.id),
     })
     assert response.status_code == 302
     user = db.exec(select(User).where(User.email == "ny.bruker@lillestrom.example")).one()
     assert user.role_names == {"officer", "controller"}
+    assert user.organisation_id == organisation.id
     other = app.test_client()
     assert login(other, "ny.bruker@lillestrom.example", "a long enough passphrase").location \
         == "/officer/"
@@ -26,12 +30,13 @@ def test_duplicate_email_and_short_password_are_explained(login_as, db):
     client = login_as("admin")
     response = post_form(client, "/admin/users", {
         "email": "admin@test.example", "password": "a long enough passphrase",
-        "roles": ["officer"],
+        "roles": ["officer"], "organisation": "",
     })
     assert response.status_code == 400
     assert "Det finnes allerede en bruker med e-post admin@test.example." in response.text
     response = post_form(client, "/admin/users", {
         "email": "short@test.example", "password": "short", "roles": ["officer"],
+        "organisation": "",
     })
     assert response.status_code == 400
     assert "Passordet må ha minst 12 tegn." in response.text

@@ -224,7 +224,8 @@ def test_simplified_competition_end_to_end(app, login_as, db):
 def test_invite_a_business_that_registered_interest(login_as, db):
     client = login_as("officer")
     tender = _simplified_tender(client, db)
-    db.add(InterestRegistration(orgnr="974760673", business_name="Sen Start AS",
+    db.add(InterestRegistration(organisation_id=tender.organisation_id,
+                                orgnr="974760673", business_name="Sen Start AS",
                                 email="hei@senstart.example", divisions=["90"],
                                 unsubscribe_token="t" * 40, confirmed_at=utcnow()))
     db.commit()
@@ -278,7 +279,7 @@ def test_a_failed_delivery_keeps_the_answer_and_tries_again(app, login_as, db, t
                                                   "postal_code": postal, "size_class": size},
                                              actor_id=None)
         suppliers.add_contact(db, supplier, {"name": "Post", "email": f"p@{orgnr}.example"},
-                              actor_id=None)
+                              organisation_id=tender.organisation_id, actor_id=None)
         competition.invite_supplier(db, tender, supplier.id, actor_id=None)
     today = utcnow().date()
     competition.send_invitations(db, tender, today + timedelta(days=10), "", actor_id=None,

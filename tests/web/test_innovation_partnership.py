@@ -102,7 +102,8 @@ def test_innovation_partnership_end_to_end(app, login_as, db):
         assert post_form(client, f"{base}/candidates/add",
                          {"supplier_id": str(suppliers[orgnr].id)},
                          page=f"{candidates_url}?q=Kjeller").status_code == 302
-    db.add(InterestRegistration(orgnr="914778271", business_name="Lokal Sensor AS",
+    db.add(InterestRegistration(organisation_id=tender.organisation_id,
+                                orgnr="914778271", business_name="Lokal Sensor AS",
                                 email="post@lokalsensor.example", divisions=[],
                                 tender_id=tender.id, unsubscribe_token=secrets.token_hex(16),
                                 confirmed_at=utcnow()))

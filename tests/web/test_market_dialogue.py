@@ -36,7 +36,9 @@ def dialogue_tender(client, db) -> Tender:
 
 
 def _register(db, event: DialogueEvent, orgnr: str, name: str, email: str) -> None:
-    db.add(InterestRegistration(orgnr=orgnr, business_name=name, email=email,
+    tender = db.get(Tender, event.tender_id)
+    db.add(InterestRegistration(organisation_id=tender.organisation_id,
+                                orgnr=orgnr, business_name=name, email=email,
                                 divisions=["85"], dialogue_event_id=event.id,
                                 unsubscribe_token=secrets.token_hex(16),
                                 confirmed_at=utcnow()))

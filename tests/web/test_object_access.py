@@ -122,7 +122,9 @@ def test_the_published_document_waits_until_the_competition_opens(client, db):
 
 @pytest.fixture
 def rejected_run(db):
-    run = ImportRun(kind="spend", filename="lonn.csv", status="rejected", error_count=1,
+    organisation = load_demo(db)
+    run = ImportRun(organisation_id=organisation.id, kind="spend", filename="lonn.csv",
+                    status="rejected", error_count=1,
                     errors=[[2, "amount_nok", "Not an amount (use 1234.50 or 1 234,50; at most "
                              "two decimals).", {}]])
     db.add(run)

@@ -103,7 +103,7 @@ def test_deviations_show_in_the_protocol_once_the_invitations_are_out(login_as, 
                                               "postal_code": "0150", "size_class": "large"},
                                          actor_id=None)
     suppliers.add_contact(db, supplier, {"name": "Post", "email": "post@oslodrift.example"},
-                          actor_id=None)
+                          organisation_id=tender.organisation_id, actor_id=None)
     competition.invite_supplier(db, tender, supplier.id, actor_id=None)
     db.commit()
     url = f"/officer/tenders/{tender.id}/protocol"

@@ -9,7 +9,7 @@ from sqlmodel import select
 from procure.mail import outbox_messages
 from procure.models import InterestRegistration
 from tests.helpers import csrf_token
-from tests.public_data import event, tender
+from tests.public_data import event, organisation, tender
 from tests.support.templates import load_demo
 
 HIDDEN_RE = re.compile(r'<input[^>]*name="(started|purchase|event)"[^>]*value="([^"]*)"')
@@ -17,9 +17,12 @@ CHECKED_RE = re.compile(r'<input checked[^>]*name="divisions"[^>]*value="(\d\d)"
 
 
 @pytest.fixture
-def fast(app):
-    """People take seconds to fill the form; the tests take none."""
+def fast(app, db):
+    """People take seconds to fill the form; the tests take none. The public site's
+    organisation is there: registrations for categories belong to it (issue 19)."""
     app.config["INTEREST_MIN_FILL_SECONDS"] = 0
+    organisation(db)
+    db.commit()
     return app
 
 

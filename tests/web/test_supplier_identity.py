@@ -60,7 +60,8 @@ def _registration(db, email: str = ATTACKER) -> InterestRegistration:
 
 def _add_registration(db, tender: Tender, orgnr: str, email: str, name: str, **where):
     fields = {"tender_id": tender.id, "divisions": []} | where
-    db.add(InterestRegistration(orgnr=orgnr, business_name=name, email=email,
+    db.add(InterestRegistration(organisation_id=tender.organisation_id, orgnr=orgnr,
+                                business_name=name, email=email,
                                 unsubscribe_token=secrets.token_hex(16), confirmed_at=utcnow(),
                                 **fields))
     db.commit()
@@ -124,7 +125,8 @@ def test_a_confirmed_address_is_invited_after_confirmation(app, login_as, db):
     assert "post@senstart.example er nå kontakt hos Sen Start AS i leverandørregisteret." in page
     assert f'data-confirmed="{registration.id}"' in page
     supplier = suppliers.by_orgnr(db, "974760673")
-    assert [c.email for c in suppliers.contacts(db, supplier)] == ["post@senstart.example"]
+    contacts = suppliers.contacts(db, supplier, tender.organisation_id)
+    assert [c.email for c in contacts] == ["post@senstart.example"]
 
     assert post_form(officer, f"{base}/invite", {"registration_id": str(registration.id)},
                      page=base).status_code == 302

@@ -5,8 +5,10 @@ from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     PasswordField,
+    SelectField,
     SelectMultipleField,
     StringField,
+    ValidationError,
     widgets,
 )
 from wtforms.validators import DataRequired, Email, Length
@@ -29,6 +31,38 @@ class UserRolesForm(FlaskForm):
     roles = RolesField(_l("Roles"), choices=role_choices)
 
 
+def _listed(form: FlaskForm, field: SelectField) -> None:
+    """One of the choices the view set (they depend on the organisations there are)."""
+    if field.data not in [str(value) for value, *_rest in field.iter_choices()]:
+        raise ValidationError(_l("Choose from the list."))
+
+
+def organisation_field() -> SelectField:
+    return SelectField(
+        _l("Organisation"), validate_choice=False, validators=[_listed],
+        description=_l("Officers and controllers see this organisation's tenders, supplier "
+                       "contacts, imports and statistics, and no other's."))
+
+
+class UserOrganisationForm(FlaskForm):
+    organisation = organisation_field()
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(_l("Name"), filters=[strip],
+                       validators=[DataRequired(_l("Enter the organisation's name.")),
+                                   Length(max=200)])
+    orgnr = StringField(_l("Organisation number"), filters=[strip],
+                        validators=[DataRequired(_l("Enter the organisation number.")),
+                                    Length(max=20)],
+                        description=_l("9 digits, for example 923 456 783."))
+    kommunenummer = StringField(
+        _l("Kommune number"), filters=[strip],
+        validators=[DataRequired(_l("Enter the kommune number.")), Length(max=10)],
+        description=_l("4 digits (the 2024 numbering), for example 3205 for Lillestrøm: the "
+                       "home kommune in the organisation's statistics."))
+
+
 class NewUserForm(UserRolesForm):
     email = EmailField(
         _l("E-mail"),
@@ -43,3 +77,4 @@ class NewUserForm(UserRolesForm):
         description=_l("At least 12 characters. Long passphrases are good."),
         render_kw={"autocomplete": "new-password"},
     )
+    organisation = organisation_field()

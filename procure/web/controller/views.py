@@ -1,4 +1,8 @@
-"""The controller's statistics: dashboard, drill-down, Excel export and imports."""
+"""The controller's statistics: dashboard, drill-down, Excel export and imports.
+
+Everything here is the controller's organisation's (issue 19): the figures, the drill-downs,
+the exports, the imports and their reports. Another organisation's import is not found (404);
+a controller with no organisation is refused (403)."""
 
 from __future__ import annotations
 
@@ -35,6 +39,7 @@ from procure.exports.import_report import report_csv
 from procure.ingest import (
     ImportFileError,
     ImportRejected,
+    get_run,
     recent_runs,
     record_file_error,
     record_rejection,
@@ -57,7 +62,7 @@ from procure.ingest.spend import (
 )
 from procure.ingest.suppliers import import_suppliers
 from procure.ingest.tenders import sync_tender_awards
-from procure.models import ImportRun, Organisation
+from procure.models import ImportRun, Organisation, stored_id
 from procure.services import audit, statistics
 from procure.services.rates import excluded_from_values
 from procure.web import params
@@ -158,10 +163,17 @@ def _today() -> date:
     return clock.today()
 
 
-def _organisation() -> Organisation | None:
-    if current_user.organisation_id is None:
-        return None
-    return get_session().get(Organisation, current_user.organisation_id)
+def _organisation() -> Organisation:
+    """The controller's organisation: whose statistics and imports these are."""
+    organisation = (get_session().get(Organisation, current_user.organisation_id)
+                    if current_user.organisation_id is not None else None)
+    if organisation is None:
+        abort(403)
+    return organisation
+
+
+def _organisation_id() -> int:
+    return stored_id(_organisation())
 
 
 def _default_region() -> tuple[str, ...]:
@@ -178,7 +190,8 @@ def _filters() -> tuple[FilterForm, Filters, dict]:
     """The filter form from the query string and the Filters it gives (invalid fields are
     reported on the form and left out)."""
     db = get_session()
-    choices = statistics.filter_choices(db)
+    organisation = _organisation()
+    choices = statistics.filter_choices(db, stored_id(organisation))
     form = FilterForm(params.form_data())
     everything = SelectChoice("", _("All"))
     form.year.choices = [SelectChoice("", _("This year"))] + [
@@ -200,15 +213,15 @@ def _filters() -> tuple[FilterForm, Filters, dict]:
     start, end = rules.period_bounds(
         _today(), params.to_int(year, 1900, 2200), params.to_int(quarter, 1, 4),
         value("date_from"), value("date_to"))
-    organisation = _organisation()
     startup = value("startup_years")
     filters = Filters(
         start, end, department=value("department") or None, cpv_division=value("cpv") or None,
         category=value("category") or None, procedure=value("procedure") or None,
-        home_kommune=(organisation.kommunenummer if organisation else rules.HOME_KOMMUNE),
+        home_kommune=organisation.kommunenummer or rules.HOME_KOMMUNE,
         region=rules.parse_region(value("region")) if value("region") else _default_region(),
         startup_years=startup if startup is not None else int(
             current_app.config.get("STATS_STARTUP_YEARS", rules.DEFAULT_STARTUP_YEARS)),
+        organisation_id=stored_id(organisation),
     )
     return form, filters, choices
 
@@ -427,9 +440,8 @@ def export():
             return redirect(url_for("controller.section", name="quality",
                                     **filters.as_params()))
         lines = statistics.iter_lines(db, filters)
-    organisation = _organisation()
     data = workbook.statistics_workbook(report, export_labels(), lines,
-                                    organisation=organisation.name if organisation else None)
+                                        organisation=_organisation().name)
     name = f"procure-statistics-{filters.date_from}-{filters.date_to}.xlsx"
     return Response(data, mimetype=XLSX_MIME,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
@@ -441,7 +453,8 @@ def export():
 @bp.get("/imports")
 def imports():
     db = get_session()
-    return render_template("controller/imports.html", runs=recent_runs(db), kinds=IMPORT_KINDS,
+    return render_template("controller/imports.html", runs=recent_runs(db, _organisation_id()),
+                           kinds=IMPORT_KINDS,
                            upload_kinds=UPLOAD_KINDS, accept=ACCEPT, form=UploadForm(),
                            sync_form=ConfirmForm(),
                            max_mb=_import_max_bytes() // (1024 * 1024))
@@ -470,18 +483,23 @@ def upload(kind: str):
     upload = form.file.data
     filename = (upload.filename or "upload")[:255]
     db = get_session()
+    owner = _organisation_id()
     try:
         with row_limit(int(current_app.config["IMPORT_MAX_ROWS"])):
             if kind == "suppliers":
-                run = import_suppliers(db, upload.stream, filename, actor_id=current_user.id,
+                run = import_suppliers(db, upload.stream, filename, organisation_id=owner,
+                                       actor_id=current_user.id,
                                        eur_nok=float(current_app.config.get("STATS_EUR_NOK",
                                                                             11.5)))
             elif kind == "spend":
-                run = import_spend(db, upload.stream, filename, actor_id=current_user.id)
+                run = import_spend(db, upload.stream, filename, organisation_id=owner,
+                                   actor_id=current_user.id)
             elif kind == "rates":
-                run = import_rates(db, upload.stream, filename, actor_id=current_user.id)
+                run = import_rates(db, upload.stream, filename, organisation_id=owner,
+                                   actor_id=current_user.id)
             else:
-                run = import_ocds(db, upload.stream, filename, actor_id=current_user.id)
+                run = import_ocds(db, upload.stream, filename, organisation_id=owner,
+                                  actor_id=current_user.id)
     except (ColumnsUnclear, ChangesNeedConfirmation) as question:
         db.rollback()
         upload.stream.seek(0)
@@ -491,14 +509,15 @@ def upload(kind: str):
         db.rollback()
         if kind == "spend" and (asked := _ask_again(db, upload.stream, filename)):
             return asked
-        run = record_rejection(db, rejected, current_user.id)
+        run = record_rejection(db, rejected, current_user.id, organisation_id=owner)
         flash(_(rejected.msgid, **rejected.params), "danger")
     except UserError as error:
         db.rollback()
         if (kind == "spend" and isinstance(error, ImportFileError)
                 and (asked := _ask_again(db, upload.stream, filename))):
             return asked
-        run = record_file_error(db, kind, filename, error, current_user.id)
+        run = record_file_error(db, kind, filename, error, current_user.id,
+                                organisation_id=owner)
         flash(_(error.msgid, **error.params), "danger")
     else:
         flash(_("Imported: %(inserted)d new, %(updated)d changed, %(unchanged)d unchanged.",
@@ -511,8 +530,9 @@ def upload(kind: str):
 
 # --- spend files that need a choice: which columns, or whether to replace changed lines ------
 #
-# The file waits on disk (the instance folder) under a random token, for the user who sent it,
-# with what is to be asked (a .json beside it); a day later it is deleted.
+# The file waits on disk (the instance folder) under a random token, for the user who sent it
+# and the organisation it is for, with what is to be asked (a .json beside it); a day later it
+# is deleted.
 
 PENDING_HOURS = 24
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,40}")
@@ -533,7 +553,8 @@ def _keep_pending(stream, filename: str) -> str:
     token = secrets.token_urlsafe(18)
     with (directory / f"{token}.upload").open("wb") as handle:
         shutil.copyfileobj(stream, handle)
-    _write_meta(token, {"filename": filename, "user_id": current_user.id})
+    _write_meta(token, {"filename": filename, "user_id": current_user.id,
+                        "organisation_id": _organisation_id()})
     return token
 
 
@@ -549,7 +570,7 @@ def _pending(token: str) -> dict:
         flash(_("That file is no longer waiting; upload it again."), "warning")
         abort(redirect(url_for("controller.imports")))
     meta = json.loads(path.read_text(encoding="utf-8"))
-    if meta.get("user_id") != current_user.id:
+    if meta.get("user_id") != current_user.id or meta.get("organisation_id") != _organisation_id():
         abort(404)
     return meta
 
@@ -567,7 +588,7 @@ def _ask_again(db, stream, filename: str):
         header = file_header(stream, filename)
     except UserError:
         return None
-    remembered = remembered_mapping(db, header)
+    remembered = remembered_mapping(db, header, _organisation_id())
     if not remembered:
         return None
     stream.seek(0)
@@ -589,7 +610,8 @@ def _ask(db, token: str, question: ColumnsUnclear | ChangesNeedConfirmation,
                     guess=question.guess, gross=question.gross)
     else:
         meta.update(state="confirm", count=question.count,
-                    changes=old_values(db, question.changes), columns=question.layout,
+                    changes=old_values(db, question.changes, _organisation_id()),
+                    columns=question.layout,
                     duplicates=question.duplicates, duplicate_count=question.duplicate_count)
     _write_meta(token, meta)
     return redirect(url_for("controller.spend_pending", token=token))
@@ -637,11 +659,13 @@ def spend_pending_answer(token: str):
         abort(400)
     db = get_session()
     filename = meta["filename"]
+    owner = _organisation_id()
     with (_pending_dir() / f"{token}.upload").open("rb") as stream:
         try:
             with row_limit(int(current_app.config["IMPORT_MAX_ROWS"])):
-                run = import_spend(db, stream, filename, actor_id=current_user.id,
-                                   mapping=mapping, replace=replace, keep_both=keep_both)
+                run = import_spend(db, stream, filename, organisation_id=owner,
+                                   actor_id=current_user.id, mapping=mapping, replace=replace,
+                                   keep_both=keep_both)
         except (ColumnsUnclear, ChangesNeedConfirmation) as question:
             db.rollback()
             if isinstance(question, ChangesNeedConfirmation):  # the columns were good
@@ -650,11 +674,12 @@ def spend_pending_answer(token: str):
             return _ask(db, token, question, mapping)
         except ImportRejected as rejected:
             db.rollback()
-            run = record_rejection(db, rejected, current_user.id)
+            run = record_rejection(db, rejected, current_user.id, organisation_id=owner)
             flash(_(rejected.msgid, **rejected.params), "danger")
         except UserError as error:
             db.rollback()
-            run = record_file_error(db, "spend", filename, error, current_user.id)
+            run = record_file_error(db, "spend", filename, error, current_user.id,
+                                    organisation_id=owner)
             flash(_(error.msgid, **error.params), "danger")
         else:
             flash(_("Imported: %(inserted)d new, %(updated)d changed, %(unchanged)d "
@@ -671,7 +696,8 @@ def spend_pending_answer(token: str):
 def _remember(db, meta: dict, mapping: dict[str, str]) -> None:
     """The columns chosen on the page, for the next file with these headers."""
     if mapping and meta.get("header"):
-        remember_mapping(db, meta["header"], mapping, current_user.id)
+        remember_mapping(db, meta["header"], mapping, current_user.id,
+                         organisation_id=_organisation_id())
 
 
 def _sync_tenders():
@@ -679,7 +705,7 @@ def _sync_tenders():
     if not form.validate_on_submit():
         abort(400)
     db = get_session()
-    run = sync_tender_awards(db, actor_id=current_user.id)
+    run = sync_tender_awards(db, organisation_id=_organisation_id(), actor_id=current_user.id)
     audit.record(db, "import.tenders", actor_id=current_user.id, object_type="import_run",
                  object_id=run.id, status=run.status)
     db.commit()
@@ -689,7 +715,8 @@ def _sync_tenders():
 
 
 def _run(run_id: int) -> ImportRun:
-    run = get_session().get(ImportRun, run_id)
+    """The import, if it is the controller's organisation's (another's is not found)."""
+    run = get_run(get_session(), run_id, _organisation_id())
     if run is None:
         abort(404)
     return run

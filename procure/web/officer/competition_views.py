@@ -50,8 +50,8 @@ def _invitations(row: Tender, forms: Mapping[str, Any]) -> dict[str, Any]:
         found = suppliers.search_suppliers(session, suppliers.SupplierSearch(text=text),
                                            page_size=10)
     invited_ids = {r.supplier.id for r in competition.invited(session, row)}
-    reachable = suppliers.with_email_contact(session, [stored_id(s) for s in found.rows]) \
-        if found else set()
+    reachable = suppliers.with_email_contact(session, [stored_id(s) for s in found.rows],
+                                             row.organisation_id) if found else set()
     return {"send_form": forms.get("send_form") or SendInvitationsForm(
                 formdata=None, data={"deadline": row.tender_deadline}),
             "invite_form": InviteForm(), "warnings": competition.warnings(session, row),

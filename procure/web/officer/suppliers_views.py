@@ -1,4 +1,7 @@
-"""The supplier register for officers: search, create, edit, contacts (issue 5)."""
+"""The supplier register for officers: search, create, edit, contacts (issue 5).
+
+The suppliers (their Brønnøysund facts) are shared by every organisation; the contacts are the
+officer's organisation's own: another organisation's are neither shown nor found (404)."""
 
 from __future__ import annotations
 
@@ -13,10 +16,10 @@ from sqlmodel import col, select
 from procure.db import get_session
 from procure.models import CompetitionInvitation, Organisation, Supplier, Tender
 from procure.services import suppliers
-from procure.services.tenders import default_organisation
 from procure.web import params
 from procure.web.officer import bp
 from procure.web.officer.track_forms import SIZE_CHOICES, ContactForm, SupplierForm
+from procure.web.officer.views import _organisation_id
 
 
 def _supplier(supplier_id: int) -> Supplier:
@@ -27,9 +30,7 @@ def _supplier(supplier_id: int) -> Supplier:
 
 
 def _home_kommune() -> str:
-    session = get_session()
-    organisation = (session.get(Organisation, current_user.organisation_id)
-                    if current_user.organisation_id else default_organisation(session))
+    organisation = get_session().get(Organisation, _organisation_id())
     return organisation.kommunenummer if organisation else ""
 
 
@@ -100,11 +101,12 @@ def _render_supplier(row: Supplier, form: SupplierForm, contact_form: ContactFor
         select(Tender).join(CompetitionInvitation,
                            col(CompetitionInvitation.tender_id) == Tender.id)
         .where(CompetitionInvitation.supplier_id == row.id,
-               Tender.organisation_id == current_user.organisation_id)
+               Tender.organisation_id == _organisation_id())
         .order_by(col(Tender.id).desc())).all()
     return render_template(
         "officer/suppliers/supplier.html", supplier=row, form=form, contact_form=contact_form,
-        contacts=suppliers.contacts(session, row), place=suppliers.place_for(row.postal_code),
+        contacts=suppliers.contacts(session, row, _organisation_id()),
+        place=suppliers.place_for(row.postal_code),
         kommune=suppliers.kommune_name(row.kommunenummer), invited_to=invitations,
         delete_form=FlaskForm()), status
 
@@ -138,7 +140,8 @@ def add_contact(supplier_id: int):
     if form.validate_on_submit():
         session = get_session()
         try:
-            suppliers.add_contact(session, row, form.data, actor_id=current_user.id)
+            suppliers.add_contact(session, row, form.data, organisation_id=_organisation_id(),
+                                  actor_id=current_user.id)
         except suppliers.SupplierError as error:
             session.rollback()
             _apply_error(form, error)
@@ -153,7 +156,7 @@ def add_contact(supplier_id: int):
 def delete_contact(supplier_id: int, contact_id: int):
     row = _supplier(supplier_id)
     session = get_session()
-    contact = suppliers.get_contact(session, row, contact_id)
+    contact = suppliers.get_contact(session, row, contact_id, _organisation_id())
     if contact is None:
         abort(404)
     if not FlaskForm().validate_on_submit():

@@ -16,6 +16,7 @@ from procure.ingest import forked, spend
 from procure.models import ImportRun, SpendLine
 from procure.services import statistics
 from tests.helpers import csrf_token, oslo_today
+from tests.support.owned import owned, owner
 
 THIS_YEAR = oslo_today().year
 
@@ -61,7 +62,7 @@ def test_the_headline_gives_shares_with_parts_coverage_and_trend(controller, db)
         assert "Dekning " in card or "Ingen data i perioden" in card
         assert "prosentpoeng" in card or "Ingen tall for forrige periode" in card
     figures = statistics.indicator_figures(
-        db, Filters(date(THIS_YEAR, 1, 1), date(THIS_YEAR, 12, 31)))
+        db, owned(Filters(date(THIS_YEAR, 1, 1), date(THIS_YEAR, 12, 31)), db))
     green = figures["green_share_count"]
     card = headline.split('id="figure-green_share_count"')[1].split("</li>")[0]
     if green.denominator:
@@ -94,7 +95,7 @@ def test_a_share_out_of_range_shows_a_dash_and_the_reason(controller, db):
     """A month where credit notes outweigh the invoices: old code showed -49 %."""
     from procure.models import SpendLine
 
-    db.add(SpendLine(invoice_id="CN-1", invoice_date=date(2019, 3, 5),
+    db.add(SpendLine(organisation_id=owner(db), invoice_id="CN-1", invoice_date=date(2019, 3, 5),
                      supplier_orgnr="934567897", orgnr_valid=True, amount_ore=-500_000,
                      department="Kultur"))
     db.commit()
@@ -114,7 +115,7 @@ def test_dashboard_and_export_show_the_same_numbers(app, controller, db):
     summary = load_workbook(io.BytesIO(response.data))["Sammendrag"]
     exported = {row[0]: row[2] for row in summary.iter_rows(min_row=2, values_only=True)}
     figures = statistics.indicator_figures(
-        db, Filters(date(THIS_YEAR, 1, 1), date(THIS_YEAR, 12, 31)))
+        db, owned(Filters(date(THIS_YEAR, 1, 1), date(THIS_YEAR, 12, 31)), db))
     for indicator_id, figure in figures.items():
         if isinstance(figure.value, int | float):
             assert exported[indicator_id] == pytest.approx(figure.value), indicator_id

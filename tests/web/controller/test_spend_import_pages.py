@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from procure.models import ImportMapping, ImportRun, SpendLine
 from tests.helpers import csrf_token, login
+from tests.support.templates import load_demo
 from tests.web.controller.test_dashboard import controller, upload  # noqa: F401 (fixture)
 
 UNCLEAR = ("Fakturanr;Fakturadato;Dato;Org.nr.;Beløp;Beløp eks. mva;Ansvar\n"
@@ -78,7 +79,7 @@ def test_a_waiting_file_is_only_for_the_user_who_sent_it(app, controller, db):  
 
     response = upload(controller, "spend", UNCLEAR.encode(), "visma.csv")
     accounts.create_user(db, "other-controller@test.example", "correct horse battery",
-                         {"controller"})
+                         {"controller"}, organisation_id=load_demo(db).id)
     db.commit()
     other = app.test_client()
     login(other, "other-controller@test.example", "correct horse battery")
