@@ -10,6 +10,7 @@ from sqlmodel import Session
 from procure import vocabulary as v
 from procure.clock import NOT_SET, OSLO, norwegian_date
 from procure.domain.estimate import format_nok
+from procure.exports.tender_requirements import RequirementSections, requirement_sections
 from procure.models import Organisation, Tender
 
 __all__ = ["CHAPTERS", "NOT_SET", "OSLO", "TenderDocument", "norwegian_date",
@@ -49,14 +50,10 @@ class TenderDocument:
     explanation: list[str]
     deviation: str
     timeline: list[tuple[str, str]]
-    climate: dict
     chapters: tuple = CHAPTERS
-    qualification: list[dict] = field(default_factory=list)
-    specification: list[dict] = field(default_factory=list)
-    award: list[dict] = field(default_factory=list)
-    clauses: list[dict] = field(default_factory=list)
-    green: list[dict] = field(default_factory=list)
-    weights: list[tuple[str, str | None]] = field(default_factory=list)
+    # Chapters 4-8 (qualification, specification, award, green, clauses) and § 7-9:
+    # procure.exports.tender_requirements, rendered by templates/pdf/_requirements.html.
+    requirements: RequirementSections = field(default_factory=RequirementSections)
     appendices: list[str] = field(default_factory=list)
     contact: str = ""
 
@@ -106,44 +103,10 @@ def _tender_document(session: Session, tender: Tender, *, now: datetime) -> Tend
         explanation=_public_explanation(tender, recommendation),
         deviation=tender.track_reason,
         timeline=timeline,
-        climate=_climate_statement(tender),
+        requirements=requirement_sections(session, tender),
         appendices=appendices,
     )
-    _add_criteria(session, tender, document)
     return document
-
-
-def _percent(value: object) -> str | None:
-    if value is None:
-        return None
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _add_criteria(session: Session, tender: Tender, document: TenderDocument) -> None:
-    """Criteria come from the pinned snapshots only, never from today's criteria files."""
-    from procure.services.tender_criteria import tender_pins
-
-    groups = {"qualification": document.qualification, "specification": document.specification,
-              "award": document.award, "contract-clause": document.clauses}
-    for pin in tender_pins(session, tender):
-        content = pin.snapshot.get("content", {})
-        item = {
-            "id": pin.criterion_id, "title": content.get("title", ""),
-            "text": content.get("text", ""), "verification": content.get("verification", ""),
-            "level_label": v.label(v.CRITERION_LEVELS, pin.level),
-            "type_label": v.label(v.CRITERION_TYPES, pin.type),
-            "source": pin.snapshot.get("source", {}).get("title", ""),
-            "weight": _percent(pin.weight),
-        }
-        groups.get(pin.type, document.specification).append(item)
-        if pin.climate_environment:
-            document.green.append(item)
-    document.weights = [(v.label(v.WEIGHTS, name), _percent(getattr(tender, name)))
-                        for name in v.WEIGHTS if getattr(tender, name, None)]
-    document.climate["justification"] = (
-        getattr(tender, "climate_exemption_justification", "")
-        or getattr(tender, "climate_spec_justification", ""))
 
 
 def _public_explanation(tender: Tender, recommendation: dict) -> list[str]:
@@ -161,13 +124,3 @@ def _document_value(tender: Tender) -> str:
     if tender.estimated_value is None:
         return NOT_SET
     return format_nok(tender.estimated_value) + " ekskl. mva."
-
-
-def _climate_statement(tender: Tender) -> dict:
-    if tender.climate_status == "met":
-        basis = v.lower_first(v.label(v.CLIMATE_BASES, tender.climate_basis))
-        statement = f"Kravet i § 7-9 er oppfylt: {basis}."
-    else:
-        statement = "Kravet i § 7-9 er ikke dokumentert oppfylt ennå."
-    return {"status": tender.climate_status, "statement": statement,
-            "code": tender.climate_code, "justification": ""}
