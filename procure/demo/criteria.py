@@ -171,11 +171,8 @@ OLD_VEHICLES = ("K1", "Elbiler til hjemmetjenesten, runde 2", "34144900-7", 2_40
 
 def apply_plan(session: Session, tender: Tender, plan: DemoCriteria, library,
                rulebook: RuleBook, now: datetime) -> None:
-    """Pin the plan's criteria, write the own requirements, weigh the award criteria and
+    """Write the own requirements, pin the plan's criteria, weigh the award criteria and
     settle § 7-9, as an officer would."""
-    for criterion_id in plan.criteria:
-        tender_criteria.pin_criterion(session, tender, library, criterion_id, actor_id=None,
-                                      now=now)
     own = list(plan.own)
     if plan.weights and not any(item.kind == "award" for item in own):
         price_weight, quality_weight, _climate, other = plan.weights
@@ -184,6 +181,9 @@ def apply_plan(session: Session, tender: Tender, plan: DemoCriteria, library,
         own += [Own("award", "Andre forhold", "Andre forhold som er beskrevet i "
                     "konkurransegrunnlaget.", "", other, "other")] if other else []
     add_own(session, tender, own, actor_id=None, now=now)
+    for criterion_id in plan.criteria:
+        tender_criteria.pin_criterion(session, tender, library, criterion_id, actor_id=None,
+                                      now=now)
     set_award_weights(session, tender, own, plan.award_weights, actor_id=None)
     derived = tuple(getattr(tender, name) or 0 for name in tender_criteria.WEIGHT_FIELDS)
     if plan.weights and derived != tuple(Decimal(w) for w in plan.weights):

@@ -7,10 +7,14 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlmodel import select
 
 from procure.models import AuditEvent, Tender, TenderCriterion, TenderRequirement
 from procure.services import requirements, tenders
+from tests.fuzz.test_forms import SETTINGS, nasty
 from tests.helpers import csrf_token, post_form
 
 
@@ -233,3 +237,24 @@ def test_the_award_weights_are_saved_together(login_as, db):
         60, 40, "met")
     assert db.exec(select(TenderCriterion).where(
         TenderCriterion.tender_id == tender.id)).all() == []
+
+
+@pytest.fixture
+def officer(login_as):
+    return login_as("officer")
+
+
+@SETTINGS
+@given(data=st.fixed_dictionaries({
+    "kind": st.one_of(nasty, st.sampled_from(["award", "spec-must", "qualification"])),
+    "title": nasty, "text": nasty, "documentation": nasty, "weight": nasty,
+    "award_group": nasty, "parent_id": nasty, "climate_environment": nasty}))
+def test_generated_input_never_breaks_the_requirement_form(officer, db, data):
+    client = officer
+    tender = demo_tender(db, "DEMO-5")
+    url = f"/officer/tenders/{tender.id}/requirements/new"
+    page = client.get(url).get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+    response = client.post(url, data={**data, "version": version,
+                                      "csrf_token": csrf_token(page)})
+    assert response.status_code in (302, 400)

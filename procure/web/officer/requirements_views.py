@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from procure import vocabulary
 from procure.db import get_session
 from procure.domain.cpv_categories import suggest_categories
-from procure.domain.requirements import AWARD, KINDS, WeightProblem
+from procure.domain.requirements import AWARD, KINDS, LIBRARY_KINDS, WeightProblem
 from procure.models import Tender, TenderRequirement
 from procure.services import publishing, requirements, tender_criteria, tenders
 from procure.web import params
@@ -117,7 +117,8 @@ def _new(row: Tender, forms: Mapping[str, Any]) -> dict[str, Any]:
             "kind": AWARD if parent_row else (kind if kind in KINDS else KINDS[0]),
             "parent_id": str(parent_row.id) if parent_row else "",
             "award_group": "quality", "version": row.version})
-    return {"form": form, "requirement": None, "pin": None, "parents": _parents(rows)}
+    return {"form": form, "requirement": None, "pin": None, "parents": _parents(rows),
+            "award_fields": True}
 
 
 def _edit(row: Tender, forms: Mapping[str, Any]) -> dict[str, Any]:
@@ -130,7 +131,13 @@ def _edit(row: Tender, forms: Mapping[str, Any]) -> dict[str, Any]:
         "award_group": item.award_group or "quality",
         "climate_environment": item.climate_environment, "version": row.version})
     pin = requirements.pins_by_id(session, row).get(item.criterion_pin_id or 0)
+    if pin is not None:  # a library criterion moves only among the kinds its type allows
+        allowed = LIBRARY_KINDS.get(item.kind, (item.kind,))
+        form.kind.choices = [SelectChoice(kind, vocabulary.REQUIREMENT_KINDS[kind])
+                             for kind in KINDS if kind in allowed]
+    award = item.kind == AWARD or pin is None
     return {"form": form, "requirement": item, "pin": pin, "parents": _parents(rows),
+            "award_fields": award,
             "delete_form": plain_form(),
             "children": [r for r in rows if r.parent_id == item.id]}
 
