@@ -476,11 +476,35 @@ class TenderCriterion(SQLModel, table=True):
     type: str = Field(max_length=20)
     level: str = Field(max_length=10)
     climate_environment: bool = Field(default=False)
-    weight: Decimal | None = Field(default=None, sa_column=Column(Numeric(5, 2)))
-    spec_requirement: bool = Field(default=False)
     snapshot: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     pinned_at: datetime = created_field()
     pinned_by_id: int | None = Field(default=None, foreign_key="user.id")
+
+
+class TenderRequirement(SQLModel, table=True):
+    """One requirement of the tender document (issue 20): the officer's own, or a library
+    criterion copied in (then `criterion_pin_id` names the pin that keeps its id:version and
+    content hash, and the text is the pinned text). Weights are on award criteria and their
+    sub-criteria only; the tender's weight_* totals and § 7-9 result are worked out from them.
+    """
+
+    __tablename__ = "tender_requirement"
+    id: int | None = Field(default=None, primary_key=True)
+    tender_id: int = Field(foreign_key="tender.id", ondelete="CASCADE", index=True)
+    kind: str = Field(max_length=20)  # procure.domain.requirements.KINDS
+    title: str = Field(max_length=300)
+    text: str = Field(default="")
+    documentation: str = Field(default="")  # what the supplier must hand in to show it
+    position: int = Field(default=0)  # the order within its kind (and parent)
+    parent_id: int | None = Field(default=None, foreign_key="tender_requirement.id",
+                                  ondelete="CASCADE", index=True)
+    weight: Decimal | None = Field(default=None, sa_column=Column(Numeric(5, 2)))
+    award_group: str | None = Field(default=None, max_length=10)  # price, quality, other
+    climate_environment: bool = Field(default=False)
+    criterion_pin_id: int | None = Field(default=None, foreign_key="tender_criterion.id",
+                                         ondelete="CASCADE", unique=True)
+    created_at: datetime = created_field()
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")
 
 
 class LoginThrottle(SQLModel, table=True):

@@ -261,6 +261,32 @@ AWARD_CRITERIA = {"price": _l("Price"), "quality": _l("Quality"),
 WEIGHT_FIELDS = {"weight_price": "price", "weight_quality": "quality",
                  "weight_climate": "climate", "weight_other": "other"}
 WEIGHTS = {field: AWARD_CRITERIA[code] for field, code in WEIGHT_FIELDS.items()}
+# The kinds of requirement in a tender document (procure.domain.requirements.KINDS).
+REQUIREMENT_KINDS = {
+    "qualification": _l("Qualification requirement"),
+    "spec-must": _l("Specification: must requirement"),
+    "spec-should": _l("Specification: should requirement"),
+    "award": _l("Award criterion"),
+    "contract-clause": _l("Contract clause"),
+}
+# The same kinds as the headings of the lists they make.
+REQUIREMENT_SECTIONS = {
+    "qualification": _l("Qualification requirements"),
+    "spec-must": _l("Specification: must requirements"),
+    "spec-should": _l("Specification: should requirements"),
+    "award": _l("Award criteria"),
+    "contract-clause": _l("Contract clauses"),
+}
+# What an award criterion not marked as climate and environment counts as.
+AWARD_GROUPS = {"price": _l("Price"), "quality": _l("Quality"), "other": _l("Other criteria")}
+# Why the award weights do not add up (procure.domain.requirements.WeightProblem).
+WEIGHT_PROBLEMS = {
+    "no-criteria": _l("There are no award criteria yet, so the price alone decides."),
+    "total": _l("The award criteria weigh %(total)s %% in all; they must add up to 100 %%."),
+    "no-weight": _l("«%(title)s» has no weight."),
+    "sub-criteria": _l("The sub-criteria of «%(title)s» weigh %(total)s %% in all; they must "
+                       "add up to the criterion's %(weight)s %%."),
+}
 CRITERION_FIELDS = {
     "id": _l("Id"), "type": _l("Type"), "level": _l("Ambition level"), "title": _l("Title"),
     "title_en": _l("Title (English)"), "text": _l("Text"), "text_en": _l("Text (English)"),
@@ -448,6 +474,12 @@ EVENTS = {
     "tender.document_text_saved": _l("Text of the tender documents changed"),
     "tender.annex_added": _l("Annex added to the tender documents"),
     "tender.annex_deleted": _l("Annex deleted from the tender documents"),
+    "tender.requirement_added": _l("Requirement added"),
+    "tender.requirement_changed": _l("Requirement changed"),
+    "tender.requirement_moved": _l("Requirement moved"),
+    "tender.requirement_deleted": _l("Requirement deleted"),
+    "tender.weights_derived": _l("Weights of price, quality and climate worked out from the "
+                                 "award criteria"),
     "competition.supplier_invited": _l("Supplier put on the invitation list"),
     "competition.supplier_removed": _l("Supplier removed from the invitation list"),
     "competition.deadline_set": _l("Deadline for offers set"),
@@ -551,6 +583,15 @@ FIELDS = {
     "climate_status": _l("Result of the § 7-9 check"),
     "climate_basis": _l("How the § 7-9 duty is met"),
     "climate_code": _l("Reason for the § 7-9 result"),
+    # a requirement of the tender document
+    "requirement_kind": _l("Type of requirement"),
+    "text": _l("Text"),
+    "documentation": _l("Documentation asked for"),
+    "weight": _l("Weight"),
+    "award_group": _l("Counts as"),
+    "climate_environment": _l("Counts for climate and environment (§ 7-9)"),
+    "parent": _l("Sub-criterion of"),
+    "position": _l("Place in the list"),
     "contact_name": _l("Contact person"),
     "contact_email": _l("Contact e-mail"),
     "value_confidential": _l("Keep the estimated value confidential"),
@@ -616,11 +657,12 @@ FIELD_VALUES: dict[str, Mapping[str, object]] = {
     "ambition_level": CRITERION_LEVELS, "climate_status": CLIMATE_STATUSES,
     "climate_basis": CLIMATE_BASES, "climate_exemption": CLIMATE_EXEMPTIONS,
     "ipr_ownership": IPR_OWNERSHIP, "ipr_licence": IPR_LICENCES,
-    "decision": CANDIDATE_DECISIONS,
+    "decision": CANDIDATE_DECISIONS, "requirement_kind": REQUIREMENT_KINDS,
+    "award_group": AWARD_GROUPS,
     "contract_standard": CONTRACT_STANDARDS, "price_basis": PRICE_BASES,
 }
 MONEY_FIELDS = frozenset({"estimated_value", "max_cost", "purchase_max_cost", "price"})
-PERCENT_FIELDS = frozenset(WEIGHT_FIELDS)
+PERCENT_FIELDS = frozenset(WEIGHT_FIELDS) | {"weight"}
 
 # Every group, by name: the test walks them all for an nb and an en label.
 GROUPS: dict[str, Mapping[str, object]] = {
@@ -635,7 +677,10 @@ GROUPS: dict[str, Mapping[str, object]] = {
     "criterion_types": CRITERION_TYPES, "climate_statuses": CLIMATE_STATUSES,
     "climate_bases": CLIMATE_BASES, "climate_bases_counted": CLIMATE_BASES_COUNTED,
     "climate_exemptions": CLIMATE_EXEMPTIONS, "award_criteria": AWARD_CRITERIA,
-    "weights": WEIGHTS, "criterion_fields": CRITERION_FIELDS, "size_classes": SIZE_CLASSES,
+    "weights": WEIGHTS, "criterion_fields": CRITERION_FIELDS,
+    "requirement_kinds": REQUIREMENT_KINDS, "requirement_sections": REQUIREMENT_SECTIONS,
+    "award_groups": AWARD_GROUPS, "weight_problems": WEIGHT_PROBLEMS,
+    "size_classes": SIZE_CLASSES,
     "supplier_sources": SUPPLIER_SOURCES, "participant_sources": PARTICIPANT_SOURCES,
     "competition_warnings": COMPETITION_WARNINGS,
     "partnership_warnings": PARTNERSHIP_WARNINGS, "dialogue_phases": DIALOGUE_PHASES,

@@ -109,8 +109,9 @@ def test_protocol_and_history_of_the_demo_tenders_show_no_raw_codes(login_as, db
     client = login_as("officer")
     tenders = db.exec(select(Tender)).all()
     kinds = {e.action for e in db.exec(select(AuditEvent)).all()}
-    assert {"tender.criterion_pinned", "tender.criteria_options", "tender.weights_set",
-            "competition.offer_recorded", "partnership.phase_decided"} <= kinds
+    assert {"tender.criterion_pinned", "tender.requirement_added", "tender.weights_derived",
+            "tender.requirement_changed", "competition.offer_recorded",
+            "partnership.phase_decided"} <= kinds
     for lang in ("nb", "en"):
         post_form(client, "/language", {"lang": lang, "next": "/"}, page="/")
         for tender in tenders:

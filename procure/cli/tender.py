@@ -67,7 +67,7 @@ def list_tenders(as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @with_appcontext
 def show(tender_id: int, as_json: bool) -> None:
-    """Show a tender's pinned criteria, award weights and FOA § 7-9 result."""
+    """Show a tender's requirements (own and pinned), award weights and FOA § 7-9 result."""
     row = get_session().get(Tender, tender_id)
     if row is None:
         raise click.ClickException(f"no tender with id {tender_id}")
@@ -87,15 +87,18 @@ def show(tender_id: int, as_json: bool) -> None:
                f"ambition {summary['ambition_level'] or '-'}")
     weights = summary["weights"]
     if weights["price"] is None:
-        click.echo("Weights: not set")
+        click.echo("Weights: no award criteria (the price alone decides)")
     else:
-        click.echo("Weights: " + ", ".join(f"{name} {value} %" for name, value in weights.items()))
-    click.echo(f"Criteria ({len(summary['criteria'])}):")
-    for pin in summary["criteria"]:
-        extra = f" weight {pin['weight']} %" if pin["weight"] is not None else ""
-        extra += " spec" if pin["spec_requirement"] else ""
-        click.echo(f"  {pin['id']:<22} {pin['hash'][:12]}  {pin['type']:<15} {pin['level']:<9}"
-                   f"{extra}")
+        click.echo("Weights: " + ", ".join(f"{name} {value} %" for name, value in weights.items())
+                   + ("" if summary["weights_add_up"] else " (the criteria do not add up yet)"))
+    click.echo(f"Requirements ({len(summary['requirements'])}):")
+    for row in summary["requirements"]:
+        indent = "    " if row["parent"] else "  "
+        extra = f" {row['weight']} %" if row["weight"] is not None else ""
+        extra += " [§ 7-9]" if row["climate_environment"] else ""
+        pin = row["criterion"]
+        source = f"  ({pin['id']} {pin['hash'][:12]})" if pin else ""
+        click.echo(f"{indent}{row['kind']:<16} {row['title']}{extra}{source}")
     climate = summary["climate"]
     click.echo(f"§ 7-9: {climate['status'] or 'not checked'}"
                + (f" ({climate['basis']}, {climate['code']})" if climate["basis"] else ""))

@@ -15,6 +15,8 @@ from decimal import Decimal
 from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
+from procure.demo import requirements as own
+from procure.demo.requirements import PAY_CLAUSE, TAX_CERTIFICATE, Own
 from procure.domain.estimate import format_nok
 from procure.domain.rules import RuleBook
 from procure.models import (
@@ -46,6 +48,27 @@ OFFERS = {
     "918171614": (Decimal("548000"), 7, 5, "Diesel med HVO100; bemanning fra Lørenskog."),
     "975312461": (Decimal("690000"), 9, 6, "Stor maskinpark; underleverandør for strøing."),
 }
+# The competition's own requirements; the climate criterion is what meets § 7-9.
+SNOW_REQUIREMENTS = (
+    TAX_CERTIFICATE,
+    Own("qualification", "Beredskap med eget mannskap og utstyr",
+        "Leverandøren skal ha mannskap og maskiner til å rydde alle seks byggene samtidig.",
+        "Oversikt over mannskap, maskiner og vaktordning."),
+    Own("spec-must", "Ryddet og strødd innen kl. 07.00",
+        "Ved snøfall eller glatte forhold skal gangveier, innganger og parkeringsplasser være "
+        "ryddet og strødd innen kl. 07.00 på hverdager og kl. 09.00 i helgene.",
+        "Bekreftelse i tilbudsbrevet."),
+    own.price(50),
+    Own("award", "Beredskap og responstid",
+        "Hvor raskt leverandøren er på plass etter varsel, og hvor robust vaktordningen er.",
+        "Beskrivelse av vaktordningen og garanterte responstider.", 20, "quality"),
+    Own("award", "Utslippsfrie maskiner",
+        "Hvor stor del av arbeidet som gjøres med elektriske eller andre utslippsfrie "
+        "maskiner.",
+        "Liste over maskinene som skal brukes, med drivlinje, og anslått andel timer med "
+        "utslippsfrie maskiner.", 30, "quality", climate=True),
+    PAY_CLAUSE,
+)
 
 
 class DemoMailer:
@@ -126,9 +149,8 @@ def apply_demo_competition(session: Session, organisation: Organisation, ruleboo
     chooser.refresh_recommendation(session, tender, rulebook, actor_id=actor)
     chooser.choose_track(session, tender, "simplified-competition", "", actor_id=actor,
                          now=day(58))
-    tender_criteria.set_weights(session, tender, {
-        "weight_price": Decimal(50), "weight_quality": Decimal(20),
-        "weight_climate": Decimal(30), "weight_other": Decimal(0)}, actor_id=actor)
+    own.add_own(session, tender, SNOW_REQUIREMENTS, actor_id=actor, now=day(58))
+    own.set_weights(session, tender, SNOW_REQUIREMENTS, {}, actor_id=actor)
     tender_criteria.refresh_climate(session, tender, rulebook, actor_id=actor)
     _backdate(session, mark, day(58))
 

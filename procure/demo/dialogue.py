@@ -20,8 +20,10 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
+from procure.demo import requirements as own
 from procure.demo.competition import DemoMailer, _backdate, _last_event, estimate, step
 from procure.demo.partnership import continue_dialogue_demo
+from procure.demo.requirements import Own
 from procure.domain.rules import RuleBook
 from procure.models import Organisation, Supplier, Tender, User
 from procure.services import audit, chooser, dialogue, tender_criteria
@@ -33,7 +35,7 @@ EXTRA = {"934567897": "post@stromrenhold.example", "987654325": "salg@kjellerele
 
 
 def _tender(session, organisation, actor, rulebook, reference, title, description, cpv,
-            value, created) -> Tender:
+            value, created, requirements: tuple[Own, ...]) -> Tender:
     tender = Tender(
         organisation_id=organisation.id, reference=reference, title=title,
         description=description, contract_type="services", cpv_code=cpv,
@@ -50,11 +52,42 @@ def _tender(session, organisation, actor, rulebook, reference, title, descriptio
     reason = "" if tender.recommended_track == lup.TRACK else \
         "Behovet er nytt for oss; vi vil snakke med markedet før vi velger prosedyre."
     chooser.choose_track(session, tender, lup.TRACK, reason, actor_id=actor, now=created)
-    tender_criteria.set_weights(session, tender, {
-        "weight_price": Decimal(40), "weight_quality": Decimal(30),
-        "weight_climate": Decimal(30), "weight_other": Decimal(0)}, actor_id=actor)
+    own.add_own(session, tender, requirements, actor_id=actor, now=created)
+    own.set_weights(session, tender, requirements, {}, actor_id=actor)
     tender_criteria.refresh_climate(session, tender, rulebook, actor_id=actor)
     return tender
+
+
+# Each dialogue's requirements so far: price 40 %, quality 30 % and a climate and
+# environment criterion of 30 % that fits the purchase.
+FALL_REQUIREMENTS = (
+    own.TAX_CERTIFICATE,
+    Own("spec-must", "Varsel innen ett minutt",
+        "Løsningen skal varsle hjemmetjenesten og pårørende innen ett minutt etter et fall, "
+        "også uten mobildekning i boligen.",
+        "Beskrivelse av løsningen og resultater fra test eller tidligere bruk."),
+    own.price(40),
+    own.quality(30, "Hvor godt løsningen oppdager fall uten at brukeren må gjøre noe, og hvor "
+                    "få falske alarmer den gir."),
+    Own("award", "Lavt energibruk og lang levetid",
+        "Sensorenes strømforbruk, batterilevetid og hvor lenge utstyret kan brukes og "
+        "repareres før det må byttes.",
+        "Datablad med strømforbruk og batterilevetid, og leverandørens garanti og "
+        "reservedelsordning.", 30, "quality", climate=True),
+)
+HEATING_REQUIREMENTS = (
+    own.TAX_CERTIFICATE,
+    Own("qualification", "Kompetanse på energi i idrettsbygg",
+        "Leverandøren skal ha rådgivere med erfaring fra energiløsninger i idrettshaller eller "
+        "andre store bygg.",
+        "CV for nøkkelpersonene og inntil tre referanseprosjekter."),
+    own.price(40),
+    own.quality(30, "Hvor godt forslaget passer hallenes bruk, drift og vedlikehold."),
+    Own("award", "Klimagassutslipp fra oppvarmingen",
+        "Beregnede utslipp av klimagasser fra oppvarmingen de neste 20 årene med den "
+        "foreslåtte løsningen, sammenlignet med dagens olje- og elkjeler.",
+        "Beregning i kg CO₂-ekvivalenter med forutsetninger.", 30, "quality", climate=True),
+)
 
 
 
@@ -82,7 +115,7 @@ def apply_demo_dialogue(session: Session, organisation: Organisation, rulebook: 
         tender = _tender(session, organisation, actor, rulebook, reference,
                          "Digital fallvarsling for hjemmeboende eldre",
                          "Hjemmetjenesten trenger å vite raskt når en bruker faller.",
-                         "85000000-9", 6_500_000, day(120))
+                         "85000000-9", 6_500_000, day(120), FALL_REQUIREMENTS)
         _backdate(session, mark, day(120))
         step(session, day(115), lup.save_anchoring, tender,
               "Vedtatt i helse- og omsorgsutvalget (sak 12/2026). Målet er at flere kan bo "
@@ -139,7 +172,7 @@ def apply_demo_dialogue(session: Session, organisation: Organisation, rulebook: 
         tender = _tender(session, organisation, actor, rulebook, reference,
                          "Klimavennlig oppvarming av idrettshaller",
                          "Fire idrettshaller varmes opp med gamle oljekjeler og elkjeler.",
-                         "71314000-2", 12_000_000, day(40))
+                         "71314000-2", 12_000_000, day(40), HEATING_REQUIREMENTS)
         _backdate(session, mark, day(40))
         step(session, day(35), lup.save_anchoring, tender,
               "Del av klimaplanen 2026–2030; vedtatt av formannskapet. Eier: eiendom.",

@@ -20,7 +20,9 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
+from procure.demo import requirements as own
 from procure.demo.competition import _backdate, _last_event, estimate, step
+from procure.demo.requirements import Own
 from procure.domain.rules import RuleBook
 from procure.models import Organisation, Supplier, Tender, User, stored_id
 from procure.services import audit, chooser, tender_criteria
@@ -130,6 +132,21 @@ LEAK_TERMS = {
            "partnerne kan selge løsningen til andre med en royalty på 3 % til kommunen i fem "
            "år.",
 }
+# The partnership's award criteria: price 30 %, the solution 40 % and the water and energy
+# saved 30 % (climate and environment); the R&D requirements are set on the partnership itself.
+LEAK_REQUIREMENTS = (
+    own.TAX_CERTIFICATE,
+    own.price(30),
+    Own("award", "Løsningens evne til å finne lekkasjer tidlig",
+        "Hvor tidlig og hvor presist løsningen kan finne lekkasjer uten graving, og hvor godt "
+        "den passer i kommunens ledningsnett.",
+        "Beskrivelse av løsningen, metoden og resultater fra forsøk.", 40, "quality"),
+    Own("award", "Mindre vanntap og energibruk",
+        "Hvor mye vanntapet og energien til å rense og pumpe vannet kan reduseres med "
+        "løsningen, beregnet for Lillestrøms ledningsnett.",
+        "Beregning av redusert vanntap (m³ per år) og sparte kWh, med forutsetninger.", 30,
+        "quality", climate=True),
+)
 LEAK_CANDIDATES = ("987654325", "928374653", "975312461", "918171614")
 LEAK_DECISIONS = {
     "987654325": ("qualified", "Oppfyller begge krav: utvikler akustiske sensorer, to "
@@ -178,9 +195,8 @@ def apply_demo_partnership(session: Session, organisation: Organisation, ruleboo
         "Markedsdialogen i 2025 viste at ingen løsning på markedet dekker behovet; "
         "vi trenger forskning og utvikling sammen med leverandørene.")
     chooser.choose_track(session, tender, ip.TRACK, reason, actor_id=actor, now=day(418))
-    tender_criteria.set_weights(session, tender, {
-        "weight_price": Decimal(30), "weight_quality": Decimal(40),
-        "weight_climate": Decimal(30), "weight_other": Decimal(0)}, actor_id=actor)
+    own.add_own(session, tender, LEAK_REQUIREMENTS, actor_id=actor, now=day(418))
+    own.set_weights(session, tender, LEAK_REQUIREMENTS, {}, actor_id=actor)
     tender_criteria.refresh_climate(session, tender, rulebook, actor_id=actor)
     _backdate(session, mark, day(418))
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
+from procure.domain.requirements import Line, award_weights, climate_kinds
 from procure.domain.rules import CLIMATE_EXEMPTIONS, ClimateVariant, RuleSet
 
 
@@ -67,6 +69,41 @@ def check_climate_environment(
                         _missing(variant, weight, has_spec_requirements, justified,
                                  exemption, exemption_justification),
                         variant.legal_ref, variant.id)
+
+
+def check_document(
+    ruleset_or_variant: RuleSet | ClimateVariant,
+    lines: Iterable[Line],
+    *,
+    spec_justification: str | None = None,
+    exemption: str | None = None,
+    exemption_justification: str | None = None,
+    notice_date: date | None = None,
+) -> ClimateCheck:
+    """The § 7-9 result worked out from what the tender document holds, never from a typed
+    figure: the climate and environment weight is the sum of the award criteria (and
+    sub-criteria) marked as climate and environment, and counts only once the award weights
+    add up; the specification route needs climate and environment requirements of a kind the
+    rules in force count (`spec_requirement_kinds` in the rule file) and, where the rules ask
+    for it, the justification; an exemption needs its justification."""
+    variant = (ruleset_or_variant.climate if isinstance(ruleset_or_variant, RuleSet)
+               else ruleset_or_variant)
+    lines = list(lines)
+    weights = award_weights(lines)
+    counted = set(variant.spec_requirement_kinds)
+    check = check_climate_environment(
+        variant, climate_weight_percent=weights.climate if weights.complete else 0,
+        has_spec_requirements=any(kind in counted for kind in climate_kinds(lines)),
+        spec_justification=spec_justification, exemption=exemption,
+        exemption_justification=exemption_justification, notice_date=notice_date)
+    if check.status != "met" and weights.criteria and not weights.complete:
+        floor, total, climate = (_percent(n) for n in (
+            variant.min_weight_percent, weights.total, weights.climate))
+        first = (f"Klima og miljø må vektes minst {floor} % i tildelingskriteriene, og vektene "
+                 f"må gå opp: tildelingskriteriene veier nå {total} % til sammen (skal være "
+                 f"100 %), klima og miljø {climate} %.")
+        check = replace(check, missing=(first, *check.missing[1:]))
+    return check
 
 
 def _percent(number: Decimal) -> str:

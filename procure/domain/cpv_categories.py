@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from procure.domain.cpv import hierarchy_prefix, parse_code
@@ -37,3 +38,31 @@ def suggest_categories(cpv_code: str, library: Library, on: date | None = None) 
             if category not in best or score < best[category]:
                 best[category] = score
     return sorted(best, key=lambda category: (best[category], category))
+
+
+@dataclass(frozen=True)
+class CategoryFit:
+    """Whether a category's criteria are made for a tender's CPV code, and why not:
+    `reason` is "fits", "no-cpv" (the tender has none yet), "bad-cpv" (it cannot be read) or
+    "other-area" (the code is outside every CPV area the category's set covers, `areas`)."""
+
+    fits: bool
+    reason: str
+    areas: tuple[str, ...] = ()
+
+
+def category_fit(cpv_code: str | None, category: str, library: Library,
+                 on: date | None = None) -> CategoryFit:
+    """A category fits a tender when it is among the categories its CPV code suggests."""
+    areas = tuple(criteria_set.cpv for criteria_set in library.current(on)
+                  if criteria_set.id == category)
+    codes = areas[0] if areas else ()
+    if not cpv_code:
+        return CategoryFit(False, "no-cpv", codes)
+    try:
+        suggested = suggest_categories(cpv_code, library, on)
+    except ValueError:
+        return CategoryFit(False, "bad-cpv", codes)
+    if category in suggested:
+        return CategoryFit(True, "fits", codes)
+    return CategoryFit(False, "other-area", codes)

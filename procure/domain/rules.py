@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from procure.domain.requirements import KINDS as REQUIREMENT_KINDS
 from procure.domain.sources import Source
 from procure.domain.toml_lines import TomlLines
 
@@ -207,6 +208,9 @@ class ClimateVariant:
     exemptions: Mapping[str, ClimateExemption]
     # DFØ's eForms codes exist from this date; before it a basis has no code to report.
     codes_valid_from: date | None = None
+    # The kinds of requirement that count for the specification route when marked as
+    # climate and environment (procure.domain.requirements.KINDS).
+    spec_requirement_kinds: tuple[str, ...] = ("spec-must",)
 
 
 @dataclass(frozen=True)
@@ -715,7 +719,7 @@ def _read_climate(r: _Reader, data: Table, sources: Mapping[str, Source]) -> Cli
     item = r.table(data, (), "climate")
     where: Path_ = ("climate",)
     r.keys(item, where, ("variant", "legal_ref", "min_weight_percent", "confidence", "sources",
-                         "codes_valid_from", "bases", "exemptions"))
+                         "codes_valid_from", "spec_requirement_kinds", "bases", "exemptions"))
     r.refs(item, where, sources)
     weight = r.get(item, where, "min_weight_percent", int, default=0)
     if not 0 < weight <= 100:
@@ -756,9 +760,15 @@ def _read_climate(r: _Reader, data: Table, sources: Mapping[str, Source]) -> Cli
                                            r.confidence(exemption, at),
                                            r.string(exemption, at, "note", required=False),
                                            r.english(exemption, at, "label"))
+    kinds = r.get(item, where, "spec_requirement_kinds", list, required=False,
+                  default=["spec-must"])
+    if not kinds or any(kind not in REQUIREMENT_KINDS for kind in kinds):
+        r.fail(where + ("spec_requirement_kinds",),
+               f"must be a non-empty list of {', '.join(REQUIREMENT_KINDS)}")
     return ClimateVariant(r.string(item, where, "variant"), r.string(item, where, "legal_ref"),
                           Decimal(weight), r.confidence(item, where), bases, exemptions,
-                          r.day(item, where, "codes_valid_from", required=False))
+                          r.day(item, where, "codes_valid_from", required=False),
+                          tuple(str(kind) for kind in kinds))
 
 
 # --- the whole directory -----------------------------------------------------------------------

@@ -38,6 +38,7 @@ from procure.clock import NOT_SET, OSLO, norwegian_date
 from procure.domain.document_sections import SECTION_KEYS
 from procure.domain.estimate import format_nok
 from procure.exports.markup import render_markdown
+from procure.exports.tender_requirements import RequirementSections, requirement_sections
 from procure.ingest.annexes import format_size
 from procure.models import Organisation, Tender, TenderAnnex
 from procure.services import tender_documents as documents
@@ -113,12 +114,9 @@ class TenderDocument:
     quantities: list[QuantityLine] = field(default_factory=list)
     price_basis: str = ""
     contract_standard: str = ""
-    # The requirement parts of sections 3 to 6 (templates/pdf/_requirements.html).
-    qualification: list[dict] = field(default_factory=list)
-    specification: list[dict] = field(default_factory=list)
-    award: list[dict] = field(default_factory=list)
-    clauses: list[dict] = field(default_factory=list)
-    weights: list[tuple[str, str | None]] = field(default_factory=list)
+    # The requirement parts of sections 3 to 6 and § 7-9: procure.exports.tender_requirements,
+    # rendered by templates/pdf/_requirements.html.
+    requirements: RequirementSections = field(default_factory=RequirementSections)
     annexes: list[AnnexLine] = field(default_factory=list)
 
     @property
@@ -186,7 +184,7 @@ def _tender_document(session: Session, tender: Tender, *, now: datetime) -> Tend
         document.quantities = [QuantityLine(line.lot, line.item, line.unit,
                                             _quantity(line.quantity))
                                for line in documents.price_lines_of(row)]
-    _add_criteria(session, tender, document)
+    document.requirements = requirement_sections(session, tender)
     document.annexes = _annexes(session, tender, row)
     return document
 
@@ -247,34 +245,6 @@ def _period(lots: list[LotLine]) -> str:
     if len(lots) == 1:
         return lots[0].period
     return "Per delkontrakt, se under"
-
-
-def _percent(value: object) -> str | None:
-    if value is None:
-        return None
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _add_criteria(session: Session, tender: Tender, document: TenderDocument) -> None:
-    """Criteria come from the pinned snapshots only, never from today's criteria files. The
-    document names each criterion's public source, never its id or version."""
-    from procure.services.tender_criteria import tender_pins
-
-    groups = {"qualification": document.qualification, "specification": document.specification,
-              "award": document.award, "contract-clause": document.clauses}
-    for pin in tender_pins(session, tender):
-        content = pin.snapshot.get("content", {})
-        item = {
-            "title": content.get("title", ""), "text": content.get("text", ""),
-            "verification": content.get("verification", ""),
-            "source": pin.snapshot.get("source", {}).get("title", ""),
-            "weight": _percent(pin.weight),
-            "climate": bool(pin.climate_environment),
-        }
-        groups.get(pin.type, document.specification).append(item)
-    document.weights = [(v.label(v.WEIGHTS, name), _percent(getattr(tender, name)))
-                        for name in v.WEIGHTS if getattr(tender, name, None)]
 
 
 def _annexes(session: Session, tender: Tender, row) -> list[AnnexLine]:

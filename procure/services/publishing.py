@@ -16,7 +16,7 @@ from procure.domain.climate import ClimateCheck
 from procure.domain.rules import RuleBook
 from procure.errors import N_, UserError
 from procure.models import Tender
-from procure.services import tender_criteria
+from procure.services import requirements, tender_criteria
 from procure.services.tenders import update_tender
 
 
@@ -34,8 +34,9 @@ class Blocker:
     details: tuple[str, ...] = ()
 
 
-def publish_blockers(tender: Tender, pins: list, check: ClimateCheck | None) -> list[Blocker]:
-    """Everything that stops the draft from being published as planned, in the order to fix."""
+def publish_blockers(tender: Tender, rows: list, check: ClimateCheck | None) -> list[Blocker]:
+    """Everything that stops the draft from being published as planned, in the order to fix.
+    `rows` are the tender's requirements (procure.services.requirements)."""
     blockers = []
     if not tender.track:
         blockers.append(Blocker("track", N_("Choose the track (step 5 of the wizard).")))
@@ -51,13 +52,11 @@ def publish_blockers(tender: Tender, pins: list, check: ClimateCheck | None) -> 
         blockers.append(Blocker("climate", N_(
             "The climate and environment duty (%(legal_ref)s) is not met yet:"),
             {"legal_ref": check.legal_ref}, check.missing))
-    award_sum = tender_criteria.climate_award_weight(pins)
-    weight = tender.weight_climate or 0
-    if award_sum is not None and award_sum != weight:
-        blockers.append(Blocker("climate-weights", N_(
-            "The climate and environment award criteria are weighted %(criteria)s %% in all, "
-            "but the climate and environment weight is %(weight)s %%."),
-            {"criteria": award_sum, "weight": weight}))
+    weights = requirements.weights_of(rows)
+    for problem in weights.problems:
+        if problem.code in requirements.PROBLEM_MESSAGES:
+            blockers.append(Blocker("weights", requirements.PROBLEM_MESSAGES[problem.code], {
+                "title": problem.title, "total": problem.total, "weight": problem.weight}))
     return blockers
 
 
@@ -69,7 +68,7 @@ def publish_as_planned(
     if tender.status != "draft":
         raise PublishError(N_("Only a draft can be published as planned."))
     check = tender_criteria.refresh_climate(session, tender, rulebook, actor_id=actor_id)
-    if publish_blockers(tender, tender_criteria.tender_pins(session, tender), check):
+    if publish_blockers(tender, requirements.tender_requirements(session, tender), check):
         raise PublishError(N_("The tender cannot be published yet. The list below says what "
                               "is missing."))
     update_tender(session, tender, {"planned_at": now or clock.now()}, actor_id=actor_id,

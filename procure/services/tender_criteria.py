@@ -1,14 +1,16 @@
-"""Green criteria applied to a tender: pinning, award weights and the FOA § 7-9 check.
+"""Green criteria applied to a tender: pinning, fit, and the FOA § 7-9 check.
 
 A pinned criterion keeps its id:version, content hash and a snapshot of its content, so a
-later change to the criteria files never alters the tender. The § 7-9 result is computed from
-the tender's own inputs with the rule set valid on its planned notice date, and copied into
-the tender's climate_* columns whenever an input changes (statistics group by them in SQL).
+later change to the criteria files never alters the tender; pinning it copies it into the
+tender's requirements (procure.services.requirements), where the officer orders and weighs it
+beside their own. The § 7-9 result is worked out from those requirements (never from a typed
+figure) with the rule set valid on the planned notice date, and copied into the tender's
+climate_* columns whenever an input changes (statistics group by them in SQL).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,7 +19,8 @@ from typing import Any, cast
 from sqlmodel import Session, col, select
 
 from procure import clock
-from procure.domain.climate import ClimateCheck, check_climate_environment
+from procure.domain.climate import ClimateCheck, check_document
+from procure.domain.cpv_categories import CategoryFit, category_fit
 from procure.domain.criteria import (
     CONTENT_FIELDS,
     LEVELS,
@@ -28,8 +31,8 @@ from procure.domain.criteria import (
 )
 from procure.domain.rules import CLIMATE_EXEMPTIONS, NoRuleSetError, RuleBook, RuleSet
 from procure.errors import N_, UserError
-from procure.models import Tender, TenderCriterion
-from procure.services import audit
+from procure.models import Tender, TenderCriterion, TenderRequirement
+from procure.services import audit, requirements
 from procure.services.tenders import update_tender
 
 WEIGHT_FIELDS = ("weight_price", "weight_quality", "weight_climate", "weight_other")
@@ -44,8 +47,13 @@ class TenderCriteriaError(UserError):
     """Criteria, weights or § 7-9 inputs that cannot be recorded."""
 
 
-class WeightsError(TenderCriteriaError):
-    """Award weights that do not add up to exactly 100 %."""
+class CategoryFitError(TenderCriteriaError):
+    """Criteria of a category that does not fit the tender, chosen without confirming."""
+
+    def __init__(self, fit: CategoryFit, category: str) -> None:
+        super().__init__(N_("These criteria are not made for this purchase. Confirm that you "
+                            "want them anyway."))
+        self.fit, self.category = fit, category
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -126,28 +134,30 @@ def pin_criterion(
         pinned_at=now or clock.now(), pinned_by_id=actor_id,
     )
     if existing is None:
-        pin = TenderCriterion(tender_id=cast(int, tender.id), weight=None,
-                              spec_requirement=criterion.type == "specification", **fields)
+        pin = TenderCriterion(tender_id=cast(int, tender.id), **fields)
         action, replaced = "tender.criterion_pinned", None
     else:
         pin, replaced = existing, existing.criterion_id
         for name, value in fields.items():
             setattr(pin, name, value)
-        if criterion.type == "award":
-            pin.spec_requirement = False
-        else:
-            pin.weight = None
         action = "tender.criterion_replaced"
     session.add(pin)
     session.flush()
     audit.record(session, action, actor_id=actor_id, object_type="tender", object_id=tender.id,
                  criterion=criterion.id, title=criterion.title, hash=pin.content_hash,
                  replaced=replaced)
+    if existing is None:
+        requirements.add_from_pin(session, tender, pin, actor_id=actor_id, now=now)
+        requirements.derive_weights(session, tender, actor_id=actor_id)
+    else:
+        requirements.follow_pin(session, tender, pin, actor_id=actor_id)
     return pin
 
 
 def unpin(session: Session, tender: Tender, pin: TenderCriterion, *,
           actor_id: int | None) -> None:
+    """Remove a pinned criterion and the requirement it became."""
+    requirements.remove_for_pin(session, tender, pin, actor_id=actor_id)
     audit.record(session, "tender.criterion_unpinned", actor_id=actor_id, object_type="tender",
                  object_id=tender.id, criterion=pin.criterion_id,
                  title=(pin.snapshot or {}).get("content", {}).get("title"),
@@ -173,18 +183,30 @@ def selectable_criteria(
     return offered
 
 
+def fit_of(library: Library, tender: Tender, category: str, on: date) -> CategoryFit:
+    """Whether a category's criteria are made for the tender's CPV code, and if not, why."""
+    return category_fit(tender.cpv_code, category, library, on)
+
+
 def save_selection(
     session: Session, tender: Tender, library: Library, offered: Iterable[str],
     selected: Iterable[str], *, actor_id: int | None, on: date | None = None,
+    category: str | None = None, fit_confirmed: bool = False,
 ) -> tuple[int, int]:
     """Pin the selected ids among those offered and unpin the offered ones left unselected.
-    Returns (pinned, removed)."""
+    Returns (pinned, removed). Pinning criteria of a `category` that does not fit the tender's
+    CPV code raises CategoryFitError (saying why) unless `fit_confirmed`."""
     offered, selected = list(offered), set(selected)
     unknown = selected - set(offered)
     if unknown:
         raise TenderCriteriaError(N_("There is no criterion %(id)s in the library."),
                                   id=sorted(unknown)[0])
     by_id = {p.criterion_id: p for p in tender_pins(session, tender)}
+    adding = [c for c in offered if c in selected and c not in by_id]
+    if category and adding and not fit_confirmed:
+        fit = fit_of(library, tender, category, on or clock.today())
+        if not fit.fits:
+            raise CategoryFitError(fit, category)
     added = removed = 0
     for criterion_id in offered:
         pin = by_id.get(criterion_id)
@@ -197,75 +219,12 @@ def save_selection(
     return added, removed
 
 
-def set_pin_options(
-    session: Session, tender: Tender, options: Mapping[int, tuple[Decimal | None, bool]], *,
-    actor_id: int | None,
-) -> None:
-    """Per pinned criterion: its weight (award criteria) and whether it is stated as a
-    requirement in the specification (the other types)."""
-    pins = {p.id: p for p in tender_pins(session, tender)}
-    changes: dict[str, list[object]] = {}
-    for pin_id, (weight, spec) in options.items():
-        pin = pins.get(pin_id)
-        if pin is None:
-            continue
-        if weight is not None and not 0 <= weight <= 100:
-            raise WeightsError(N_("A weight must be between 0 and 100 %%, not %(weight)s."),
-                               weight=weight)
-        weight, spec = (weight, False) if pin.type == "award" else (None, spec)
-        if (pin.weight, pin.spec_requirement) != (weight, spec):
-            changes[pin.criterion_id] = [
-                str(weight) if weight is not None else None, spec]
-            pin.weight, pin.spec_requirement = weight, spec
-            session.add(pin)
-    if changes:
-        session.flush()
-        audit.record(session, "tender.criteria_options", actor_id=actor_id,
-                     object_type="tender", object_id=tender.id, changes=changes)
-
-
 def set_ambition(session: Session, tender: Tender, level: str | None, *,
                  actor_id: int | None, expected_version: int | None = None) -> None:
     if level is not None and level not in LEVELS:
         raise TenderCriteriaError(N_("Choose the ambition level."))
     update_tender(session, tender, {"ambition_level": level}, actor_id=actor_id,
                   action="tender.ambition_set", expected_version=expected_version)
-
-
-# --- award weights ---------------------------------------------------------------------------
-
-
-def weights_of(tender: Tender) -> dict[str, Decimal | None]:
-    return {name: getattr(tender, name) for name in WEIGHT_FIELDS}
-
-
-def set_weights(
-    session: Session, tender: Tender, weights: Mapping[str, Decimal | None], *,
-    actor_id: int | None, expected_version: int | None = None,
-) -> None:
-    """Record the award weights; they must add up to exactly 100 % (blank counts as 0).
-    All blank clears them. With expected_version, a stale form raises TenderConflict."""
-    given = {name: weights.get(name) for name in WEIGHT_FIELDS}
-    if all(value is None for value in given.values()):
-        update_tender(session, tender, given, actor_id=actor_id, action="tender.weights_set",
-                      expected_version=expected_version)
-        return
-    values = {name: Decimal(value or 0) for name, value in given.items()}
-    for value in values.values():
-        if not 0 <= value <= 100:
-            raise WeightsError(N_("A weight must be between 0 and 100 %%, not %(weight)s."),
-                               weight=value)
-    total = sum(values.values(), Decimal(0))
-    if total > 100:
-        raise WeightsError(N_("The weights add up to %(total)s %%, which is %(off)s percentage "
-                              "points more than 100 %%. They must add up to exactly 100 %%."),
-                           total=total, off=total - 100)
-    if total < 100:
-        raise WeightsError(N_("The weights add up to %(total)s %%, which is %(off)s percentage "
-                              "points less than 100 %%. They must add up to exactly 100 %%."),
-                           total=total, off=100 - total)
-    update_tender(session, tender, values, actor_id=actor_id, action="tender.weights_set",
-                  expected_version=expected_version)
 
 
 # --- FOA § 7-9 --------------------------------------------------------------------------------
@@ -284,11 +243,6 @@ def set_climate_inputs(
     }, actor_id=actor_id, action="tender.climate_inputs_set", expected_version=expected_version)
 
 
-def has_spec_requirements(pins: Iterable[TenderCriterion]) -> bool:
-    """Climate and environment requirements stated in the specification."""
-    return any(p.spec_requirement and p.climate_environment for p in pins)
-
-
 def ruleset_for(tender: Tender, rulebook: RuleBook) -> RuleSet | None:
     if tender.planned_notice_date is None:
         return None
@@ -298,17 +252,16 @@ def ruleset_for(tender: Tender, rulebook: RuleBook) -> RuleSet | None:
         return None
 
 
-def climate_check(tender: Tender, pins: Iterable[TenderCriterion],
+def climate_check(tender: Tender, rows: Iterable[TenderRequirement],
                   rulebook: RuleBook) -> ClimateCheck | None:
-    """The § 7-9 result for the tender as it stands; None when no rule set applies (the
-    planned notice date is missing or outside every rule set)."""
+    """The § 7-9 result for the tender document as it stands (its requirements, weights and
+    justifications); None when no rule set applies (the planned notice date is missing or
+    outside every rule set). A figure typed anywhere else never counts."""
     ruleset = ruleset_for(tender, rulebook)
     if ruleset is None:
         return None
-    return check_climate_environment(
-        ruleset,
-        climate_weight_percent=tender.weight_climate or 0,
-        has_spec_requirements=has_spec_requirements(pins),
+    return check_document(
+        ruleset, requirements.lines(rows),
         spec_justification=tender.climate_spec_justification,
         exemption=tender.climate_exemption,
         exemption_justification=tender.climate_exemption_justification,
@@ -319,7 +272,7 @@ def climate_check(tender: Tender, pins: Iterable[TenderCriterion],
 def refresh_climate(session: Session, tender: Tender, rulebook: RuleBook, *,
                     actor_id: int | None) -> ClimateCheck | None:
     """Compute the § 7-9 result and keep the tender's climate_* columns in step with it."""
-    check = climate_check(tender, tender_pins(session, tender), rulebook)
+    check = climate_check(tender, requirements.tender_requirements(session, tender), rulebook)
     update_tender(session, tender, {
         "climate_status": check.status if check else None,
         "climate_basis": check.basis if check else None,
@@ -331,20 +284,12 @@ def refresh_climate(session: Session, tender: Tender, rulebook: RuleBook, *,
 def refresh_climate_if_started(session: Session, tender: Tender, rulebook: RuleBook, *,
                                actor_id: int | None) -> ClimateCheck | None:
     """Refresh the § 7-9 result after an input elsewhere (the notice date) changed, but only for
-    tenders where the officer has begun on criteria, weights or the duty."""
+    tenders where the officer has begun on requirements, criteria or the duty."""
     started = (tender.climate_status is not None or tender.climate_exemption is not None
                or tender.climate_spec_justification
-               or any(getattr(tender, name) is not None for name in WEIGHT_FIELDS)
-               or session.exec(select(TenderCriterion.id).where(
-                   TenderCriterion.tender_id == tender.id)).first() is not None)
+               or session.exec(select(TenderRequirement.id).where(
+                   TenderRequirement.tender_id == tender.id)).first() is not None)
     return refresh_climate(session, tender, rulebook, actor_id=actor_id) if started else None
-
-
-def climate_award_weight(pins: Iterable[TenderCriterion]) -> Decimal | None:
-    """Sum of the weights given to pinned climate/environment award criteria; None if none."""
-    weights = [p.weight for p in pins
-               if p.type == "award" and p.climate_environment and p.weight is not None]
-    return sum(weights, Decimal(0)) if weights else None
 
 
 # --- superseded criteria -----------------------------------------------------------------------
@@ -421,9 +366,20 @@ def _number(value: Decimal | None) -> int | float | None:
 
 
 def tender_summary(session: Session, tender: Tender, rulebook: RuleBook) -> dict[str, object]:
-    """The tender's criteria, weights and § 7-9 result as plain JSON-able data."""
-    pins = tender_pins(session, tender)
-    check = climate_check(tender, pins, rulebook)
+    """The tender's requirements, derived weights and § 7-9 result as plain JSON-able data."""
+    rows = requirements.tender_requirements(session, tender)
+    pins = requirements.pins_by_id(session, tender)
+    check = climate_check(tender, rows, rulebook)
+    weights = requirements.weights_of(rows)
+
+    def pin_of(row: TenderRequirement) -> dict[str, object] | None:
+        pin = pins.get(row.criterion_pin_id) if row.criterion_pin_id else None
+        if pin is None:
+            return None
+        return {"id": pin.criterion_id, "base_id": pin.base_id, "version": pin.version,
+                "hash": pin.content_hash, "set": pin.set_id, "set_version": pin.set_version,
+                "type": pin.type, "level": pin.level}
+
     return {
         "id": tender.id,
         "reference": tender.reference,
@@ -435,13 +391,13 @@ def tender_summary(session: Session, tender: Tender, rulebook: RuleBook) -> dict
         "track": tender.track,
         "ambition_level": tender.ambition_level,
         "weights": {WEIGHT_KEYS[name]: _number(getattr(tender, name)) for name in WEIGHT_FIELDS},
-        "criteria": [
-            {"id": p.criterion_id, "base_id": p.base_id, "version": p.version,
-             "hash": p.content_hash, "set": p.set_id, "set_version": p.set_version,
-             "type": p.type, "level": p.level, "climate_environment": p.climate_environment,
-             "weight": _number(p.weight), "spec_requirement": p.spec_requirement,
-             "title": p.snapshot["content"].get("title")}
-            for p in pins
+        "weights_add_up": weights.complete,
+        "requirements": [
+            {"id": row.id, "kind": row.kind, "title": row.title,
+             "parent": row.parent_id, "weight": _number(row.weight),
+             "award_group": row.award_group, "climate_environment": row.climate_environment,
+             "criterion": pin_of(row)}
+            for row in rows
         ],
         "climate": {
             "status": check.status if check else None,

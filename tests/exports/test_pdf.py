@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import threading
 from datetime import UTC, datetime
 
@@ -146,25 +147,51 @@ def test_officer_preview_and_download(login_as, db):
     assert client.get("/officer/tenders/999999/document.pdf").status_code == 404
 
 
-def test_every_pinned_criterion_is_in_the_pdf_by_title_and_source_never_by_id(app, db):
-    """Suppliers read each library criterion with its public source; its id and version stay
-    in the officer's pages and the protocol (issue 20)."""
-    from procure.models import TenderCriterion
+def test_the_document_holds_the_requirements_and_nothing_internal(app, db):
+    from procure.models import TenderCriterion, TenderRequirement
 
     load_demo(db)
     db.commit()
-    pins = db.exec(select(TenderCriterion)).all()
-    assert pins, "the demo has tenders with criteria applied"
-    tender = db.get(Tender, pins[0].tender_id)
+    tender = db.exec(select(Tender).where(Tender.title == "Utslippsfrie servicebiler")).one()
+    rows = db.exec(select(TenderRequirement).where(
+        TenderRequirement.tender_id == tender.id)).all()
+    pins = db.exec(select(TenderCriterion).where(TenderCriterion.tender_id == tender.id)).all()
+    assert pins and any(r.criterion_pin_id is None for r in rows)
     with app.app_context():
         text = text_of(tender_pdf(tender_document(db, tender, now=NOW)))
     flat = " ".join(text.split())
-    for pin in pins:
-        if pin.tender_id == tender.id:
-            title = pin.snapshot["content"]["title"]
-            assert " ".join(title.split()) in flat, title
-            assert pin.base_id not in flat and pin.criterion_id not in flat
-            assert "Kilde: " + " ".join(pin.snapshot["source"]["title"].split()) in flat
+    for row in rows:  # own requirements and library criteria alike
+        assert " ".join(row.title.split()) in flat, row.title
+    assert re.search(r"(\d)\.1 Responstid ved feil .*\1\.2 Avstand til verksted", flat)
+    assert "Kilde: DFØ Kriterieveiviseren: Kjøretøy" in flat  # a library criterion's source
+    assert "Evalueringsmetode" in flat and "forholdsmetoden" in flat
+    assert "Skal-krav" in flat and "Bør-krav" in flat and "Rekkevidde i vinterkulde" in flat
+    assert "Kravet i anskaffelsesforskriften § 7-9 er oppfylt" in flat
+    for pin in pins:  # internal ids, versions and hashes stay out
+        assert pin.criterion_id not in flat and pin.base_id not in flat
+        assert pin.content_hash[:12] not in flat
+    for internal in ("quality-nor-env", "eForms", "Avansert", "Spydspiss", "ikke bekreftet"):
+        assert internal not in flat, internal
+
+
+def test_every_demo_tender_document_renders_its_requirements(app, db):
+    from procure.exports.tender_requirements import requirement_sections
+    from procure.models import TenderCriterion, TenderRequirement
+
+    load_demo(db)
+    db.commit()
+    with app.app_context():
+        for tender in db.exec(select(Tender)).all():
+            html = tender_html(tender_document(db, tender, now=NOW))
+            for row in db.exec(select(TenderRequirement).where(
+                    TenderRequirement.tender_id == tender.id)).all():
+                assert row.title.replace("&", "&amp;") in html, (tender.reference, row.title)
+            for pin in db.exec(select(TenderCriterion).where(
+                    TenderCriterion.tender_id == tender.id)).all():
+                assert pin.criterion_id not in html and pin.content_hash not in html
+            assert "quality-nor-env" not in html, tender.reference
+            sections = requirement_sections(db, tender)
+            assert sections.weights_add_up or not sections.award, tender.reference
 
 
 def test_public_download_only_once_open_and_without_confidential_value(client, db):

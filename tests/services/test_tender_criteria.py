@@ -1,5 +1,5 @@
-"""Criteria applied to a tender: pinning, weights, § 7-9 on both sides of 1 July 2026,
-publishing blockers and the superseded-criteria report (service level)."""
+"""Criteria applied to a tender: pinning, fit, § 7-9 worked out from the document on both sides
+of 1 July 2026, publishing blockers and the superseded-criteria report (service level)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ from sqlmodel import select
 
 from procure.domain.criteria import DEFAULT_CRITERIA_DIR, content_hash, load_library
 from procure.domain.rules import DEFAULT_RULES_DIR, load_rulebook
-from procure.models import AuditEvent, Organisation, TenderCriterion
-from procure.services import publishing, tender_criteria, tenders
-from procure.services.tender_criteria import WeightsError
+from procure.models import AuditEvent, Organisation, TenderCriterion, TenderRequirement
+from procure.services import publishing, requirements, tender_criteria, tenders
 
 LIBRARY = load_library(DEFAULT_CRITERIA_DIR)
 RULES = load_rulebook(DEFAULT_RULES_DIR)
@@ -41,10 +40,23 @@ def make_tender(db, org):
     return _make
 
 
-def weights(price, quality, climate, other):
-    return dict(zip(tender_criteria.WEIGHT_FIELDS,
-                    (None if w is None else Decimal(w) for w in (price, quality, climate, other)),
-                    strict=True))
+def award(db, tender, title, weight, *, climate=False, group="quality"):
+    return requirements.add_requirement(db, tender, kind="award", title=title, weight=weight,
+                                        award_group=group, climate_environment=climate,
+                                        actor_id=None)
+
+
+def weigh(db, tender, price, quality, climate):
+    """Own award criteria: price, quality and a climate and environment criterion."""
+    award(db, tender, "Pris", Decimal(price), group="price")
+    award(db, tender, "Kvalitet", Decimal(quality))
+    if climate:
+        award(db, tender, "Utslipp i bruk", Decimal(climate), climate=True)
+
+
+def requirement_of(db, pin):
+    return db.exec(select(TenderRequirement).where(
+        TenderRequirement.criterion_pin_id == pin.id)).one()
 
 
 def test_a_pin_keeps_id_version_hash_and_a_snapshot(db, make_tender):
@@ -56,8 +68,11 @@ def test_a_pin_keeps_id_version_hash_and_a_snapshot(db, make_tender):
     assert (pin.set_id, pin.set_version) == ("vehicles", "2026-1")
     assert pin.snapshot["content"]["text"] == criterion.text
     assert pin.snapshot["source"]["url"].startswith("https://")
-    assert pin.spec_requirement is True  # a specification criterion is marked by default
     assert tender_criteria.snapshot_intact(pin)
+    # It joins the tender's requirements: a specification criterion as a must requirement.
+    row = requirement_of(db, pin)
+    assert (row.kind, row.title, row.text) == ("spec-must", criterion.title, criterion.text)
+    assert (row.documentation, row.climate_environment) == (criterion.verification, True)
     event = db.exec(select(AuditEvent).where(
         AuditEvent.action == "tender.criterion_pinned")).one()
     assert event.details["criterion"] == "veh-ev-01:2"
@@ -77,6 +92,9 @@ def test_pinning_another_version_replaces_the_pin(db, make_tender):
     second = tender_criteria.pin_criterion(db, tender, LIBRARY, "veh-ev-01:2", actor_id=None)
     assert first.id == second.id
     assert [p.criterion_id for p in tender_criteria.tender_pins(db, tender)] == ["veh-ev-01:2"]
+    # The requirement follows the new version's text, in the same place.
+    rows = requirements.tender_requirements(db, tender)
+    assert [r.title for r in rows] == [LIBRARY.criterion("veh-ev-01:2").title]
     with pytest.raises(tender_criteria.TenderCriteriaError) as error:
         tender_criteria.pin_criterion(db, tender, LIBRARY, "veh-ev-01:9", actor_id=None)
     assert error.value.params == {"id": "veh-ev-01:9"}
@@ -98,37 +116,68 @@ def test_save_selection_pins_and_unpins_within_the_offered(db, make_tender):
                                        actor_id=None)
 
 
-@BOTH_SIDES
-@pytest.mark.parametrize(("given", "msgid_part", "off"), [
-    ((60, 10, 20, 0), "less than 100", Decimal(10)),
-    ((60, 10, 40, 5), "more than 100", Decimal(15)),
-    ((60, 10, Decimal("29.5"), None), "less than 100", Decimal("0.5")),
-])
-def test_weights_must_add_up_to_exactly_100(db, make_tender, notice, given, msgid_part, off):
-    tender = make_tender(notice)
-    with pytest.raises(WeightsError) as error:
-        tender_criteria.set_weights(db, tender, weights(*given), actor_id=None)
-    assert msgid_part in error.value.msgid
-    assert error.value.params["off"] == off
-    assert tender.weight_price is None
+def test_a_category_that_does_not_fit_asks_for_confirmation_and_says_why(db, make_tender):
+    tender = make_tender(cpv="34430000-0")  # bicycles: no category in the library
+    offered = [c.id for c in tender_criteria.selectable_criteria(
+        LIBRARY, tender, "vehicles", [], FROM)]
+    with pytest.raises(tender_criteria.CategoryFitError) as error:
+        tender_criteria.save_selection(db, tender, LIBRARY, offered, ["veh-lov-01:1"],
+                                       actor_id=None, on=FROM, category="vehicles")
+    assert (error.value.fit.reason, error.value.category) == ("other-area", "vehicles")
+    assert "34100000-8" in error.value.fit.areas
+    assert tender_criteria.tender_pins(db, tender) == []
+    added, _removed = tender_criteria.save_selection(
+        db, tender, LIBRARY, offered, ["veh-lov-01:1"], actor_id=None, on=FROM,
+        category="vehicles", fit_confirmed=True)
+    assert added == 1
+    # Removing criteria of a category that does not fit needs no confirmation.
+    assert tender_criteria.save_selection(db, tender, LIBRARY, offered, [], actor_id=None,
+                                          on=FROM, category="vehicles") == (0, 1)
+    # Without a CPV code the library cannot tell: that asks too, for another reason.
+    bare = make_tender(cpv=None)
+    with pytest.raises(tender_criteria.CategoryFitError) as error:
+        tender_criteria.save_selection(db, bare, LIBRARY, offered, ["veh-lov-01:1"],
+                                       actor_id=None, on=FROM, category="vehicles")
+    assert error.value.fit.reason == "no-cpv"
+    # A fitting category pins at once.
+    vans = make_tender(cpv="34144900-7")
+    assert tender_criteria.save_selection(db, vans, LIBRARY, offered, ["veh-lov-01:1"],
+                                          actor_id=None, on=FROM, category="vehicles")[0] == 1
 
 
 @BOTH_SIDES
-def test_weights_of_30_percent_meet_the_duty_on_both_sides(db, make_tender, notice):
+def test_climate_award_criteria_of_30_percent_meet_the_duty_on_both_sides(db, make_tender,
+                                                                          notice):
     tender = make_tender(notice)
-    tender_criteria.set_weights(db, tender, weights(60, 10, 30, 0), actor_id=None)
+    weigh(db, tender, 60, 10, 30)
     check = tender_criteria.refresh_climate(db, tender, RULES, actor_id=None)
     assert (check.status, check.basis, check.code) == ("met", "criteria",
                                                        "quality-nor-env-criteria")
     assert (tender.climate_status, tender.climate_basis, tender.climate_code) == (
         "met", "criteria", "quality-nor-env-criteria")
-    # Blank weights count as 0; all blank clears them.
-    tender_criteria.set_weights(db, tender, weights(70, None, 30, None), actor_id=None)
-    assert (tender.weight_quality, tender.weight_other) == (0, 0)
-    tender_criteria.set_weights(db, tender, weights(None, None, None, None), actor_id=None)
-    assert tender.weight_price is None
+    # The totals are worked out from the criteria.
+    assert (tender.weight_price, tender.weight_quality, tender.weight_climate,
+            tender.weight_other) == (60, 10, 30, 0)
+    # The climate criterion gone, the duty is not met, and the totals no longer add up.
+    climate = next(r for r in requirements.tender_requirements(db, tender)
+                   if r.climate_environment)
+    requirements.delete_requirement(db, tender, climate, actor_id=None)
+    check = tender_criteria.refresh_climate(db, tender, RULES, actor_id=None)
+    assert check.status == "not-met" and tender.climate_code is None
+    assert "veier nå 70 % til sammen" in check.missing[0]
+
+
+@BOTH_SIDES
+def test_thirty_typed_into_the_weight_columns_no_longer_counts(db, make_tender, notice):
+    tender = make_tender(notice)
+    tenders.update_tender(db, tender, {"weight_price": Decimal(70),
+                                       "weight_climate": Decimal(30)}, actor_id=None)
+    check = tender_criteria.refresh_climate(db, tender, RULES, actor_id=None)
+    assert check.status == "not-met" and tender.climate_status == "not-met"
+    # A quality criterion of 30 % that is not marked as climate does not count either.
+    weigh(db, tender, 70, 30, 0)
     assert tender_criteria.refresh_climate(db, tender, RULES, actor_id=None).status == "not-met"
-    assert tender.climate_status == "not-met" and tender.climate_code is None
+    assert tender.weight_climate == 0
 
 
 @pytest.mark.parametrize(("notice", "basis"), [(BEFORE, "spec"), (FROM, "combination")])
@@ -136,7 +185,7 @@ def test_spec_requirements_with_some_weight_combine_only_from_1_july(db, make_te
                                                                       basis):
     tender = make_tender(notice)
     tender_criteria.pin_criterion(db, tender, LIBRARY, "cln-kjem-01:1", actor_id=None)
-    tender_criteria.set_weights(db, tender, weights(80, 10, 10, 0), actor_id=None)
+    weigh(db, tender, 80, 10, 10)
     check = tender_criteria.refresh_climate(db, tender, RULES, actor_id=None)
     assert check.status == "not-met"
     assert any("begrunnes" in line for line in check.missing)
@@ -148,20 +197,29 @@ def test_spec_requirements_with_some_weight_combine_only_from_1_july(db, make_te
         "met", basis, "quality-nor-env-spec")
 
 
-def test_only_climate_criteria_marked_as_spec_requirements_count(db, make_tender):
+def test_only_climate_must_requirements_in_the_specification_count(db, make_tender):
     tender = make_tender()
     pin = tender_criteria.pin_criterion(db, tender, LIBRARY, "food-antibiotika-01:1",
                                         actor_id=None)
-    assert pin.spec_requirement and not pin.climate_environment
+    assert requirement_of(db, pin).kind == "spec-must" and not pin.climate_environment
     tender_criteria.set_climate_inputs(db, tender, spec_justification="Begrunnelse.",
                                        exemption=None, exemption_justification="",
                                        actor_id=None)
     assert tender_criteria.refresh_climate(db, tender, RULES, actor_id=None).status == "not-met"
     climate_pin = tender_criteria.pin_criterion(db, tender, LIBRARY, "food-veg-01:1",
                                                 actor_id=None)
-    tender_criteria.set_pin_options(db, tender, {climate_pin.id: (None, False)}, actor_id=None)
+    row = requirement_of(db, climate_pin)
+    fields = dict(title=row.title, text=row.text, documentation=row.documentation,
+                  climate_environment=True, actor_id=None)
+    requirements.update_requirement(db, tender, row, kind="spec-should", **fields)
     assert tender_criteria.refresh_climate(db, tender, RULES, actor_id=None).status == "not-met"
-    tender_criteria.set_pin_options(db, tender, {climate_pin.id: (None, True)}, actor_id=None)
+    requirements.update_requirement(db, tender, row, kind="spec-must", **fields)
+    assert tender_criteria.refresh_climate(db, tender, RULES, actor_id=None).basis == "spec"
+    # An own requirement counts the same way.
+    requirements.delete_requirement(db, tender, row, actor_id=None)
+    assert tender_criteria.refresh_climate(db, tender, RULES, actor_id=None).status == "not-met"
+    requirements.add_requirement(db, tender, kind="spec-must", title="Elektriske kjøretøy",
+                                 climate_environment=True, actor_id=None)
     assert tender_criteria.refresh_climate(db, tender, RULES, actor_id=None).basis == "spec"
 
 
@@ -213,9 +271,9 @@ def test_publishing_is_blocked_until_track_and_duty_are_in_place(db, make_tender
     tender = make_tender(FROM)
     with pytest.raises(publishing.PublishError):
         publishing.publish_as_planned(db, tender, RULES, actor_id=None)
-    pins = tender_criteria.tender_pins(db, tender)
-    check = tender_criteria.climate_check(tender, pins, RULES)
-    blockers = publishing.publish_blockers(tender, pins, check)
+    rows = requirements.tender_requirements(db, tender)
+    check = tender_criteria.climate_check(tender, rows, RULES)
+    blockers = publishing.publish_blockers(tender, rows, check)
     assert [b.key for b in blockers] == ["track", "climate"]
     assert blockers[0].msgid == "Choose the track (step 5 of the wizard)."
     assert blockers[1].params == {"legal_ref": "FOA § 7-9 (fra 1. juli 2026)"}
@@ -224,16 +282,21 @@ def test_publishing_is_blocked_until_track_and_duty_are_in_place(db, make_tender
         "Alternativt: still klima- og miljøkrav i kravspesifikasjonen alene eller i "
         "kombinasjon med tildelingskriteriene (FOA § 7-9 (2)).")
 
-    award = tender_criteria.pin_criterion(db, tender, LIBRARY, "cln-merke-01:1", actor_id=None)
-    tender_criteria.set_pin_options(db, tender, {award.id: (Decimal(20), False)}, actor_id=None)
-    tender_criteria.set_weights(db, tender, weights(60, 10, 30, 0), actor_id=None)
+    pin = tender_criteria.pin_criterion(db, tender, LIBRARY, "cln-merke-01:1", actor_id=None)
+    award(db, tender, "Pris", Decimal(60), group="price")
+    award(db, tender, "Kvalitet", Decimal(10))
     tenders.update_tender(db, tender, {"track": "simplified-competition"}, actor_id=None)
-    pins = tender_criteria.tender_pins(db, tender)
+    rows = requirements.tender_requirements(db, tender)
     blockers = publishing.publish_blockers(
-        tender, pins, tender_criteria.climate_check(tender, pins, RULES))
-    assert [(b.key, b.params) for b in blockers] == [
-        ("climate-weights", {"criteria": Decimal(20), "weight": Decimal(30)})]
-    tender_criteria.set_pin_options(db, tender, {award.id: (Decimal(30), False)}, actor_id=None)
+        tender, rows, tender_criteria.climate_check(tender, rows, RULES))
+    assert [(b.key, b.msgid) for b in blockers] == [
+        ("climate", "The climate and environment duty (%(legal_ref)s) is not met yet:"),
+        ("weights", requirements.PROBLEM_MESSAGES["total"]),
+        ("weights", requirements.PROBLEM_MESSAGES["no-weight"])]
+    assert blockers[1].params["total"] == 70
+    assert blockers[2].params["title"] == LIBRARY.criterion("cln-merke-01:1").title
+    requirements.set_award_weights(db, tender, {requirement_of(db, pin).id: Decimal(30)},
+                                   actor_id=None)
     now = datetime(2026, 6, 1, 12, tzinfo=UTC)
     publishing.publish_as_planned(db, tender, RULES, actor_id=None, now=now)
     assert tender.status == "planned" and tender.planned_at == now
@@ -267,14 +330,21 @@ def test_superseded_report_shows_what_changed(db, make_tender):
 def test_summary_for_the_cli(db, make_tender):
     tender = make_tender(FROM)
     tender_criteria.pin_criterion(db, tender, LIBRARY, "cln-kjem-01:1", actor_id=None)
-    tender_criteria.set_weights(db, tender, weights(Decimal("62.5"), Decimal("7.5"), 30, 0),
-                                actor_id=None)
+    award(db, tender, "Pris", Decimal("62.5"), group="price")
+    award(db, tender, "Kvalitet", Decimal("7.5"))
+    award(db, tender, "Miljømerket utstyr", Decimal(30), climate=True)
+    tender_criteria.refresh_climate(db, tender, RULES, actor_id=None)
     summary = tender_criteria.tender_summary(db, tender, RULES)
     assert summary["weights"] == {"price": 62.5, "quality": 7.5, "climate_environment": 30,
                                   "other": 0}
-    assert summary["criteria"][0]["id"] == "cln-kjem-01:1"
-    assert summary["criteria"][0]["version"] == 1
-    assert summary["criteria"][0]["hash"] == content_hash(LIBRARY.criterion("cln-kjem-01:1"))
+    assert summary["weights_add_up"] is True
+    first = summary["requirements"][0]
+    assert (first["kind"], first["criterion"]["id"], first["criterion"]["version"]) == (
+        "spec-must", "cln-kjem-01:1", 1)
+    assert first["criterion"]["hash"] == content_hash(LIBRARY.criterion("cln-kjem-01:1"))
+    assert [r["title"] for r in summary["requirements"][1:]] == [
+        "Pris", "Kvalitet", "Miljømerket utstyr"]
+    assert summary["requirements"][3]["criterion"] is None
     assert summary["climate"]["status"] == "met"
     assert summary["climate"]["code"] == "quality-nor-env-criteria"
     assert db.exec(select(TenderCriterion)).one().tender_id == tender.id

@@ -1,5 +1,6 @@
-"""Applying criteria to a tender in the officer UI: pinning, weights, § 7-9 on both sides of
-1 July 2026, publishing as planned, and pins that survive changes to the criteria files."""
+"""Applying criteria to a tender in the officer UI: pinning, fit, suggestions that never tick,
+§ 7-9 from the document on both sides of 1 July 2026, publishing as planned, and pins that
+survive changes to the criteria files."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import json
 import re
 import shutil
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from procure import create_app
 from procure.domain.criteria import DEFAULT_CRITERIA_DIR
-from procure.models import Tender, TenderCriterion
+from procure.models import Tender, TenderCriterion, TenderRequirement
 from procure.services import tenders
 from tests.helpers import add_works_draft, login, post_form
 
@@ -55,10 +55,24 @@ def select_criteria(client, tender: Tender, category: str, ids: list[str]):
                      {"category": category, "criteria": ids}, page=page)
 
 
-def save_weights(client, tender: Tender, price, quality, climate, other):
-    return post_form(client, f"/officer/tenders/{tender.id}/climate/weights", {
-        "weight_price": price, "weight_quality": quality, "weight_climate": climate,
-        "weight_other": other}, page=f"/officer/tenders/{tender.id}/climate")
+def add_award(client, tender: Tender, title: str, weight: str, *, climate=False,
+              group="quality"):
+    """An own award criterion, added on the requirements page as an officer would."""
+    url = f"/officer/tenders/{tender.id}/requirements/new"
+    data = {"kind": "award", "title": title, "weight": weight, "award_group": group,
+            "parent_id": ""}
+    if climate:
+        data["climate_environment"] = "y"
+    return post_form(client, url, data, page=url + "?kind=award")
+
+
+def save_weights(client, tender: Tender, price, quality, climate):
+    """Own award criteria for price, quality and (if weighted) climate and environment."""
+    for title, weight, extra in (("Pris", price, {"group": "price"}), ("Kvalitet", quality, {}),
+                                 ("Utslipp i bruk", climate, {"climate": True})):
+        if weight:
+            response = add_award(client, tender, title, weight, **extra)
+            assert response.status_code == 302, response.get_data(as_text=True)
 
 
 def save_duty(client, tender: Tender, *, spec="", exemption="", justification=""):
@@ -78,10 +92,13 @@ def test_apply_criteria_to_a_demo_tender_until_the_duty_is_met(login_as, db):
     response = post_form(client, f"{url}/ambition", {"level": "avansert"}, page=url)
     assert response.status_code == 302
     page = client.get(url + "?category=construction-works").get_data(as_text=True)
-    assert "Forhåndsvalgt fra ambisjonsnivået Avansert" in page
-    assert checked(page, "bld-maskin-01:1")  # basis: preselected
-    assert checked(page, "bld-nullutslipp-01:1")  # avansert: preselected
-    assert not checked(page, "bld-utslippsfri-01:1")  # spydspiss: not
+    # The ambition level suggests; it never ticks.
+    assert "Forhåndsvalgt" not in page
+    for criterion in ("bld-maskin-01:1", "bld-nullutslipp-01:1", "bld-utslippsfri-01:1"):
+        assert not checked(page, criterion)
+    assert 'data-proposed="bld-maskin-01:1"' in page  # basis: suggested
+    assert 'data-proposed="bld-nullutslipp-01:1"' in page  # avansert: suggested
+    assert 'data-proposed="bld-utslippsfri-01:1"' not in page  # spydspiss: not
 
     response = select_criteria(client, tender, "construction-works",
                                ["bld-maskin-01:1", "bld-nullutslipp-01:1"])
@@ -91,23 +108,66 @@ def test_apply_criteria_to_a_demo_tender_until_the_duty_is_met(login_as, db):
     assert all(len(p.content_hash) == 64 and p.snapshot["content"]["id"] == p.criterion_id
                for p in pins)
 
-    response = save_weights(client, tender, "60", "10", "20", "")
+    # The library award criterion is weighed beside the officer's own.
+    save_weights(client, tender, "60", "10", "")
+    page = client.get(f"/officer/tenders/{tender.id}/climate").get_data(as_text=True)
+    assert 'data-climate-status="not-met"' in page
+    db.expire_all()
+    rows = {r.title: r for r in db.exec(select(TenderRequirement).where(
+        TenderRequirement.tender_id == tender.id)).all()}
+    library_award = next(r for r in rows.values() if r.kind == "award" and r.criterion_pin_id)
+    requirements_url = f"/officer/tenders/{tender.id}/requirements"
+    award_rows = [r for r in rows.values() if r.kind == "award"]
+    data = {}
+    for index, row in enumerate(sorted(award_rows, key=lambda r: r.id)):
+        data[f"rows-{index}-requirement_id"] = row.id
+        data[f"rows-{index}-weight"] = {"Pris": "60", "Kvalitet": "10"}.get(row.title, "20")
+    response = post_form(client, f"{requirements_url}/weights", data, page=requirements_url)
     assert response.status_code == 400
-    assert ("Vektene summerer til 90 %, som er 10 prosentpoeng mindre enn 100 %. "
-            "De må summere til nøyaktig 100 %.") in response.get_data(as_text=True)
-    response = save_weights(client, tender, "60", "10", "30", "5")
-    assert "som er 5 prosentpoeng mer enn 100 %" in response.get_data(as_text=True)
-    db.refresh(tender)
-    assert tender.weight_price is None
-
-    response = save_weights(client, tender, "60", "10", "30", "0")
+    assert ("Tildelingskriteriene veier 90 % til sammen; de må summere til 100 %."
+            in response.get_data(as_text=True))
+    data[f"rows-{sorted(award_rows, key=lambda r: r.id).index(library_award)}-weight"] = "30"
+    response = post_form(client, f"{requirements_url}/weights", data, page=requirements_url)
     assert response.status_code == 302
-    page = client.get(response.location).get_data(as_text=True)
+    page = client.get(f"/officer/tenders/{tender.id}/climate").get_data(as_text=True)
     assert 'data-climate-status="met"' in page
     assert "quality-nor-env-criteria" in page
     db.refresh(tender)
     assert (tender.climate_status, tender.climate_basis, tender.climate_code) == (
         "met", "criteria", "quality-nor-env-criteria")
+    assert (tender.weight_price, tender.weight_quality, tender.weight_climate) == (60, 10, 30)
+
+
+def test_a_category_that_does_not_fit_asks_before_pinning_and_says_why(login_as, db):
+    client = login_as("officer")
+    tender = new_tender(db, notice=date(2026, 9, 1), cpv="34430000-0", title="Elsykler")
+    url = f"/officer/tenders/{tender.id}/criteria"
+    page = client.get(url).get_data(as_text=True)
+    # No category fits bicycles: none opens by itself, and nothing is suggested.
+    assert "Ingen kategori i biblioteket er laget for anskaffelsens CPV-kode." in page
+    assert "data-proposed" not in page
+    post_form(client, f"{url}/ambition", {"level": "basis"}, page=url)
+    page = client.get(url + "?category=vehicles").get_data(as_text=True)
+    assert 'data-fit="other-area"' in page and "data-proposed" not in page
+    assert not checked(page, "veh-lov-01:1")
+    response = select_criteria(client, tender, "vehicles", ["veh-lov-01:1"])
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "Ikke laget for denne anskaffelsen." in text
+    assert "er laget for CPV-kodene 34100000-8" in text and "34430000-0" in text
+    assert "Fest dem likevel: Kjøretøy" in text
+    assert checked(text, "veh-lov-01:1")  # what was ticked is kept
+    assert pins_of(db, tender) == []
+    confirm = {"category": "vehicles", "criteria": ["veh-lov-01:1"],
+               "confirm_fit": "vehicles"}
+    response = post_form(client, f"{url}/selection", confirm, page=url + "?category=vehicles")
+    assert response.status_code == 302
+    assert [p.criterion_id for p in pins_of(db, tender)] == ["veh-lov-01:1"]
+    # A confirmation for another category does not count.
+    response = post_form(client, f"{url}/selection", {
+        "category": "textiles", "criteria": ["tex-kjem-01:1"], "confirm_fit": "vehicles"},
+        page=url + "?category=textiles")
+    assert response.status_code == 200 and len(pins_of(db, tender)) == 1
 
 
 @pytest.mark.parametrize(("notice", "basis"), [("2026-06-30", "spec"),
@@ -117,7 +177,7 @@ def test_weights_and_spec_requirements_on_both_sides_of_1_july_2026(login_as, db
     client = login_as("officer")
     tender = new_tender(db, notice=date.fromisoformat(notice))
     select_criteria(client, tender, "cleaning-services", ["cln-kjem-01:1"])
-    assert save_weights(client, tender, "80", "10", "10", "0").status_code == 302
+    save_weights(client, tender, "80", "10", "10")
     page = client.get(f"/officer/tenders/{tender.id}/climate").get_data(as_text=True)
     assert 'data-climate-status="not-met"' in page
     assert "Kravene i kravspesifikasjonen må begrunnes i anskaffelsesdokumentene" in page
@@ -126,10 +186,6 @@ def test_weights_and_spec_requirements_on_both_sides_of_1_july_2026(login_as, db
     assert 'data-climate-status="met"' in page and "quality-nor-env-spec" in page
     db.refresh(tender)
     assert (tender.climate_basis, tender.climate_code) == (basis, "quality-nor-env-spec")
-    # The weights must add up to 100 on either side of the date.
-    response = save_weights(client, tender, "80", "10", "10", "10")
-    assert response.status_code == 400
-    assert "Vektene summerer til 110 %" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(("notice", "status", "code"), [
@@ -152,7 +208,7 @@ def test_changing_the_notice_date_in_the_wizard_rechecks_the_duty(login_as, db):
     client = login_as("officer")
     tender = new_tender(db, notice=date(2026, 6, 30))
     select_criteria(client, tender, "cleaning-services", ["cln-kjem-01:1"])
-    save_weights(client, tender, "80", "10", "10", "0")
+    save_weights(client, tender, "80", "10", "10")
     save_duty(client, tender, spec="Kravene gir klart bedre effekt.")
     db.refresh(tender)
     assert tender.climate_basis == "spec"
@@ -181,7 +237,7 @@ def test_publishing_is_blocked_and_the_page_says_exactly_what_is_missing(login_a
     db.refresh(tender)
     assert tender.planned_at is None
 
-    save_weights(client, tender, "70", "0", "30", "0")
+    save_weights(client, tender, "70", "", "30")
     page = client.get(overview).get_data(as_text=True)
     assert 'data-blocker="climate"' not in page and 'data-blocker="track"' in page
     db.refresh(tender)
@@ -196,7 +252,7 @@ def test_publishing_is_blocked_and_the_page_says_exactly_what_is_missing(login_a
     assert "Renhold av skoler" in client.get("/").get_data(as_text=True)
 
 
-def test_pin_options_weights_marks_removal_and_upgrade(login_as, db):
+def test_pinned_criteria_are_removed_or_updated_with_their_requirement(login_as, db):
     client = login_as("officer")
     tender = demo_tender(db, "DEMO-K1")  # pinned vehicle criteria from the 2025-1 set
     url = f"/officer/tenders/{tender.id}/criteria"
@@ -207,26 +263,17 @@ def test_pin_options_weights_marks_removal_and_upgrade(login_as, db):
     assert response.status_code == 302
     pins = {p.criterion_id: p for p in pins_of(db, tender)}
     assert "veh-ev-01:2" in pins and "veh-ev-01:1" not in pins
+    row = db.exec(select(TenderRequirement).where(
+        TenderRequirement.criterion_pin_id == pins["veh-ev-01:2"].id)).one()
+    assert row.title == "Nullutslipp for alle varebiler"  # the new version's text
     response = post_form(client, f"{url}/pins", {"remove": pins["veh-euro-01:1"].id}, page=url)
     assert response.status_code == 302
     pins = {p.criterion_id: p for p in pins_of(db, tender)}
     assert "veh-euro-01:1" not in pins
-    rows = [pins[i] for i in sorted(pins)]
-    data = {}
-    for index, pin in enumerate(rows):
-        data[f"pins-{index}-pin_id"] = pin.id
-        data[f"pins-{index}-weight"] = "30" if pin.type == "award" else ""
-        if pin.criterion_id == "veh-lov-01:1":
-            data[f"pins-{index}-spec_requirement"] = "y"
-    response = post_form(client, f"{url}/pins", data, page=url)
-    assert response.status_code == 302
-    pins = {p.criterion_id: p for p in pins_of(db, tender)}
-    assert pins["veh-energi-01:1"].weight == Decimal(30)
-    assert pins["veh-lov-01:1"].spec_requirement and not pins["veh-ev-01:2"].spec_requirement
-    data[f"pins-{rows.index(pins['veh-energi-01:1'])}-weight"] = "130"
-    response = post_form(client, f"{url}/pins", data, page=url)
-    assert response.status_code == 400
-    assert "Oppgi en vekt fra 0 til 100 %." in response.get_data(as_text=True)
+    titles = {r.title for r in db.exec(select(TenderRequirement).where(
+        TenderRequirement.tender_id == tender.id)).all()}
+    assert "Avgasskrav der forbrenningsmotor unntaksvis aksepteres" not in titles
+    assert post_form(client, f"{url}/pins", {}, page=url).status_code == 400
 
 
 def test_other_organisations_and_unknown_pins_give_404(login_as, db):
@@ -245,12 +292,16 @@ def test_cli_shows_pinned_criteria_weights_and_the_check(login_as, db, runner):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["weights"] == {"price": 60, "quality": 10, "climate_environment": 30, "other": 0}
-    assert any(row["id"] == "cln-kjem-01:1" and row["version"] == 1 and len(row["hash"]) == 64
-               for row in data["criteria"])
+    assert any(row["criterion"] and row["criterion"]["id"] == "cln-kjem-01:1"
+               and row["criterion"]["version"] == 1 and len(row["criterion"]["hash"]) == 64
+               for row in data["requirements"])
+    assert any(row["title"] == "Erfaring med renhold av barnehager" and row["criterion"] is None
+               for row in data["requirements"])
     assert (data["climate"]["status"], data["climate"]["basis"], data["climate"]["code"]) == (
         "met", "criteria", "quality-nor-env-criteria")
     text = runner.invoke(args=["tender", "show", str(tender.id)])
     assert "§ 7-9: met (criteria, quality-nor-env-criteria)" in text.output
+    assert "qualification    Erfaring med renhold av barnehager" in text.output
     missing = runner.invoke(args=["tender", "show", "99999", "--json"])
     assert missing.exit_code == 1 and "no tender with id 99999" in missing.output
 
@@ -327,7 +378,8 @@ def test_pinning_survives_changes_to_the_criteria_files(login_as, db, engine, tm
     page = client.get(f"/officer/tenders/{tender.id}/criteria").get_data(as_text=True)
     assert "veh-lade-01:1" in page and "Nyere versjon: veh-lade-01:2" in page
     result = changed.test_cli_runner().invoke(args=["tender", "show", str(tender.id), "--json"])
-    shown = {row["id"]: row["hash"] for row in json.loads(result.output)["criteria"]}
+    shown = {row["criterion"]["id"]: row["criterion"]["hash"]
+             for row in json.loads(result.output)["requirements"] if row["criterion"]}
     assert shown == {cid: value[0] for cid, value in before.items()}
 
     report = client.get("/officer/criteria/superseded").get_data(as_text=True)
@@ -346,7 +398,7 @@ def test_pinning_survives_changes_to_the_criteria_files(login_as, db, engine, tm
 
 
 def test_two_officers_saving_the_climate_page_lose_nothing(app, login_as, db):
-    """A stale weights or § 7-9 form is refused with what changed; the typing is kept."""
+    """A stale § 7-9 form is refused with what changed; the typing is kept."""
     from tests.helpers import csrf_token
 
     first = login_as("officer")
@@ -377,21 +429,3 @@ def test_two_officers_saving_the_climate_page_lose_nothing(app, login_as, db):
     db.expire_all()
     assert db.get(Tender, tender.id).climate_spec_justification == (
         "Krav til utslippsfrie kjøretøy er nok.")
-
-    # A stale weights form is refused too, and nothing is written.
-    response = second.post(f"{url}/weights", data={
-        "csrf_token": csrf_token(page_two), "version": version, "weight_price": "70",
-        "weight_quality": "0", "weight_climate": "30", "weight_other": "0"})
-    assert response.status_code == 409
-    db.expire_all()
-    assert db.get(Tender, tender.id).weight_price is None
-
-    # Saving again from the rebased form goes through.
-    current = re.search(r'name="version" type="hidden" value="(\d+)"',
-                        response.get_data(as_text=True)).group(1)
-    response = second.post(f"{url}/weights", data={
-        "csrf_token": csrf_token(page_two), "version": current, "weight_price": "70",
-        "weight_quality": "0", "weight_climate": "30", "weight_other": "0"})
-    assert response.status_code == 302
-    db.expire_all()
-    assert db.get(Tender, tender.id).weight_price == Decimal("70")

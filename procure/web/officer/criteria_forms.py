@@ -5,13 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField,
-    DecimalField,
-    FieldList,
-    Form,
-    FormField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -23,7 +17,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from procure.domain.criteria import LEVELS, TYPES
 from procure.domain.rules import CLIMATE_EXEMPTIONS
-from procure.web.forms import DecimalOptions, SelectChoice, id_range, strip
+from procure.web.forms import DecimalOptions, SelectChoice, strip
 from procure.web.officer.criteria_labels import EXEMPTION_LABELS, LEVEL_LABELS, TYPE_LABELS
 from procure.web.officer.forms import VersionedForm
 
@@ -62,26 +56,13 @@ class MultiCheckboxField(SelectMultipleField):
 
 class SelectionForm(FlaskForm):
     category = HiddenField()
+    # The category the officer confirmed although it is not made for the tender's CPV code.
+    confirm_fit = HiddenField(validators=[Length(max=60)])
     criteria = MultiCheckboxField(_l("Criteria"), validate_choice=True)
 
 
-class PinRowForm(Form):
-    pin_id = IntegerField(validators=[InputRequired(), id_range()])
-    weight = DecimalField(_l("Weight (%)"), **PERCENT)
-    spec_requirement = BooleanField(_l("Stated in the specification"))
-
-
-class PinOptionsForm(FlaskForm):
-    pins = FieldList(FormField(PinRowForm), max_entries=500)
-
-
-class WeightsForm(VersionedForm):
-    weight_price = DecimalField(_l("Price"), **PERCENT)
-    weight_quality = DecimalField(_l("Quality"), **PERCENT)
-    weight_climate = DecimalField(_l("Climate and environment"), **PERCENT,
-                                  description=_l("FOA § 7-9: at least 30 %, unless the duty is "
-                                                 "met in another way."))
-    weight_other = DecimalField(_l("Other"), **PERCENT)
+class PinActionsForm(FlaskForm):
+    """Only the CSRF token: the buttons beside a pinned criterion name what they do."""
 
 
 class ClimateDutyForm(VersionedForm):

@@ -50,6 +50,10 @@ def init_app(app: Flask) -> None:
         criteria_percent=percent,
         percent=percent,  # also used by other officer pages (competition offers)
         criteria_set_title=set_title,
+        requirement_kind_label=label(vocabulary.REQUIREMENT_KINDS),
+        requirement_section_label=label(vocabulary.REQUIREMENT_SECTIONS),
+        award_group_label=label(vocabulary.AWARD_GROUPS),
+        award_criterion_label=label(vocabulary.AWARD_CRITERIA),
     )
     app.jinja_env.globals.update(ui_text=ui_text)
 

@@ -26,7 +26,7 @@ from procure.domain.cpv_categories import suggest_categories
 from procure.domain.criteria import LEVELS, Criterion, Library
 from procure.errors import UserError
 from procure.models import Tender, TenderCriterion
-from procure.services import publishing, tender_criteria, tenders
+from procure.services import publishing, requirements, tender_criteria, tenders
 from procure.services.tender_criteria import WEIGHT_FIELDS
 from procure.web import params
 from procure.web.forms import SelectChoice
@@ -36,10 +36,9 @@ from procure.web.officer.criteria_forms import (
     AmbitionForm,
     CatalogueFilterForm,
     ClimateDutyForm,
-    PinOptionsForm,
+    PinActionsForm,
     PublishForm,
     SelectionForm,
-    WeightsForm,
 )
 from procure.web.officer.views import _organisation_id, _tender
 
@@ -61,11 +60,6 @@ def _rulebook():
 
 def _today():
     return clock.today()
-
-
-def _plain(value: Decimal | None) -> Decimal | None:
-    """30.00 -> 30, 12.50 -> 12.5, for showing a stored number in a form."""
-    return None if value is None else Decimal(format(value.normalize(), "f"))
 
 
 def user_message(msgid: str, params: dict) -> str:
@@ -198,8 +192,8 @@ def _selection_choices(form: SelectionForm, offered: list[Criterion]) -> None:
     form.criteria.choices = [SelectChoice(c.id, c.title) for c in offered]
 
 
-def _criteria_page(row: Tender, *, ambition_form=None, selection_form=None, options_form=None,
-                   status: int = 200, conflict: list | None = None):
+def _criteria_page(row: Tender, *, ambition_form=None, selection_form=None,
+                   status: int = 200, conflict: list | None = None, fit_question=None):
     db, library = get_session(), _library()
     on, current, suggested = _categories_for(row, library)
     pins = tender_criteria.tender_pins(db, row)
@@ -207,25 +201,23 @@ def _criteria_page(row: Tender, *, ambition_form=None, selection_form=None, opti
     category = (selection_form.category.data if selection_form is not None
                 else params.text("category"))
     if category not in current and category not in pinned_sets:
-        category = next(iter(suggested), None) or next(
-            (p.set_id for p in pins), None) or next(iter(current), None)
+        # Only a category the tender's CPV code suggests (or one it already uses) opens by
+        # itself: a category made for other purchases is opened only when asked for.
+        category = next(iter(suggested), None) or next((p.set_id for p in pins), None)
     # no category to show: "" offers nothing, as None did
     offered = tender_criteria.selectable_criteria(library, row, category or "", pins, on)
-    preselected = False
+    pinned_ids = {p.criterion_id for p in pins}
     if selection_form is None:
-        chosen = [c.id for c in offered if c.id in {p.criterion_id for p in pins}]
-        if not chosen and row.ambition_level and not any(p.set_id == category for p in pins):
-            rank = tender_criteria.level_rank(row.ambition_level)
-            chosen = [c.id for c in offered if tender_criteria.level_rank(c.level) <= rank]
-            preselected = bool(chosen)
-        selection_form = SelectionForm(formdata=None, data={"category": category,
-                                                            "criteria": chosen})
+        selection_form = SelectionForm(formdata=None, data={
+            "category": category, "criteria": [c.id for c in offered if c.id in pinned_ids]})
     _selection_choices(selection_form, offered)
+    # The library proposes; it never ticks. In a category the CPV code suggests, the criteria
+    # at the tender's ambition level and below (basic when none is chosen) are marked.
+    rank = tender_criteria.level_rank(row.ambition_level or LEVELS[0])
+    proposed = ({c.id for c in offered if tender_criteria.level_rank(c.level) <= rank}
+                if category in suggested else set())
     ambition_form = ambition_form or AmbitionForm(formdata=None, data={
         "version": row.version, **({"level": row.ambition_level} if row.ambition_level else {})})
-    options_form = options_form or PinOptionsForm(formdata=None, data={"pins": [
-        {"pin_id": p.id, "weight": _plain(p.weight), "spec_requirement": p.spec_requirement}
-        for p in pins]})
     newer = {}
     for pin in pins:
         superseded, found = tender_criteria.current_for(library, pin, _today())
@@ -234,16 +226,38 @@ def _criteria_page(row: Tender, *, ambition_form=None, selection_form=None, opti
     set_titles = {s: criteria_labels.set_title(current[s]) for s in current}
     set_titles |= {p.set_id: criteria_labels.set_title(p.snapshot["set"]) for p in pins
                    if p.set_id not in set_titles}
+    fit = (tender_criteria.fit_of(library, row, category, on)
+           if category and category in current else None)
     return render_template(
         "officer/tender_criteria.html", tender=row, on=on, suggested=suggested,
         categories=list(current) + sorted(pinned_sets - set(current)), category=category,
         set_titles=set_titles, offered={c.id: c for c in offered},
-        selection_form=selection_form, ambition_form=ambition_form, options_form=options_form,
-        pins={p.id: p for p in pins}, pin_list=pins, newer=newer, preselected=preselected,
-        pinned_ids={p.criterion_id for p in pins}, levels=LEVELS,
-        level_hints=criteria_labels.LEVEL_HINTS,
-        check=tender_criteria.climate_check(row, pins, _rulebook()), conflict=conflict,
+        selection_form=selection_form, ambition_form=ambition_form,
+        actions_form=PinActionsForm(), pin_list=pins, newer=newer, proposed=proposed,
+        pinned_ids=pinned_ids, levels=LEVELS, level_hints=criteria_labels.LEVEL_HINTS,
+        fit=fit, fit_reason=_fit_reason(row, fit, set_titles.get(category or "", "")),
+        fit_question=fit_question,
+        check=tender_criteria.climate_check(
+            row, requirements.tender_requirements(db, row), _rulebook()),
+        conflict=conflict,
     ), status
+
+
+def _fit_reason(row: Tender, fit, title: str) -> str:
+    """Why a category is not made for this tender, in a sentence; "" when it is."""
+    if fit is None or fit.fits:
+        return ""
+    if fit.reason == "no-cpv":
+        return _("The tender has no CPV code yet, so the library cannot tell whether the "
+                 "criteria for %(category)s fit this purchase.", category=title)
+    if fit.reason == "bad-cpv":
+        return _("The tender's CPV code %(cpv)s cannot be read, so the library cannot tell "
+                 "whether the criteria for %(category)s fit this purchase.",
+                 cpv=row.cpv_code, category=title)
+    return _("The criteria for %(category)s are made for the CPV codes %(areas)s. This "
+             "tender's CPV code %(cpv)s (%(label)s) is outside them, so they may ask for "
+             "things this purchase does not have.", category=title,
+             areas=", ".join(fit.areas), cpv=row.cpv_code, label=cpv_label(row.cpv_code))
 
 
 def _back_to_criteria(row: Tender, category: str | None = None):
@@ -287,8 +301,8 @@ def tender_ambition(tender_id: int):
         flash(_message(error), "danger")
     else:
         get_session().commit()
-        flash(_("Ambition level saved. The criteria at this level and below are preselected; "
-                "save the selection to apply them."), "success")
+        flash(_("Ambition level saved. The criteria at this level and below are marked as "
+                "suggested; tick the ones you want and save the selection."), "success")
     return redirect(url_for("officer.tender_criteria", tender_id=row.id) + "#selection")
 
 
@@ -306,7 +320,13 @@ def tender_selection(tender_id: int):
     try:
         added, removed = tender_criteria.save_selection(
             db, row, library, [c.id for c in offered], form.criteria.data or [],
-            actor_id=current_user.id, on=on)
+            actor_id=current_user.id, on=on, category=form.category.data or None,
+            fit_confirmed=form.confirm_fit.data == form.category.data)
+    except tender_criteria.CategoryFitError as error:
+        db.rollback()
+        form.confirm_fit.data = error.category  # the next post confirms
+        form.confirm_fit.raw_data = [error.category]
+        return _criteria_page(row, selection_form=form, fit_question=error.category)
     except UserError as error:
         db.rollback()
         form.criteria.errors = [*form.criteria.errors, _message(error)]
@@ -318,8 +338,11 @@ def tender_selection(tender_id: int):
 
 @bp.post("/tenders/<int:tender_id>/criteria/pins")
 def tender_pin_options(tender_id: int):
+    """The buttons beside a pinned criterion: remove it, or update it to the newer version."""
     row = _tender(tender_id)
     db = get_session()
+    if not PinActionsForm().validate_on_submit():
+        abort(400)
     for action in ("remove", "upgrade"):
         pin_id = params.to_int(request.form.get(action), 1, params.DB_INTEGER_MAX)
         if pin_id is None:
@@ -342,19 +365,7 @@ def tender_pin_options(tender_id: int):
             message = _("%(old)s replaced by %(new)s.", old=old, new=current.id)
         _refresh_and_commit(row, message)
         return _back_to_criteria(row)
-    form = PinOptionsForm()
-    if not form.validate_on_submit():
-        return _criteria_page(row, options_form=form, status=400)
-    try:
-        tender_criteria.set_pin_options(db, row, {
-            entry.pin_id.data: (entry.weight.data, bool(entry.spec_requirement.data))
-            for entry in form.pins.entries}, actor_id=current_user.id)
-    except UserError as error:
-        db.rollback()
-        form.form_errors.append(_message(error))
-        return _criteria_page(row, options_form=form, status=400)
-    _refresh_and_commit(row, _("Weights and specification marks saved."))
-    return redirect(url_for("officer.tender_criteria", tender_id=row.id) + "#pinned")
+    abort(400)
 
 
 # --- award weights and § 7-9 -----------------------------------------------------------------
@@ -369,56 +380,31 @@ def _conflict(row: Tender, form, error: tenders.TenderConflict) -> dict:
     return {"conflict": error.changes, "status": 409}
 
 
-def _climate_page(row: Tender, *, weights_form=None, duty_form=None, status: int = 200,
+def _climate_page(row: Tender, *, duty_form=None, status: int = 200,
                   conflict: list | None = None):
     db, rulebook = get_session(), _rulebook()
-    pins = tender_criteria.tender_pins(db, row)
-    check = tender_criteria.climate_check(row, pins, rulebook)
+    rows = requirements.tender_requirements(db, row)
+    check = tender_criteria.climate_check(row, rows, rulebook)
     ruleset = tender_criteria.ruleset_for(row, rulebook)
-    weights_form = weights_form or WeightsForm(formdata=None, data={
-        "version": row.version, **{name: _plain(getattr(row, name)) for name in WEIGHT_FIELDS}})
     duty_form = duty_form or ClimateDutyForm(formdata=None, data={
         "version": row.version,
         "spec_justification": row.climate_spec_justification,
         "exemption": row.climate_exemption or "",
         "exemption_justification": row.climate_exemption_justification})
-    weights = [getattr(row, name) for name in WEIGHT_FIELDS]
+    counted = ruleset.climate.spec_requirement_kinds if ruleset else ("spec-must",)
     return render_template(
-        "officer/tender_climate.html", tender=row, pins=pins, check=check, ruleset=ruleset,
-        weights_form=weights_form, duty_form=duty_form,
-        weights_total=sum((w for w in weights if w is not None), Decimal(0))
-        if any(w is not None for w in weights) else None,
-        spec_pins=[p for p in pins if p.spec_requirement and p.climate_environment],
-        award_pins=[p for p in pins if p.type == "award"],
-        climate_award_weight=tender_criteria.climate_award_weight(pins),
+        "officer/tender_climate.html", tender=row, check=check, ruleset=ruleset,
+        duty_form=duty_form, weights=requirements.weights_of(rows),
+        tree=requirements.requirement_tree(rows),
+        spec_rows=[r for r in rows if r.climate_environment and r.kind in counted],
         exemptions=ruleset.climate.exemptions if ruleset else {},
-        blockers=publishing.publish_blockers(row, pins, check), conflict=conflict,
+        blockers=publishing.publish_blockers(row, rows, check), conflict=conflict,
     ), status
 
 
 @bp.get("/tenders/<int:tender_id>/climate")
 def tender_climate(tender_id: int):
     return _climate_page(_tender(tender_id))
-
-
-@bp.post("/tenders/<int:tender_id>/climate/weights")
-def tender_weights(tender_id: int):
-    row = _tender(tender_id)
-    db = get_session()
-    form = WeightsForm()
-    if not form.validate_on_submit():
-        return _climate_page(row, weights_form=form, status=400)
-    try:
-        tender_criteria.set_weights(db, row, {name: form[name].data for name in WEIGHT_FIELDS},
-                                    actor_id=current_user.id, expected_version=form.version.data)
-    except tenders.TenderConflict as error:
-        return _climate_page(row, weights_form=form, **_conflict(row, form, error))
-    except UserError as error:
-        db.rollback()
-        form.form_errors.append(_message(error))
-        return _climate_page(row, weights_form=form, status=400)
-    _refresh_and_commit(row, _("Award weights saved."))
-    return redirect(url_for("officer.tender_climate", tender_id=row.id))
 
 
 @bp.post("/tenders/<int:tender_id>/climate/duty")
@@ -467,10 +453,11 @@ def publish_planned(tender_id: int):
 def _green_summary():
     def green_summary(row: Tender) -> dict:
         """What the tender overview shows about criteria, § 7-9 and publishing."""
-        pins = tender_criteria.tender_pins(get_session(), row)
-        check = tender_criteria.climate_check(row, pins, _rulebook())
-        return {"pins": pins, "check": check, "form": PublishForm(),
-                "blockers": publishing.publish_blockers(row, pins, check),
+        rows = requirements.tender_requirements(get_session(), row)
+        check = tender_criteria.climate_check(row, rows, _rulebook())
+        return {"rows": rows, "check": check, "form": PublishForm(),
+                "pins": [r for r in rows if r.criterion_pin_id is not None],
+                "blockers": publishing.publish_blockers(row, rows, check),
                 "weights": [(name, getattr(row, name)) for name in WEIGHT_FIELDS]}
 
     return {"green_summary": green_summary, "weight_labels": criteria_labels.WEIGHT_LABELS}
