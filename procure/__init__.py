@@ -24,6 +24,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(build_config(Path(app.instance_path), os.environ, test_config))
 
     from procure import db, outbox, reference
+    from procure.eforms import set_cache_dir
     from procure.cli.commands import register_cli
     from procure.web import register_web
 
@@ -31,6 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app, engine)
     outbox.init_app(app)
     reference.init_app(app)
+    set_cache_dir(app.config["EFORMS_CACHE_DIR"])
     register_web(app)
     register_cli(app)
     return app

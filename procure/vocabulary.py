@@ -319,7 +319,17 @@ ROLES = {"officer": _l("Procurement officer"), "controller": _l("Controller"),
 IMPORT_KINDS = {"suppliers": _l("Suppliers (Brønnøysund)"), "spend": _l("Spend lines"),
                 "ocds": _l("Contracts and awards (OCDS)"),
                 "tenders": _l("Awards from procure's tenders"),
-                "rates": _l("Exchange rates (Norges Bank)")}
+                "rates": _l("Exchange rates (Norges Bank)"),
+                "eforms": _l("Notices in eForms (Doffin, TED)")}
+# The rules an eForms notice is checked against, chosen by its CustomizationID.
+EFORMS_RULE_SETS = {
+    "national-e": _l("EU rules with DFØ's cleanup, and DFØ's rules for national notices below "
+                     "the EEA thresholds"),
+    "national": _l("EU rules with DFØ's cleanup, and DFØ's rules for the older national "
+                   "notices"),
+    "eu": _l("EU rules with DFØ's cleanup, and DFØ's rules for EU notices sent through Doffin"),
+    "sdk": _l("EU rules only: the notice does not declare a Norwegian CustomizationID"),
+}
 
 # --- statistics and imports (the controller) ----------------------------------------------------
 
@@ -558,7 +568,7 @@ GROUPS: dict[str, Mapping[str, object]] = {
     "shared_kinds": SHARED_KINDS, "candidate_decisions": CANDIDATE_DECISIONS,
     "phase_decisions": PHASE_DECISIONS, "phase_states": PHASE_STATES,
     "ipr_ownership": IPR_OWNERSHIP, "ipr_licences": IPR_LICENCES,
-"roles": ROLES, "import_kinds": IMPORT_KINDS,
+"roles": ROLES, "import_kinds": IMPORT_KINDS, "eforms_rule_sets": EFORMS_RULE_SETS,
     "events": EVENTS, "fields": FIELDS, "supplier_data_quality": SUPPLIER_DATA_QUALITY,
     "size_bases": SIZE_BASES, "spend_fields": SPEND_FIELDS, "spend_compared": SPEND_COMPARED,
     "spend_keys": SPEND_KEYS,
