@@ -24,8 +24,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(build_config(Path(app.instance_path), os.environ, test_config))
 
     from procure import db, outbox, reference
-    from procure.eforms import set_cache_dir
     from procure.cli.commands import register_cli
+    from procure.eforms import set_cache_dir
     from procure.web import register_web
 
     db.register_hooks()  # session hooks: public versions, spend summaries, mail after commit

@@ -104,6 +104,13 @@ def field_name(field_id: str, lang: str) -> str:
     return str(field.get("name") or field_id)
 
 
+def elements(node: etree._Element, path: str) -> list[etree._Element]:
+    """The elements an XPath (with the eForms prefixes) selects."""
+    found = node.xpath(path, namespaces=NS)
+    return [item for item in found if isinstance(item, etree._Element)] \
+        if isinstance(found, list) else []
+
+
 @dataclass(frozen=True)
 class Declared:
     """What a notice says about itself: root document, subtype and DFØ kind."""
@@ -122,7 +129,7 @@ def declared(root: etree._Element) -> Declared | None:
     document = ROOTS.get(qname.localname)
     if document is None or qname.namespace != NS[document]:
         return None
-    codes = root.xpath(SUBTYPE_PATH, namespaces=NS)
+    codes = elements(root, SUBTYPE_PATH)
     subtype = " ".join(str(codes[0].text or "").split()) if codes else ""
     found = root.find("cbc:CustomizationID", NS)
     customization = " ".join(str(found.text or "").split()) if found is not None else ""

@@ -231,7 +231,7 @@ def _xsd_findings(document: str, tree: etree._ElementTree) -> list[Finding]:
         return []
     return [Finding(rule=XSD_RULE, severity=ERROR, location=f"line {error.line}",
                     field=None, kind="xsd", text=error.message)
-            for error in schema.error_log]
+            for error in list(schema.error_log)]  # type: ignore[call-overload]
 
 
 # --- the whole check --------------------------------------------------------------------------

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from datetime import date
 from functools import cache
 from pathlib import Path
 
 from lxml import etree
+
+from procure.eforms import validate
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "eforms"
 EXAMPLES = FIXTURES / "sdk-examples"
@@ -58,3 +61,18 @@ def edited(data: bytes, xpath: str, *, text: str | None = None, remove: bool = F
     else:
         node.text = text
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def compare_with_report(name: str) -> None:
+    data = example(name)
+    report = validate(data, today=TODAY)
+    found = [f for f in report.errors + report.warnings if f.rule != "XSD"]
+    expected = expected_reports()[name]
+    assert Counter(f.rule for f in found) == Counter(e["id"] for e in expected), name
+    assert sorted((f.rule, f.location) for f in found) == sorted(
+        (e["id"], e["location"]) for e in expected), name
+    roles = {e["id"]: e["role"] for e in expected}
+    for finding in found:
+        assert finding.severity == ("WARN" if roles[finding.rule] == "WARN" else "ERROR")
+    assert report.subtype == subtype_of(data)
+    assert report.kind == "sdk"

@@ -11,7 +11,6 @@ kinds); every example notice of the SDK (51 subtypes) runs under the `bench` mar
 from __future__ import annotations
 
 import json
-from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -21,6 +20,7 @@ from procure.eforms import compile as build
 from procure.eforms.validate import cache_dir, loaded_validator, parse, run_schematron
 from tests.eforms.support import (
     TODAY,
+    compare_with_report,
     dfo,
     edited,
     example,
@@ -35,21 +35,6 @@ REPRESENTATIVE = ["cn_24_minimal", "cn_24_maximal", "cn_24_open", "INVALID_cn_24
                   "INVALID_can_24_stage-1", "INVALID_can_24_stage-2"]
 
 
-def compare_with_report(name: str) -> None:
-    data = example(name)
-    report = validate(data, today=TODAY)
-    found = [f for f in report.errors + report.warnings if f.rule != "XSD"]
-    expected = expected_reports()[name]
-    assert Counter(f.rule for f in found) == Counter(e["id"] for e in expected), name
-    assert sorted((f.rule, f.location) for f in found) == sorted(
-        (e["id"], e["location"]) for e in expected), name
-    roles = {e["id"]: e["role"] for e in expected}
-    for finding in found:
-        assert finding.severity == ("WARN" if roles[finding.rule] == "WARN" else "ERROR")
-    assert report.subtype == subtype_of(data)
-    assert report.kind == "sdk"
-
-
 @pytest.mark.parametrize("name", REPRESENTATIVE)
 def test_sdk_examples_fail_the_asserts_of_their_official_reports(name):
     compare_with_report(name)
@@ -60,6 +45,9 @@ def test_the_examples_cover_every_subtype_and_the_fixtures_are_complete():
     assert subtypes == set(sdk.subtypes())
     assert len(expected_reports()) == 91
     assert {subtype_of(example(name)) for name in REPRESENTATIVE} == {"16", "29"}
+
+
+pytestmark = pytest.mark.xdist_group("eforms")
 
 
 # --- DFØ's test notices ------------------------------------------------------------------------

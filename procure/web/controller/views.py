@@ -78,9 +78,9 @@ from procure.web.forms import SelectChoice
 
 OSLO = clock.OSLO
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-UPLOAD_KINDS = ("suppliers", "spend", "ocds", "rates")
+UPLOAD_KINDS = ("suppliers", "spend", "ocds", "eforms", "rates")
 ACCEPT = {"suppliers": ".json,.csv,.xlsx", "spend": ".csv,.xlsx", "ocds": ".json,.jsonl,.ndjson",
-          "rates": ".csv"}
+          "rates": ".csv", "eforms": ".xml,.zip"}
 DEFAULT_IMPORT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_EXPORT_MAX_LINES = 300_000
 
@@ -480,6 +480,11 @@ def upload(kind: str):
                 run = import_spend(db, upload.stream, filename, actor_id=current_user.id)
             elif kind == "rates":
                 run = import_rates(db, upload.stream, filename, actor_id=current_user.id)
+            elif kind == "eforms":
+                from procure.ingest.eforms import import_eforms, read_upload
+
+                run = import_eforms(db, read_upload(upload.stream, filename), filename,
+                                    actor_id=current_user.id)
             else:
                 run = import_ocds(db, upload.stream, filename, actor_id=current_user.id)
     except (ColumnsUnclear, ChangesNeedConfirmation) as question:
