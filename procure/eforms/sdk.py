@@ -37,12 +37,15 @@ NS = {
     "can": "urn:oasis:names:specification:ubl:schema:xsd:ContractAwardNotice-2",
     "cn": "urn:oasis:names:specification:ubl:schema:xsd:ContractNotice-2",
     "pin": "urn:oasis:names:specification:ubl:schema:xsd:PriorInformationNotice-2",
+    "brin": "http://data.europa.eu/p27/eforms-business-registration-information-notice/1",
 }
-ROOTS = {"ContractNotice": "cn", "ContractAwardNotice": "can", "PriorInformationNotice": "pin"}
+ROOTS = {"ContractNotice": "cn", "ContractAwardNotice": "can", "PriorInformationNotice": "pin",
+         "BusinessRegistrationInformationNotice": "brin"}
 SCHEMA_FILES = {
     "cn": "UBL-ContractNotice-2.3.xsd",
     "can": "UBL-ContractAwardNotice-2.3.xsd",
     "pin": "UBL-PriorInformationNotice-2.3.xsd",
+    "brin": "EFORMS-BusinessRegistrationInformationNotice.xsd",
 }
 SUBTYPE_PATH = ("ext:UBLExtensions/ext:UBLExtension/ext:ExtensionContent/efext:EformsExtension/"
                 "efac:NoticeSubType/cbc:SubTypeCode")

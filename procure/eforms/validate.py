@@ -257,7 +257,8 @@ def validate(xml: bytes, *, today: date, cache_dir: Path | None = None,
     declared = sdk.declared(tree.getroot())
     if declared is None:
         raise NoticeUnreadable(N_("The file is not an eForms notice (a ContractNotice, "
-                                  "ContractAwardNotice or PriorInformationNotice)."))
+                                  "ContractAwardNotice, PriorInformationNotice or "
+                                  "BusinessRegistrationInformationNotice)."))
     findings = _xsd_findings(declared.document, tree)
     phase = sdk.phase_subtype(declared.kind, declared.subtype)
     validator = loaded_validator(declared.kind, phase, directory=cache_dir, progress=progress)

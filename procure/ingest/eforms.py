@@ -54,6 +54,7 @@ from procure.ingest.awards import AwardData, WinnerData, decision_days, store_aw
 from procure.ingest.ocds import _value_in_nok
 from procure.ingest.reading import check_row_count, lookup_cpv
 from procure.models import Award, EformsNotice, ImportRun
+from procure.services.rates import RateBook
 
 SOURCE = "eforms"
 COMPETITION = {"E3": "E3", "16": "16", "N16": "16"}
@@ -196,9 +197,9 @@ def _notices(files: list[tuple[str, bytes]],
             errors.add(row, name, NOT_XML, reason=str(error)[:200])
             continue
         declared = sdk.declared(root)
-        if declared is None or declared.document == "pin":
+        if declared is None or declared.document not in ("cn", "can"):
             if declared is not None:
-                left_out += 1  # a prior information notice
+                left_out += 1  # a prior information or business registration notice
             else:
                 errors.add(row, name, NOT_NOTICE)
             continue
@@ -493,7 +494,8 @@ def _awards(notice: _Notice, row: EformsNotice, lots: dict[str, _Competition],
             else (row.currency, row.estimated_amount)
         if tender_amount is None and competition is not None:
             tender_currency, tender_amount = competition.currency, competition.amount
-        concluded = _date(notice, contract, "cbc:IssueDate", "BT-145", errors) or row.issue_date
+        concluded = _date(notice, contract, "cbc:IssueDate", f"{contract_id} BT-145",
+                          errors) or row.issue_date
         awards.append(AwardData(
             ocid=notice.notice_id, award_key=contract_id[:120],
             title=(_title(contract, "cbc:Title") or row.title)[:300], cpv_code=row.cpv_code,
@@ -595,6 +597,12 @@ def _fill_from_competitions(session: Session, parsed: list[_Parsed]) -> int:
                 changed = True
             if award.suitability_sme is None and row.suitability_sme is not None:
                 award.suitability_sme = row.suitability_sme
+                changed = True
+            if award.tender_amount is None and row.estimated_amount is not None:
+                book = RateBook.load(session, {row.currency})
+                award.tender_currency, award.tender_amount = row.currency, row.estimated_amount
+                award.tender_value_ore = book.nok_ore(row.currency, row.estimated_amount,
+                                                      award.award_date or award.tender_deadline)
                 changed = True
             if changed:
                 session.add(award)
