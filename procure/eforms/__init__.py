@@ -5,10 +5,10 @@
     report.valid, report.errors, report.to_dict("nb")
 
 The shipped files are in procure/data/eforms (SOURCES there); validators are built from them
-by procure.eforms.compile and cached on disk (see procure.eforms.validate).
+by procure.eforms.compile and cached on disk (see procure.eforms.validation).
 """
 
-from procure.eforms.validate import (
+from procure.eforms.validation import (
     Finding,
     NoticeUnreadable,
     ValidationReport,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from procure.eforms import validate
-from procure.eforms.validate import forget_loaded
+from procure.eforms.validation import forget_loaded
 from tests.eforms.support import (
     TODAY,
     compare_with_report,

@@ -17,7 +17,7 @@ import pytest
 
 from procure.eforms import NoticeUnreadable, sdk, validate
 from procure.eforms import compile as build
-from procure.eforms.validate import cache_dir, loaded_validator, parse, run_schematron
+from procure.eforms.validation import cache_dir, loaded_validator, parse, run_schematron
 from tests.eforms.support import (
     TODAY,
     compare_with_report,
