@@ -98,11 +98,12 @@ def warm(runs: int) -> list[dict]:
     for name in NOTICES:
         data = _filled(FIXTURES / name)
         report = validate(data, today=TODAY, cache_dir=cache)  # compiles: not measured
-        times, baseline = [], []
+        times, cpu, baseline = [], [], []
         for _ in range(runs):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             validate(data, today=TODAY, cache_dir=cache)
             times.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - started_cpu)
             started = time.perf_counter()
             tree = parse(data)
             found = declared(tree.getroot())
@@ -112,6 +113,7 @@ def warm(runs: int) -> list[dict]:
         rows.append({"notice": Path(name).name, "kb": len(data) / 1024,
                      "subtype": report.subtype, "kind": report.kind,
                      "errors": len(report.errors), "ms": statistics.median(times) * 1000,
+                     "cpu_ms": statistics.median(cpu) * 1000,
                      "max_ms": max(times) * 1000,
                      "baseline_ms": statistics.median(baseline) * 1000})
     return rows
@@ -138,14 +140,19 @@ def main() -> None:
               f"{row['first_run_s'] * 1000:>7.0f}ms{row['xslt_mb']:>6.1f}MB"
               f"{row['peak_mb']:>7.0f}MB{row['baseline_mb']:>10.0f}MB")
     print(f"Warm validation (median of {args.runs}; baseline: lxml parse + XSD alone):")
-    print(f"  {'notice':<48}{'KB':>6}{'ms':>8}{'max':>8}{'baseline':>10}{'ratio':>8}")
-    worst = 0.0
+    print(f"  {'notice':<40}{'KB':>5}{'wall ms':>9}{'max':>8}{'CPU ms':>8}{'baseline':>10}"
+          f"{'ratio':>7}")
+    worst = worst_cpu = 0.0
     for row in warm(args.runs):
-        worst = max(worst, row["ms"])
-        print(f"  {row['notice']:<48}{row['kb']:>6.0f}{row['ms']:>8.1f}{row['max_ms']:>8.1f}"
-              f"{row['baseline_ms']:>9.2f}ms{row['ms'] / row['baseline_ms']:>7.0f}x")
-    verdict = "met" if worst < TARGET_MS else "NOT met"
-    print(f"Slowest median {worst:.1f} ms: the {TARGET_MS} ms target is {verdict}.")
+        worst, worst_cpu = max(worst, row["ms"]), max(worst_cpu, row["cpu_ms"])
+        print(f"  {row['notice']:<40}{row['kb']:>5.0f}{row['ms']:>9.1f}{row['max_ms']:>8.1f}"
+              f"{row['cpu_ms']:>8.1f}{row['baseline_ms']:>8.2f}ms"
+              f"{row['ms'] / row['baseline_ms']:>6.0f}x")
+    # On a shared machine the wall time includes waiting for a core; the CPU time does not.
+    for label, value in (("wall", worst), ("CPU", worst_cpu)):
+        verdict = "met" if value < TARGET_MS else "NOT met"
+        print(f"Slowest median {label} time {value:.1f} ms: the {TARGET_MS} ms target is "
+              f"{verdict}.")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
