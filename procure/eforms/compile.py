@@ -46,7 +46,7 @@ from procure.eforms import sdk
 SCH = "http://purl.oclc.org/dsdl/schematron"
 S = {"s": SCH}
 # Bumped when the generated XSLT or the table changes meaning: old cache files are ignored.
-COMPILER_VERSION = "1"
+COMPILER_VERSION = "2"
 SHARED = "shared"  # the patterns every phase has, for a subtype the SDK does not know
 NOR_PREFIX = "nor-"  # DFØ's rule set has variables of its own, renamed to keep them apart
 OWN_NS = "urn:procure:eforms"
@@ -401,6 +401,17 @@ def _loc_function(prefixes: dict[str, str]) -> str:
 </xsl:function>"""
 
 
+def _on_attribute(context: str) -> bool:
+    """True when a rule's context selects attributes (its last step, predicates aside)."""
+    plain = context
+    while True:
+        shorter = re.sub(r"\[[^\[\]]*\]", "", plain)
+        if shorter == plain:
+            break
+        plain = shorter
+    return "@" in plain.split("/")[-1]
+
+
 def to_xslt(rules: RuleSet) -> tuple[str, list[dict[str, Any]]]:
     """The XSLT for a rule set, and its table: one entry per assert, in output numbering."""
     namespaces = {prefix: uri for prefix, uri in sdk.NS.items()}
@@ -423,13 +434,17 @@ def to_xslt(rules: RuleSet) -> tuple[str, list[dict[str, Any]]]:
     lets = [*rules.lets, *(let for pattern in rules.patterns for let in pattern.lets)]
     output.extend(f'<xsl:variable name="{name}" select={expression(value)}/>'
                   for name, value in lets)
-    modes = [f"M{index}" for index in range(len(rules.patterns))]
+    # A pattern without rules walks nothing; one whose rules are all on elements does not
+    # visit attributes (a walk over every attribute in every pattern costs a third more).
+    patterns = [pattern for pattern in rules.patterns if any(r.asserts for r in pattern.rules)]
+    modes = [f"M{index}" for index in range(len(patterns))]
     output.append('<xsl:template match="/">'
                   + "".join(f'<xsl:apply-templates select="." mode="{mode}"/>' for mode in modes)
                   + "</xsl:template>")
-    children = "@*|*" if rules.visit_attributes else "*"
     table: list[dict[str, Any]] = []
-    for mode, pattern in zip(modes, rules.patterns, strict=True):
+    for mode, pattern in zip(modes, patterns, strict=True):
+        on_attributes = any(_on_attribute(rule.context) for rule in pattern.rules)
+        children = "@*|*" if rules.visit_attributes and on_attributes else "*"
         priority = len(pattern.rules) + 1
         for rule in pattern.rules:
             priority -= 1
