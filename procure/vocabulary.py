@@ -321,6 +321,19 @@ IMPORT_KINDS = {"suppliers": _l("Suppliers (Brønnøysund)"), "spend": _l("Spend
                 "tenders": _l("Awards from procure's tenders"),
                 "rates": _l("Exchange rates (Norges Bank)"),
                 "eforms": _l("Notices in eForms (Doffin, TED)")}
+# DFØ's award-criterion types for § 7-9 (nor/codelists-no/award-criterion-type.no.yaml).
+EFORMS_CLIMATE_CODES = {
+    "quality-nor-env-criteria": _l("Climate and environment in the award criteria"),
+    "quality-nor-env-spec": _l("Climate and environment requirements in the specification"),
+    "quality-nor-env-none": _l("Negligible climate footprint and environmental impact "
+                               "(before 1 July 2026)"),
+    "quality-nor-env-exempt-insignificant": _l("Exemption: insignificant climate footprint "
+                                               "and environmental impact"),
+    "quality-nor-env-exempt-critical-interest": _l("Exemption: essential interests of "
+                                                   "health, safety or preparedness"),
+    "quality-nor-env-exempt-national-minimum": _l("Exemption: mandatory standardised minimum "
+                                                  "requirements"),
+}
 # The rules an eForms notice is checked against, chosen by its CustomizationID.
 EFORMS_RULE_SETS = {
     "national-e": _l("EU rules with DFØ's cleanup, and DFØ's rules for national notices below "
@@ -464,6 +477,7 @@ EVENTS = {
     "import.ocds": _l("Contracts and awards imported"),
     "import.tenders": _l("Awards from procure's tenders imported"),
     "import.rates": _l("Exchange rates imported"),
+    "import.eforms": _l("eForms notices imported"),
 }
 
 # The fields whose changes the trail shows, named as the pages name them.
@@ -569,6 +583,7 @@ GROUPS: dict[str, Mapping[str, object]] = {
     "phase_decisions": PHASE_DECISIONS, "phase_states": PHASE_STATES,
     "ipr_ownership": IPR_OWNERSHIP, "ipr_licences": IPR_LICENCES,
 "roles": ROLES, "import_kinds": IMPORT_KINDS, "eforms_rule_sets": EFORMS_RULE_SETS,
+    "eforms_climate_codes": EFORMS_CLIMATE_CODES,
     "events": EVENTS, "fields": FIELDS, "supplier_data_quality": SUPPLIER_DATA_QUALITY,
     "size_bases": SIZE_BASES, "spend_fields": SPEND_FIELDS, "spend_compared": SPEND_COMPARED,
     "spend_keys": SPEND_KEYS,

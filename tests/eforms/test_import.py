@@ -195,6 +195,10 @@ def test_the_controller_uploads_a_zip_of_notices(login_as, db):
     assert db.scalar(select(func.count()).select_from(EformsNotice)) == 2
     shown = controller.get(response.headers["Location"]).get_data(as_text=True)
     assert "Kunngjøringer i eForms" in shown
+    assert ("2: 1 kunngjøringer av resultat, 1 konkurransekunngjøringer; 2 nye, 0 endret"
+            in shown)
+    assert "§ 7-9 i konkurransekunngjøringer" in shown
+    assert "Klima og miljø i tildelingskriteriene: 1" in shown
     wrong = controller.post("/controller/imports/eforms", content_type="multipart/form-data",
                             data={"csrf_token": csrf_token(page),
                                   "file": (io.BytesIO(b"a;b"), "notices.csv")})

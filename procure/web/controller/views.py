@@ -60,6 +60,7 @@ from procure.ingest.tenders import sync_tender_awards
 from procure.models import ImportRun, Organisation
 from procure.services import audit, statistics
 from procure.services.rates import excluded_from_values
+from procure.vocabulary import EFORMS_CLIMATE_CODES
 from procure.web import params
 from procure.web.controller import bp
 from procure.web.controller.charts import bar_chart, column_chart
@@ -711,7 +712,8 @@ def import_run(run_id: int):
     return render_template("controller/import_run.html", run=run, errors=shown,
                            kinds=IMPORT_KINDS, currencies=currencies,
                            encodings=ENCODING_LABELS,
-                           key_labels=SPEND_KEY_LABELS, fields=SPEND_FIELD_LABELS)
+                           key_labels=SPEND_KEY_LABELS, fields=SPEND_FIELD_LABELS,
+                           climate_codes=EFORMS_CLIMATE_CODES)
 
 
 @bp.get("/imports/<int:run_id>/report.csv")
