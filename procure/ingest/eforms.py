@@ -123,12 +123,20 @@ def read_upload(stream: IO[bytes], filename: str) -> list[tuple[str, bytes]]:
         raise ImportFileError(N_("The file is not a zip archive.")) from None
     members = [m for m in archive.infolist()
                if not m.is_dir() and m.filename.lower().endswith(".xml")]
-    if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > MAX_ZIP_BYTES:
+    if (len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > MAX_ZIP_BYTES
+            or any(m.file_size > MAX_NOTICE_BYTES for m in members)):
         raise ImportFileError(N_("The zip archive holds too much: at most %(count)d notices "
                                  "of %(size)d MB in all."), count=MAX_ZIP_MEMBERS,
                               size=MAX_ZIP_BYTES // (1024 * 1024))
-    return [(member.filename, archive.read(member))
-            for member in sorted(members, key=lambda m: m.filename)]
+    files = []
+    for member in sorted(members, key=lambda m: m.filename):
+        try:
+            with archive.open(member) as handle:
+                data = handle.read(MAX_NOTICE_BYTES + 1)  # never more than a notice may be
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+            raise ImportFileError(N_("The file is not a zip archive.")) from None
+        files.append((member.filename, data))
+    return files
 
 
 def import_eforms(session: Session, files: list[tuple[str, bytes]], filename: str, *,

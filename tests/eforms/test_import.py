@@ -203,3 +203,19 @@ def test_the_controller_uploads_a_zip_of_notices(login_as, db):
                             data={"csrf_token": csrf_token(page),
                                   "file": (io.BytesIO(b"a;b"), "notices.csv")})
     assert wrong.status_code == 302
+
+
+def test_a_zip_that_claims_too_much_or_is_no_zip_is_refused():
+    from procure.ingest import ImportFileError
+    from procure.ingest.eforms import MAX_NOTICE_BYTES, read_upload
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("big.xml", b"0" * (MAX_NOTICE_BYTES + 1))
+    with pytest.raises(ImportFileError):
+        read_upload(io.BytesIO(buffer.getvalue()), "big.zip")
+    with pytest.raises(ImportFileError):
+        read_upload(io.BytesIO(b"PK no zip"), "notices.zip")
+    with pytest.raises(ImportFileError):
+        read_upload(io.BytesIO(b"a;b"), "notices.csv")
+    assert read_upload(io.BytesIO(b"<x/>"), "one.xml") == [("one.xml", b"<x/>")]
