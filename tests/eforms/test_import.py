@@ -18,6 +18,7 @@ from procure.models import Award, AwardSupplier, EformsNotice, ImportRun, Suppli
 from tests.eforms.support import dfo, example
 from tests.helpers import csrf_token
 
+pytestmark = pytest.mark.xdist_group("eforms")
 E3_CLIMATE = "national-e/VALID-national-e3-nor-env.xml"
 E3_PROCEDURE = "fe211cae-a10e-4b9b-b940-549a742148eb"
 

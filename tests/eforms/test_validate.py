@@ -28,6 +28,7 @@ from tests.eforms.support import (
     subtype_of,
 )
 
+pytestmark = pytest.mark.xdist_group("eforms")
 # Examples of subtypes 16 and 29: valid ones, ones with a warning, and the SDK's invalid ones.
 REPRESENTATIVE = ["cn_24_minimal", "cn_24_maximal", "cn_24_open", "INVALID_cn_24_empty",
                   "INVALID_cn_24_stage-1", "INVALID_cn_24_stage-2", "INVALID_cn_24_multiple",
@@ -45,9 +46,6 @@ def test_the_examples_cover_every_subtype_and_the_fixtures_are_complete():
     assert subtypes == set(sdk.subtypes())
     assert len(expected_reports()) == 91
     assert {subtype_of(example(name)) for name in REPRESENTATIVE} == {"16", "29"}
-
-
-pytestmark = pytest.mark.xdist_group("eforms")
 
 
 # --- DFØ's test notices ------------------------------------------------------------------------
