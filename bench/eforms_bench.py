@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -73,6 +74,7 @@ def compile_once(kind: str, subtype: str) -> dict:
     checking.run_schematron(validator, root, TODAY)
     first = time.perf_counter() - started
     xslt = sum(p.stat().st_size for p in cache.rglob("*.xsl"))
+    shutil.rmtree(cache, ignore_errors=True)
     return {"kind": kind, "subtype": subtype, "saxon_start_s": saxon_started, "build_s": built,
             "compile_s": compiled, "first_run_s": first, "xslt_mb": xslt / 1e6,
             "baseline_mb": baseline, "peak_mb": peak_mb()}
@@ -116,6 +118,7 @@ def warm(runs: int) -> list[dict]:
                      "cpu_ms": statistics.median(cpu) * 1000,
                      "max_ms": max(times) * 1000,
                      "baseline_ms": statistics.median(baseline) * 1000})
+    shutil.rmtree(cache, ignore_errors=True)
     return rows
 
 

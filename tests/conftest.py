@@ -18,7 +18,8 @@ import tempfile
 # Before procure is imported: procure.passwords reads it at import (the dummy hash).
 os.environ.setdefault("PROCURE_PASSWORD_HASH_PROFILE", "test")
 # eForms validators are built once per test process into a cache of its own (procure/eforms).
-os.environ.setdefault("PROCURE_EFORMS_CACHE_DIR", tempfile.mkdtemp(prefix="procure-eforms-"))
+os.environ.setdefault("PROCURE_EFORMS_CACHE_DIR",
+                      os.path.join(tempfile.gettempdir(), f"procure-eforms-{os.getpid()}"))
 
 import pytest  # noqa: E402
 from sqlmodel import Session  # noqa: E402
