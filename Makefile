@@ -16,7 +16,7 @@ run: install fonts
 
 test: install chromium fonts typecheck
 	$(BIN)/ruff check .
-	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not bench"
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -m "not bench"
 
 # mypy over all of procure (settings in pyproject.toml: domain and ingest strict).
 TYPED := procure
@@ -35,6 +35,8 @@ bench: install fonts
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/pdf_bench.py
 	$(BIN)/pytest -m bench bench/test_bench_statistics.py -s
+	$(BIN)/pytest -m bench tests/eforms/test_examples_full.py -q
+	$(BIN)/python bench/eforms_bench.py
 	@if [ -n "$$PROCURE_BENCH_DATABASE_URL" ]; then $(BIN)/python bench/soak.py; else \
 		echo "Soak test skipped: set PROCURE_BENCH_DATABASE_URL to a PostgreSQL URL"; fi
 

@@ -25,12 +25,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from procure import db, outbox, reference
     from procure.cli.commands import register_cli
+    from procure.eforms import set_cache_dir
     from procure.web import register_web
 
     db.register_hooks()  # session hooks: public versions, spend summaries, mail after commit
     db.init_app(app, engine)
     outbox.init_app(app)
     reference.init_app(app)
+    set_cache_dir(app.config["EFORMS_CACHE_DIR"])
     register_web(app)
     register_cli(app)
     return app

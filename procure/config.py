@@ -27,6 +27,8 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "CRITERIA_DIR": str(resource_dir("criteria")),
         "RULES_DIR": str(Path(__file__).resolve().parent / "rules"),
         "OUTBOX_DIR": str(instance_path / "outbox"),
+        # eForms validators built from the shipped SDK, per SDK version and subtype.
+        "EFORMS_CACHE_DIR": str(instance_path / "eforms-cache"),
         # Mail after commit (procure.outbox): "thread", "sync" or "cron"; empty picks "sync"
         # under TESTING and "thread" otherwise.
         "OUTBOX_DELIVERY": "",

@@ -271,6 +271,37 @@ class Award(SQLModel, table=True):
     import_id: int | None = Field(default=None, foreign_key="import_run.id")
 
 
+class EformsNotice(SQLModel, table=True):
+    """An imported eForms notice (competition: E3, 16; result: E4, 29), its latest version.
+
+    Its facts feed the statistics: a result notice's contracts are awards (source "eforms",
+    ocid = notice id, award key = contract id); a competition notice gives the procedure's
+    deadline, SME suitability, estimated value and § 7-9 code (`climate_code`)."""
+
+    __tablename__ = "eforms_notice"
+    __table_args__ = (UniqueConstraint("organisation_id", "notice_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    notice_id: str = Field(max_length=64)  # BT-701, the same across versions
+    version: str = Field(max_length=10)  # BT-757
+    subtype: str = Field(max_length=10)
+    form: str = Field(max_length=12)  # competition | result
+    procedure_id: str = Field(default="", max_length=120, index=True)  # BT-04
+    issue_date: date | None = None
+    buyer_orgnr: str = Field(default="", max_length=20)
+    buyer_name: str = Field(default="", max_length=300)
+    title: str = Field(default="", max_length=300)
+    cpv_code: str = Field(default="", max_length=10)
+    procedure: str = Field(default="", max_length=60)
+    currency: str = Field(default="NOK", max_length=3)
+    estimated_amount: Decimal | None = Field(default=None,
+                                             sa_column=Column(Numeric(20, 2), nullable=True))
+    tender_deadline: date | None = None
+    suitability_sme: bool | None = None
+    climate_code: str = Field(default="", max_length=60)
+    import_id: int | None = Field(default=None, foreign_key="import_run.id")
+
+
 class ExchangeRate(SQLModel, table=True):
     """NOK per one unit of a currency on a day (Norges Bank's rates, or a file of them)."""
 

@@ -398,7 +398,30 @@ ROLES = {"officer": _l("Procurement officer"), "controller": _l("Controller"),
 IMPORT_KINDS = {"suppliers": _l("Suppliers (Brønnøysund)"), "spend": _l("Spend lines"),
                 "ocds": _l("Contracts and awards (OCDS)"),
                 "tenders": _l("Awards from procure's tenders"),
-                "rates": _l("Exchange rates (Norges Bank)")}
+                "rates": _l("Exchange rates (Norges Bank)"),
+                "eforms": _l("Notices in eForms (Doffin, TED)")}
+# DFØ's award-criterion types for § 7-9 (nor/codelists-no/award-criterion-type.no.yaml).
+EFORMS_CLIMATE_CODES = {
+    "quality-nor-env-criteria": _l("Climate and environment in the award criteria"),
+    "quality-nor-env-spec": _l("Climate and environment requirements in the specification"),
+    "quality-nor-env-none": _l("Negligible climate footprint and environmental impact "
+                               "(before 1 July 2026)"),
+    "quality-nor-env-exempt-insignificant": _l("Exemption: insignificant climate footprint "
+                                               "and environmental impact"),
+    "quality-nor-env-exempt-critical-interest": _l("Exemption: essential interests of "
+                                                   "health, safety or preparedness"),
+    "quality-nor-env-exempt-national-minimum": _l("Exemption: mandatory standardised minimum "
+                                                  "requirements"),
+}
+# The rules an eForms notice is checked against, chosen by its CustomizationID.
+EFORMS_RULE_SETS = {
+    "national-e": _l("EU rules with DFØ's cleanup, and DFØ's rules for national notices below "
+                     "the EEA thresholds"),
+    "national": _l("EU rules with DFØ's cleanup, and DFØ's rules for the older national "
+                   "notices"),
+    "eu": _l("EU rules with DFØ's cleanup, and DFØ's rules for EU notices sent through Doffin"),
+    "sdk": _l("EU rules only: the notice does not declare a Norwegian CustomizationID"),
+}
 
 # --- statistics and imports (the controller) ----------------------------------------------------
 
@@ -548,6 +571,7 @@ EVENTS = {
     "import.ocds": _l("Contracts and awards imported"),
     "import.tenders": _l("Awards from procure's tenders imported"),
     "import.rates": _l("Exchange rates imported"),
+    "import.eforms": _l("eForms notices imported"),
 }
 
 # The fields whose changes the trail shows, named as the pages name them.
@@ -687,7 +711,8 @@ GROUPS: dict[str, Mapping[str, object]] = {
     "shared_kinds": SHARED_KINDS, "candidate_decisions": CANDIDATE_DECISIONS,
     "phase_decisions": PHASE_DECISIONS, "phase_states": PHASE_STATES,
     "ipr_ownership": IPR_OWNERSHIP, "ipr_licences": IPR_LICENCES,
-"roles": ROLES, "import_kinds": IMPORT_KINDS,
+"roles": ROLES, "import_kinds": IMPORT_KINDS, "eforms_rule_sets": EFORMS_RULE_SETS,
+    "eforms_climate_codes": EFORMS_CLIMATE_CODES,
     "events": EVENTS, "fields": FIELDS, "supplier_data_quality": SUPPLIER_DATA_QUALITY,
     "size_bases": SIZE_BASES, "spend_fields": SPEND_FIELDS, "spend_compared": SPEND_COMPARED,
     "spend_keys": SPEND_KEYS, "document_sections": DOCUMENT_SECTIONS,

@@ -12,9 +12,14 @@ PROCURE_PASSWORD_HASH_PROFILE=production to run the suite at production cost.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 
 # Before procure is imported: procure.passwords reads it at import (the dummy hash).
 os.environ.setdefault("PROCURE_PASSWORD_HASH_PROFILE", "test")
+# eForms validators are built once per test process into a cache of its own (procure/eforms).
+os.environ.setdefault("PROCURE_EFORMS_CACHE_DIR",
+                      os.path.join(tempfile.gettempdir(), f"procure-eforms-{os.getpid()}"))
 
 import pytest  # noqa: E402
 from sqlmodel import Session  # noqa: E402
@@ -36,6 +41,15 @@ def database_templates(tmp_path_factory):
     register_hooks()
     yield templates.start(TEST_DATABASE_URL, tmp_path_factory.mktemp("templates"))
     templates.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def eforms_cache():
+    """The eForms validators built during the session are removed after it."""
+    yield
+    folder = os.environ["PROCURE_EFORMS_CACHE_DIR"]
+    if os.path.basename(folder).startswith("procure-eforms-"):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -34,6 +34,11 @@ def test_wheel_installs_with_norwegian_catalogue_templates_and_criteria(tmp_path
     assert "procure/translations/nb/LC_MESSAGES/messages.mo" in names
     assert "procure/templates/base.html" in names
     assert any(name.startswith("procure/criteria/vehicles/") for name in names)
+    # The eForms SDK and DFØ's files that validation builds from (issue 21).
+    assert {"procure/data/eforms/SOURCES.md", "procure/data/eforms/sdk/fields/fields.json",
+            "procure/data/eforms/sdk/schematrons/static/complete-validation.sch",
+            "procure/data/eforms/sdk/schemas/maindoc/UBL-ContractNotice-2.3.xsd",
+            "procure/data/eforms/nor/fields/national-e.yaml"} <= names
 
     venv = tmp_path / "venv"
     _run([sys.executable, "-m", "venv", "--without-pip", str(venv)])
@@ -56,6 +61,8 @@ def test_wheel_installs_with_norwegian_catalogue_templates_and_criteria(tmp_path
 
     assert "OK:" in _run([procure, "criteria", "check"], cwd=work, env=env).stdout
     _run([procure, "db", "upgrade"], cwd=work, env=env)
+    _run([procure, "org", "create", "--name", "Lillestrøm kommune", "--orgnr", "964949204",
+          "--kommunenummer", "3205"], cwd=work, env=env)
     workbook = work / "stats.xlsx"
     _run([procure, "stats", "export", "--year", "2025", "-o", str(workbook)], cwd=work, env=env)
     assert "Definisjoner" in load_workbook(workbook, read_only=True).sheetnames

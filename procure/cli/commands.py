@@ -20,13 +20,14 @@ def register_cli(app: Flask) -> None:
     import procure.cli.tender_documents  # noqa: F401  (adds pdf and protocol to `tender`)
     from procure.cli.alerts import alerts_group
     from procure.cli.criteria import criteria
+    from procure.cli.notice import notice_group
     from procure.cli.orgs import org_group
     from procure.cli.outbox import outbox_group
     from procure.cli.recommend import recommend_command
     from procure.cli.tender import tender
 
     for command in (db_group, demo_group, users_group, org_group, recommend_command, criteria,
-                    tender, alerts_group, outbox_group):
+                    tender, alerts_group, outbox_group, notice_group):
         app.cli.add_command(command)
     from procure.cli.stats import register_statistics_cli  # `stats` and `import` groups
     register_statistics_cli(app)

@@ -1,8 +1,10 @@
-"""`procure import suppliers|spend|ocds FILE`, `procure import tenders` and
-`procure rates import FILE`, each for one organisation (--org, or the only one there is)."""
+"""`procure import suppliers|spend|ocds FILE`, `procure import eforms FILE|DIR`,
+`procure import tenders` and `procure rates import FILE`, each for one organisation (--org, or
+the only one there is)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -77,8 +79,10 @@ def spend_command(file: Path, report: Path | None, maps: tuple[str, ...],
 
 def _run_import(kind: str, file: Path, report: Path | None, org: str | None, *,
                 mapping: dict[str, str] | None = None, replace: bool = False,
-                keep_both: bool = False) -> None:
+                keep_both: bool = False,
+                notices: list[tuple[str, bytes]] | None = None) -> None:
     from procure.ingest import ImportRejected, record_file_error, record_rejection
+    from procure.ingest.eforms import import_eforms
     from procure.ingest.ocds import import_ocds
     from procure.ingest.rates import import_rates
     from procure.ingest.reading import row_limit
@@ -92,10 +96,13 @@ def _run_import(kind: str, file: Path, report: Path | None, org: str | None, *,
     session = get_session()
     owner = chosen_organisation(org).id
     assert owner is not None  # a stored organisation
-    with (file.open("rb") as stream, current_app.test_request_context(), force_locale("en"),
+    with (open(os.devnull, "rb") if file.is_dir() else file.open("rb") as stream,
+          current_app.test_request_context(), force_locale("en"),
           row_limit(int(current_app.config["IMPORT_MAX_ROWS"]))):
         try:
-            if kind == "suppliers":
+            if kind == "eforms":
+                run = import_eforms(session, notices or [], file.name, organisation_id=owner)
+            elif kind == "suppliers":
                 run = import_suppliers(session, stream, file.name, organisation_id=owner,
                                        eur_nok=float(current_app.config.get("STATS_EUR_NOK",
                                                                             11.5)))
@@ -226,6 +233,20 @@ def _fail(run, report: Path | None) -> None:
 _file_command("suppliers", "Suppliers from Brønnøysund: enheter API JSON or the bulk CSV.")
 _file_command("ocds", "Contract awards from OCDS: a release or record package (JSON) or JSON "
                       "Lines of releases or packages (.jsonl).")
+
+
+@import_group.command("eforms")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the row-level report (CSV) here when notices are bad.")
+@organisation_option
+@with_appcontext
+def import_eforms_command(path: Path, report: Path | None, org: str | None) -> None:
+    """eForms notices (XML) from FILE, or every .xml under DIR: result notices (E4, 29) as
+    awards, competition notices (E3, 16) as the procedure's tender facts."""
+    files = sorted(p for p in path.rglob("*.xml") if p.is_file()) if path.is_dir() else [path]
+    _run_import("eforms", path, report, org, notices=[(str(p.relative_to(path)) if path.is_dir()
+                                                  else p.name, p.read_bytes()) for p in files])
 
 
 @click.group("rates")

@@ -1,4 +1,5 @@
-"""Imports for the controller's statistics: suppliers, spend, OCDS awards, procure's tenders.
+"""Imports for the controller's statistics: suppliers, spend, OCDS awards, procure's tenders,
+eForms notices.
 
 Every import is all-or-nothing. A service writes through the caller's session as it reads and
 raises `ImportRejected` (with every bad row: row, field, reason) when any row is bad; the caller
@@ -23,7 +24,7 @@ from procure.db import affected_rows
 from procure.errors import N_, UserError
 from procure.models import Award, AwardSupplier, ImportRun, SpendLine, Supplier
 
-KINDS = ("suppliers", "spend", "ocds", "tenders", "rates")
+KINDS = ("suppliers", "spend", "ocds", "tenders", "rates", "eforms")
 MAX_STORED_ERRORS = 100_000
 
 

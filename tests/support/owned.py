@@ -18,6 +18,7 @@ from procure.domain.statistics import Filters
 from procure.ingest import record_file_error as _record_file_error
 from procure.ingest import record_rejection as _record_rejection
 from procure.ingest import start_run as _start_run
+from procure.ingest.eforms import import_eforms as _import_eforms
 from procure.ingest.ocds import import_ocds as _import_ocds
 from procure.ingest.rates import import_rates as _import_rates
 from procure.ingest.spend import import_spend as _import_spend
@@ -56,6 +57,10 @@ def import_suppliers(session: Session, *args: Any, **kwargs: Any) -> ImportRun:
 
 def import_ocds(session: Session, *args: Any, **kwargs: Any) -> ImportRun:
     return _import_ocds(session, *args, organisation_id=owner(session), **kwargs)
+
+
+def import_eforms(session: Session, *args: Any, **kwargs: Any) -> ImportRun:
+    return _import_eforms(session, *args, organisation_id=owner(session), **kwargs)
 
 
 def import_rates(session: Session, *args: Any, **kwargs: Any) -> ImportRun:

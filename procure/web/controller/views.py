@@ -65,6 +65,7 @@ from procure.ingest.tenders import sync_tender_awards
 from procure.models import ImportRun, Organisation, stored_id
 from procure.services import audit, statistics
 from procure.services.rates import excluded_from_values
+from procure.vocabulary import EFORMS_CLIMATE_CODES
 from procure.web import params
 from procure.web.controller import bp
 from procure.web.controller.charts import bar_chart, column_chart
@@ -83,9 +84,9 @@ from procure.web.forms import SelectChoice
 
 OSLO = clock.OSLO
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-UPLOAD_KINDS = ("suppliers", "spend", "ocds", "rates")
+UPLOAD_KINDS = ("suppliers", "spend", "ocds", "eforms", "rates")
 ACCEPT = {"suppliers": ".json,.csv,.xlsx", "spend": ".csv,.xlsx", "ocds": ".json,.jsonl,.ndjson",
-          "rates": ".csv"}
+          "rates": ".csv", "eforms": ".xml,.zip"}
 DEFAULT_IMPORT_MAX_BYTES = 50 * 1024 * 1024
 DEFAULT_EXPORT_MAX_LINES = 300_000
 
@@ -497,6 +498,11 @@ def upload(kind: str):
             elif kind == "rates":
                 run = import_rates(db, upload.stream, filename, organisation_id=owner,
                                    actor_id=current_user.id)
+            elif kind == "eforms":
+                from procure.ingest.eforms import import_eforms, read_upload
+
+                run = import_eforms(db, read_upload(upload.stream, filename), filename,
+                                    organisation_id=owner, actor_id=current_user.id)
             else:
                 run = import_ocds(db, upload.stream, filename, organisation_id=owner,
                                   actor_id=current_user.id)
@@ -733,7 +739,8 @@ def import_run(run_id: int):
     return render_template("controller/import_run.html", run=run, errors=shown,
                            kinds=IMPORT_KINDS, currencies=currencies,
                            encodings=ENCODING_LABELS,
-                           key_labels=SPEND_KEY_LABELS, fields=SPEND_FIELD_LABELS)
+                           key_labels=SPEND_KEY_LABELS, fields=SPEND_FIELD_LABELS,
+                           climate_codes=EFORMS_CLIMATE_CODES)
 
 
 @bp.get("/imports/<int:run_id>/report.csv")
