@@ -33,6 +33,7 @@ from procure.web.officer.track_forms import (
     CRITERION_LABELS,
     AnswerForm,
     AwardForm,
+    ConfirmSendForm,
     InviteForm,
     OfferForm,
     QuestionForm,
@@ -82,6 +83,18 @@ def _invite(call: StepCall) -> str:
 def _uninvite(call: StepCall) -> str:
     competition.remove_invitation(call.session, call.tender, call.item, actor_id=call.actor_id)
     return _("The supplier is removed from the invitation list.")
+
+
+def _confirm_send(row: Tender, forms: Mapping[str, Any]) -> dict[str, Any]:
+    """The confirmation before the invitations go out: every recipient, the letter, and what
+    opening the tender does. Nothing is sent or saved until it is confirmed."""
+    session = get_session()
+    form = forms["confirm_form"]
+    return {"confirm_form": form, "deadline": form.deadline.data,
+            "letters": competition.invitation_letters(session, row, form.deadline.data),
+            "warnings": competition.warnings(session, row),
+            "answered": competition.answered_questions(session, row),
+            "is_planned": row.status == "planned"}
 
 
 def _send(call: StepCall) -> str:
@@ -283,6 +296,8 @@ TRACK = Track(
              done=lambda session, row: bool(
                  (comp := competition.existing_competition(session, row))
                  and comp.letters_sent_at)),
+        Page("confirm_send", "officer.competition_send_confirm",
+             "officer/competition/confirm_send.html", _confirm_send, in_nav=False),
     ),
     steps=(
         Step("invite", "invitations", InviteForm, _invite, anchor="#invited",
@@ -290,7 +305,7 @@ TRACK = Track(
         Step("uninvite", "invitations", lambda row, item: plain_form(), _uninvite,
              anchor="#invited", item=competition.get_invitation, invalid_aborts=True,
              errors_flash=True),
-        Step("send", "invitations", SendInvitationsForm, _send, form_key="send_form"),
+        Step("send", "invitations", ConfirmSendForm, _send, form_key="send_form"),
         Step("question", "questions", _question_form, _question),
         Step("answer", "questions", AnswerForm, _answer, item=competition.get_question,
              refused=_answer_refused),
@@ -330,6 +345,33 @@ def competition_invite(tender_id: int):
 @bp.post("/tenders/<int:tender_id>/competition/invitations/<int:invitation_id>/remove")
 def competition_uninvite(tender_id: int, invitation_id: int):
     return run_step(TRACK, "uninvite", tender_id, invitation_id)
+
+
+@bp.post("/tenders/<int:tender_id>/competition/send/confirm")
+def competition_send_confirm(tender_id: int):
+    """Check the deadline and the reason as sending would, then show every recipient and the
+    letter for confirmation; sends and saves nothing."""
+    row = TRACK.tender(tender_id)
+    if row is None:
+        return redirect(url_for("officer.tender", tender_id=tender_id))
+    form = SendInvitationsForm()
+    if not form.validate_on_submit():
+        return TRACK.render("invitations", row, 400, {"send_form": form})
+    if form.version.data != row.version:
+        form.rebase(row.version)
+        form.form_errors.append(_("Someone else changed this tender while you were editing "
+                                  "it."))
+        return TRACK.render("invitations", row, 409, {"send_form": form})
+    try:
+        competition.check_invitations(get_session(), row, form.deadline.data,
+                                      form.reason.data or "", today=clock.today())
+    except competition.CompetitionError as error:
+        form.form_errors.append(_(error.msgid, **error.params))
+        return TRACK.render("invitations", row, 400, {"send_form": form})
+    confirm = ConfirmSendForm(formdata=None, data={
+        "version": form.version.data, "deadline": form.deadline.data,
+        "reason": form.reason.data or "", "confirmed": "yes"})
+    return TRACK.render("confirm_send", row, forms={"confirm_form": confirm})
 
 
 @bp.post("/tenders/<int:tender_id>/competition/send")
