@@ -70,4 +70,5 @@ def init_app(app: Flask) -> None:
         lower_first=v.lower_first,
         dialogue_phase_label=label(v.DIALOGUE_PHASES),
         shared_kind_label=label(v.SHARED_KINDS),
+        interest_reason_label=label(v.TOLD_BECAUSE),
     )
