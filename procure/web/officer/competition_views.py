@@ -5,6 +5,7 @@ pages and steps); procure/web/officer/steps.py saves every step."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask import abort, redirect, request, url_for
@@ -15,7 +16,8 @@ from procure import clock
 from procure.db import get_session
 from procure.errors import N_
 from procure.models import Tender, stored_id
-from procure.services import competition, suppliers, tenders
+from procure.services import amendments, competition, suppliers, tenders
+from procure.services import public as public_service
 from procure.web import params
 from procure.web.forms import SelectChoice
 from procure.web.officer import bp
@@ -58,19 +60,21 @@ def _invitations(row: Tender, forms: Mapping[str, Any]) -> dict[str, Any]:
             "invite_form": InviteForm(), "warnings": competition.warnings(session, row),
             "text": text, "found": found, "invited_ids": invited_ids, "reachable": reachable,
             "interested": competition.interested_candidates(session, row),
+            "amendments": [public_service.to_amendment(a)
+                           for a in amendments.amendments(session, row)],
+            "can_amend": amendments.can_amend(row),
             "kommune": competition.buyer_kommune(session, row),
             "kommune_name": suppliers.kommune_name}
 
 
 def _invite(call: StepCall) -> str:
-    supplier_id = call.form.supplier_id.data or ""
-    registration_id = call.form.registration_id.data or ""
-    if supplier_id.isdigit():
-        invitation = competition.invite_supplier(call.session, call.tender, int(supplier_id),
+    supplier_id = params.posted_id(call.form.supplier_id.data)
+    registration_id = params.posted_id(call.form.registration_id.data)
+    if supplier_id is not None:
+        invitation = competition.invite_supplier(call.session, call.tender, supplier_id,
                                                  actor_id=call.actor_id, mailer=call.mailer)
-    elif registration_id.isdigit():
-        invitation = competition.invite_interested(call.session, call.tender,
-                                                   int(registration_id),
+    elif registration_id is not None:
+        invitation = competition.invite_interested(call.session, call.tender, registration_id,
                                                    actor_id=call.actor_id, mailer=call.mailer)
     else:
         raise competition.CompetitionError(N_("Choose a supplier to invite."))
@@ -146,12 +150,21 @@ def _answer(call: StepCall) -> Done:
 def _answer_refused(refusal: Refusal):
     """Shown again with what was typed under its question, so nothing is lost."""
     form = refusal.form
-    message = refusal.message or " ".join(form.answer.errors) or _("Write the answer.")
+    message = refusal.message or " ".join(map(str, form.answer.errors)) or _("Write the answer.")
     return TRACK.render("questions", refusal.tender, refusal.status, {"draft": {
         "id": refusal.item.id, "text": form.answer.data or "", "error": message}})
 
 
 # --- offers and evaluation ---------------------------------------------------------------------
+
+
+def _score(value: object) -> Decimal | None:
+    """A stored score (JSON keeps it as text) as the form's decimal field needs it."""
+    try:
+        score = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return score if score.is_finite() else None
 
 
 def _offer_form(row: Tender, offer=None, *, formdata: bool = True) -> OfferForm:
@@ -160,7 +173,7 @@ def _offer_form(row: Tender, offer=None, *, formdata: bool = True) -> OfferForm:
     if offer is not None and not formdata:
         data = {"supplier": str(offer.supplier_id), "price": offer.price,
                 "received_on": offer.received_on, "rejected_reason": offer.rejected_reason,
-                "note": offer.note, **{f"score_{k}": v for k, v in offer.scores.items()}}
+                "note": offer.note, **{f"score_{k}": _score(v) for k, v in offer.scores.items()}}
     form = OfferForm(data=data) if formdata else OfferForm(formdata=None, data=data)
     taken = {o.supplier_id for o, _s in competition.offers(session, row)}
     form.supplier.choices = [SelectChoice("", _("Choose the supplier"))] + [

@@ -53,15 +53,15 @@ def next_action(session: Session, tender: Tender) -> NextAction:
     if tender.status == "cancelled":
         return _record(tender, _("The tender is cancelled. The protocol and the history keep "
                                  "the record of what was done."))
-    statuses = step_status(tenders.draft_fields(tender))
-    for number, slug in enumerate(STEP_SLUGS, start=1):
-        if statuses[slug] not in (DONE, CANNOT_START):
-            return NextAction(
-                _("Answer step %(number)d of %(count)d of the wizard: %(step)s.",
-                  number=number, count=len(STEP_SLUGS), step=label(WIZARD_STEPS, slug)),
-                _("Go to step %(number)d", number=number),
-                url_for("officer.step", tender_id=tender.id, slug=slug))
-    if tender.status == "draft":
+    if tender.status == "draft":  # once published, the wizard's answers are not what is next
+        statuses = step_status(tenders.draft_fields(tender))
+        for number, slug in enumerate(STEP_SLUGS, start=1):
+            if statuses[slug] not in (DONE, CANNOT_START):
+                return NextAction(
+                    _("Answer step %(number)d of %(count)d of the wizard: %(step)s.",
+                      number=number, count=len(STEP_SLUGS), step=label(WIZARD_STEPS, slug)),
+                    _("Go to step %(number)d", number=number),
+                    url_for("officer.step", tender_id=tender.id, slug=slug))
         found = _before_publishing(session, tender)
         if found is not None:
             return found
@@ -132,7 +132,15 @@ def _on_track(session: Session, tender: Tender) -> NextAction | None:
 
 def _competition(session: Session, tender: Tender) -> NextAction:
     comp = competition.existing_competition(session, tender)
-    if comp is None or comp.invitations_sent_at is None:
+    if tender.status in FINISHED:
+        if comp is not None and comp.decided_at is not None and comp.letters_sent_at is None:
+            return NextAction(_("The award is decided: check the letters and send them to "
+                                "every supplier."), _("Award and letters"),
+                              _tender_url(tender, "officer.competition_award", "#letters"))
+        return _record(tender, _("The competition is finished. The protocol is the record; "
+                                 "keep it with the contract."))
+    if tender.status in ("draft", "planned") and (comp is None
+                                                  or comp.invitations_sent_at is None):
         return NextAction(
             _("Invite at least three suppliers, a local small business among them, and send "
               "the invitations with the deadline for offers."),
@@ -154,12 +162,8 @@ def _competition(session: Session, tender: Tender) -> NextAction:
                               _tender_url(tender, "officer.competition_offers"))
         return NextAction(_("Every offer is scored: decide the award and justify it."),
                           _("Award and letters"), _tender_url(tender, "officer.competition_award"))
-    if comp.letters_sent_at is None:
-        return NextAction(_("The award is decided: check the letters and send them to every "
-                            "supplier."), _("Award and letters"),
-                          _tender_url(tender, "officer.competition_award", "#letters"))
-    return _record(tender, _("The letters are sent and the competition is finished. The "
-                             "protocol is the record; keep it with the contract."))
+    return _record(tender, _("The competition is finished. The protocol is the record; "
+                             "keep it with the contract."))
 
 
 def _dialogue(session: Session, tender: Tender) -> NextAction:
