@@ -70,6 +70,10 @@ def summary_lines(purchase: PublicPurchase, labels: Labels) -> list[str]:
         lines.append(f"{words['category']}: {purchase.cpv_code} {labels.cpv(purchase.cpv_code)}")
     for event in purchase.events:
         lines.append(f"{words['dialogue']}: {event.title}, {labels.day(event.starts_at)}")
+    if purchase.amendments:
+        latest = purchase.amendments[-1]
+        lines.append(f"{words['amendments']}: {len(purchase.amendments)} "
+                     f"({words['latest']} {labels.day(latest.made_at)})")
     return lines
 
 

@@ -380,7 +380,8 @@ def search(session: Session, filters: PurchaseFilters, *, today: date,
             page = min(page, last)
     ids = [row[0] for row in rows]
     found = {t.id: t for t in session.exec(select(Tender).where(col(Tender.id).in_(ids))).all()}
-    return Page(project(session, [found[i] for i in ids]), total, page, per_page)
+    return Page(project(session, [found[i] for i in ids], amendments=True), total, page,
+                per_page)
 
 
 def feed_items(session: Session, filters: PurchaseFilters, *, today: date,
@@ -394,7 +395,8 @@ def feed_items(session: Session, filters: PurchaseFilters, *, today: date,
         statement = statement.offset(offset)
     if limit is not None:
         statement = statement.limit(limit)
-    return project(session, session.exec(statement).all(), events=events, criteria=criteria)
+    return project(session, session.exec(statement).all(), events=events, criteria=criteria,
+                   amendments=True)
 
 
 def data_version(session: Session) -> tuple[datetime | None, int | None]:

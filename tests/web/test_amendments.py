@@ -145,6 +145,9 @@ def test_an_amendment_is_numbered_mailed_and_shown_to_suppliers(app, login_as, d
     assert "Bilag 2 (prisskjema) er byttet ut." in public
     assert "Konkurransegrunnlaget er endret." in public
     assert "Flyttet ved rettelse nr. 1" in public
+    # The list and the feeds say it too.
+    assert "2 rettelser" in client.get("/purchases").text
+    assert "Rettelser: 2 (den siste " in client.get("/purchases.atom").text
     # ... and the officer's competition page.
     comp = client.get(f"/officer/tenders/{tender.id}/competition").text
     assert "Rettelser sendt til leverandørene" in comp and "Bilag 2 (prisskjema)" in comp

@@ -8,6 +8,7 @@ from typing import Any
 from flask import current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlmodel import select
 
@@ -151,7 +152,9 @@ def amend_tender(tender_id: int):
         form.form_errors.append(_message(error))
         return _amendments_page(row, form, 400)
     db.commit()
-    flash(_("Amendment no. %(number)s is published, and %(count)s businesses are sent the "
-            "notice.", number=done.amendment.number, count=len(done.messages)), "success")
+    flash(ngettext("Amendment no. %(number)s is published, and %(num)s business is sent the "
+                   "notice.", "Amendment no. %(number)s is published, and %(num)s businesses "
+                   "are sent the notice.", len(done.messages), number=done.amendment.number),
+          "success")
     return redirect(url_for("officer.tender_amendments", tender_id=row.id)
                     + f"#amendment-{done.amendment.number}")

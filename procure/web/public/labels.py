@@ -88,6 +88,7 @@ def feed_labels() -> Labels:
             "simple": _("Simple purchase"), "registration": _("Registration deadline"),
             "invitation": _("by invitation only: only the invited suppliers can submit "
                             "offers"),
+            "amendments": _("Amendments"), "latest": _("the latest"),
         },
     )
 
