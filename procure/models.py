@@ -538,6 +538,25 @@ class TenderRequirement(SQLModel, table=True):
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
 
 
+class TenderAmendment(SQLModel, table=True):
+    """A change to what suppliers see after the tender is published or the invitations are
+    sent (a rettelse): numbered per tender, the officer's description of the change, each
+    changed field's old and new value, and whether the tender document changed. Shown to
+    suppliers on the public page and e-mailed to the invited and interested businesses."""
+
+    __tablename__ = "tender_amendment"
+    __table_args__ = (UniqueConstraint("tender_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    tender_id: int = Field(foreign_key="tender.id", ondelete="CASCADE", index=True)
+    number: int
+    description: str
+    # {field: [old, new]} of the tender's public fields, as text (dates in ISO form)
+    changes: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    document_changed: bool = Field(default=False)
+    made_at: datetime = created_field()
+    made_by_id: int | None = Field(default=None, foreign_key="user.id")
+
+
 class LoginThrottle(SQLModel, table=True):
     """Failed sign-ins for one e-mail address from one client address (issue 19).
 
@@ -696,7 +715,7 @@ def _public_tender_content(tender: Tender) -> dict[str, object]:
 
 
 # Rows whose change alters a tender's public page: the tender is marked updated with them.
-PUBLIC_CHILDREN = (DialogueEvent, TenderCriterion)
+PUBLIC_CHILDREN = (DialogueEvent, TenderCriterion, TenderAmendment)
 
 
 def _track_public_changes(session, _context, _instances) -> None:
@@ -1022,7 +1041,8 @@ class SupplierMessage(SQLModel, table=True):
     - simplified competition: invitation | answer | award | rejection;
     - innovation partnership: ip-invited | ip-not-invited | ip-rejected | ip-partner |
       ip-not-partner (the letters after prequalification and after the choice of partners);
-    - market dialogue: slot (a one-to-one meeting offered) | shared (an item shared with all).
+    - market dialogue: slot (a one-to-one meeting offered) | shared (an item shared with all);
+    - every track: amendment (the notice of a change after publication, amendment_id).
     The supplier is one in the register (supplier_id) or a dialogue participant
     (participant_id); what the message is about is named by question_id, shared_id or
     meeting_id, and the message goes with it."""
@@ -1040,6 +1060,8 @@ class SupplierMessage(SQLModel, table=True):
                                   ondelete="CASCADE")
     meeting_id: int | None = Field(default=None, foreign_key="dialogue_meeting.id",
                                    ondelete="CASCADE")
+    amendment_id: int | None = Field(default=None, foreign_key="tender_amendment.id",
+                                     ondelete="CASCADE")
     recipient: str = Field(max_length=254)
     subject: str = Field(max_length=300)
     body: str

@@ -361,6 +361,21 @@ SUPPLIER_SOURCES = {"register": _l("the supplier register"),
 # How a market-dialogue participant came in.
 PARTICIPANT_SOURCES = {"manual": _l("added by the officer"),
                        "interest": _l("signed up for the dialogue conference")}
+# Where the public list puts a purchase (its filter and its headings).
+LIST_STATUSES = {
+    "planned": _l("Planned"),
+    "open": _l("Open for offers to all"),
+    "invitation": _l("By invitation only"),
+}
+# Why a business is told about a tender (the publication and amendment recipients).
+TOLD_BECAUSE = {
+    "invited": _l("Invited"),
+    "participant": _l("Dialogue participant"),
+    "candidate": _l("Candidate in the partnership"),
+    "purchase": _l("Registered for this purchase"),
+    "event": _l("Registered for a dialogue conference"),
+    "category": _l("Follows the category"),
+}
 COMPETITION_WARNINGS = {
     "too-few": _l("Fewer than three suppliers are invited."),
     "no-local-sme": _l("No local small or medium-sized business is invited."),
@@ -486,6 +501,7 @@ EVENTS = {
     "tender.cancelled": _l("Cancelled"),
     "tender.closed": _l("Closed"),
     "tender.public_page_updated": _l("Public page and contact changed"),
+    "tender.amended": _l("Amendment published and sent to the suppliers"),
     "tender.ambition_set": _l("Ambition level chosen"),
     "tender.weights_set": _l("Weights of the award criteria set"),
     "tender.climate_inputs_set": _l("Climate and environment justification saved"),
@@ -619,6 +635,7 @@ FIELDS = {
     "contact_name": _l("Contact person"),
     "contact_email": _l("Contact e-mail"),
     "value_confidential": _l("Keep the estimated value confidential"),
+    "document_changed": _l("The tender document has changed"),
     "planned_at": _l("Announced as planned"),
     "opened_at": _l("Opened for tenders"),
     "evaluation_at": _l("Evaluation started"),
@@ -706,7 +723,8 @@ GROUPS: dict[str, Mapping[str, object]] = {
     "award_groups": AWARD_GROUPS, "weight_problems": WEIGHT_PROBLEMS,
     "size_classes": SIZE_CLASSES,
     "supplier_sources": SUPPLIER_SOURCES, "participant_sources": PARTICIPANT_SOURCES,
-    "competition_warnings": COMPETITION_WARNINGS,
+    "competition_warnings": COMPETITION_WARNINGS, "told_because": TOLD_BECAUSE,
+    "list_statuses": LIST_STATUSES,
     "partnership_warnings": PARTNERSHIP_WARNINGS, "dialogue_phases": DIALOGUE_PHASES,
     "shared_kinds": SHARED_KINDS, "candidate_decisions": CANDIDATE_DECISIONS,
     "phase_decisions": PHASE_DECISIONS, "phase_states": PHASE_STATES,

@@ -32,6 +32,12 @@ PROCEDURES = (
 )
 # A "simple purchase" for local SMEs: the simplified competition below the national threshold.
 SIMPLE_PROCEDURES = frozenset({"simplified-competition"})
+# Procedures where only the suppliers the municipality invites may submit offers: the public
+# can follow them and register interest, but cannot bid. In every other procedure anyone may
+# submit an offer or ask to take part.
+INVITATION_ONLY = frozenset({"simplified-competition", "direct-award"})
+# What the public list tells apart: planned, open to all for offers, running by invitation only.
+LIST_STATUSES = ("planned", "open", "invitation")
 SORTS = ("deadline", "newest", "title")
 DEADLINE_WINDOWS = {"7": 7, "14": 14, "30": 30, "90": 90}
 PER_PAGE = 20
@@ -76,6 +82,17 @@ def value_band(value: Decimal | int | None) -> str:
 
 def is_simple(procedure: str | None) -> bool:
     return procedure in SIMPLE_PROCEDURES
+
+
+def is_invitation_only(procedure: str | None) -> bool:
+    return procedure in INVITATION_ONLY
+
+
+def list_status(status: str, procedure: str | None) -> str:
+    """Where the public list puts a purchase: planned, open to all, or by invitation only."""
+    if status == "open":
+        return "invitation" if is_invitation_only(procedure) else "open"
+    return status
 
 
 @dataclass(frozen=True)
@@ -166,7 +183,7 @@ def parse_filters(args: Mapping[str, Any]) -> PurchaseFilters:
         type=_allowed(_getlist(args, "type"), CONTRACT_TYPES, "type", invalid),
         band=_allowed(_getlist(args, "band"), BAND_KEYS, "band", invalid),
         procedure=_allowed(_getlist(args, "procedure"), PROCEDURES, "procedure", invalid),
-        status=_allowed(_getlist(args, "status"), PUBLIC_STATUSES, "status", invalid),
+        status=_allowed(_getlist(args, "status"), LIST_STATUSES, "status", invalid),
         within=within,
         sort=sort,
         page=page,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 TO_DO, IN_PROGRESS, DONE, CANNOT_START = "to_do", "in_progress", "done", "cannot_start"
 
@@ -26,6 +27,10 @@ STEP_SLUGS = tuple(step.slug for step in STEPS)
 
 
 def _filled(value: object) -> bool:
+    """Whether an answer is given: an amount must be more than 0 (an estimated value of 0 kr
+    is a step saved empty, not an estimate)."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return value > 0
     return value not in (None, "", {}, [])
 
 

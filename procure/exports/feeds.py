@@ -56,6 +56,7 @@ def summary_lines(purchase: PublicPurchase, labels: Labels) -> list[str]:
     """The facts a business scans for, one per line, in the caller's language."""
     words = labels.words
     lines = [f"{words['status']}: {labels.status(purchase.status)}"
+             + (f", {words['invitation']}" if purchase.invitation_only else "")
              + (f" – {words['simple']}" if purchase.simple else "")]
     if purchase.tender_deadline:
         lines.append(f"{words['deadline']}: {labels.day(purchase.tender_deadline)}")
@@ -69,6 +70,10 @@ def summary_lines(purchase: PublicPurchase, labels: Labels) -> list[str]:
         lines.append(f"{words['category']}: {purchase.cpv_code} {labels.cpv(purchase.cpv_code)}")
     for event in purchase.events:
         lines.append(f"{words['dialogue']}: {event.title}, {labels.day(event.starts_at)}")
+    if purchase.amendments:
+        latest = purchase.amendments[-1]
+        lines.append(f"{words['amendments']}: {len(purchase.amendments)} "
+                     f"({words['latest']} {labels.day(latest.made_at)})")
     return lines
 
 
@@ -108,6 +113,8 @@ def atom(purchases: Sequence[PublicPurchase], *, title: str, subtitle: str, feed
                            label=labels.cpv(purchase.division + "000000"))
         if purchase.simple:
             entry.category(term="simplified-competition", label=labels.words["simple"])
+        if purchase.invitation_only:
+            entry.category(term="invitation-only", label=labels.words["invitation"])
     return feed.atom_str(pretty=False)
 
 
@@ -174,10 +181,10 @@ def icalendar(purchases: Sequence[PublicPurchase], *, name: str, labels: Labels,
 
 # --- CSV -----------------------------------------------------------------------------------
 
-CSV_COLUMNS = ("reference", "title", "status", "simple_purchase", "procedure", "contract_type",
-               "cpv_code", "cpv_label", "value_band", "estimated_value_nok", "deadline",
-               "planned_notice_date", "published", "updated", "contact_name", "contact_email",
-               "url")
+CSV_COLUMNS = ("reference", "title", "status", "simple_purchase", "invitation_only", "procedure",
+               "contract_type", "cpv_code", "cpv_label", "value_band", "estimated_value_nok",
+               "deadline", "planned_notice_date", "published", "updated", "contact_name",
+               "contact_email", "url")
 
 
 def _cell(value: object) -> str:
@@ -199,7 +206,8 @@ def csv_bytes(purchases: Sequence[PublicPurchase], *, labels: Labels) -> bytes:
     writer.writerow(CSV_COLUMNS)
     for p in purchases:
         writer.writerow([_cell(v) for v in (
-            p.reference, p.title, p.status, "yes" if p.simple else "no", p.procedure or "",
+            p.reference, p.title, p.status, "yes" if p.simple else "no",
+            "yes" if p.invitation_only else "no", p.procedure or "",
             p.contract_type or "", p.cpv_code or "", labels.cpv(p.cpv_code) if p.cpv_code else "",
             p.value_band, "" if p.estimated_value is None else f"{p.estimated_value:.0f}",
             p.tender_deadline, p.planned_notice_date, p.published_at, p.updated_at,

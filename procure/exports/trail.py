@@ -135,6 +135,10 @@ def _subject(action: str, details: Mapping, titles: Mapping[str, str]) -> str:
                                           "filename", "reference") if details.get(key)), "")
     if name:
         parts.append(str(name))
+    if details.get("note"):  # an amendment's description of the change
+        parts.append(_short(str(details["note"]), 200))
+    if details.get("document_changed"):
+        parts.append(v.lower_first(v.label(v.FIELDS, "document_changed")))
     if action in DECISIONS and details.get("decision"):
         parts.append(v.lower_first(v.label(DECISIONS[action], details["decision"])))
     if details.get("held_on"):

@@ -274,25 +274,44 @@ def remove_invitation(session: Session, tender: Tender, row: CompetitionInvitati
             supplier=supplier.name if supplier else "", orgnr=supplier.orgnr if supplier else "")
 
 
+def check_invitations(session: Session, tender: Tender, deadline: date | None, reason: str, *,
+                      today: date) -> tuple[str, ...]:
+    """Whether the invitations can be sent with this deadline and reason (raises the reason
+    why not); the warnings the reason answers. Sends and changes nothing: the confirmation
+    page asks it before anything goes out."""
+    _require_track(tender)
+    _require_status(tender, "draft", "planned")
+    if not invited(session, tender):
+        raise CompetitionError(N_("Invite at least one supplier first."))
+    if deadline is None or deadline <= today:
+        raise CompetitionError(N_("The deadline for offers must be a day after today."))
+    found = warnings(session, tender)
+    if found and not reason.strip():
+        raise CompetitionError(N_("Explain why you go ahead despite the warnings; the reason "
+                                  "is recorded in the protocol."))
+    return found
+
+
+def invitation_letters(session: Session, tender: Tender,
+                       deadline: date | None) -> list[tuple[Invited, letters.Letter]]:
+    """The invitation each invited supplier would get with this deadline (for the
+    confirmation page: nothing is sent)."""
+    info = facts(session, tender)
+    named = tuple((criterion_nb(name), weight) for name, weight in criteria_of(tender))
+    return [(row, letters.invitation(info, row.supplier.name, deadline, named))
+            for row in invited(session, tender)]
+
+
 def send_invitations(
     session: Session, tender: Tender, deadline: date | None, reason: str, *,
     actor_id: int | None, mailer: Mailer, today: date, now: datetime | None = None,
 ) -> list[SupplierMessage]:
     """Set the deadline, send every invitation at once and open the tender for offers.
     Warnings (fewer than three, no local SME) need a reason, which goes into the protocol."""
-    _require_track(tender)
-    _require_status(tender, "draft", "planned")
+    found = check_invitations(session, tender, deadline, reason, today=today)
     now = now or clock.now()
     rows = invited(session, tender)
-    if not rows:
-        raise CompetitionError(N_("Invite at least one supplier first."))
-    if deadline is None or deadline <= today:
-        raise CompetitionError(N_("The deadline for offers must be a day after today."))
     reason = reason.strip()
-    found = warnings(session, tender)
-    if found and not reason:
-        raise CompetitionError(N_("Explain why you go ahead despite the warnings; the reason "
-                                  "is recorded in the protocol."))
     for row in rows:
         if not row.invitation.email:  # erased at the contact's request before it was sent
             contact = suppliers.primary_contact(session, row.supplier, tender.organisation_id)

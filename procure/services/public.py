@@ -18,16 +18,21 @@ from typing import cast
 from sqlalchemy import ColumnElement, Engine, and_, case, func, or_
 from sqlmodel import Session, col, select
 
+from procure.domain.amendments import deadline_move
 from procure.domain.purchases import (
     BANDS_BY_KEY,
+    INVITATION_ONLY,
+    LIST_STATUSES,
     PER_PAGE,
     UNKNOWN_BAND,
     PurchaseFilters,
+    is_invitation_only,
     is_simple,
+    list_status,
     pages,
     value_band,
 )
-from procure.models import DialogueEvent, Organisation, Tender, TenderCriterion
+from procure.models import DialogueEvent, Organisation, Tender, TenderAmendment, TenderCriterion
 
 # Every column a public page, feed or export may show, per table. The leak test treats every
 # other column as secret; a new public field must be added here deliberately.
@@ -51,6 +56,9 @@ PUBLIC_FIELDS: dict[str, frozenset[str]] = {
                                        "price_basis", "price_lines"}),
     "tender_annex": frozenset({"id", "tender_id", "filename", "kind", "media_type", "size",
                                "sha256", "content", "uploaded_at"}),
+    # changes: only the names of the changed fields, and the deadline's old and new date
+    "tender_amendment": frozenset({"id", "tender_id", "number", "description", "changes",
+                                   "document_changed", "made_at"}),
 }
 
 CPV_DIVISION_LENGTH = 2
@@ -90,6 +98,36 @@ class PublicCriterion:
 
 
 @dataclass(frozen=True)
+class PublicAmendment:
+    """An amendment (rettelse) as suppliers see it: its number, when, the officer's
+    description, which of the tender's fields changed, and a moved deadline's two dates."""
+
+    number: int
+    made_at: datetime
+    description: str
+    changed: tuple[str, ...]  # title | description | tender_deadline
+    document_changed: bool = False
+    deadline_from: date | None = None
+    deadline_to: date | None = None
+
+    @property
+    def deadline_moved(self) -> bool:
+        return "tender_deadline" in self.changed
+
+
+def to_amendment(row: TenderAmendment) -> PublicAmendment:
+    changes = {name: tuple(pair) for name, pair in (row.changes or {}).items()
+               if isinstance(pair, list | tuple) and len(pair) == 2}
+    moved = deadline_move(changes)
+    return PublicAmendment(
+        number=row.number, made_at=row.made_at, description=row.description,
+        changed=tuple(name for name in ("title", "description", "tender_deadline")
+                      if name in changes),
+        document_changed=bool(row.document_changed),
+        deadline_from=moved.old if moved else None, deadline_to=moved.new if moved else None)
+
+
+@dataclass(frozen=True)
 class PublicPurchase:
     id: int
     reference: str
@@ -117,10 +155,21 @@ class PublicPurchase:
     events: tuple[PublicEvent, ...] = ()
     criteria: tuple[PublicCriterion, ...] = ()
     documents: tuple = ()  # published documents arrive with the documents issue
+    amendments: tuple[PublicAmendment, ...] = ()  # oldest first
 
     @property
     def simple(self) -> bool:
         return is_simple(self.procedure)
+
+    @property
+    def invitation_only(self) -> bool:
+        """Only the suppliers the municipality invites may submit offers."""
+        return is_invitation_only(self.procedure)
+
+    @property
+    def list_status(self) -> str:
+        """planned | open (to all) | invitation (running, by invitation only)."""
+        return list_status(self.status, self.procedure)
 
     @property
     def division(self) -> str | None:
@@ -172,6 +221,20 @@ def _band_condition(key: str):
     return and_(*conditions)
 
 
+def _invitation_only():
+    return _procedure().in_(sorted(INVITATION_ONLY))
+
+
+def _status_condition(status: str):
+    """planned, open to all, or running by invitation only (of the public purchases)."""
+    if status == "planned":
+        return col(Tender.opened_at).is_(None)
+    if status == "invitation":
+        return and_(col(Tender.opened_at).is_not(None), _invitation_only())
+    return and_(col(Tender.opened_at).is_not(None),
+                or_(_procedure().is_(None), ~_invitation_only()))
+
+
 def conditions(filters: PurchaseFilters, today: date) -> list:
     """WHERE clauses for the filters; every value has passed the domain's allow-lists."""
     where = [is_public()]
@@ -186,10 +249,8 @@ def conditions(filters: PurchaseFilters, today: date) -> list:
         where.append(or_(*[_band_condition(key) for key in filters.band]))
     if filters.procedure:
         where.append(_procedure().in_(filters.procedure))
-    if filters.status == ("planned",):
-        where.append(col(Tender.opened_at).is_(None))
-    elif filters.status == ("open",):
-        where.append(col(Tender.opened_at).is_not(None))
+    if filters.status and set(filters.status) != set(LIST_STATUSES):
+        where.append(or_(*[_status_condition(status) for status in filters.status]))
     window = filters.deadline_range(today)
     if window is not None:
         where.append(col(Tender.tender_deadline).between(*window))
@@ -244,7 +305,8 @@ def _to_criterion(pin: TenderCriterion) -> PublicCriterion:
 
 
 def to_public(tender: Tender, buyer: Organisation, events: Sequence[DialogueEvent] = (),
-              criteria: Sequence[TenderCriterion] = ()) -> PublicPurchase:
+              criteria: Sequence[TenderCriterion] = (),
+              amendments: Sequence[TenderAmendment] = ()) -> PublicPurchase:
     """The public projection of one tender; the only place a Tender becomes public data."""
     published = [stamp for stamp in (tender.planned_at, tender.opened_at) if stamp]
     return PublicPurchase(
@@ -265,15 +327,22 @@ def to_public(tender: Tender, buyer: Organisation, events: Sequence[DialogueEven
         buyer_name=buyer.name, buyer_orgnr=buyer.orgnr,
         events=tuple(to_event(e) for e in sorted(events, key=lambda e: (e.starts_at, e.id))),
         criteria=tuple(_to_criterion(pin) for pin in criteria),
+        amendments=tuple(to_amendment(row) for row in sorted(amendments,
+                                                             key=lambda a: a.number)),
     )
 
 
 def project(session: Session, tenders: Sequence[Tender], *, events: bool = False,
-             criteria: bool = False) -> list[PublicPurchase]:
+             criteria: bool = False, amendments: bool = False) -> list[PublicPurchase]:
     buyers = _buyers(session, tenders)
     ids = [t.id for t in tenders]
     by_tender_events: dict[int | None, list[DialogueEvent]] = {}
     by_tender_pins: dict[int | None, list[TenderCriterion]] = {}
+    by_tender_amendments: dict[int | None, list[TenderAmendment]] = {}
+    if amendments and ids:
+        for amendment in session.exec(select(TenderAmendment).where(
+                col(TenderAmendment.tender_id).in_(ids))).all():
+            by_tender_amendments.setdefault(amendment.tender_id, []).append(amendment)
     if events and ids:
         for row in session.exec(select(DialogueEvent).where(
                 col(DialogueEvent.tender_id).in_(ids))).all():
@@ -284,7 +353,8 @@ def project(session: Session, tenders: Sequence[Tender], *, events: bool = False
         for pin in session.exec(statement).all():
             by_tender_pins.setdefault(pin.tender_id, []).append(pin)
     return [to_public(t, buyers[t.organisation_id], by_tender_events.get(t.id, ()),
-                      by_tender_pins.get(t.id, ())) for t in tenders]
+                      by_tender_pins.get(t.id, ()), by_tender_amendments.get(t.id, ()))
+            for t in tenders]
 
 
 def search(session: Session, filters: PurchaseFilters, *, today: date,
@@ -316,7 +386,8 @@ def search(session: Session, filters: PurchaseFilters, *, today: date,
             page = min(page, last)
     ids = [row[0] for row in rows]
     found = {t.id: t for t in session.exec(select(Tender).where(col(Tender.id).in_(ids))).all()}
-    return Page(project(session, [found[i] for i in ids]), total, page, per_page)
+    return Page(project(session, [found[i] for i in ids], amendments=True), total, page,
+                per_page)
 
 
 def feed_items(session: Session, filters: PurchaseFilters, *, today: date,
@@ -330,7 +401,8 @@ def feed_items(session: Session, filters: PurchaseFilters, *, today: date,
         statement = statement.offset(offset)
     if limit is not None:
         statement = statement.limit(limit)
-    return project(session, session.exec(statement).all(), events=events, criteria=criteria)
+    return project(session, session.exec(statement).all(), events=events, criteria=criteria,
+                   amendments=True)
 
 
 def data_version(session: Session) -> tuple[datetime | None, int | None]:
@@ -362,11 +434,12 @@ _DATA_VERSION = select(select(func.max(Tender.public_updated_at)).scalar_subquer
 
 
 def get_purchase(session: Session, tender_id: int) -> PublicPurchase | None:
-    """A public purchase with its dialogue conferences and green criteria, or None."""
+    """A public purchase with its dialogue conferences, green criteria and amendments, or
+    None."""
     tender = session.exec(select(Tender).where(Tender.id == tender_id, is_public())).first()
     if tender is None:
         return None
-    return project(session, [tender], events=True, criteria=True)[0]
+    return project(session, [tender], events=True, criteria=True, amendments=True)[0]
 
 
 def is_public_tender(session: Session, tender_id: int) -> bool:
@@ -396,8 +469,11 @@ def upcoming_events(session: Session, *, now: datetime, limit: int = 5) -> list[
 
 
 def counts_by_status(session: Session) -> dict[str, int]:
-    planned, opened = session.exec(select(
-        func.count(case((col(Tender.opened_at).is_(None), 1))),
-        func.count(case((col(Tender.opened_at).is_not(None), 1))),
+    """Public purchases that are planned, open to all for offers, and running by invitation
+    only."""
+    planned, opened, invitation = session.exec(select(
+        func.count(case((_status_condition("planned"), 1))),
+        func.count(case((_status_condition("open"), 1))),
+        func.count(case((_status_condition("invitation"), 1))),
     ).where(is_public())).one()
-    return {"planned": planned, "open": opened}
+    return {"planned": planned, "open": opened, "invitation": invitation}

@@ -16,12 +16,34 @@ from procure.domain.climate import ClimateCheck
 from procure.domain.rules import RuleBook
 from procure.errors import N_, UserError
 from procure.models import Tender
-from procure.services import requirements, tender_criteria
+from procure.services import interest, requirements, tender_criteria
 from procure.services.tenders import update_tender
 
 
 class PublishError(UserError):
     """The tender cannot be published as planned."""
+
+
+def can_publish(tender: Tender) -> bool:
+    """Whether publishing as planned is on offer at all: only a draft is published (an open,
+    awarded, cancelled or closed tender is past it)."""
+    return tender.status == "draft"
+
+
+@dataclass(frozen=True)
+class Alerted:
+    """A business told about the tender once it is public: by the next alert digest."""
+
+    name: str
+    email: str
+    reason: str  # purchase | event | category
+
+
+def alerted(session: Session, tender: Tender) -> list[Alerted]:
+    """The businesses that will get an e-mail alert about the tender once it is published:
+    confirmed registrations with alerts on, for the tender or its CPV division."""
+    return [Alerted(item.registration.business_name, item.registration.email, item.reason)
+            for item in interest.interested_in(session, tender) if item.registration.alerts]
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from procure.models import SupplierMessage, Tender, stored_id
 COMPETITION = ("invitation", "answer", "award", "rejection")
 PARTNERSHIP = ("ip-invited", "ip-not-invited", "ip-rejected", "ip-partner", "ip-not-partner")
 DIALOGUE = ("slot", "shared")
+AMENDMENT = ("amendment",)  # every track: the notice of a change after publication
 
 
 class Mailer(Protocol):
@@ -47,6 +48,7 @@ class Outgoing:
     question_id: int | None = None
     shared_id: int | None = None
     meeting_id: int | None = None
+    amendment_id: int | None = None
 
 
 def send(session: Session, tender: Tender, mailer: Mailer, batch: Sequence[Outgoing], *,
@@ -63,7 +65,8 @@ def send(session: Session, tender: Tender, mailer: Mailer, batch: Sequence[Outgo
     rows = [SupplierMessage(
         tender_id=stored_id(tender), kind=item.kind, supplier_id=item.supplier_id,
         participant_id=item.participant_id, question_id=item.question_id,
-        shared_id=item.shared_id, meeting_id=item.meeting_id, recipient=item.recipient,
+        shared_id=item.shared_id, meeting_id=item.meeting_id,
+        amendment_id=item.amendment_id, recipient=item.recipient,
         subject=item.subject[:300], body=item.body, sent_at=now,
         delivered_to=str(where)[:500]) for item, where in zip(batch, delivered, strict=True)]
     session.add_all(rows)

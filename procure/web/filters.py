@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal
+from jinja2 import Undefined
 
 from procure import vocabulary as v
 from procure.clock import OSLO, norwegian_date
@@ -33,7 +34,7 @@ def label(labels: dict):
 
 
 def money(value: Decimal | int | None) -> str:
-    if value is None:
+    if value is None or isinstance(value, Undefined):  # a row that is not there: no amount
         return "–"
     return f"{format_decimal(value, format='#,##0')} kr"
 
@@ -81,4 +82,5 @@ def init_app(app: Flask) -> None:
         document_section_hint=label(v.DOCUMENT_SECTION_HINTS),
         annex_type_label=label(v.ANNEX_TYPES),
         file_size=file_size,
+        interest_reason_label=label(v.TOLD_BECAUSE),
     )

@@ -80,3 +80,11 @@ def form_data(args: Mapping | None = None) -> MultiDict:
     pairs = source.items(multi=True) if isinstance(source, MultiDict) else source.items()
     return MultiDict([(key, value.strip()[:MAX_VALUE_LENGTH] if isinstance(value, str)
                        else value) for key, value in pairs])
+
+
+def posted_id(value: object) -> int | None:
+    """An id a button posted: None when none was posted; 0 (which no row has) for anything
+    that is not a whole number fitting the column, so the lookup says "not found"."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return to_int(value, 1, 2**31 - 1) or 0

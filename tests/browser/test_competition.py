@@ -55,7 +55,10 @@ def test_officer_runs_a_simplified_competition(page, live_server, screenshot):
     deadline = (oslo_today() + timedelta(days=21)).isoformat()
     page.get_by_label("Tilbudsfrist").fill(deadline)
     screenshot(page, "officer-competition-invitations")
-    page.get_by_role("button", name="Send invitasjonene").click()
+    page.get_by_role("button", name="Kontroller invitasjonene før sending").click()
+    expect(page.locator("[data-recipients]")).to_have_attribute("data-recipients", "3")
+    screenshot(page, "officer-competition-confirm-send")
+    page.get_by_role("button", name="Bekreft: send 3 invitasjoner").click()
     expect(page.locator(".alert").first).to_contain_text("3 invitasjoner er sendt")
     expect(page.locator(".tag--open")).to_be_visible()
 

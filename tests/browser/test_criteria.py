@@ -70,7 +70,10 @@ def test_officer_applies_criteria_to_a_demo_tender_until_section_7_9_passes(
         "Velg spor (steg 5 i veiviseren)."]
     page.get_by_role("link", name="Anbefaling og valg av spor").click()
     page.get_by_role("button", name="Registrer valget").click()
-    page.get_by_role("button", name="Publiser som planlagt").click()
+    page.locator("#publish").get_by_role("link", name="Publiser som planlagt…").click()
+    expect(page.get_by_role("heading", name="Dette publiseres")).to_be_visible()
+    screenshot(page, "officer-publish-confirm")
+    page.get_by_role("button", name="Bekreft: publiser som planlagt").click()
     expect(page.locator(".alert--success")).to_contain_text("Publisert som planlagt")
     screenshot(page, "officer-tender-published")
     page.goto(live_server + "/")

@@ -28,7 +28,8 @@ def test_only_planned_and_open_tenders_are_public(db):
         tender(db, f"Anskaffelse {status}", status=status)
     db.commit()
     assert sorted(titles(search(db))) == ["Anskaffelse open", "Anskaffelse planned"]
-    assert public.counts_by_status(db) == {"planned": 1, "open": 1}
+    # The open one is a simplified competition: running, but by invitation only.
+    assert public.counts_by_status(db) == {"planned": 1, "open": 0, "invitation": 1}
     hidden = tender(db, "Skjult", status="draft")
     assert public.get_purchase(db, hidden.id) is None
     assert not public.is_public_tender(db, hidden.id)

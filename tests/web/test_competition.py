@@ -109,7 +109,7 @@ def test_simplified_competition_end_to_end(app, login_as, db):
     assert 'data-warning="too-few"' in page and 'data-warning="no-local-sme"' in page
     # Sending without a reason is refused and keeps the deadline typed.
     deadline = (utcnow() + timedelta(days=14)).date().isoformat()
-    response = post_form(client, f"{base}/send", {"deadline": deadline, "reason": ""},
+    response = post_form(client, f"{base}/send/confirm", {"deadline": deadline, "reason": ""},
                          page=base)
     assert response.status_code == 400 and deadline in response.get_data(as_text=True)
     assert outbox_messages(outbox) == []
@@ -122,8 +122,15 @@ def test_simplified_competition_end_to_end(app, login_as, db):
                      page=base).status_code == 302
     page = client.get(base).get_data(as_text=True)
     assert "data-warning" not in page
-    response = post_form(client, f"{base}/send", {"deadline": deadline, "reason": ""},
+    # The confirmation lists every recipient and the letter; it sends nothing.
+    response = post_form(client, f"{base}/send/confirm", {"deadline": deadline, "reason": ""},
                          page=base)
+    assert response.status_code == 200, response.text
+    confirm = response.get_data(as_text=True)
+    assert 'data-recipients="3"' in confirm and "tilbud@914778271.example" in confirm
+    assert outbox_messages(outbox) == []
+    response = post_form(client, f"{base}/send", {"deadline": deadline, "reason": "",
+                                                  "confirmed": "yes"}, page=base)
     assert response.status_code == 302, response.text
     db.refresh(tender)
     assert tender.status == "open" and tender.tender_deadline.isoformat() == deadline

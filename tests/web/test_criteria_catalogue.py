@@ -123,7 +123,7 @@ def test_overview_shows_the_check_and_links(login_as, db):
     assert "Grønne kriterier og § 7-9" in page
     assert 'data-climate-status="met"' in page and "quality-nor-env-spec" in page
     assert f'href="/officer/tenders/{tender.id}/criteria"' in page
-    assert "Anskaffelsen er ikke lenger et utkast" in page
+    assert "Åpen for tilbud siden" in page and "Publiser som planlagt" not in page
 
 
 def test_demo_data_has_tenders_with_criteria_and_loads_once(db):

@@ -263,7 +263,7 @@ def test_admin_actions_read_as_sentences_in_english_too(app, demo, db, login_as)
     admin = login_as("admin")
     post_form(admin, "/admin/users", {"email": "new@test.example",
                                       "password": "a long enough passphrase",
-                                      "roles": ["officer"]})
+                                      "roles": ["officer"], "organisation": ""})
     post_form(admin, "/language", {"lang": "en"}, page="/admin/users")
     log = admin.get("/admin/log").text
     assert ("admin@test.example created the account new@test.example with the roles "

@@ -225,7 +225,9 @@ def test_publishing_is_blocked_and_the_page_says_exactly_what_is_missing(login_a
     client = login_as("officer")
     tender = new_tender(db, notice=date(2026, 9, 1))
     overview = f"/officer/tenders/{tender.id}"
-    response = post_form(client, f"{overview}/publish", {}, page=overview)
+    confirm = f"{overview}/publish"
+    assert "Bekreft: publiser som planlagt" not in client.get(confirm).text
+    response = post_form(client, confirm, {"version": str(tender.version)}, page=overview)
     assert response.status_code == 302
     page = client.get(response.location).get_data(as_text=True)
     assert "Anskaffelsen kan ikke publiseres ennå." in page
@@ -233,7 +235,7 @@ def test_publishing_is_blocked_and_the_page_says_exactly_what_is_missing(login_a
     assert ('<li data-blocker="climate">Klima- og miljøplikten (FOA § 7-9 (fra 1. juli 2026)) '
             "er ikke oppfylt ennå:") in page
     assert "Klima og miljø må vektes minst 30 % i tildelingskriteriene (nå 0 %)." in page
-    assert "Publiser som planlagt</button>" not in page
+    assert "Publiser som planlagt…</a>" not in page
     db.refresh(tender)
     assert tender.planned_at is None
 
@@ -244,8 +246,9 @@ def test_publishing_is_blocked_and_the_page_says_exactly_what_is_missing(login_a
     tenders.update_tender(db, tender, {"track": "simplified-competition"}, actor_id=None)
     db.commit()
     page = client.get(overview).get_data(as_text=True)
-    assert 'data-blocker' not in page and "Publiser som planlagt</button>" in page
-    response = post_form(client, f"{overview}/publish", {}, page=overview)
+    assert 'data-blocker' not in page and "Publiser som planlagt…</a>" in page
+    assert "Bekreft: publiser som planlagt" in client.get(confirm).text
+    response = post_form(client, confirm, {}, page=confirm)
     db.refresh(tender)
     assert tender.status == "planned" and tender.climate_status == "met"
     assert "Publisert som planlagt" in client.get(response.location).get_data(as_text=True)

@@ -11,6 +11,7 @@ import procure.web.officer.competition_views  # noqa: E402,F401
 import procure.web.officer.dialogue_views  # noqa: E402,F401
 import procure.web.officer.events_views  # noqa: E402,F401
 import procure.web.officer.partnership_views  # noqa: E402,F401
+import procure.web.officer.publication_views  # noqa: E402,F401
 import procure.web.officer.requirements_views  # noqa: E402,F401
 import procure.web.officer.suppliers_views  # noqa: E402,F401
 import procure.web.officer.tender_document_views  # noqa: E402,F401

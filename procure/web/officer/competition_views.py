@@ -5,6 +5,7 @@ pages and steps); procure/web/officer/steps.py saves every step."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask import abort, redirect, request, url_for
@@ -15,7 +16,8 @@ from procure import clock
 from procure.db import get_session
 from procure.errors import N_
 from procure.models import Tender, stored_id
-from procure.services import competition, suppliers, tenders
+from procure.services import amendments, competition, suppliers, tenders
+from procure.services import public as public_service
 from procure.web import params
 from procure.web.forms import SelectChoice
 from procure.web.officer import bp, interest_views
@@ -33,6 +35,7 @@ from procure.web.officer.track_forms import (
     CRITERION_LABELS,
     AnswerForm,
     AwardForm,
+    ConfirmSendForm,
     InviteForm,
     OfferForm,
     QuestionForm,
@@ -59,19 +62,21 @@ def _invitations(row: Tender, forms: Mapping[str, Any]) -> dict[str, Any]:
             **interest_views.context(row, [item.registration for item in
                                            competition.interested_candidates(session, row)],
                                      forms),
+            "amendments": [public_service.to_amendment(a)
+                           for a in amendments.amendments(session, row)],
+            "can_amend": amendments.can_amend(row),
             "kommune": competition.buyer_kommune(session, row),
             "kommune_name": suppliers.kommune_name}
 
 
 def _invite(call: StepCall) -> str:
-    supplier_id = call.form.supplier_id.data or ""
-    registration_id = call.form.registration_id.data or ""
-    if supplier_id.isdigit():
-        invitation = competition.invite_supplier(call.session, call.tender, int(supplier_id),
+    supplier_id = params.posted_id(call.form.supplier_id.data)
+    registration_id = params.posted_id(call.form.registration_id.data)
+    if supplier_id is not None:
+        invitation = competition.invite_supplier(call.session, call.tender, supplier_id,
                                                  actor_id=call.actor_id, mailer=call.mailer)
-    elif registration_id.isdigit():
-        invitation = competition.invite_interested(call.session, call.tender,
-                                                   int(registration_id),
+    elif registration_id is not None:
+        invitation = competition.invite_interested(call.session, call.tender, registration_id,
                                                    actor_id=call.actor_id, mailer=call.mailer)
     else:
         raise competition.CompetitionError(N_("Choose a supplier to invite."))
@@ -84,6 +89,18 @@ def _invite(call: StepCall) -> str:
 def _uninvite(call: StepCall) -> str:
     competition.remove_invitation(call.session, call.tender, call.item, actor_id=call.actor_id)
     return _("The supplier is removed from the invitation list.")
+
+
+def _confirm_send(row: Tender, forms: Mapping[str, Any]) -> dict[str, Any]:
+    """The confirmation before the invitations go out: every recipient, the letter, and what
+    opening the tender does. Nothing is sent or saved until it is confirmed."""
+    session = get_session()
+    form = forms["confirm_form"]
+    return {"confirm_form": form, "deadline": form.deadline.data,
+            "letters": competition.invitation_letters(session, row, form.deadline.data),
+            "warnings": competition.warnings(session, row),
+            "answered": competition.answered_questions(session, row),
+            "is_planned": row.status == "planned"}
 
 
 def _send(call: StepCall) -> str:
@@ -135,12 +152,21 @@ def _answer(call: StepCall) -> Done:
 def _answer_refused(refusal: Refusal):
     """Shown again with what was typed under its question, so nothing is lost."""
     form = refusal.form
-    message = refusal.message or " ".join(form.answer.errors) or _("Write the answer.")
+    message = refusal.message or " ".join(map(str, form.answer.errors)) or _("Write the answer.")
     return TRACK.render("questions", refusal.tender, refusal.status, {"draft": {
         "id": refusal.item.id, "text": form.answer.data or "", "error": message}})
 
 
 # --- offers and evaluation ---------------------------------------------------------------------
+
+
+def _score(value: object) -> Decimal | None:
+    """A stored score (JSON keeps it as text) as the form's decimal field needs it."""
+    try:
+        score = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return score if score.is_finite() else None
 
 
 def _offer_form(row: Tender, offer=None, *, formdata: bool = True) -> OfferForm:
@@ -149,7 +175,7 @@ def _offer_form(row: Tender, offer=None, *, formdata: bool = True) -> OfferForm:
     if offer is not None and not formdata:
         data = {"supplier": str(offer.supplier_id), "price": offer.price,
                 "received_on": offer.received_on, "rejected_reason": offer.rejected_reason,
-                "note": offer.note, **{f"score_{k}": v for k, v in offer.scores.items()}}
+                "note": offer.note, **{f"score_{k}": _score(v) for k, v in offer.scores.items()}}
     form = OfferForm(data=data) if formdata else OfferForm(formdata=None, data=data)
     taken = {o.supplier_id for o, _s in competition.offers(session, row)}
     form.supplier.choices = [SelectChoice("", _("Choose the supplier"))] + [
@@ -285,6 +311,8 @@ TRACK: Track = Track(
              done=lambda session, row: bool(
                  (comp := competition.existing_competition(session, row))
                  and comp.letters_sent_at)),
+        Page("confirm_send", "officer.competition_send_confirm",
+             "officer/competition/confirm_send.html", _confirm_send, in_nav=False),
     ),
     steps=(
         Step("invite", "invitations", InviteForm, _invite, anchor="#invited",
@@ -292,7 +320,7 @@ TRACK: Track = Track(
         Step("uninvite", "invitations", lambda row, item: plain_form(), _uninvite,
              anchor="#invited", item=competition.get_invitation, invalid_aborts=True,
              errors_flash=True),
-        Step("send", "invitations", SendInvitationsForm, _send, form_key="send_form"),
+        Step("send", "invitations", ConfirmSendForm, _send, form_key="send_form"),
         interest_views.confirm_step("invitations", lambda: TRACK, competition.CompetitionError,
                                     "#interested"),
         Step("question", "questions", _question_form, _question),
@@ -339,6 +367,33 @@ def competition_uninvite(tender_id: int, invitation_id: int):
 @bp.post("/tenders/<int:tender_id>/competition/interest/<int:registration_id>/confirm")
 def competition_confirm_contact(tender_id: int, registration_id: int):
     return run_step(TRACK, "confirm-contact", tender_id, registration_id)
+
+
+@bp.post("/tenders/<int:tender_id>/competition/send/confirm")
+def competition_send_confirm(tender_id: int):
+    """Check the deadline and the reason as sending would, then show every recipient and the
+    letter for confirmation; sends and saves nothing."""
+    row = TRACK.tender(tender_id)
+    if row is None:
+        return redirect(url_for("officer.tender", tender_id=tender_id))
+    form = SendInvitationsForm()
+    if not form.validate_on_submit():
+        return TRACK.render("invitations", row, 400, {"send_form": form})
+    if form.version.data != row.version:
+        form.rebase(row.version)
+        form.form_errors.append(_("Someone else changed this tender while you were editing "
+                                  "it."))
+        return TRACK.render("invitations", row, 409, {"send_form": form})
+    try:
+        competition.check_invitations(get_session(), row, form.deadline.data,
+                                      form.reason.data or "", today=clock.today())
+    except competition.CompetitionError as error:
+        form.form_errors.append(_(error.msgid, **error.params))
+        return TRACK.render("invitations", row, 400, {"send_form": form})
+    confirm = ConfirmSendForm(formdata=None, data={
+        "version": form.version.data, "deadline": form.deadline.data,
+        "reason": form.reason.data or "", "confirmed": "yes"})
+    return TRACK.render("confirm_send", row, forms={"confirm_form": confirm})
 
 
 @bp.post("/tenders/<int:tender_id>/competition/send")

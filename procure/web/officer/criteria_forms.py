@@ -79,7 +79,3 @@ class ClimateDutyForm(VersionedForm):
         _l("Written justification for the exemption"), filters=[strip],
         validators=[Length(max=10000)],
         description=_l("It must be in the procurement documents when the notice is published."))
-
-
-class PublishForm(FlaskForm):
-    """Only the CSRF token: the button publishes the draft as planned."""

@@ -1,5 +1,6 @@
 """Officer views for green criteria: the catalogue, applying criteria to a tender, award
-weights, the FOA § 7-9 check, publishing as planned and the superseded-criteria report."""
+weights, the FOA § 7-9 check and the superseded-criteria report (publishing as planned is in
+publication_views.py)."""
 
 from __future__ import annotations
 
@@ -37,7 +38,6 @@ from procure.web.officer.criteria_forms import (
     CatalogueFilterForm,
     ClimateDutyForm,
     PinActionsForm,
-    PublishForm,
     SelectionForm,
 )
 from procure.web.officer.views import _organisation_id, _tender
@@ -430,32 +430,13 @@ def tender_climate_duty(tender_id: int):
     return redirect(url_for("officer.tender_climate", tender_id=row.id))
 
 
-# --- publishing ---------------------------------------------------------------------------------
-
-
-@bp.post("/tenders/<int:tender_id>/publish")
-def publish_planned(tender_id: int):
-    row = _tender(tender_id)
-    db = get_session()
-    try:
-        publishing.publish_as_planned(db, row, _rulebook(), actor_id=current_user.id)
-    except UserError as error:
-        db.rollback()
-        flash(_message(error), "danger")
-    else:
-        db.commit()
-        flash(_("Published as planned. The tender is now on the public list of planned "
-                "purchases."), "success")
-    return redirect(url_for("officer.tender", tender_id=row.id) + "#publish")
-
-
 @bp.context_processor
 def _green_summary():
     def green_summary(row: Tender) -> dict:
         """What the tender overview shows about criteria, § 7-9 and publishing."""
         rows = requirements.tender_requirements(get_session(), row)
         check = tender_criteria.climate_check(row, rows, _rulebook())
-        return {"rows": rows, "check": check, "form": PublishForm(),
+        return {"rows": rows, "check": check,
                 "pins": [r for r in rows if r.criterion_pin_id is not None],
                 "blockers": publishing.publish_blockers(row, rows, check),
                 "weights": [(name, getattr(row, name)) for name in WEIGHT_FIELDS]}

@@ -194,17 +194,15 @@ def _candidates(row: Tender, forms: Mapping[str, Any]) -> dict[str, Any]:
 
 def _add_candidate(call: StepCall) -> str:
     form = call.form
-    supplier_id = form.supplier_id.data or ""
-    participant_id = form.participant_id.data or ""
-    registration_id = form.registration_id.data or ""
-    if supplier_id.isdigit():
-        ip.add_candidate(call.session, call.tender, int(supplier_id), actor_id=call.actor_id)
-    elif participant_id.isdigit():
-        ip.add_participant(call.session, call.tender, int(participant_id),
-                           actor_id=call.actor_id)
-    elif registration_id.isdigit():
-        ip.add_interested(call.session, call.tender, int(registration_id),
-                          actor_id=call.actor_id)
+    supplier_id = params.posted_id(form.supplier_id.data)
+    participant_id = params.posted_id(form.participant_id.data)
+    registration_id = params.posted_id(form.registration_id.data)
+    if supplier_id is not None:
+        ip.add_candidate(call.session, call.tender, supplier_id, actor_id=call.actor_id)
+    elif participant_id is not None:
+        ip.add_participant(call.session, call.tender, participant_id, actor_id=call.actor_id)
+    elif registration_id is not None:
+        ip.add_interested(call.session, call.tender, registration_id, actor_id=call.actor_id)
     else:
         raise ip.PartnershipError(N_("Choose a candidate to add."))
     return _("The candidate is added. Assess it against the requirements.")

@@ -109,7 +109,7 @@ def _new(row: Tender, forms: Mapping[str, Any]) -> dict[str, Any]:
     form = forms.get("form")
     if form is None:
         kind = params.text("kind")
-        parent = params.to_int(request.args.get("parent"), 1, params.DB_INTEGER_MAX)
+        parent = params.integer("parent", low=1, high=params.DB_INTEGER_MAX)
         parent_row = requirements.get_requirement(get_session(), row, parent) if parent else None
         if parent_row is not None and (parent_row.kind != AWARD or parent_row.parent_id):
             parent_row = None

@@ -35,6 +35,7 @@ from procure.mail import Outbox
 from procure.models import Tender
 from procure.services import audit, tenders
 from procure.web.officer.forms import VersionedForm
+from procure.web.officer.journey import next_action
 from procure.web.officer.views import _tender
 
 
@@ -176,7 +177,9 @@ class Track:
         return render_template(declared.template, tender=tender, page=page,
                                pages=tuple(p.slug for p in self.pages if p.in_nav),
                                endpoints={p.slug: p.endpoint for p in self.pages},
-                               steps=self.progress(get_session(), tender), **context), status
+                               steps=self.progress(get_session(), tender),
+                               next_action=next_action(get_session(), tender),
+                               **context), status
 
 
 def run_step(track: Track, slug: str, tender_id: int, item_id: int | None = None

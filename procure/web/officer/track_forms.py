@@ -8,12 +8,14 @@ from wtforms import (
     DateField,
     DecimalField,
     EmailField,
+    HiddenField,
     RadioField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import (
+    AnyOf,
     DataRequired,
     Email,
     InputRequired,
@@ -83,6 +85,14 @@ class SendInvitationsForm(VersionedForm):
                            validators=[Length(max=5000)],
                            description=_l("Needed when there is a warning above. It is "
                                           "recorded in the protocol."))
+
+
+class ConfirmSendForm(SendInvitationsForm):
+    """The invitations as confirmed on the confirmation page, which lists every recipient;
+    a post that has not been through it is refused."""
+
+    confirmed = HiddenField(validators=[AnyOf(["yes"], message=_l(
+        "Check the invitations and their recipients on the confirmation page first."))])
 
 
 class QuestionForm(VersionedForm):

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -10,7 +10,15 @@ from procure.db import get_session
 from procure.domain.estimate import Lot, estimate_value
 from procure.domain.wizard import STEP_SLUGS, next_step, ready_for_recommendation, step_status
 from procure.models import Tender
-from procure.services import chooser, tender_criteria, tenders
+from procure.services import (
+    amendments,
+    chooser,
+    publishing,
+    requirements,
+    tender_criteria,
+    tenders,
+)
+from procure.services import public as public_service
 from procure.web.forms import SelectChoice
 from procure.web.officer import bp
 from procure.web.officer.forms import (
@@ -21,6 +29,7 @@ from procure.web.officer.forms import (
     TrackForm,
     ValueForm,
 )
+from procure.web.officer.journey import next_action
 
 
 def _organisation_id() -> int:
@@ -69,9 +78,18 @@ def new_tender():
 @bp.get("/tenders/<int:tender_id>")
 def tender(tender_id: int):
     row = _tender(tender_id)
+    db = get_session()
     statuses = step_status(tenders.draft_fields(row))
-    return render_template("officer/tender.html", tender=row, statuses=statuses,
-                           steps=STEP_SLUGS)
+    rows = requirements.tender_requirements(db, row)
+    check = tender_criteria.climate_check(row, rows, current_app.extensions["procure.rulebook"])
+    return render_template(
+        "officer/tender.html", tender=row, statuses=statuses, steps=STEP_SLUGS,
+        next_action=next_action(db, row),
+        publish_blockers=publishing.publish_blockers(row, rows, check),
+        can_publish=publishing.can_publish(row),
+        amendments=amendments.amendments(db, row), can_amend=amendments.can_amend(row),
+        seen_by_suppliers=amendments.seen_by_suppliers(row),
+        is_public=public_service.is_public_tender(db, row.id or 0))
 
 
 @bp.route("/tenders/<int:tender_id>/steps/<slug>", methods=["GET", "POST"])
@@ -93,6 +111,11 @@ def _save(row: Tender, slug: str, form, changes: dict[str, object]):
     officer changed and keeps what this officer typed, ready to be saved again.
     """
     db = get_session()
+    try:
+        amendments.refuse_silent_change(row, changes)
+    except amendments.AmendmentError as error:
+        form.form_errors.append(_(error.msgid, **error.params))
+        return _render_step(row, slug, form)
     try:
         changed = tenders.update_tender(db, row, changes, actor_id=current_user.id,
                                         expected_version=form.version.data)
@@ -118,7 +141,9 @@ def _render_step(row: Tender, slug: str, form, *, status: int | None = None, **c
     if status is None:
         status = 400 if form.errors or getattr(form, "form_errors", None) else 200
     return render_template(f"officer/steps/{slug}.html", tender=row, form=form, slug=slug,
-                           statuses=step_status(tenders.draft_fields(row)), **context), status
+                           statuses=step_status(tenders.draft_fields(row)),
+                           seen_by_suppliers=amendments.seen_by_suppliers(row),
+                           **context), status
 
 
 def _need_step(row: Tender):
@@ -151,9 +176,28 @@ def _lot_to_json(data: dict) -> dict:
             for key, value in data.items() if key != "csrf_token"}
 
 
+MONEY_KEYS = ("one_off", "monthly", "options", "framework_max")
+
+
+def _lot_from_json(saved: object) -> dict:
+    """A saved lot as the form's data: the amounts were stored as text (JSON has no decimals)
+    and the form's decimal fields need numbers again; what cannot be read is left empty."""
+    if not isinstance(saved, dict):
+        return {}
+    lot = dict(saved)
+    for key in MONEY_KEYS:
+        try:
+            lot[key] = Decimal(str(lot[key])) if lot.get(key) not in (None, "") else None
+        except (InvalidOperation, ValueError):
+            lot[key] = None
+        if lot[key] is not None and not lot[key].is_finite():
+            lot[key] = None
+    return lot
+
+
 def _value_step(row: Tender):
-    saved = row.value_estimate.get("lots") or [{}]
-    form = ValueForm(data={"lots": saved, "version": row.version}
+    saved = [_lot_from_json(lot) for lot in row.value_estimate.get("lots") or [{}]]
+    form = ValueForm(data={"lots": saved or [{}], "version": row.version}
                      if request.method == "GET" else None)
     if request.method == "POST" and form.add_lot.data:
         limit = form.lots.max_entries
@@ -168,6 +212,12 @@ def _value_step(row: Tender):
         except ValueError as error:
             form.form_errors.append(str(error))
         else:
+            if estimate.total <= 0:
+                form.form_errors.append(_(
+                    "The estimated value must be more than 0 NOK. Give the amounts of the "
+                    "contract: a one-off amount, an amount per month, options or the maximum "
+                    "value of a framework agreement."))
+                return _render_step(row, "value", form, estimate=None)
             return _save(row, "value", form, {
                 "estimated_value": estimate.total,
                 "value_estimate": {"lots": [_lot_to_json(lot) for lot in lots],

@@ -86,6 +86,9 @@ def feed_labels() -> Labels:
             "procedure": _("Procedure"), "value": _("Estimated value"),
             "category": _("Category"), "dialogue": _("Dialogue conference"),
             "simple": _("Simple purchase"), "registration": _("Registration deadline"),
+            "invitation": _("by invitation only: only the invited suppliers can submit "
+                            "offers"),
+            "amendments": _("Amendments"), "latest": _("the latest"),
         },
     )
 
@@ -99,4 +102,5 @@ def init_app(app: Flask) -> None:
         level_label=label(LEVEL_LABELS),
         cpv_label=cpv_label,
         oslo_time=oslo_time,
+        list_status_label=label(vocabulary.LIST_STATUSES),
     )

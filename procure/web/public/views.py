@@ -15,8 +15,8 @@ from procure.db import get_engine, get_session
 from procure.domain.purchases import CONTRACT_TYPES as TYPES
 from procure.domain.purchases import (
     DEADLINE_WINDOWS,
+    LIST_STATUSES,
     PROCEDURES,
-    PUBLIC_STATUSES,
     SORTS,
     VALUE_BANDS,
     PurchaseFilters,
@@ -97,6 +97,8 @@ def index():
         session = get_session()
         return {"open_now": public_service.feed_items(
                     session, PurchaseFilters(status=("open",)), today=today, limit=8),
+                "invitation_only": public_service.feed_items(
+                    session, PurchaseFilters(status=("invitation",)), today=today, limit=4),
                 "planned": public_service.feed_items(
                     session, PurchaseFilters(status=("planned",), sort="newest"), today=today,
                     limit=6),
@@ -133,7 +135,7 @@ def purchases():
             "options": {
                 "divisions": divisions(), "types": TYPES,
                 "bands": [b.key for b in VALUE_BANDS] + ["unknown"],
-                "procedures": PROCEDURES, "statuses": PUBLIC_STATUSES,
+                "procedures": PROCEDURES, "statuses": LIST_STATUSES,
                 "windows": [(key, window_label(key)) for key in DEADLINE_WINDOWS],
                 "sorts": SORTS,
             },
