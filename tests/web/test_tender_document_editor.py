@@ -110,7 +110,7 @@ def test_a_section_goes_back_to_its_default_text(officer, db, tender):
     db.expire_all()
     assert "award" not in documents.document_text(db, tender).sections
     html = officer.get(edit_url(tender)).get_data(as_text=True)
-    assert "Pris gis poeng etter en forholdsmessig metode" in html
+    assert "Kontrakten tildeles tilbudet med det beste forholdet mellom pris og kvalitet" in html
 
 
 def test_a_save_based_on_an_old_version_is_a_conflict_that_keeps_what_was_typed(
