@@ -44,9 +44,16 @@ def number(value: int | None) -> str:
     return "–" if value is None else format_decimal(value, format="#,##0")
 
 
-def day(value: date | datetime | None) -> str:
+def day(value: date | datetime | str | None) -> str:
+    """A day (or a moment) for people; an ISO date string, such as a rule set's id, too."""
     if value is None:
         return "–"
+    if isinstance(value, str):
+        text = value
+        try:
+            value = date.fromisoformat(text)
+        except ValueError:
+            return text
     if isinstance(value, datetime):
         return format_datetime(value.astimezone(OSLO), "d. MMM y HH:mm")
     return format_date(value, "d. MMM y")

@@ -432,3 +432,12 @@ def test_two_officers_saving_the_climate_page_lose_nothing(app, login_as, db):
     db.expire_all()
     assert db.get(Tender, tender.id).climate_spec_justification == (
         "Krav til utslippsfrie kjøretøy er nok.")
+
+
+def test_the_rule_variant_is_named_by_a_date_in_words(login_as, db):
+    """The climate page named the § 7-9 variant by its id, an ISO date ("2026-07-01")."""
+    client = login_as("officer")
+    tender = new_tender(db, notice=date(2026, 9, 1))
+    page = client.get(f"/officer/tenders/{tender.id}/climate").get_data(as_text=True)
+    assert "Versjonen fra 1. juli 2026" in page.replace("\xa0", " ")
+    assert "Versjonen fra 2026-" not in page
