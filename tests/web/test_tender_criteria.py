@@ -441,3 +441,13 @@ def test_the_rule_variant_is_named_by_a_date_in_words(login_as, db):
     page = client.get(f"/officer/tenders/{tender.id}/climate").get_data(as_text=True)
     assert "Versjonen fra 1. juli 2026" in page.replace("\xa0", " ")
     assert "Versjonen fra 2026-" not in page
+
+
+def test_the_tender_page_names_its_rule_set_by_a_date_in_words(login_as, db):
+    client = login_as("officer")
+    tender = new_tender(db, notice=date(2026, 9, 1))
+    tender.rules_version = "2026-07-01"
+    db.add(tender)
+    db.commit()
+    page = client.get(f"/officer/tenders/{tender.id}").get_data(as_text=True)
+    assert "Gjelder fra 1. juli 2026" in page.replace("\xa0", " ")
