@@ -11,6 +11,7 @@ repeated on every printed page, and the file is the same bytes for the same data
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -132,13 +133,21 @@ def price_form_workbook(form: PriceForm) -> bytes:
     return _fixed_times(buffer.getvalue())
 
 
+# openpyxl stamps the save time into docProps/core.xml whatever `modified` was set to.
+SAVED_AT = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
 def _fixed_times(data: bytes) -> bytes:
-    """The zip entries' own dates as one fixed time, so the same form is the same bytes."""
+    """The zip entries' own dates, and the save time openpyxl writes, as one fixed time, so
+    the same form is the same bytes."""
     source = zipfile.ZipFile(io.BytesIO(data))
     target_buffer = io.BytesIO()
     with zipfile.ZipFile(target_buffer, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
             fixed = zipfile.ZipInfo(item.filename, date_time=(2000, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(fixed, source.read(item.filename))
+            content = source.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                content = SAVED_AT.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", content)
+            target.writestr(fixed, content)
     return target_buffer.getvalue()
