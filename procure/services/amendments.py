@@ -115,10 +115,17 @@ def recipients(session: Session, tender: Tender) -> list[Recipient]:
         contact = suppliers.primary_contact(session, supplier, tender.organisation_id)
         if contact is not None:
             add(Recipient(supplier.name, contact.email, "candidate", supplier_id=supplier.id))
-    for item in interest.interested_in(session, tender):
-        if item.registration.alerts:
-            add(Recipient(item.registration.business_name, item.registration.email,
-                          item.reason))
+    interested = [item for item in interest.interested_in(session, tender)
+                  if item.registration.alerts]
+    orgnrs = sorted({item.registration.orgnr for item in interested})
+    register = dict(session.exec(select(Supplier.orgnr, Supplier.name).where(
+        col(Supplier.orgnr).in_(orgnrs))).all()) if orgnrs else {}
+    for item in interested:
+        # The name the letter opens with: the register's, never one typed into the public
+        # form, which must not reach an e-mail sent in the buyer's name (issue 19, finding 2).
+        orgnr = item.registration.orgnr
+        add(Recipient(register.get(orgnr) or f"org.nr. {orgnr}", item.registration.email,
+                      item.reason))
     return list(found.values())
 
 

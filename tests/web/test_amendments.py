@@ -258,3 +258,25 @@ def test_the_notice_names_every_change():
                  "https://example.org/purchases/1", "Vennlig hilsen\nLillestrøm kommune"):
         assert text in letter.body, text
     assert not re.search(r"\d{4}-\d{2}-\d{2}", letter.body)
+
+
+def test_a_name_typed_into_the_public_form_never_reaches_the_notice(app, login_as, db,
+                                                                     tmp_path):
+    """Issue 19, finding 2: free text from the public stays out of e-mails sent in the
+    buyer's name; an interested business is greeted by the register's name or its number."""
+    client = login_as("officer")
+    tender = open_competition(client, db, tmp_path)
+    _register(db, "923456783", "X URGENT: pay invoice at https://evil.example",
+              "post@kategori.example")
+    db.commit()
+    page_url = f"/officer/tenders/{tender.id}/amendments"
+    response = post_form(client, page_url, {
+        "title": tender.title, "description": tender.description,
+        "tender_deadline": (tender.tender_deadline + timedelta(days=7)).isoformat(),
+        "note": "Fristen er utsatt."}, page=page_url)
+    assert response.status_code == 302, response.text
+    [mail] = [m for m in outbox_messages(Path(app.config["OUTBOX_DIR"]))
+              if m["To"] == "post@kategori.example"]
+    body = mail.get_content()
+    assert "evil.example" not in body and "URGENT" not in body
+    assert "923456783" in body.replace(" ", "")
